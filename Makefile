@@ -1,0 +1,77 @@
+# Keyport: `make run` sets up what is missing and starts the desktop app; `make test` sets up
+# what is missing and runs every test. Both are idempotent: installed pieces are skipped.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# What Tauri 2 needs on Debian 12, plus the headless tooling the tests use (TOOLCHAIN.md).
+APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev \
+	libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev xvfb webkit2gtk-driver \
+	xdotool xdg-utils desktop-file-utils dbus dbus-x11 gnome-keyring libsecret-1-dev imagemagick \
+	hyperfine python3
+TRUNK_VERSION := 0.21.14
+TAURI_DRIVER_VERSION := 2.1.0
+# wasm-bindgen-cli must equal the wasm-bindgen library version the lock file pins.
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+
+DESKTOP := target/debug/keyport-desktop
+
+.PHONY: help setup deps-apt deps-rust ui desktop run test lint unit e2e bench
+
+help:
+	@echo "make run    set up what is missing, build, and start the Keyport desktop app"
+	@echo "make test   set up what is missing and run every test (fmt, clippy, unit, integration, E2E)"
+	@echo "make bench  time the CLI and the app's start-up"
+
+setup: deps-apt deps-rust
+
+deps-apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "==> apt-get install$$missing"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deps-rust:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@trunk --version 2>/dev/null | grep -qF "$(TRUNK_VERSION)" || \
+		{ echo "==> cargo install trunk $(TRUNK_VERSION)"; $(CARGO) install --locked trunk --version $(TRUNK_VERSION); }
+	@# No --locked: its lock file pins a webpki-roots the registry does not serve (TOOLCHAIN.md).
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" || \
+		{ echo "==> cargo install wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; $(CARGO) install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
+	@# tauri-driver has no --version: ask cargo what it installed.
+	@$(CARGO) install --list | grep -qF "tauri-driver v$(TAURI_DRIVER_VERSION):" || \
+		{ echo "==> cargo install tauri-driver $(TAURI_DRIVER_VERSION)"; $(CARGO) install --locked tauri-driver --version $(TAURI_DRIVER_VERSION); }
+
+ui: deps-rust
+	cd ui && trunk build --release
+
+desktop: ui
+	$(CARGO) build -p keyport-desktop -p keyport
+
+run: setup desktop
+	scripts/run-desktop.sh $(DESKTOP)
+
+lint: setup ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p keyport-ui --target wasm32-unknown-unknown -- -D warnings
+
+unit: setup ui
+	$(CARGO) test --workspace
+
+e2e: setup desktop
+	scripts/headless.sh python3 tests/e2e/marketplace.py $(DESKTOP)
+
+test: lint unit e2e
+
+bench: setup ui
+	$(CARGO) build --release -p keyport -p keyport-desktop
+	scripts/headless.sh scripts/bench.sh target/release

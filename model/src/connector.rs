@@ -1,0 +1,452 @@
+//! The connector schema: what a `catalog/<id>.toml` file holds, and what the UI and the CLI's
+//! `--json` output show. Field names here are the stable JSON and TOML names.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The eleven marketplace categories, in the order the Marketplace shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Erp,
+    Crm,
+    Hris,
+    Finance,
+    Data,
+    Marketing,
+    Ecommerce,
+    Communication,
+    Devops,
+    Cloud,
+    Databases,
+}
+
+impl Category {
+    pub const ALL: [Category; 11] = [
+        Category::Erp,
+        Category::Crm,
+        Category::Hris,
+        Category::Finance,
+        Category::Data,
+        Category::Marketing,
+        Category::Ecommerce,
+        Category::Communication,
+        Category::Devops,
+        Category::Cloud,
+        Category::Databases,
+    ];
+
+    /// The id used in files, `--category` and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Erp => "erp",
+            Category::Crm => "crm",
+            Category::Hris => "hris",
+            Category::Finance => "finance",
+            Category::Data => "data",
+            Category::Marketing => "marketing",
+            Category::Ecommerce => "ecommerce",
+            Category::Communication => "communication",
+            Category::Devops => "devops",
+            Category::Cloud => "cloud",
+            Category::Databases => "databases",
+        }
+    }
+
+    /// The name a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Erp => "ERP",
+            Category::Crm => "CRM",
+            Category::Hris => "HRIS/HCM",
+            Category::Finance => "Finance/Accounting",
+            Category::Data => "Data & Analytics",
+            Category::Marketing => "Marketing Automation",
+            Category::Ecommerce => "E-commerce",
+            Category::Communication => "Communication",
+            Category::Devops => "DevOps",
+            Category::Cloud => "Cloud Infrastructure",
+            Category::Databases => "Databases",
+        }
+    }
+
+    /// Parses an id or a label, ignoring case, so `--category "Data & Analytics"` works too.
+    pub fn parse(text: &str) -> Option<Category> {
+        let text = text.trim();
+        Category::ALL
+            .into_iter()
+            .find(|c| c.id().eq_ignore_ascii_case(text) || c.label().eq_ignore_ascii_case(text))
+    }
+}
+
+/// How a connection authenticates. One connector may offer several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionType {
+    Oauth2,
+    ApiKey,
+    BasicAuth,
+    BearerToken,
+    Database,
+    ServiceAccount,
+}
+
+impl ConnectionType {
+    pub const ALL: [ConnectionType; 6] = [
+        ConnectionType::Oauth2,
+        ConnectionType::ApiKey,
+        ConnectionType::BasicAuth,
+        ConnectionType::BearerToken,
+        ConnectionType::Database,
+        ConnectionType::ServiceAccount,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ConnectionType::Oauth2 => "oauth2",
+            ConnectionType::ApiKey => "api_key",
+            ConnectionType::BasicAuth => "basic_auth",
+            ConnectionType::BearerToken => "bearer_token",
+            ConnectionType::Database => "database",
+            ConnectionType::ServiceAccount => "service_account",
+        }
+    }
+
+    /// The badge text on a Marketplace card.
+    pub fn badge(self) -> &'static str {
+        match self {
+            ConnectionType::Oauth2 => "OAuth",
+            ConnectionType::ApiKey => "API key",
+            ConnectionType::BasicAuth => "Basic auth",
+            ConnectionType::BearerToken => "Token",
+            ConnectionType::Database => "Database",
+            ConnectionType::ServiceAccount => "Service account",
+        }
+    }
+}
+
+/// One connector of the catalog, as its TOML file describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connector {
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    pub connection_types: Vec<ConnectionType>,
+    pub description: String,
+    pub api_docs_url: String,
+    /// Numbered steps a person follows in the service's console, in order.
+    pub setup_instructions: Vec<String>,
+    pub icon: Icon,
+    /// The base URL API calls go to, templated like the endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_base_url: Option<String>,
+    /// Non-secret values a person supplies (shop domain, tenant, data center), referenced as
+    /// `{key}` in any URL of this file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<ConfigField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth2: Option<OAuth2Spec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<KeyAuth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic_auth: Option<KeyAuth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<KeyAuth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<ServiceAccountSpec>,
+    /// Set by the loader, never read from a file: whether this connector was added by the person.
+    #[serde(default)]
+    pub custom: bool,
+}
+
+/// A connector's mark: a short monogram on its brand colour (logos are trademarks and would
+/// need the network; a monogram works offline and stays legible at 32 px).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Icon {
+    /// One to three characters.
+    pub monogram: String,
+    /// `#RRGGBB`; white text must stay readable on it.
+    pub color: String,
+}
+
+/// A value a person supplies when connecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigField {
+    pub key: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// A regular expression the whole value must match; it keeps templated hosts on the
+    /// service's own domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// A valid value, shown as a placeholder and used to check the templates at load time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub required: bool,
+    /// Secret fields are stored sealed in the vault and never sent to the webview.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secret: bool,
+}
+
+/// The OAuth 2.0 authorization-code flow as this service runs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2Spec {
+    pub authorization_url: String,
+    pub token_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_url: Option<String>,
+    /// Requested by default.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The service takes no `scope` parameter: access comes from the app's registration
+    /// (Workday's functional areas, Amazon's data roles). Then `scopes` stays empty.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub scopes_from_app: bool,
+    /// Offered for the person to add.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub optional_scopes: Vec<String>,
+    #[serde(default = "space", skip_serializing_if = "is_space")]
+    pub scope_separator: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra_authorization_params: BTreeMap<String, String>,
+    /// Added to the code exchange (Shopify's `expiring = "1"` for refreshable tokens).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra_token_params: BTreeMap<String, String>,
+    pub pkce: Pkce,
+    /// The redirect kinds the service accepts, best first.
+    pub redirect: Vec<RedirectKind>,
+    /// How the client authenticates at the token endpoint.
+    pub client_auth: ClientAuth,
+    /// Whether the service issues a new refresh token on every refresh (the old one dies).
+    #[serde(default)]
+    pub refresh_token_rotates: bool,
+    /// The cheap authenticated call that proves a token works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckRequest>,
+    /// The page that documents this flow.
+    pub docs_url: String,
+    /// Quirks worth knowing (in plain words).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pkce {
+    Required,
+    Supported,
+    Unsupported,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedirectKind {
+    /// `keyport://oauth/callback`
+    CustomScheme,
+    /// `http://127.0.0.1:<port>/oauth/callback`, per RFC 8252 section 7.3
+    Loopback,
+    /// Only an `https://` redirect is registrable: the person pastes the address they landed on.
+    Https,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// `client_id`/`client_secret` in an HTTP Basic header.
+    Basic,
+    /// `client_id`/`client_secret` in the form body.
+    Post,
+    /// A public client: only `client_id`, PKCE protects the code.
+    None,
+}
+
+/// A key, token or user/password pair and where it goes on a request. Used by the `api_key`,
+/// `bearer_token` and `basic_auth` types alike; the secret is `{secret}` in the templates and a
+/// basic-auth user name typed by the person is `{username}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyAuth {
+    /// What the service calls the secret ("API key", "Personal access token", "API token").
+    pub secret_label: String,
+    pub location: KeyLocation,
+    /// Header or query parameter name (`header` and `query` locations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Header value, e.g. `Bearer {secret}` (`header` location).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Basic-auth user and password templates (`basic` location).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    pub check: CheckRequest,
+    pub docs_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Basic,
+}
+
+/// The request that proves a credential works: the cheapest authenticated call the service
+/// documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    pub method: String,
+    pub url: String,
+    #[serde(default = "ok_status")]
+    pub expect_status: u16,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The page that documents this call.
+    pub docs_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSpec {
+    pub driver: DbDriver,
+    pub default_port: u16,
+    /// URL schemes accepted for `--database-url-stdin`, e.g. `postgres`, `postgresql`.
+    pub url_schemes: Vec<String>,
+    /// TLS modes offered, in the driver's own words, the default first.
+    pub tls_modes: Vec<String>,
+    pub docs_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DbDriver {
+    Postgres,
+    Mysql,
+    Mongodb,
+    Redis,
+}
+
+/// A machine identity: a key file or a client registration the service exchanges for tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccountSpec {
+    pub format: ServiceAccountFormat,
+    /// The fields the person supplies (secret ones are sealed), beyond the connector's `fields`.
+    pub fields: Vec<ConfigField>,
+    /// Where the credentials are exchanged for an access token, where the format does that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckRequest>,
+    pub docs_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceAccountFormat {
+    /// A Google service-account JSON key: a signed JWT exchanged for an access token.
+    GcpJsonKey,
+    /// An AWS access key pair (and region), requests signed with SigV4.
+    AwsAccessKey,
+    /// A Microsoft Entra app: tenant, client id and secret, client-credentials grant.
+    AzureClientSecret,
+    /// A Databricks service principal: OAuth machine-to-machine against the workspace.
+    DatabricksOauthM2m,
+    /// A Snowflake user with an RSA key pair: a key-pair JWT.
+    SnowflakeKeyPair,
+    /// Any service's OAuth 2.0 client-credentials grant.
+    Oauth2ClientCredentials,
+}
+
+fn yes() -> bool {
+    true
+}
+fn is_true(value: &bool) -> bool {
+    *value
+}
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+fn space() -> String {
+    " ".to_owned()
+}
+fn is_space(value: &String) -> bool {
+    value == " "
+}
+fn ok_status() -> u16 {
+    200
+}
+
+impl Connector {
+    /// The non-secret fields a person fills in for this connector and type.
+    pub fn fields_for(&self, kind: ConnectionType) -> impl Iterator<Item = &ConfigField> {
+        let own = match kind {
+            ConnectionType::ServiceAccount => self.service_account.as_ref().map(|s| &s.fields[..]),
+            _ => None,
+        };
+        self.fields.iter().chain(own.unwrap_or_default())
+    }
+
+    /// Whether `query` (already lower-cased) matches this connector's name, id, category or
+    /// description: what the Marketplace search and `catalog list` filter by.
+    pub fn matches(&self, query: &str) -> bool {
+        query.is_empty()
+            || [
+                self.name.as_str(),
+                self.id.as_str(),
+                self.category.label(),
+                self.description.as_str(),
+            ]
+            .iter()
+            .any(|hay| hay.to_lowercase().contains(query))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_parse_by_id_or_label_in_any_case() {
+        assert_eq!(Category::parse("crm"), Some(Category::Crm));
+        assert_eq!(Category::parse("Data & Analytics"), Some(Category::Data));
+        assert_eq!(Category::parse(" hris/hcm "), Some(Category::Hris));
+        assert_eq!(Category::parse("gardening"), None);
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.id()), Some(c));
+            assert_eq!(Category::parse(c.label()), Some(c));
+        }
+    }
+
+    #[test]
+    fn ids_match_serde_names() {
+        for c in Category::ALL {
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.id())
+            );
+        }
+        for t in ConnectionType::ALL {
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                format!("\"{}\"", t.id())
+            );
+        }
+    }
+}

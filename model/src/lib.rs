@@ -1,0 +1,15 @@
+//! The vocabulary shared by the Keyport core, the desktop shell and the Yew UI: everything that
+//! crosses the IPC boundary is typed here, so the two sides cannot drift apart. Serde and little
+//! else, so it builds for native and wasm32 alike.
+
+mod catalog;
+mod connector;
+mod error;
+
+pub use catalog::{CatalogProblem, CatalogView, CategoryCount};
+pub use connector::{
+    Category, CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, DatabaseSpec,
+    DbDriver, Icon, KeyAuth, KeyLocation, OAuth2Spec, Pkce, RedirectKind, ServiceAccountFormat,
+    ServiceAccountSpec,
+};
+pub use error::{CommandError, ErrorCode};

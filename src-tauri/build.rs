@@ -1,0 +1,11 @@
+// The app's own commands, listed once: tauri-build generates an `allow-<command>` permission for
+// each, and capabilities/default.json grants exactly these to the main window.
+const COMMANDS: &[&str] = &["catalog", "open_docs", "app_ready"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

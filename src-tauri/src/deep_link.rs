@@ -1,0 +1,83 @@
+//! `keyport://` links: registration of the scheme, and handing every URL that arrives (at a cold
+//! start, or forwarded from a second instance) to the core. The URL carries an authorization
+//! code, so it is never logged; only the outcome's code and message reach the UI.
+
+use keyport_model::CommandError;
+use std::sync::Mutex;
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_deep_link::DeepLinkExt;
+
+/// Outcomes of links that arrive before the page can listen (a cold start with a URL on the
+/// command line): held until the UI reports its first paint, then handed over with it.
+pub struct Inbox {
+    // `Some` until the page is ready; afterwards outcomes go straight out as events.
+    held: Mutex<Option<Vec<CommandError>>>,
+}
+
+impl Inbox {
+    pub fn new() -> Inbox {
+        Inbox {
+            held: Mutex::new(Some(Vec::new())),
+        }
+    }
+
+    /// The page is ready: returns what was held, and stops holding.
+    pub fn open(&self) -> Vec<CommandError> {
+        self.held
+            .lock()
+            .map(|mut held| held.take().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    fn deliver(&self, app: &AppHandle, outcome: CommandError) {
+        if let Ok(mut held) = self.held.lock() {
+            if let Some(held) = held.as_mut() {
+                held.push(outcome);
+                return;
+            }
+        }
+        let _ = app.emit("oauth-callback", outcome);
+    }
+}
+
+pub fn setup(app: &AppHandle) {
+    // Registering writes a .desktop handler and runs xdg-mime; a desktop without those tools
+    // still runs Keyport, it just cannot receive links from the browser.
+    #[cfg(any(target_os = "linux", target_os = "windows"))]
+    if let Err(err) = app.deep_link().register_all() {
+        eprintln!("keyport-desktop: warning: the keyport:// link handler could not be registered ({err}); OAuth sign-ins will need the paste field");
+    }
+    let handle = app.clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            receive(&handle, url.as_str());
+        }
+    });
+    // A cold start with the URL on the command line (no instance was running).
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        for url in urls {
+            receive(app, url.as_str());
+        }
+    }
+}
+
+fn receive(app: &AppHandle, url: &str) {
+    show_main_window(app);
+    if let Err(err) = keyport::oauth::complete(url) {
+        app.state::<Inbox>().deliver(
+            app,
+            CommandError {
+                code: err.code(),
+                message: err.to_string(),
+            },
+        );
+    }
+}
+
+pub fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}

@@ -1,0 +1,48 @@
+//! The Keyport desktop shell: Tauri v2 wiring over the core. Commands are thin (`commands`), the
+//! deep link only hands URLs to the core (`deep_link`), and start-up timing has its own module.
+
+mod commands;
+mod deep_link;
+mod startup;
+
+use keyport::catalog::Catalog;
+use std::time::Instant;
+
+/// State the commands share.
+pub struct Desktop {
+    pub catalog: Catalog,
+}
+
+pub fn run(started: Instant) {
+    let data_dir = keyport::paths::data_dir_from_env();
+    let builder = tauri::Builder::default();
+    // Single instance first, so a second launch (`keyport-desktop keyport://…`, which is how the
+    // OS delivers a deep link on Linux and Windows) hands its URL to this process and exits.
+    #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        deep_link::show_main_window(app);
+    }));
+    builder
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .manage(Desktop {
+            catalog: Catalog::load(&data_dir),
+        })
+        .manage(startup::Startup::new(started))
+        .manage(deep_link::Inbox::new())
+        .setup(|app| {
+            deep_link::setup(app.handle());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::catalog,
+            commands::open_docs,
+            commands::app_ready,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|err| {
+            eprintln!("keyport-desktop: could not start: {err}");
+            std::process::exit(1);
+        });
+}

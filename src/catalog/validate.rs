@@ -1,0 +1,453 @@
+//! The rules a connector must meet beyond its shape: ids, https endpoints, declared and
+//! constrained placeholders, sections that match `connection_types`. Every problem is reported
+//! with its field path, not just the first (as Nango's provider validator does).
+
+use super::parse::Origin;
+use super::template::{fill, placeholders};
+use keyport_model::{
+    CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, KeyAuth, KeyLocation, Pkce,
+};
+use regex_lite::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One problem: the dotted field path and what is wrong with it.
+pub type Problem = (String, String);
+
+/// Placeholder names the key templates fill from the credential itself, never from a field.
+const RESERVED: [&str; 2] = ["secret", "username"];
+
+pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
+    let mut v = Validator {
+        origin,
+        problems: Vec::new(),
+    };
+    v.top_level(c);
+    let fields = v.fields("fields", &c.fields, &BTreeMap::new());
+    let mut urls = Vec::new();
+    if let Some(base) = &c.api_base_url {
+        urls.push(("api_base_url".to_owned(), base.as_str()));
+    }
+    if let Some(o) = &c.oauth2 {
+        match (o.scopes.is_empty(), o.scopes_from_app) {
+            (true, false) => v.push(
+                "oauth2.scopes",
+                "lists no scope; name the scopes Keyport requests by default \
+                 (or set `scopes_from_app` when the service takes none)",
+            ),
+            (false, true) => v.push(
+                "oauth2.scopes",
+                "must be empty when `scopes_from_app` is set: the service takes no scope parameter",
+            ),
+            _ => {}
+        }
+        if o.redirect.is_empty() {
+            v.push(
+                "oauth2.redirect",
+                "names no redirect kind the service accepts",
+            );
+        }
+        if o.pkce == Pkce::Unsupported && o.client_auth == ClientAuth::None {
+            v.push(
+                "oauth2.client_auth",
+                "a public client (`none`) without PKCE leaves the authorization code unprotected",
+            );
+        }
+        v.https_page("oauth2.docs_url", &o.docs_url);
+        urls.push((
+            "oauth2.authorization_url".to_owned(),
+            o.authorization_url.as_str(),
+        ));
+        urls.push(("oauth2.token_url".to_owned(), o.token_url.as_str()));
+        if let Some(r) = &o.revocation_url {
+            urls.push(("oauth2.revocation_url".to_owned(), r.as_str()));
+        }
+        if let Some(check) = &o.check {
+            v.check("oauth2.check", check);
+            urls.push(("oauth2.check.url".to_owned(), check.url.as_str()));
+        }
+    }
+    for (kind, auth) in [
+        ("api_key", &c.api_key),
+        ("bearer_token", &c.bearer_token),
+        ("basic_auth", &c.basic_auth),
+    ] {
+        if let Some(auth) = auth {
+            v.key_auth(kind, auth, &fields);
+            v.check(&format!("{kind}.check"), &auth.check);
+            urls.push((format!("{kind}.check.url"), auth.check.url.as_str()));
+        }
+    }
+    if let Some(db) = &c.database {
+        if db.default_port == 0 {
+            v.push(
+                "database.default_port",
+                "must be a port between 1 and 65535",
+            );
+        }
+        if db.url_schemes.is_empty() {
+            v.push("database.url_schemes", "names no URL scheme");
+        }
+        if db.tls_modes.is_empty() {
+            v.push("database.tls_modes", "names no TLS mode");
+        }
+        v.https_page("database.docs_url", &db.docs_url);
+    }
+    if let Some(sa) = &c.service_account {
+        let sa_fields = v.fields("service_account.fields", &sa.fields, &fields);
+        v.https_page("service_account.docs_url", &sa.docs_url);
+        if let Some(t) = &sa.token_url {
+            v.url_with(&sa_fields, "service_account.token_url", t);
+        }
+        if let Some(check) = &sa.check {
+            v.check("service_account.check", check);
+            v.url_with(&sa_fields, "service_account.check.url", &check.url);
+        }
+    }
+    for (path, url) in urls {
+        v.url_with(&fields, &path, url);
+    }
+    v.problems
+}
+
+struct Validator {
+    origin: Origin,
+    problems: Vec<Problem>,
+}
+
+impl Validator {
+    fn push(&mut self, path: &str, message: impl Into<String>) {
+        self.problems.push((path.to_owned(), message.into()));
+    }
+
+    fn top_level(&mut self, c: &Connector) {
+        if !is_identifier(&c.id) {
+            self.push(
+                "id",
+                format!("`{}` is not a valid id: use lower-case letters, digits and `_`, starting with a letter", c.id),
+            );
+        }
+        for (path, value) in [("name", &c.name), ("description", &c.description)] {
+            if value.trim().is_empty() {
+                self.push(path, "is empty");
+            }
+        }
+        if c.setup_instructions.is_empty() {
+            self.push(
+                "setup_instructions",
+                "lists no step; say where a person creates the key or app",
+            );
+        }
+        for (i, step) in c.setup_instructions.iter().enumerate() {
+            if step.trim().is_empty() {
+                self.push(&format!("setup_instructions[{i}]"), "is an empty step");
+            }
+        }
+        self.https_page("api_docs_url", &c.api_docs_url);
+        let count = c.icon.monogram.chars().count();
+        if !(1..=3).contains(&count) || c.icon.monogram.trim() != c.icon.monogram {
+            self.push("icon.monogram", "must be one to three characters");
+        }
+        match parse_hex_colour(&c.icon.color) {
+            None => self.push(
+                "icon.color",
+                format!("`{}` is not a `#RRGGBB` colour", c.icon.color),
+            ),
+            Some(rgb) if contrast_with_white(rgb) < 4.5 => self.push(
+                "icon.color",
+                format!(
+                    "`{}` is too light for a white monogram (contrast below 4.5:1)",
+                    c.icon.color
+                ),
+            ),
+            Some(_) => {}
+        }
+        self.sections(c);
+    }
+
+    fn sections(&mut self, c: &Connector) {
+        if c.connection_types.is_empty() {
+            self.push("connection_types", "lists no connection type");
+        }
+        let mut seen = BTreeSet::new();
+        for t in &c.connection_types {
+            if !seen.insert(*t) {
+                self.push("connection_types", format!("lists `{}` twice", t.id()));
+            }
+        }
+        for t in ConnectionType::ALL {
+            let present = match t {
+                ConnectionType::Oauth2 => c.oauth2.is_some(),
+                ConnectionType::ApiKey => c.api_key.is_some(),
+                ConnectionType::BasicAuth => c.basic_auth.is_some(),
+                ConnectionType::BearerToken => c.bearer_token.is_some(),
+                ConnectionType::Database => c.database.is_some(),
+                ConnectionType::ServiceAccount => c.service_account.is_some(),
+            };
+            match (seen.contains(&t), present) {
+                (true, false) => self.push(
+                    "connection_types",
+                    format!("lists `{0}` but the file has no `[{0}]` section", t.id()),
+                ),
+                (false, true) => self.push(
+                    t.id(),
+                    format!(
+                        "the `[{0}]` section needs `{0}` in `connection_types`",
+                        t.id()
+                    ),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// Checks a list of fields; returns them with `inherited`, by key, for placeholder checks.
+    fn fields<'a>(
+        &mut self,
+        path: &str,
+        fields: &'a [ConfigField],
+        inherited: &BTreeMap<&'a str, &'a ConfigField>,
+    ) -> BTreeMap<&'a str, &'a ConfigField> {
+        let mut known = inherited.clone();
+        for (i, f) in fields.iter().enumerate() {
+            let here = format!("{path}[{i}]");
+            if !is_identifier(&f.key) {
+                self.push(
+                    &format!("{here}.key"),
+                    format!("`{}` is not a valid field key", f.key),
+                );
+            } else if RESERVED.contains(&f.key.as_str()) {
+                self.push(
+                    &format!("{here}.key"),
+                    format!("`{}` is reserved for the credential itself", f.key),
+                );
+            }
+            if known.insert(f.key.as_str(), f).is_some() {
+                self.push(
+                    &format!("{here}.key"),
+                    format!("`{}` is declared twice", f.key),
+                );
+            }
+            if f.label.trim().is_empty() {
+                self.push(&format!("{here}.label"), "is empty");
+            }
+            let Some(pattern) = &f.pattern else { continue };
+            match whole_match(pattern) {
+                Err(err) => self.push(
+                    &format!("{here}.pattern"),
+                    format!("does not compile: {err}"),
+                ),
+                Ok(re) => {
+                    for (name, value) in [("example", &f.example), ("default", &f.default)] {
+                        if let Some(value) = value {
+                            if !re.is_match(value) {
+                                self.push(
+                                    &format!("{here}.{name}"),
+                                    format!("`{value}` does not match the field's own pattern"),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        known
+    }
+
+    fn key_auth(&mut self, kind: &str, auth: &KeyAuth, fields: &BTreeMap<&str, &ConfigField>) {
+        self.https_page(&format!("{kind}.docs_url"), &auth.docs_url);
+        let templates: Vec<(&str, Option<&String>)> = match auth.location {
+            KeyLocation::Header => vec![
+                ("name", auth.name.as_ref()),
+                ("template", auth.template.as_ref()),
+            ],
+            KeyLocation::Query => vec![("name", auth.name.as_ref())],
+            KeyLocation::Basic => vec![
+                ("username", auth.username.as_ref()),
+                ("password", auth.password.as_ref()),
+            ],
+        };
+        let mut used = BTreeSet::new();
+        for (key, value) in &templates {
+            let path = format!("{kind}.{key}");
+            match value {
+                None => self.push(
+                    &path,
+                    format!(
+                        "is required when `location` is `{}`",
+                        location_id(auth.location)
+                    ),
+                ),
+                Some(text) => match placeholders(text) {
+                    Err(msg) => self.push(&path, msg),
+                    Ok(names) => {
+                        for name in names {
+                            if !RESERVED.contains(&name) && !fields.contains_key(name) {
+                                self.push(
+                                    &path,
+                                    format!("uses `{{{name}}}`, which no field declares"),
+                                );
+                            }
+                            used.insert(name.to_owned());
+                        }
+                    }
+                },
+            }
+        }
+        let secret_sent = auth.location == KeyLocation::Query || used.contains("secret");
+        if !secret_sent {
+            self.push(
+                kind,
+                "never sends the credential: put `{secret}` in the template",
+            );
+        }
+        if kind == "basic_auth" && !used.contains("username") && auth.location == KeyLocation::Basic
+        {
+            self.push(
+                &format!("{kind}.username"),
+                "should be `{username}`: basic auth takes the user name the person types",
+            );
+        }
+    }
+
+    fn check(&mut self, path: &str, check: &CheckRequest) {
+        const METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
+        if !METHODS.contains(&check.method.as_str()) {
+            self.push(
+                &format!("{path}.method"),
+                format!("`{}` is not one of {}", check.method, METHODS.join(", ")),
+            );
+        }
+        if !(100..=599).contains(&check.expect_status) {
+            self.push(
+                &format!("{path}.expect_status"),
+                "must be an HTTP status between 100 and 599",
+            );
+        }
+        self.https_page(&format!("{path}.docs_url"), &check.docs_url);
+    }
+
+    /// A documentation link: a plain https URL, no placeholders.
+    fn https_page(&mut self, path: &str, url: &str) {
+        match url::Url::parse(url) {
+            Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {}
+            _ => self.push(path, format!("`{url}` is not an https URL")),
+        }
+    }
+
+    /// An endpoint: placeholders declared and constrained, and https once filled with the
+    /// fields' examples (plain http only to loopback, and only in custom connectors).
+    fn url_with(&mut self, fields: &BTreeMap<&str, &ConfigField>, path: &str, url: &str) {
+        let names = match placeholders(url) {
+            Ok(names) => names,
+            Err(msg) => return self.push(path, msg),
+        };
+        for name in &names {
+            match fields.get(name) {
+                None => self.push(path, format!("uses `{{{name}}}`, which no field declares")),
+                Some(f) if f.pattern.is_none() || f.example.is_none() => self.push(
+                    path,
+                    format!("uses `{{{name}}}`, whose field needs a `pattern` and an `example`"),
+                ),
+                Some(_) => {}
+            }
+        }
+        let Some(filled) = fill(url, |name| fields.get(name).and_then(|f| f.example.clone()))
+        else {
+            return;
+        };
+        match url::Url::parse(&filled) {
+            Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {}
+            Ok(u) if u.scheme() == "http" && is_loopback(&u) => {
+                if self.origin == Origin::Builtin {
+                    self.push(path, "a built-in connector must use https");
+                }
+            }
+            Ok(_) => self.push(
+                path,
+                format!("`{filled}` is not https (plain http is allowed only to 127.0.0.1 or localhost)"),
+            ),
+            Err(err) => self.push(path, format!("`{filled}` is not a valid URL: {err}")),
+        }
+    }
+}
+
+fn location_id(l: KeyLocation) -> &'static str {
+    match l {
+        KeyLocation::Header => "header",
+        KeyLocation::Query => "query",
+        KeyLocation::Basic => "basic",
+    }
+}
+
+fn is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && text.len() <= 64
+}
+
+/// A field's pattern must match the whole value, so it is anchored here whatever its author wrote.
+pub fn whole_match(pattern: &str) -> Result<Regex, regex_lite::Error> {
+    Regex::new(&format!("^(?:{pattern})$"))
+}
+
+fn parse_hex_colour(text: &str) -> Option<[u8; 3]> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+/// WCAG 2.x contrast ratio of white text on `rgb`.
+fn contrast_with_white(rgb: [u8; 3]) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
+    1.05 / (l + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_matches_wcag_reference_points() {
+        assert!((contrast_with_white([0, 0, 0]) - 21.0).abs() < 0.01);
+        assert!((contrast_with_white([255, 255, 255]) - 1.0).abs() < 0.01);
+        // #1D5FD6 is the accent of UI.md, listed there at 5.7:1 against white.
+        let accent = contrast_with_white(parse_hex_colour("#1D5FD6").unwrap());
+        assert!((accent - 5.7).abs() < 0.1, "{accent}");
+    }
+
+    #[test]
+    fn patterns_are_anchored() {
+        let re = whole_match("[a-z]+").unwrap();
+        assert!(re.is_match("acme"));
+        assert!(!re.is_match("acme.evil.com/"));
+    }
+
+    #[test]
+    fn colours_need_six_hex_digits() {
+        assert_eq!(parse_hex_colour("#00A1E0"), Some([0, 0xA1, 0xE0]));
+        assert_eq!(parse_hex_colour("00A1E0"), None);
+        assert_eq!(parse_hex_colour("#0A1E0"), None);
+        assert_eq!(parse_hex_colour("#GGGGGG"), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! The `keyport` command line: the headless twin of the desktop app. People get aligned tables,
+//! scripts get `--json`; errors are one `keyport: <message>` line on stderr with exit 1, usage
+//! errors exit 2 (clap's own convention).
+
+mod catalog;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keyport",
+    version,
+    about = "Keyport: your SaaS, database and cloud connections, handed safely to MCP servers and AI tools"
+)]
+struct Cli {
+    /// Where the vault and custom connectors live [default: the platform data dir]
+    #[arg(long, global = true, env = "KEYPORT_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Browse the connector catalog, and add or remove custom connectors
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCommand),
+    /// OAuth sign-in steps
+    #[command(subcommand)]
+    Oauth(OauthCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum OauthCommand {
+    /// Complete a pending sign-in from the address the browser landed on (what the deep link does)
+    Callback {
+        /// keyport://oauth/callback?… or http://127.0.0.1:<port>/oauth/callback?…
+        url: String,
+    },
+}
+
+/// A failure as the CLI reports it: the sentence only (codes are for `--json` consumers later).
+pub struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(err: E) -> Failure {
+        Failure(err.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    let data_dir = cli.data_dir.unwrap_or_else(crate::paths::default_data_dir);
+    let result = match cli.command {
+        Command::Catalog(cmd) => catalog::run(cmd, &data_dir),
+        Command::Oauth(OauthCommand::Callback { url }) => {
+            crate::oauth::complete(&url).map_err(Failure::from)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) if output::is_broken_pipe(&message) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            for line in message.lines() {
+                eprintln!("keyport: {line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

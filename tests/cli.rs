@@ -1,0 +1,310 @@
+//! The `keyport` CLI contract (DESIGN.md section 5): tables for people, stable JSON for scripts,
+//! `keyport: <message>` with exit 1 for errors, exit 2 for usage errors, and a refused
+//! `catalog add` that names file, field and line and stores nothing.
+
+use crate::support::{Keyport, CUSTOM};
+use serde_json::Value;
+
+#[test]
+fn list_prints_an_aligned_table_of_fifty() {
+    let kp = Keyport::new();
+    let out = kp.ok(&["catalog", "list"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 51, "header + 50 rows");
+    let header = lines[0];
+    assert!(header.starts_with("ID") && header.contains("NAME") && header.contains("TYPES"));
+    let name_col = header.find("NAME").unwrap();
+    for line in &lines[1..] {
+        let before = &line[..line
+            .char_indices()
+            .nth(name_col)
+            .map_or(line.len(), |(i, _)| i)];
+        assert!(before.ends_with("  "), "NAME column aligned: {line:?}");
+    }
+}
+
+#[test]
+fn list_json_has_stable_fields_and_filters_by_category() {
+    let kp = Keyport::new();
+    let all: Vec<Value> = serde_json::from_str(&kp.ok(&["catalog", "list", "--json"])).unwrap();
+    assert_eq!(all.len(), 50);
+    for entry in &all {
+        for key in [
+            "id",
+            "name",
+            "category",
+            "connection_types",
+            "description",
+            "api_docs_url",
+            "custom",
+        ] {
+            assert!(entry.get(key).is_some(), "{key} in {entry}");
+        }
+    }
+    let dbs: Vec<Value> =
+        serde_json::from_str(&kp.ok(&["catalog", "list", "--category", "databases", "--json"]))
+            .unwrap();
+    let ids: Vec<&str> = dbs.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 5);
+    assert!(
+        ids.contains(&"postgresql") && ids.contains(&"redis"),
+        "{ids:?}"
+    );
+    let by_label: Vec<Value> = serde_json::from_str(&kp.ok(&[
+        "catalog",
+        "list",
+        "--category",
+        "Data & Analytics",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(by_label.len(), 5);
+}
+
+#[test]
+fn show_json_carries_oauth_endpoints_docs_and_setup() {
+    let kp = Keyport::new();
+    let sf: Value =
+        serde_json::from_str(&kp.ok(&["catalog", "show", "salesforce", "--json"])).unwrap();
+    assert!(sf["oauth2"]["authorization_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    assert!(sf["oauth2"]["token_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    assert!(!sf["oauth2"]["scopes"].as_array().unwrap().is_empty());
+    assert!(sf["api_docs_url"].as_str().unwrap().starts_with("https://"));
+    assert!(!sf["setup_instructions"].as_array().unwrap().is_empty());
+
+    let human = kp.ok(&["catalog", "show", "salesforce"]);
+    assert!(
+        human.contains("Authorization URL") && human.contains("Setup"),
+        "{human}"
+    );
+}
+
+#[test]
+fn unknown_ids_and_categories_fail_cleanly() {
+    let kp = Keyport::new();
+    let err = kp.fails(&["catalog", "show", "no_such_connector"]);
+    assert!(err.contains("no_such_connector"), "{err}");
+    let usage = kp.run(&["catalog", "list", "--category", "gardening"]);
+    assert_eq!(usage.code, 2, "{}", usage.stderr);
+    assert!(
+        usage.stderr.contains("unknown category"),
+        "{}",
+        usage.stderr
+    );
+    assert_eq!(kp.run(&["catalog", "frobnicate"]).code, 2);
+    assert_eq!(kp.run(&[]).code, 2);
+    assert_eq!(kp.run(&["--help"]).code, 0);
+}
+
+#[test]
+fn add_then_list_show_and_remove_a_custom_connector() {
+    let kp = Keyport::new();
+    let file = kp.write("acme.toml", CUSTOM);
+    let out = kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    assert!(out.contains("acme_internal"), "{out}");
+    assert_eq!(kp.stored(), ["acme_internal.toml"]);
+
+    let all: Vec<Value> = serde_json::from_str(&kp.ok(&["catalog", "list", "--json"])).unwrap();
+    assert_eq!(all.len(), 51);
+    let acme = all.iter().find(|c| c["id"] == "acme_internal").unwrap();
+    assert_eq!(acme["custom"], true);
+    let shown: Value =
+        serde_json::from_str(&kp.ok(&["catalog", "show", "acme_internal", "--json"])).unwrap();
+    assert_eq!(
+        shown["api_key"]["check"]["url"],
+        "https://{region}.api.acme.example/v1/me"
+    );
+
+    // The same id twice is refused and the stored file stays as it was.
+    let err = kp.fails(&["catalog", "add", file.to_str().unwrap()]);
+    assert!(err.contains("already exists"), "{err}");
+
+    kp.ok(&["catalog", "remove", "acme_internal"]);
+    assert!(kp.stored().is_empty());
+    kp.fails(&["catalog", "remove", "acme_internal"]);
+}
+
+/// Each bad file is refused with the file, the field and the line named, and stores nothing.
+#[test]
+fn refused_custom_connectors_name_file_field_and_line() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (what to replace, with what, the field named, the line expected)
+        ("id = \"acme_internal\"", "id = \"postgresql\"", "id", ":1"),
+        (
+            "category = \"devops\"",
+            "category = \"gardening\"",
+            "category",
+            ":3",
+        ),
+        (
+            "url = \"https://{region}.api.acme.example/v1/me\"",
+            "url = \"http://{region}.api.acme.example/v1/me\"",
+            "api_key.check.url",
+            ":25",
+        ),
+        (
+            "url = \"https://{region}.api.acme.example/v1/me\"",
+            "url = \"https://{tenant}.api.acme.example/v1/me\"",
+            "api_key.check.url",
+            ":25",
+        ),
+        (
+            "example = \"eu1\"",
+            "example = \"eu1.evil.com\"",
+            "fields[0].example",
+            ":14",
+        ),
+        (
+            "pattern = \"[a-z]{2}[0-9]\"",
+            "pattern = \"[a-z\"",
+            "fields[0].pattern",
+            ":13",
+        ),
+        (
+            "template = \"Bearer {secret}\"",
+            "template = \"Bearer\"",
+            "api_key",
+            ":16",
+        ),
+        (
+            "connection_types = [\"api_key\"]",
+            "connection_types = [\"api_key\", \"oauth2\"]",
+            "connection_types",
+            ":4",
+        ),
+        (
+            "icon = { monogram = \"AI\", color = \"#1D5FD6\" }",
+            "icon = { monogram = \"AI\", color = \"#FFFF00\" }",
+            "icon.color",
+            ":8",
+        ),
+        (
+            "docs_url = \"https://docs.acme.example/api/auth\"",
+            "docs_url = \"https://docs.acme.example/api/auth\"\nsmuggled = 1",
+            "api_key.smuggled",
+            ":22",
+        ),
+        ("[api_key.check]", "[api_key.check", "", ":23"),
+    ];
+    for (from, to, field, line) in cases {
+        let kp = Keyport::new();
+        assert!(CUSTOM.contains(from), "fixture contains {from}");
+        let file = kp.write("bad.toml", &CUSTOM.replacen(from, to, 1));
+        let err = kp.fails(&["catalog", "add", file.to_str().unwrap()]);
+        assert!(err.contains("bad.toml"), "names the file: {err}");
+        assert!(err.contains(line), "names line {line}: {err}");
+        if !field.is_empty() {
+            assert!(
+                err.contains(&format!("`{field}`")),
+                "names field {field}: {err}"
+            );
+        }
+        assert!(kp.stored().is_empty(), "nothing stored after {to}");
+    }
+}
+
+#[test]
+fn custom_connectors_may_use_loopback_http_but_builtins_may_not() {
+    let kp = Keyport::new();
+    let local = CUSTOM.replace(
+        "https://{region}.api.acme.example/v1/me",
+        "http://127.0.0.1:8080/v1/me",
+    );
+    let file = kp.write("local.toml", &local);
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let other = CUSTOM.replace("acme_internal", "acme_lan").replace(
+        "https://{region}.api.acme.example/v1/me",
+        "http://10.0.0.5/v1/me",
+    );
+    let file = kp.write("lan.toml", &other);
+    let err = kp.fails(&["catalog", "add", file.to_str().unwrap()]);
+    assert!(err.contains("not https"), "{err}");
+}
+
+#[test]
+fn missing_and_binary_files_are_refused() {
+    let kp = Keyport::new();
+    let err = kp.fails(&["catalog", "add", "/nonexistent/x.toml"]);
+    assert!(err.contains("/nonexistent/x.toml"), "{err}");
+    let path = kp.data_dir().join("bin.toml");
+    std::fs::write(&path, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let err = kp.fails(&["catalog", "add", path.to_str().unwrap()]);
+    assert!(err.contains("UTF-8"), "{err}");
+    assert!(kp.stored().is_empty());
+}
+
+#[test]
+fn builtin_connectors_cannot_be_removed() {
+    let kp = Keyport::new();
+    let err = kp.fails(&["catalog", "remove", "github"]);
+    assert!(err.contains("built-in"), "{err}");
+    kp.fails(&["catalog", "remove", "../../etc/passwd"]);
+}
+
+#[test]
+fn a_broken_stored_file_is_reported_and_the_rest_still_list() {
+    let kp = Keyport::new();
+    let dir = kp.data_dir().join("connectors");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("broken.toml"), "id = \n").unwrap();
+    // A stored file claiming a built-in id must not replace it (THREATS.md row 7).
+    std::fs::write(
+        dir.join("github.toml"),
+        CUSTOM.replace("acme_internal", "github"),
+    )
+    .unwrap();
+    let run = kp.run(&["catalog", "list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(all.len(), 50);
+    let github = all.iter().find(|c| c["id"] == "github").unwrap();
+    assert_eq!(github["custom"], false);
+    assert!(run.stderr.contains("broken.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("github.toml"), "{}", run.stderr);
+    // And the broken file can be removed by its name.
+    kp.ok(&["catalog", "remove", "broken"]);
+}
+
+#[test]
+fn oauth_callback_refuses_forged_and_unknown_callbacks() {
+    let kp = Keyport::new();
+    let err = kp.fails(&["oauth", "callback", "https://evil.example/?code=a&state=b"]);
+    assert!(err.contains("not a Keyport sign-in address"), "{err}");
+    let err = kp.fails(&[
+        "oauth",
+        "callback",
+        "keyport://oauth/callback?code=SECRETCODE&state=s",
+    ]);
+    assert!(err.contains("no sign-in is waiting"), "{err}");
+    assert!(
+        !err.contains("SECRETCODE"),
+        "the code never reaches an error: {err}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    use std::process::Stdio;
+    let kp = Keyport::new();
+    let mut child = kp
+        .command()
+        .args(["catalog", "list", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

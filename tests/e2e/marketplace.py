@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""End-to-end test of the real desktop app: built binary, real window under Xvfb, driven through
+tauri-driver (WebDriver) inside a D-Bus session. Run by `make e2e` via scripts/headless.sh.
+
+Checks: the Marketplace shows 50 cards; the Databases filter shows 5; searching "sales" shows
+Salesforce; opening a card shows its setup instructions; a second launch with a keyport:// URL
+reaches the first instance (which refuses it, since no sign-in is waiting). Screenshots go to
+target/screenshots/. Any failed check exits non-zero."""
+
+import base64
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHOTS = os.path.join(ROOT, "target", "screenshots")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebDriver:
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.session = None
+
+    def call(self, method, path, body=None, timeout=60):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        # tauri-driver proxies to WebKitWebDriver over a pooled connection that WebKitWebDriver
+        # sometimes closes between requests; the request then never reached it, so it is
+        # safe to send again.
+        for attempt in range(4):
+            try:
+                with urllib.request.urlopen(req, timeout=timeout) as resp:
+                    return json.loads(resp.read() or b"{}").get("value")
+            except urllib.error.HTTPError as err:
+                raise AssertionError(f"{method} {path}: HTTP {err.code}: {err.read()[:500]!r}") from None
+            except (ConnectionError, http.client.RemoteDisconnected):
+                if attempt == 3:
+                    raise
+                time.sleep(0.2)
+
+    def s(self, method, path, body=None):
+        return self.call(method, f"/session/{self.session}{path}", body)
+
+    def start(self, app, args=()):
+        options = {"application": app, "args": list(args)}
+        caps = {"capabilities": {"alwaysMatch": {"tauri:options": options}}}
+        value = self.call("POST", "/session", caps)
+        self.session = value["sessionId"]
+        self.s("POST", "/timeouts", {"implicit": 0})
+
+    def find_all(self, css):
+        found = self.s("POST", "/elements", {"using": "css selector", "value": css})
+        return [next(iter(e.values())) for e in found]
+
+    def wait_all(self, css, predicate=lambda els: len(els) > 0, timeout=20.0, what=None):
+        deadline = time.monotonic() + timeout
+        els = []
+        while time.monotonic() < deadline:
+            els = self.find_all(css)
+            if predicate(els):
+                return els
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what or css} (last saw {len(els)} elements)")
+
+    def click(self, el):
+        self.s("POST", f"/element/{el}/click", {})
+
+    def text(self, el):
+        return self.s("GET", f"/element/{el}/text")
+
+    def attr(self, el, name):
+        return self.s("GET", f"/element/{el}/attribute/{name}")
+
+    def type(self, el, text):
+        self.s("POST", f"/element/{el}/value", {"text": text})
+
+    def clear(self, el):
+        self.s("POST", f"/element/{el}/clear", {})
+
+    def screenshot(self, name):
+        os.makedirs(SHOTS, exist_ok=True)
+        png = base64.b64decode(self.s("GET", "/screenshot"))
+        path = os.path.join(SHOTS, name)
+        with open(path, "wb") as f:
+            f.write(png)
+        print(f"  screenshot: {os.path.relpath(path, ROOT)}")
+
+    def quit(self):
+        if self.session:
+            try:
+                self.s("DELETE", "")
+            except Exception:  # the app may already be gone
+                pass
+
+
+def card_ids(wd):
+    return [wd.attr(c, "data-connector-id") for c in wd.find_all('[data-testid="connector-card"]')]
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print(f"  ok: {message}")
+
+
+def main():
+    app = os.path.abspath(sys.argv[1])
+    data_dir = tempfile.mkdtemp(prefix="keyport-e2e-")
+    os.environ["KEYPORT_DATA_DIR"] = data_dir
+    expected = json.loads(subprocess.run(
+        [os.path.join(ROOT, "target", "debug", "keyport"), "catalog", "show", "salesforce", "--json"],
+        check=True, capture_output=True, text=True).stdout)
+
+    port = free_port()
+    # The app's own output arrives through tauri-driver: keep it in a file (an unread pipe
+    # would fill up and stall the app).
+    os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
+    log = open(os.path.join(ROOT, "target", "e2e-driver.log"), "w")
+    driver = subprocess.Popen(["tauri-driver", "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    wd = WebDriver(port)
+    try:
+        for _ in range(100):
+            try:
+                wd.call("GET", "/status", timeout=2)
+                break
+            except Exception:
+                time.sleep(0.1)
+        wd.start(app)
+
+        print("Marketplace")
+        cards = wd.wait_all('[data-testid="connector-card"]', lambda els: len(els) >= 50,
+                            what="50 connector cards")
+        check(len(cards) == 50, "the Marketplace shows 50 cards")
+        check(wd.find_all('main h1') and wd.text(wd.find_all("main h1")[0]) == "Marketplace",
+              "the page heading reads Marketplace")
+        wd.screenshot("e2e-marketplace.png")
+
+        print("Category filter")
+        wd.click(wd.wait_all('[data-testid="category-chips"] [data-category="databases"]')[0])
+        dbs = wd.wait_all('[data-testid="connector-card"]', lambda els: len(els) == 5,
+                          what="5 database cards")
+        check(len(dbs) == 5, "the Databases filter shows 5 cards")
+        check({"postgresql", "mysql", "mongodb", "redis", "elasticsearch"} == set(card_ids(wd)),
+              "they are the five databases")
+        wd.screenshot("e2e-databases.png")
+        wd.click(wd.find_all('[data-testid="category-chips"] [data-category="all"]')[0])
+        wd.wait_all('[data-testid="connector-card"]', lambda els: len(els) == 50, what="all cards again")
+
+        print("Search")
+        search = wd.find_all('[data-testid="search"]')[0]
+        wd.type(search, "sales")
+        found = wd.wait_all('[data-testid="connector-card"]', lambda els: 0 < len(els) < 50,
+                            what="search results")
+        ids = card_ids(wd)
+        check("salesforce" in ids, f'searching "sales" shows Salesforce ({len(found)} results)')
+        wd.screenshot("e2e-search-sales.png")
+
+        print("Detail sheet")
+        wd.click(wd.find_all('[data-testid="connector-card"][data-connector-id="salesforce"]')[0])
+        steps = wd.wait_all('[data-testid="connector-sheet"] [data-testid="setup-steps"] li',
+                            what="setup steps in the sheet")
+        check(len(steps) == len(expected["setup_instructions"]),
+              f"the sheet lists all {len(steps)} setup steps")
+        first = wd.text(steps[0])
+        check(expected["setup_instructions"][0][:40] in first,
+              "the first step is the catalog's own text")
+        sheet = wd.find_all('[data-testid="connector-sheet"]')[0]
+        check(wd.attr(sheet, "role") == "dialog", "the sheet is a dialog")
+        wd.screenshot("e2e-sheet-salesforce.png")
+
+        print("Deep link through a second instance")
+        second = subprocess.run([app, "keyport://oauth/callback?code=e2e-code&state=e2e-state"],
+                                capture_output=True, text=True, timeout=30)
+        check(second.returncode == 0, "the second launch hands its URL over and exits 0")
+        banner = wd.wait_all('[data-testid="callback-error"]', what="the callback banner")
+        text = wd.text(banner[0])
+        check("oauth.state_unknown" in text, "the first instance received the link (no sign-in waiting)")
+        check("e2e-code" not in text, "the authorization code is not shown")
+        wd.screenshot("e2e-deep-link.png")
+
+        print("Deep link at a cold start")
+        wd.quit()
+        wd.session = None
+        wd.start(app, ["keyport://oauth/callback?error=access_denied&state=cold-start"])
+        banner = wd.wait_all('[data-testid="callback-error"]', what="the cold-start callback banner")
+        check("oauth.state_unknown" in wd.text(banner[0]),
+              "a link that started the app is handled once the page is ready")
+        malformed = subprocess.run([app, "keyport://oauth/elsewhere?code=x"],
+                                   capture_output=True, text=True, timeout=30)
+        check(malformed.returncode == 0, "a malformed link is handed over too")
+        shown = wd.wait_all('[data-testid="callback-error"]',
+                            lambda els: any("oauth.callback_malformed" in wd.text(e) for e in els),
+                            what="the malformed-link banner")
+        check(any("oauth.callback_malformed" in wd.text(e) for e in shown),
+              "a malformed link is refused as oauth.callback_malformed")
+        print("E2E passed")
+    finally:
+        wd.quit()
+        driver.terminate()
+        try:
+            driver.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            driver.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as err:
+        print(f"E2E FAILED: {err}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,7 @@
+//! Integration tests: the real `keyport` binary against real files in a temporary data dir.
+//! One binary, a module per area (as ripgrep does).
+
+mod support;
+
+mod catalog;
+mod cli;

@@ -1,0 +1,230 @@
+//! Talking to the Tauri shell: one typed async function per command, the `oauth-callback` event,
+//! and the few browser services the page needs (a timer, the clipboard). The shell sets
+//! `app.withGlobalTauri`, so everything goes through `window.__TAURI__`; when that is missing
+//! (the page opened in a plain browser) every call fails with a `ShownError` instead of panicking.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use keyport_model::{CatalogView, CommandError, ErrorCode};
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// An error as the page shows it: the message, then `Code: …`. The code stays a string so a code
+/// newer than this build of the UI still shows (as `ErrorCode` it would fail to deserialize).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ShownError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<CommandError> for ShownError {
+    fn from(error: CommandError) -> Self {
+        ShownError {
+            code: error.code.as_str().to_owned(),
+            message: error.message,
+        }
+    }
+}
+
+impl ShownError {
+    fn internal(message: &str) -> Self {
+        CommandError {
+            code: ErrorCode::Internal,
+            message: message.to_owned(),
+        }
+        .into()
+    }
+
+    fn not_in_shell() -> Self {
+        ShownError::internal(
+            "This page is not running inside the Keyport app, so it cannot reach the catalog. \
+             Start Keyport from your applications menu or with keyport-desktop.",
+        )
+    }
+}
+
+/// `window.__TAURI__.<part>`, e.g. `core` or `event`.
+fn tauri(part: &str) -> Result<JsValue, ShownError> {
+    let window = web_sys::window().ok_or_else(ShownError::not_in_shell)?;
+    let global = Reflect::get(&window, &JsValue::from_str("__TAURI__"))
+        .ok()
+        .filter(JsValue::is_object)
+        .ok_or_else(ShownError::not_in_shell)?;
+    Reflect::get(&global, &JsValue::from_str(part))
+        .ok()
+        .filter(JsValue::is_object)
+        .ok_or_else(ShownError::not_in_shell)
+}
+
+fn method(target: &JsValue, name: &str) -> Result<Function, ShownError> {
+    Reflect::get(target, &JsValue::from_str(name))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(ShownError::not_in_shell)
+}
+
+/// Turns what a command rejected with into something to show. The shell rejects with a
+/// `CommandError`; Tauri itself rejects with a plain string (unknown command, not allowed), which
+/// goes to the console only.
+fn rejected(value: JsValue) -> ShownError {
+    if let Ok(error) = serde_wasm_bindgen::from_value::<ShownError>(value.clone()) {
+        return error;
+    }
+    web_sys::console::error_2(
+        &JsValue::from_str("keyport: the shell refused a call:"),
+        &value,
+    );
+    ShownError::internal("Something went wrong between the window and Keyport's core.")
+}
+
+async fn invoke(command: &str, args: Option<Object>) -> Result<JsValue, ShownError> {
+    let core = tauri("core")?;
+    let invoke = method(&core, "invoke")?;
+    let args = args.map_or(JsValue::UNDEFINED, JsValue::from);
+    let promise = invoke
+        .call2(&core, &JsValue::from_str(command), &args)
+        .map_err(rejected)?;
+    JsFuture::from(Promise::resolve(&promise))
+        .await
+        .map_err(rejected)
+}
+
+/// The whole catalog: valid connectors plus the problems of any refused custom file.
+pub async fn catalog() -> Result<CatalogView, ShownError> {
+    let value = invoke("catalog", None).await?;
+    serde_wasm_bindgen::from_value(value).map_err(|err| {
+        web_sys::console::error_1(&JsValue::from_str(&format!(
+            "keyport: the catalog did not match the model: {err}"
+        )));
+        ShownError::internal(
+            "The catalog arrived in a form this window cannot read. Reinstall Keyport so the \
+             window and the core are the same version.",
+        )
+    })
+}
+
+/// Opens the connector's API documentation in the system browser. The shell looks the address
+/// up itself: the page only names the connector.
+pub async fn open_docs(connector_id: &str) -> Result<(), ShownError> {
+    let args = Object::new();
+    Reflect::set(
+        &args,
+        &JsValue::from_str("connectorId"),
+        &JsValue::from_str(connector_id),
+    )
+    .map_err(rejected)?;
+    invoke("open_docs", Some(args)).await.map(drop)
+}
+
+/// Tells the shell the Marketplace has painted its cards (it measures start-up with this).
+/// Returns the outcomes of `keyport://` links that arrived before the page could listen (a cold
+/// start with a link).
+pub async fn app_ready() -> Result<Vec<ShownError>, ShownError> {
+    let value = invoke("app_ready", None).await?;
+    let held: Vec<CommandError> = serde_wasm_bindgen::from_value(value).unwrap_or_default();
+    Ok(held.into_iter().map(ShownError::from).collect())
+}
+
+/// A subscription to a shell event; dropping it unsubscribes.
+pub struct Listener {
+    shared: Rc<RefCell<ListenerState>>,
+}
+
+#[derive(Default)]
+struct ListenerState {
+    /// Kept alive for as long as the shell may call it.
+    callback: Option<Closure<dyn FnMut(JsValue)>>,
+    unlisten: Option<Function>,
+    dropped: bool,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let mut state = self.shared.borrow_mut();
+        state.dropped = true;
+        if let Some(unlisten) = state.unlisten.take() {
+            let _ = unlisten.call0(&JsValue::NULL);
+            state.callback = None;
+        }
+        // Otherwise `listen` has not resolved yet; the task below unlistens when it does.
+    }
+}
+
+/// Calls `on_error` with each `oauth-callback` the shell emits: a `keyport://` link arrived that
+/// could not complete a sign-in.
+pub fn listen_oauth_callback(
+    on_error: impl Fn(ShownError) + 'static,
+) -> Result<Listener, ShownError> {
+    let event = tauri("event")?;
+    let listen = method(&event, "listen")?;
+    let callback = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let payload =
+            Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::UNDEFINED);
+        on_error(rejected(payload));
+    });
+    let promise = listen
+        .call2(
+            &event,
+            &JsValue::from_str("oauth-callback"),
+            callback.as_ref().unchecked_ref(),
+        )
+        .map_err(rejected)?;
+    let shared = Rc::new(RefCell::new(ListenerState {
+        callback: Some(callback),
+        ..ListenerState::default()
+    }));
+    let pending = Rc::clone(&shared);
+    wasm_bindgen_futures::spawn_local(async move {
+        match JsFuture::from(Promise::resolve(&promise)).await {
+            Ok(unlisten) => {
+                let Ok(unlisten) = unlisten.dyn_into::<Function>() else {
+                    return;
+                };
+                let mut state = pending.borrow_mut();
+                if state.dropped {
+                    let _ = unlisten.call0(&JsValue::NULL);
+                    state.callback = None;
+                } else {
+                    state.unlisten = Some(unlisten);
+                }
+            }
+            Err(err) => {
+                web_sys::console::error_2(
+                    &JsValue::from_str("keyport: could not listen for oauth-callback:"),
+                    &err,
+                );
+            }
+        }
+    });
+    Ok(Listener { shared })
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Puts `text` on the clipboard. Only ever called with error details, never a secret.
+pub async fn copy_text(text: &str) -> Result<(), ()> {
+    let window = web_sys::window().ok_or(())?;
+    let clipboard = Reflect::get(&window.navigator(), &JsValue::from_str("clipboard"))
+        .ok()
+        .filter(JsValue::is_object)
+        .ok_or(())?;
+    let write = method(&clipboard, "writeText").map_err(drop)?;
+    let promise = write
+        .call1(&clipboard, &JsValue::from_str(text))
+        .map_err(drop)?;
+    JsFuture::from(Promise::resolve(&promise))
+        .await
+        .map(drop)
+        .map_err(drop)
+}

@@ -1,0 +1,188 @@
+//! The connector detail sheet: modal, docked right over a scrim. Focus starts on its title, Tab
+//! cycles inside, Esc or Close closes it (the page returns focus to the card).
+
+use super::card::Monogram;
+use super::icons;
+use crate::api::ShownError;
+use keyport_model::{ConnectionType, Connector};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+use yew::prelude::*;
+
+pub const TITLE_ID: &str = "sheet-title";
+
+#[derive(Properties, PartialEq)]
+pub struct SheetProps {
+    pub connector: Rc<Connector>,
+    /// Why opening the docs failed, if it did.
+    pub error: Option<ShownError>,
+    pub on_close: Callback<()>,
+    pub on_docs: Callback<String>,
+}
+
+#[function_component(ConnectorSheet)]
+pub fn connector_sheet(props: &SheetProps) -> Html {
+    let c = &props.connector;
+    let dialog = use_node_ref();
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        let dialog = dialog.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => {
+                e.prevent_default();
+                e.stop_propagation();
+                on_close.emit(());
+            }
+            "Tab" => {
+                if let Some(dialog) = dialog.cast::<Element>() {
+                    trap_tab(&dialog, &e);
+                }
+            }
+            _ => {}
+        })
+    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    let docs = {
+        let on_docs = props.on_docs.clone();
+        let id = c.id.clone();
+        Callback::from(move |_: MouseEvent| on_docs.emit(id.clone()))
+    };
+    let scopes = c
+        .oauth2
+        .as_ref()
+        .filter(|_| c.connection_types.contains(&ConnectionType::Oauth2));
+    html! {
+        <div class="sheet-layer">
+            <div class="scrim" aria-hidden="true" onclick={close.clone()}></div>
+            <section
+                class="sheet"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby={TITLE_ID}
+                aria-describedby="sheet-description"
+                data-testid="connector-sheet"
+                data-connector-id={c.id.clone()}
+                ref={dialog}
+                {onkeydown}
+            >
+                <header class="sheet-header">
+                    <Monogram text={c.icon.monogram.clone()} color={c.icon.color.clone()} large=true />
+                    <div class="sheet-titles">
+                        <h2 id={TITLE_ID} class="sheet-title" tabindex="-1">{ &c.name }</h2>
+                        <p class="sheet-subtitle">
+                            { c.category.label() }
+                            { " · " }
+                            <span class="code" title="Connector id">{ &c.id }</span>
+                            if c.custom {
+                                <span class="tag">{ "Custom" }</span>
+                            }
+                        </p>
+                    </div>
+                    <button type="button" class="icon-button" aria-label="Close details"
+                        onclick={close.clone()}>
+                        { icons::close() }
+                    </button>
+                </header>
+                <div class="sheet-body">
+                    <p id="sheet-description" class="sheet-description">{ &c.description }</p>
+
+                    <section class="sheet-section" aria-labelledby="sheet-types">
+                        <h3 id="sheet-types">{ "Connection types" }</h3>
+                        <ul class="badges badges-list">
+                            { for c.connection_types.iter().map(|t| html! {
+                                <li class="badge" data-connection-type={t.id()}>{ t.badge() }</li>
+                            }) }
+                        </ul>
+                    </section>
+
+                    <section class="sheet-section" aria-labelledby="sheet-setup">
+                        <h3 id="sheet-setup">{ "Setup" }</h3>
+                        <ol class="steps" role="list" data-testid="setup-steps">
+                            { for c.setup_instructions.iter().map(|step| html! { <li>{ step }</li> }) }
+                        </ol>
+                    </section>
+
+                    if let Some(oauth) = scopes {
+                        <section class="sheet-section" aria-labelledby="sheet-scopes">
+                            <h3 id="sheet-scopes">{ "OAuth scopes" }</h3>
+                            <p class="section-hint">{ "Requested by default" }</p>
+                            <ul class="scopes" data-testid="scopes">
+                                { for oauth.scopes.iter().map(|s| html! {
+                                    <li class="scope code">{ s }</li>
+                                }) }
+                            </ul>
+                            if !oauth.optional_scopes.is_empty() {
+                                <p class="section-hint">{ "Optional, added when you ask" }</p>
+                                <ul class="scopes scopes-optional">
+                                    { for oauth.optional_scopes.iter().map(|s| html! {
+                                        <li class="scope code">{ s }</li>
+                                    }) }
+                                </ul>
+                            }
+                        </section>
+                    }
+
+                    <section class="sheet-section" aria-labelledby="sheet-api">
+                        <h3 id="sheet-api">{ "API" }</h3>
+                        if let Some(base) = &c.api_base_url {
+                            <p class="api-base">
+                                <span class="section-hint">{ "Base URL" }</span>
+                                <span class="code api-url">{ base }</span>
+                            </p>
+                        }
+                        <button type="button" class="button" data-testid="open-docs" onclick={docs}>
+                            { icons::external() }
+                            { "API documentation (opens in browser)" }
+                        </button>
+                        if let Some(error) = &props.error {
+                            <div class="inline-error" data-testid="docs-error">
+                                <p>{ &error.message }</p>
+                                <p class="code">{ format!("Code: {}", error.code) }</p>
+                            </div>
+                        }
+                    </section>
+                </div>
+                <footer class="sheet-footer">
+                    <button type="button" class="button" onclick={close}>{ "Close" }</button>
+                </footer>
+            </section>
+        </div>
+    }
+}
+
+/// Keeps Tab and Shift+Tab inside the dialog: from the last control back to the first.
+fn trap_tab(dialog: &Element, e: &KeyboardEvent) {
+    let Ok(nodes) = dialog.query_selector_all(
+        "button:not([disabled]), a[href], input, [tabindex]:not([tabindex=\"-1\"])",
+    ) else {
+        return;
+    };
+    let focusable: Vec<HtmlElement> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i)?.dyn_into::<HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let at = |el: &HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == el.unchecked_ref::<Element>())
+    };
+    let outside = active.as_ref().is_none_or(|a| !dialog.contains(Some(a)));
+    if e.shift_key() && (at(first) || outside || at_title(&active)) {
+        e.prevent_default();
+        let _ = last.focus();
+    } else if !e.shift_key() && (at(last) || outside) {
+        e.prevent_default();
+        let _ = first.focus();
+    }
+}
+
+/// The title holds focus when the sheet opens; Shift+Tab from it wraps to the last control.
+fn at_title(active: &Option<Element>) -> bool {
+    active.as_ref().is_some_and(|a| a.id() == TITLE_ID)
+}
