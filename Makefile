@@ -65,7 +65,7 @@ lint: setup ui
 	$(CARGO) clippy -p keyport-ui --target wasm32-unknown-unknown -- -D warnings
 
 unit: setup ui
-	$(CARGO) test --workspace
+	scripts/secret-service.sh $(CARGO) test --workspace
 
 e2e: setup desktop
 	scripts/headless.sh python3 tests/e2e/marketplace.py $(DESKTOP)

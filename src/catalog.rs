@@ -1,6 +1,7 @@
 //! The connector catalog: the built-in connectors embedded at build time (so the catalog works
 //! offline) plus the person's custom connectors from the data dir, all through one loader.
 
+mod config;
 mod custom;
 mod error;
 mod parse;
@@ -11,6 +12,7 @@ use include_dir::{include_dir, Dir};
 use keyport_model::{CatalogProblem, CatalogView, Category, Connector};
 use std::path::Path;
 
+pub use config::validate_config;
 pub use custom::CustomStore;
 pub use error::CatalogError;
 pub use template::placeholders;

@@ -4,6 +4,7 @@
 
 mod catalog;
 mod output;
+mod vault;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -31,6 +32,30 @@ enum Command {
     /// OAuth sign-in steps
     #[command(subcommand)]
     Oauth(OauthCommand),
+    /// Create the vault, check it, change its passphrase, rotate its key
+    #[command(subcommand)]
+    Vault(vault::VaultCommand),
+    /// Store a connection to a service
+    Connect(vault::ConnectArgs),
+    /// The stored connections
+    #[command(subcommand)]
+    Connections(vault::ConnectionsCommand),
+    /// Print a connection's secret (asks for the passphrase every time)
+    Reveal { id: String },
+    /// Write an encrypted backup of the whole vault
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore the vault from a backup (needs the passphrase it was made with)
+    Restore { file: PathBuf },
+    /// The audit log
+    Audit {
+        #[command(subcommand)]
+        command: Option<vault::AuditCommand>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +91,13 @@ pub fn main() -> ExitCode {
         Command::Oauth(OauthCommand::Callback { url }) => {
             crate::oauth::complete(&url).map_err(Failure::from)
         }
+        Command::Vault(cmd) => vault::vault(cmd, &data_dir),
+        Command::Connect(args) => vault::connect(args, &data_dir),
+        Command::Connections(cmd) => vault::connections(cmd, &data_dir),
+        Command::Reveal { id } => vault::reveal(&id, &data_dir),
+        Command::Backup { out } => vault::backup(&out, &data_dir),
+        Command::Restore { file } => vault::restore(&file, &data_dir),
+        Command::Audit { command, json } => vault::audit(command, json, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

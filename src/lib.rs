@@ -1,9 +1,13 @@
 //! Keyport's core: everything the desktop app and the `keyport` CLI do, with no GUI dependency.
 //! The shell (`src-tauri/`) and the CLI (`cli`) are thin adapters over these modules.
 
+pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod cli;
+pub mod connections;
 pub mod oauth;
 pub mod paths;
+pub mod vault;
 
 pub use keyport_model as model;

@@ -5,3 +5,4 @@ mod support;
 
 mod catalog;
 mod cli;
+mod vault;

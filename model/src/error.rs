@@ -22,6 +22,34 @@ pub enum ErrorCode {
     OAuthCallbackMalformed,
     #[serde(rename = "oauth.state_unknown")]
     OAuthStateUnknown,
+    #[serde(rename = "vault.not_initialized")]
+    VaultNotInitialized,
+    #[serde(rename = "vault.already_initialized")]
+    VaultAlreadyInitialized,
+    #[serde(rename = "vault.wrong_passphrase")]
+    VaultWrongPassphrase,
+    #[serde(rename = "vault.throttled")]
+    VaultThrottled,
+    #[serde(rename = "vault.locked")]
+    VaultLocked,
+    #[serde(rename = "vault.io")]
+    VaultIo,
+    #[serde(rename = "vault.corrupt")]
+    VaultCorrupt,
+    #[serde(rename = "vault.weak_passphrase")]
+    VaultWeakPassphrase,
+    #[serde(rename = "connection.not_found")]
+    ConnectionNotFound,
+    #[serde(rename = "connection.invalid")]
+    ConnectionInvalid,
+    #[serde(rename = "backup.invalid")]
+    BackupInvalid,
+    #[serde(rename = "backup.wrong_passphrase")]
+    BackupWrongPassphrase,
+    #[serde(rename = "backup.other_vault")]
+    BackupOtherVault,
+    #[serde(rename = "audit.broken")]
+    AuditBroken,
     #[serde(rename = "internal")]
     Internal,
 }
@@ -37,6 +65,20 @@ impl ErrorCode {
             ErrorCode::CatalogExists => "catalog.exists",
             ErrorCode::OAuthCallbackMalformed => "oauth.callback_malformed",
             ErrorCode::OAuthStateUnknown => "oauth.state_unknown",
+            ErrorCode::VaultNotInitialized => "vault.not_initialized",
+            ErrorCode::VaultAlreadyInitialized => "vault.already_initialized",
+            ErrorCode::VaultWrongPassphrase => "vault.wrong_passphrase",
+            ErrorCode::VaultThrottled => "vault.throttled",
+            ErrorCode::VaultLocked => "vault.locked",
+            ErrorCode::VaultIo => "vault.io",
+            ErrorCode::VaultCorrupt => "vault.corrupt",
+            ErrorCode::VaultWeakPassphrase => "vault.weak_passphrase",
+            ErrorCode::ConnectionNotFound => "connection.not_found",
+            ErrorCode::ConnectionInvalid => "connection.invalid",
+            ErrorCode::BackupInvalid => "backup.invalid",
+            ErrorCode::BackupWrongPassphrase => "backup.wrong_passphrase",
+            ErrorCode::BackupOtherVault => "backup.other_vault",
+            ErrorCode::AuditBroken => "audit.broken",
             ErrorCode::Internal => "internal",
         }
     }
@@ -76,6 +118,20 @@ mod tests {
             ErrorCode::CatalogExists,
             ErrorCode::OAuthCallbackMalformed,
             ErrorCode::OAuthStateUnknown,
+            ErrorCode::VaultNotInitialized,
+            ErrorCode::VaultAlreadyInitialized,
+            ErrorCode::VaultWrongPassphrase,
+            ErrorCode::VaultThrottled,
+            ErrorCode::VaultLocked,
+            ErrorCode::VaultIo,
+            ErrorCode::VaultCorrupt,
+            ErrorCode::VaultWeakPassphrase,
+            ErrorCode::ConnectionNotFound,
+            ErrorCode::ConnectionInvalid,
+            ErrorCode::BackupInvalid,
+            ErrorCode::BackupWrongPassphrase,
+            ErrorCode::BackupOtherVault,
+            ErrorCode::AuditBroken,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

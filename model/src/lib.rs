@@ -5,6 +5,7 @@
 mod catalog;
 mod connector;
 mod error;
+mod vault;
 
 pub use catalog::{CatalogProblem, CatalogView, CategoryCount};
 pub use connector::{
@@ -13,3 +14,6 @@ pub use connector::{
     ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
+pub use vault::{
+    AuditEvent, ConnectionStatus, ConnectionView, HealthStatus, KdfView, KeySlotView, VaultStatus,
+};

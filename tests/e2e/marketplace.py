@@ -197,6 +197,13 @@ def main():
         print("Deep link at a cold start")
         wd.quit()
         wd.session = None
+        # The first instance must be gone (its single-instance D-Bus name released), or the
+        # next launch would hand its link to the dying one.
+        deadline = time.monotonic() + 20
+        while subprocess.run(["pgrep", "-x", "keyport-desktop"], capture_output=True).returncode == 0:
+            if time.monotonic() > deadline:
+                raise AssertionError("the first instance did not exit after its session ended")
+            time.sleep(0.1)
         wd.start(app, ["keyport://oauth/callback?error=access_denied&state=cold-start"])
         banner = wd.wait_all('[data-testid="callback-error"]', what="the cold-start callback banner")
         check("oauth.state_unknown" in wd.text(banner[0]),

@@ -128,3 +128,76 @@ method = "GET"
 url = "https://{region}.api.acme.example/v1/me"
 docs_url = "https://docs.acme.example/api/me"
 "##;
+
+/// The passphrase test vaults are made with.
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+impl Keyport {
+    /// Runs `args` with the test passphrase and `stdin` fed in.
+    pub fn run_in(&self, args: &[&str], stdin: &str, passphrase: Option<&str>) -> Run {
+        use std::io::Write;
+        let mut cmd = self.command();
+        if let Some(pw) = passphrase {
+            cmd.env("KEYPORT_PASSPHRASE", pw);
+        }
+        let mut child = cmd
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn keyport");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// A vault made with [`PASSPHRASE`] and no keyring slot.
+    pub fn init_vault(&self) {
+        let run = self.run_in(&["vault", "init", "--no-keyring"], "", Some(PASSPHRASE));
+        assert_eq!(run.code, 0, "vault init: {}", run.stderr);
+    }
+
+    /// Stores an API key for `connector` and returns the new connection's id.
+    pub fn connect_key(&self, connector: &str, config: &[&str], secret: &str) -> String {
+        let mut args = vec!["connect", connector, "--api-key-stdin", "--no-verify"];
+        for c in config {
+            args.extend(["--config", c]);
+        }
+        let run = self.run_in(&args, secret, Some(PASSPHRASE));
+        assert_eq!(run.code, 0, "connect: {}", run.stderr);
+        let start = run.stdout.rfind('(').expect("id in output") + 1;
+        run.stdout[start..start + 36].to_owned()
+    }
+
+    /// Every file under the data dir, recursively, as bytes.
+    pub fn all_bytes(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push((path, bytes));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.dir.path(), &mut out);
+        out
+    }
+}
+
+/// Whether `needle` occurs in `hay`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}

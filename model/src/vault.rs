@@ -1,0 +1,89 @@
+//! The vault and its connections as the UI and `--json` consumers see them: metadata only,
+//! never a secret.
+
+use crate::connector::ConnectionType;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `keyport vault status --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultStatus {
+    pub initialized: bool,
+    /// Whether opening a secret now needs the passphrase (no usable keyring slot).
+    pub locked: bool,
+    pub key_slots: Vec<KeySlotView>,
+    pub kdf: Option<KdfView>,
+    pub connections: u64,
+    /// The keyring backend this machine offers, or `None` when there is none (passphrase only).
+    pub keyring: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySlotView {
+    /// `passphrase` or `keyring`.
+    pub kind: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfView {
+    pub algorithm: String,
+    pub iterations: u32,
+}
+
+/// Connection status, as the original plan's ConnectionCredential has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionStatus {
+    Active,
+    Expired,
+    Invalid,
+    Revoked,
+    Pending,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Healthy,
+    Degraded,
+    Unhealthy,
+    Unknown,
+}
+
+/// One stored connection without its secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionView {
+    pub id: String,
+    pub name: String,
+    pub connector_id: String,
+    pub connection_type: ConnectionType,
+    pub status: ConnectionStatus,
+    pub health_status: HealthStatus,
+    pub verified: bool,
+    pub scopes: Vec<String>,
+    pub token_expires_at: Option<String>,
+    /// Non-secret settings (shop, tenant, region, user name...).
+    pub metadata: BTreeMap<String, String>,
+    pub last_health_check: Option<String>,
+    pub last_used_at: Option<String>,
+    pub error_count: u32,
+    pub last_error: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub is_expired: bool,
+    pub needs_refresh: bool,
+    pub is_healthy: bool,
+}
+
+/// One audit event (no secret in it, ever).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: String,
+    pub event: String,
+    pub connection_id: Option<String>,
+    pub detail: String,
+}

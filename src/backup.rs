@@ -1,0 +1,207 @@
+//! Encrypted backups of the whole vault. A backup is the vault's database (a consistent copy
+//! from `VACUUM INTO`, records still sealed by the data key) sealed again with a key derived from
+//! the passphrase, under a header the seal authenticates. Restoring checks everything on a copy
+//! first (the passphrase, the vault it belongs to, every record opening, the audit chain) and
+//! only then swaps files, so a refused or interrupted restore changes nothing.
+
+use crate::vault::{now, Aad, Passphrase, Vault, VaultError};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const FORMAT: &str = "keyport-backup/1";
+/// A vault of 10,000 connections is a few MB; anything far larger is not a backup of ours.
+const MAX_BACKUP_BYTES: u64 = 512 * 1024 * 1024;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    format: String,
+    vault_id: String,
+    created_at: String,
+    kdf: crate::vault::KdfParams,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackupFile {
+    #[serde(flatten)]
+    header: Header,
+    /// Base64 of `nonce || ciphertext || tag`.
+    payload: String,
+}
+
+fn invalid(why: &str) -> VaultError {
+    VaultError::BackupInvalid(format!("this is not a usable Keyport backup: {why}"))
+}
+
+fn fs_err(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
+    move |e| VaultError::Io {
+        path: path.display().to_string(),
+        detail: e.kind().to_string(),
+    }
+}
+
+/// Writes an encrypted backup of `vault` to `out`. Needs the vault's passphrase, which is also
+/// what restoring it will ask for.
+pub async fn create(vault: &Vault, passphrase: &Passphrase, out: &Path) -> Result<(), VaultError> {
+    let unlocked = vault.unlock_passphrase(passphrase).await?;
+    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    crate::audit::append(&mut tx, "backup", None, "")
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    let snapshot = vault
+        .dir()
+        .join(format!(".backup-{}.db", uuid::Uuid::new_v4()));
+    sqlx::query("VACUUM INTO ?")
+        .bind(snapshot.display().to_string())
+        .execute(vault.pool())
+        .await
+        .map_err(vault.io_err())?;
+    let bytes = std::fs::read(&snapshot).map_err(fs_err(&snapshot));
+    let _ = std::fs::remove_file(&snapshot);
+    let bytes = zeroize::Zeroizing::new(bytes?);
+    let kdf = crate::vault::KdfParams::fresh().map_err(|_| invalid("no randomness"))?;
+    let header = Header {
+        format: FORMAT.to_owned(),
+        vault_id: unlocked.vault_id().to_owned(),
+        created_at: now(),
+        kdf,
+    };
+    let key = crate::vault::derive_key(header.kdf.clone(), passphrase).await?;
+    let aad_row = serde_json::to_string(&header).map_err(|_| invalid("header"))?;
+    let sealed = crate::vault::seal_raw(
+        &key,
+        Aad {
+            kind: "backup",
+            row: &aad_row,
+            key_version: 1,
+        },
+        &bytes,
+    )
+    .map_err(|_| invalid("sealing failed"))?;
+    let file = BackupFile {
+        header,
+        payload: B64.encode(sealed),
+    };
+    let text = serde_json::to_vec_pretty(&file).map_err(|_| invalid("encoding"))?;
+    let temp = out.with_extension("partial");
+    std::fs::write(&temp, text).map_err(fs_err(&temp))?;
+    std::fs::rename(&temp, out).map_err(fs_err(out))
+}
+
+/// Restores `file` into `dir`, replacing the vault there (if any) only when the backup is of that
+/// same vault and everything in it checks out.
+pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result<(), VaultError> {
+    let len = std::fs::metadata(file).map_err(fs_err(file))?.len();
+    if len > MAX_BACKUP_BYTES {
+        return Err(invalid("the file is far too large"));
+    }
+    let text = std::fs::read(file).map_err(fs_err(file))?;
+    let parsed: BackupFile = serde_json::from_slice(&text)
+        .map_err(|_| invalid("the file is not a backup, or it is cut short"))?;
+    if parsed.header.format != FORMAT {
+        return Err(invalid("unknown backup format"));
+    }
+    let sealed = B64
+        .decode(parsed.payload.as_bytes())
+        .map_err(|_| invalid("the payload is damaged"))?;
+    let key = crate::vault::derive_key(parsed.header.kdf.clone(), passphrase)
+        .await
+        .map_err(|_| invalid("its key parameters are not acceptable"))?;
+    let aad_row = serde_json::to_string(&parsed.header).map_err(|_| invalid("header"))?;
+    let db = crate::vault::open_raw(
+        &key,
+        Aad {
+            kind: "backup",
+            row: &aad_row,
+            key_version: 1,
+        },
+        &sealed,
+    )
+    .map_err(|_| VaultError::BackupWrongPassphrase)?;
+    let db = zeroize::Zeroizing::new(db);
+
+    // The vault already here, if any, must be the one the backup was made of.
+    let current = match Vault::open(dir).await {
+        Ok(v) => Some(v),
+        Err(VaultError::NotInitialized) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(current) = &current {
+        if current.vault_id().await? != parsed.header.vault_id {
+            return Err(VaultError::BackupOtherVault);
+        }
+    }
+
+    // Check the restored database on a copy beside the vault.
+    std::fs::create_dir_all(dir).map_err(fs_err(dir))?;
+    let staging = dir.join(format!(".restore-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir(&staging).map_err(fs_err(&staging))?;
+    let checked = check_staged(&staging, &db, &parsed.header.vault_id, passphrase).await;
+    if let Err(e) = checked {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if let Some(current) = current {
+        current.close().await;
+    }
+    let target = Vault::db_path(dir);
+    let staged = Vault::db_path(&staging);
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(path_with_suffix(&target, suffix));
+    }
+    // One rename: a crash before it leaves the old vault, after it the restored one.
+    let swapped = std::fs::rename(&staged, &target).map_err(fs_err(&target));
+    let _ = std::fs::remove_dir_all(&staging);
+    swapped?;
+    let vault = Vault::open(dir).await?;
+    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    crate::audit::append(&mut tx, "restore", None, "")
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())
+}
+
+async fn check_staged(
+    staging: &Path,
+    db: &[u8],
+    vault_id: &str,
+    passphrase: &Passphrase,
+) -> Result<(), VaultError> {
+    let path = Vault::db_path(staging);
+    std::fs::write(&path, db).map_err(fs_err(&path))?;
+    let staged = Vault::open(staging)
+        .await
+        .map_err(|_| invalid("the database inside does not open"))?;
+    if staged.vault_id().await? != vault_id {
+        return Err(invalid("its contents do not match its header"));
+    }
+    let unlocked = staged
+        .unlock_passphrase(passphrase)
+        .await
+        .map_err(|_| VaultError::BackupWrongPassphrase)?;
+    let bad = crate::connections::unreadable(&staged, &unlocked).await?;
+    if !bad.is_empty() {
+        return Err(invalid(&format!(
+            "{} connection(s) in it do not open",
+            bad.len()
+        )));
+    }
+    if let Err(why) = crate::audit::verify(staged.pool())
+        .await
+        .map_err(staged.io_err())?
+    {
+        return Err(invalid(&why));
+    }
+    staged.close().await;
+    Ok(())
+}
+
+fn path_with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}

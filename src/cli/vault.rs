@@ -1,0 +1,443 @@
+//! `keyport vault …`, `connect`, `connections …`, `reveal`, `backup`, `restore`, `audit`.
+
+use super::output::{json, print, table};
+use super::Failure;
+use crate::catalog::Catalog;
+use crate::connections::{self, NewConnection};
+use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
+use clap::{Args, Subcommand};
+use keyport_model::{ConnectionType, ConnectionView};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Create the vault (asks for a passphrase twice, or reads KEYPORT_PASSPHRASE)
+    Init {
+        /// Do not add an OS keyring slot; every unlock then needs the passphrase
+        #[arg(long)]
+        no_keyring: bool,
+    },
+    /// Show whether the vault exists, how it unlocks, and how many connections it holds
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the passphrase (the new one from KEYPORT_NEW_PASSPHRASE or a prompt)
+    ChangePassphrase,
+    /// Make a new data key and reseal every record with it
+    RotateKey,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The connector's id (`keyport catalog list`)
+    connector: String,
+    /// A name to tell this connection apart [default: the connector's name]
+    #[arg(long)]
+    name: Option<String>,
+    /// A connector setting, e.g. --config subdomain=acme (repeatable)
+    #[arg(long = "config", value_name = "KEY=VALUE", value_parser = parse_pair)]
+    config: Vec<(String, String)>,
+    /// Read an API key from stdin
+    #[arg(long, group = "credential")]
+    api_key_stdin: bool,
+    /// Read a bearer token from stdin
+    #[arg(long, group = "credential")]
+    token_stdin: bool,
+    /// Basic auth as USER, the password read from stdin
+    #[arg(long, value_name = "USER", group = "credential")]
+    basic: Option<String>,
+    /// Store without checking the credential with the service
+    #[arg(long)]
+    no_verify: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConnectionsCommand {
+    /// List stored connections (never a secret)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one connection
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a connection
+    Rename { id: String, name: String },
+    /// Delete a connection
+    Delete { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain
+    Verify,
+}
+
+fn parse_pair(text: &str) -> Result<(String, String), String> {
+    let (k, v) = text
+        .split_once('=')
+        .ok_or_else(|| "expected KEY=VALUE".to_owned())?;
+    Ok((k.trim().to_owned(), v.trim().to_owned()))
+}
+
+/// Runs an async core call to completion on a small runtime of its own.
+fn block_on<T>(
+    fut: impl std::future::Future<Output = Result<T, VaultError>>,
+) -> Result<T, Failure> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("could not start: {e}")))?;
+    rt.block_on(fut).map_err(Failure::from)
+}
+
+/// The passphrase from `var`, else a prompt on the terminal. Never from a flag: it would land in
+/// the shell history and the process list.
+fn ask(var: &str, prompt: &str) -> Result<Passphrase, VaultError> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(Passphrase::new(value));
+    }
+    if !std::io::stdin().is_terminal() && !std::io::stderr().is_terminal() {
+        return Err(VaultError::Locked);
+    }
+    rpassword::prompt_password(prompt)
+        .map(Passphrase::new)
+        .map_err(|_| VaultError::Locked)
+}
+
+fn ask_new(var: &str) -> Result<Passphrase, VaultError> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(Passphrase::new(value));
+    }
+    let first = ask(var, "New passphrase: ")?;
+    let second = ask(var, "Repeat it: ")?;
+    if first.expose_for_kdf() != second.expose_for_kdf() {
+        return Err(VaultError::InvalidInput(
+            "the two passphrases differ".into(),
+        ));
+    }
+    Ok(first)
+}
+
+/// The data key by the keyring slot silently, else by the passphrase.
+async fn unlock(vault: &Vault) -> Result<Unlocked, VaultError> {
+    if std::env::var_os("KEYPORT_PASSPHRASE").is_none() {
+        if let Some(unlocked) = vault.unlock_keyring().await {
+            return Ok(unlocked);
+        }
+    }
+    vault
+        .unlock_passphrase(&ask("KEYPORT_PASSPHRASE", "Vault passphrase: ")?)
+        .await
+}
+
+pub fn vault(cmd: VaultCommand, dir: &Path) -> Result<(), Failure> {
+    match cmd {
+        VaultCommand::Init { no_keyring } => {
+            let pw = block_on(async { ask_new("KEYPORT_PASSPHRASE") })?;
+            let (_, keyring) = block_on(Vault::init(dir, &pw, !no_keyring))?;
+            let how = if keyring {
+                format!(
+                    "unlocks with the passphrase or the OS keyring ({})",
+                    crate::vault::keyring_backend()
+                )
+            } else if no_keyring {
+                "unlocks with the passphrase only (--no-keyring)".to_owned()
+            } else {
+                "unlocks with the passphrase only: no OS keyring is available".to_owned()
+            };
+            print(&format!(
+                "Created the vault in {}; it {how}.\nA forgotten passphrase cannot be recovered.\n",
+                dir.display()
+            ))
+        }
+        VaultCommand::Status { json: as_json } => {
+            let status = block_on(async {
+                match Vault::open(dir).await {
+                    Ok(v) => v.status().await,
+                    Err(VaultError::NotInitialized) => Ok(keyport_model::VaultStatus {
+                        initialized: false,
+                        locked: true,
+                        key_slots: Vec::new(),
+                        kdf: None,
+                        connections: 0,
+                        keyring: None,
+                    }),
+                    Err(e) => Err(e),
+                }
+            })?;
+            if as_json {
+                return json(&status);
+            }
+            if !status.initialized {
+                return print(&format!(
+                    "No vault in {} yet: create one with `keyport vault init`.\n",
+                    dir.display()
+                ));
+            }
+            let slots: Vec<&str> = status.key_slots.iter().map(|s| s.kind.as_str()).collect();
+            let kdf = status
+                .kdf
+                .as_ref()
+                .map(|k| format!("{}, {} iterations", k.algorithm, k.iterations))
+                .unwrap_or_default();
+            let keyring = status
+                .keyring
+                .clone()
+                .unwrap_or_else(|| "not available: passphrase only".into());
+            print(&format!(
+                "Vault        {}\nKey slots    {}\nKDF          {kdf}\nKeyring      {keyring}\nLocked       {}\nConnections  {}\n",
+                dir.display(),
+                slots.join(", "),
+                if status.locked { "yes (needs the passphrase)" } else { "no (the keyring unlocks it)" },
+                status.connections
+            ))
+        }
+        VaultCommand::ChangePassphrase => {
+            block_on(async {
+                let vault = Vault::open(dir).await?;
+                let old = ask("KEYPORT_PASSPHRASE", "Current passphrase: ")?;
+                let new = ask_new("KEYPORT_NEW_PASSPHRASE")?;
+                vault.change_passphrase(&old, &new).await
+            })?;
+            print("Passphrase changed.\n")
+        }
+        VaultCommand::RotateKey => {
+            block_on(async {
+                let vault = Vault::open(dir).await?;
+                vault
+                    .rotate_key(&ask("KEYPORT_PASSPHRASE", "Vault passphrase: ")?)
+                    .await
+            })?;
+            print("Data key rotated; every record is resealed.\n")
+        }
+    }
+}
+
+fn read_stdin_secret() -> Result<SecretValue, Failure> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .take(64 * 1024 + 2)
+        .read_to_end(&mut buf)
+        .map_err(|e| Failure(format!("reading stdin failed: {e}")))?;
+    // One trailing newline is the terminal's, not the secret's.
+    if buf.ends_with(b"\n") {
+        buf.pop();
+        if buf.ends_with(b"\r") {
+            buf.pop();
+        }
+    }
+    Ok(SecretValue::new(buf))
+}
+
+pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
+    let catalog = Catalog::load(dir);
+    let connector = catalog.get(&args.connector)?;
+    let (kind, username) = match (&args.basic, args.api_key_stdin, args.token_stdin) {
+        (Some(user), _, _) => (ConnectionType::BasicAuth, Some(user.clone())),
+        (None, true, _) => (ConnectionType::ApiKey, None),
+        (None, _, true) => (ConnectionType::BearerToken, None),
+        _ => {
+            return Err(Failure(
+                "say how to connect: --api-key-stdin, --token-stdin or --basic USER".into(),
+            ))
+        }
+    };
+    if !args.no_verify {
+        return Err(Failure(
+            "live verification of credentials is not built yet; add --no-verify to store the credential unverified".into(),
+        ));
+    }
+    let mut config = BTreeMap::new();
+    for (k, v) in args.config {
+        if config.insert(k.clone(), v).is_some() {
+            return Err(Failure(format!("--config {k} is given twice")));
+        }
+    }
+    let secret = read_stdin_secret()?;
+    let view = block_on(async {
+        let vault = Vault::open(dir).await?;
+        let unlocked = unlock(&vault).await?;
+        connections::insert(
+            &vault,
+            &unlocked,
+            NewConnection {
+                connector,
+                connection_type: kind,
+                name: args.name,
+                config,
+                username,
+                secret,
+                verified: false,
+            },
+        )
+        .await
+    })?;
+    print(&format!(
+        "Connected {} as {} ({}), unverified.\n",
+        connector.name, view.name, view.id
+    ))
+}
+
+pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
+    match cmd {
+        ConnectionsCommand::List { json: as_json } => {
+            let list = block_on(async { connections::list(&Vault::open(dir).await?).await })?;
+            if as_json {
+                return json(&list);
+            }
+            if list.is_empty() {
+                return print("No connections yet: `keyport connect CONNECTOR …` adds one.\n");
+            }
+            let rows: Vec<Vec<String>> = list.iter().map(row).collect();
+            print(&table(
+                &[
+                    "ID",
+                    "NAME",
+                    "CONNECTOR",
+                    "TYPE",
+                    "STATUS",
+                    "HEALTH",
+                    "CREATED",
+                ],
+                &rows,
+            ))
+        }
+        ConnectionsCommand::Show { id, json: as_json } => {
+            let view = block_on(async { connections::get(&Vault::open(dir).await?, &id).await })?;
+            if as_json {
+                return json(&view);
+            }
+            let mut out = table(
+                &["FIELD", "VALUE"],
+                &[
+                    vec!["id".into(), view.id.clone()],
+                    vec!["name".into(), view.name.clone()],
+                    vec!["connector".into(), view.connector_id.clone()],
+                    vec!["type".into(), view.connection_type.id().into()],
+                    vec!["status".into(), format!("{:?}", view.status).to_lowercase()],
+                    vec![
+                        "health".into(),
+                        format!("{:?}", view.health_status).to_lowercase(),
+                    ],
+                    vec!["verified".into(), view.verified.to_string()],
+                    vec!["created".into(), view.created_at.clone()],
+                    vec!["created by".into(), view.created_by.clone()],
+                ],
+            );
+            for (k, v) in &view.metadata {
+                out.push_str(&format!("{k:<10} {v}\n"));
+            }
+            print(&out)
+        }
+        ConnectionsCommand::Rename { id, name } => {
+            let view = block_on(async {
+                connections::rename(&Vault::open(dir).await?, &id, &name).await
+            })?;
+            print(&format!("Renamed {} to {}.\n", view.id, view.name))
+        }
+        ConnectionsCommand::Delete { id } => {
+            block_on(async { connections::delete(&Vault::open(dir).await?, &id).await })?;
+            print(&format!("Deleted {id}.\n"))
+        }
+    }
+}
+
+fn row(c: &ConnectionView) -> Vec<String> {
+    vec![
+        c.id.clone(),
+        c.name.clone(),
+        c.connector_id.clone(),
+        c.connection_type.id().to_owned(),
+        format!("{:?}", c.status).to_lowercase(),
+        format!("{:?}", c.health_status).to_lowercase(),
+        c.created_at.get(..10).unwrap_or(&c.created_at).to_owned(),
+    ]
+}
+
+/// Prints a secret: always asks for the passphrase, even when the keyring could unlock.
+pub fn reveal(id: &str, dir: &Path) -> Result<(), Failure> {
+    let secret = block_on(async {
+        let vault = Vault::open(dir).await?;
+        let pw = ask("KEYPORT_PASSPHRASE", "Vault passphrase: ")?;
+        let unlocked = vault.unlock_passphrase(&pw).await?;
+        connections::reveal(&vault, &unlocked, id).await
+    })?;
+    let mut text = String::from_utf8_lossy(secret.expose_to_caller()).into_owned();
+    text.push('\n');
+    let printed = print(&text);
+    zeroize::Zeroize::zeroize(&mut text);
+    printed
+}
+
+pub fn backup(out: &Path, dir: &Path) -> Result<(), Failure> {
+    block_on(async {
+        let vault = Vault::open(dir).await?;
+        let pw = ask("KEYPORT_PASSPHRASE", "Vault passphrase: ")?;
+        crate::backup::create(&vault, &pw, out).await
+    })?;
+    print(&format!("Backup written to {}.\n", out.display()))
+}
+
+pub fn restore(file: &Path, dir: &Path) -> Result<(), Failure> {
+    block_on(async {
+        let pw = ask("KEYPORT_PASSPHRASE", "Passphrase of the backup: ")?;
+        crate::backup::restore(dir, file, &pw).await
+    })?;
+    print(&format!(
+        "Restored the vault in {} from {}.\n",
+        dir.display(),
+        file.display()
+    ))
+}
+
+pub fn audit(cmd: Option<AuditCommand>, as_json: bool, dir: &Path) -> Result<(), Failure> {
+    let vault = block_on(Vault::open(dir))?;
+    match cmd {
+        Some(AuditCommand::Verify) => {
+            let result = block_on(async {
+                crate::audit::verify(vault.pool())
+                    .await
+                    .map_err(vault.io_err())
+            })?;
+            match result {
+                Ok(n) => print(&format!(
+                    "The audit log is intact: {n} events, chain verified.\n"
+                )),
+                Err(why) => Err(Failure::from(VaultError::AuditBroken(why))),
+            }
+        }
+        None => {
+            let events = block_on(async {
+                crate::audit::list(vault.pool())
+                    .await
+                    .map_err(vault.io_err())
+            })?;
+            if as_json {
+                return json(&events);
+            }
+            let rows: Vec<Vec<String>> = events
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.seq.to_string(),
+                        e.at.clone(),
+                        e.event.clone(),
+                        e.connection_id.clone().unwrap_or_default(),
+                        e.detail.clone(),
+                    ]
+                })
+                .collect();
+            print(&table(
+                &["SEQ", "AT", "EVENT", "CONNECTION", "DETAIL"],
+                &rows,
+            ))
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Stored connections: metadata in plain columns (so listing needs no key), the secret sealed to
+//! its own row. Every change writes its audit event in the same transaction.
+
+use crate::catalog::validate_config;
+use crate::vault::{now, SecretValue, Unlocked, Vault, VaultError};
+use keyport_model::{ConnectionStatus, ConnectionType, ConnectionView, Connector, HealthStatus};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+use std::collections::BTreeMap;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+const SEALED_KIND: &str = "connection";
+const MAX_NAME_CHARS: usize = 100;
+const MAX_SECRET_BYTES: usize = 64 * 1024;
+/// `needs_refresh` turns true this long before the token expires (DESIGN.md section 6).
+const REFRESH_BUFFER_S: i64 = 5 * 60;
+
+/// What `connect` stores.
+pub struct NewConnection<'a> {
+    pub connector: &'a Connector,
+    pub connection_type: ConnectionType,
+    pub name: Option<String>,
+    pub config: BTreeMap<String, String>,
+    /// For basic auth: the user name (not secret, kept in the metadata).
+    pub username: Option<String>,
+    pub secret: SecretValue,
+    pub verified: bool,
+}
+
+pub async fn insert(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    new: NewConnection<'_>,
+) -> Result<ConnectionView, VaultError> {
+    let c = new.connector;
+    if !c.connection_types.contains(&new.connection_type) {
+        let offered: Vec<&str> = c.connection_types.iter().map(|t| t.id()).collect();
+        return Err(VaultError::InvalidInput(format!(
+            "{} does not connect by {}; it offers {}",
+            c.name,
+            new.connection_type.id(),
+            offered.join(", ")
+        )));
+    }
+    let mut metadata =
+        validate_config(c, new.connection_type, &new.config).map_err(VaultError::InvalidInput)?;
+    match (new.connection_type, new.username) {
+        (ConnectionType::BasicAuth, Some(user)) if !user.trim().is_empty() => {
+            metadata.insert("username".to_owned(), user);
+        }
+        (ConnectionType::BasicAuth, _) => {
+            return Err(VaultError::InvalidInput(
+                "basic auth needs a user name (--basic USER)".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(VaultError::InvalidInput(format!(
+                "{} takes no user name",
+                new.connection_type.id()
+            )))
+        }
+        _ => {}
+    }
+    let secret = new.secret.expose_to_caller();
+    if secret.is_empty() {
+        return Err(VaultError::InvalidInput("the secret is empty".into()));
+    }
+    if secret.len() > MAX_SECRET_BYTES {
+        return Err(VaultError::InvalidInput(
+            "the secret is longer than 64 KB".into(),
+        ));
+    }
+    let name = clean_name(new.name.as_deref().unwrap_or(&c.name))?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let sealed = unlocked.seal(SEALED_KIND, &id, secret)?;
+    let at = now();
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let origin = serde_json::json!({
+        "os_user": user,
+        "host": std::env::var("HOSTNAME").unwrap_or_default(),
+        "app_version": env!("CARGO_PKG_VERSION"),
+    });
+    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    sqlx::query(
+        "INSERT INTO connections (id, connector_id, connection_type, name, secret, key_version,
+            metadata, status, health_status, verified, created_by, origin, created_at, updated_at,
+            last_rotated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', 'unknown', ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&c.id)
+    .bind(new.connection_type.id())
+    .bind(&name)
+    .bind(sealed)
+    .bind(unlocked.key_version())
+    .bind(serde_json::to_string(&metadata).unwrap_or_else(|_| "{}".into()))
+    .bind(new.verified)
+    .bind(&user)
+    .bind(origin.to_string())
+    .bind(&at)
+    .bind(&at)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await
+    .map_err(vault.io_err())?;
+    let detail = format!(
+        "{} by {}{}",
+        c.id,
+        new.connection_type.id(),
+        if new.verified { "" } else { ", unverified" }
+    );
+    crate::audit::append(&mut tx, "connect", Some(&id), &detail)
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    get(vault, &id).await
+}
+
+fn clean_name(name: &str) -> Result<String, VaultError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(VaultError::InvalidInput("the name is empty".into()));
+    }
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(VaultError::InvalidInput(format!(
+            "a name is at most {MAX_NAME_CHARS} characters, without control characters"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+const VIEW_COLUMNS: &str =
+    "id, name, connector_id, connection_type, status, health_status, verified,
+    scopes, token_expires_at, metadata, last_health_check, last_used_at, error_count, last_error,
+    created_by, created_at, updated_at";
+
+pub async fn list(vault: &Vault) -> Result<Vec<ConnectionView>, VaultError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {VIEW_COLUMNS} FROM connections ORDER BY name COLLATE NOCASE, created_at"
+    )))
+    .fetch_all(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    let now = OffsetDateTime::now_utc();
+    rows.iter().map(|r| view(r, now)).collect()
+}
+
+pub async fn get(vault: &Vault, id: &str) -> Result<ConnectionView, VaultError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {VIEW_COLUMNS} FROM connections WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(vault.pool())
+    .await
+    .map_err(vault.io_err())?
+    .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
+    view(&row, OffsetDateTime::now_utc())
+}
+
+fn view(r: &SqliteRow, now: OffsetDateTime) -> Result<ConnectionView, VaultError> {
+    let corrupt = |what: &str| VaultError::Corrupt(format!("a connection's {what} is unreadable"));
+    let parse = |text: &str| -> Result<ConnectionType, VaultError> {
+        serde_json::from_value(serde_json::Value::String(text.to_owned()))
+            .map_err(|_| corrupt("type"))
+    };
+    let status: String = r.get(4);
+    let health: String = r.get(5);
+    let expires: Option<String> = r.get(8);
+    let expiry = expires
+        .as_deref()
+        .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok());
+    let status: ConnectionStatus =
+        serde_json::from_value(serde_json::Value::String(status)).map_err(|_| corrupt("status"))?;
+    let health_status: HealthStatus =
+        serde_json::from_value(serde_json::Value::String(health)).map_err(|_| corrupt("health"))?;
+    let is_expired = expiry.is_some_and(|e| e <= now);
+    Ok(ConnectionView {
+        id: r.get(0),
+        name: r.get(1),
+        connector_id: r.get(2),
+        connection_type: parse(r.get(3))?,
+        status,
+        health_status,
+        verified: r.get(6),
+        scopes: serde_json::from_str(r.get(7)).map_err(|_| corrupt("scopes"))?,
+        token_expires_at: expires.clone(),
+        metadata: serde_json::from_str(r.get(9)).map_err(|_| corrupt("metadata"))?,
+        last_health_check: r.get(10),
+        last_used_at: r.get(11),
+        error_count: r.get::<i64, _>(12).clamp(0, u32::MAX.into()) as u32,
+        last_error: r.get(13),
+        created_by: r.get(14),
+        created_at: r.get(15),
+        updated_at: r.get(16),
+        is_expired,
+        needs_refresh: expiry.is_some_and(|e| (e - now).whole_seconds() <= REFRESH_BUFFER_S),
+        is_healthy: status == ConnectionStatus::Active
+            && health_status == HealthStatus::Healthy
+            && !is_expired,
+    })
+}
+
+pub async fn rename(vault: &Vault, id: &str, name: &str) -> Result<ConnectionView, VaultError> {
+    let name = clean_name(name)?;
+    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let changed = sqlx::query("UPDATE connections SET name = ?, updated_at = ? WHERE id = ?")
+        .bind(&name)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(vault.io_err())?
+        .rows_affected();
+    if changed == 0 {
+        return Err(VaultError::ConnectionNotFound(id.to_owned()));
+    }
+    crate::audit::append(&mut tx, "rename", Some(id), "")
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    get(vault, id).await
+}
+
+pub async fn delete(vault: &Vault, id: &str) -> Result<(), VaultError> {
+    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let gone = sqlx::query("DELETE FROM connections WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(vault.io_err())?
+        .rows_affected();
+    if gone == 0 {
+        return Err(VaultError::ConnectionNotFound(id.to_owned()));
+    }
+    crate::audit::append(&mut tx, "delete", Some(id), "")
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())
+}
+
+/// Opens a connection's secret for a deliberate reveal, and records that it happened.
+pub async fn reveal(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    id: &str,
+) -> Result<SecretValue, VaultError> {
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret FROM connections WHERE id = ?")
+        .bind(id)
+        .fetch_optional(vault.pool())
+        .await
+        .map_err(vault.io_err())?
+        .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
+    let secret = unlocked.open(SEALED_KIND, id, &sealed)?;
+    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    crate::audit::append(&mut tx, "reveal", Some(id), "")
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    Ok(secret)
+}
+
+/// Opens every sealed connection secret: a health check of the vault's crypto after a restore
+/// or in tests. Returns the ids that failed.
+pub async fn unreadable(vault: &Vault, unlocked: &Unlocked) -> Result<Vec<String>, VaultError> {
+    let rows = sqlx::query("SELECT id, secret FROM connections ORDER BY id")
+        .fetch_all(vault.pool())
+        .await
+        .map_err(vault.io_err())?;
+    Ok(rows
+        .iter()
+        .filter(|r| unlocked.open(SEALED_KIND, r.get(0), r.get(1)).is_err())
+        .map(|r| r.get(0))
+        .collect())
+}

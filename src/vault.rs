@@ -1,0 +1,546 @@
+//! The vault: one SQLite file (WAL) in the data dir holding key slots, sealed records and the
+//! audit log. A random data key (DEK) seals every record; key slots wrap the DEK, one by
+//! passphrase (PBKDF2) and one by the OS keyring, and either slot unlocks. Every multi-step write
+//! is one transaction, so a crash leaves the old state or the new one, never a mix.
+
+mod error;
+mod kdf;
+mod keyring_slot;
+mod seal;
+mod secret;
+mod throttle;
+
+pub use error::VaultError;
+pub use kdf::KdfParams;
+pub use keyring_slot::backend_name as keyring_backend;
+pub use seal::{open as open_raw, seal as seal_raw, Aad, SealError};
+pub use secret::{DataKey, Passphrase, SecretValue};
+
+use error::io;
+use keyport_model::{KdfView, KeySlotView, VaultStatus};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+pub const DB_FILE: &str = "vault.db";
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// An open vault file. Metadata reads need nothing more; secrets need an [`Unlocked`] key.
+pub struct Vault {
+    pool: SqlitePool,
+    dir: PathBuf,
+}
+
+/// The data key, opened from a slot. Dropping it zeroizes the key.
+pub struct Unlocked {
+    dek: DataKey,
+    key_version: i64,
+    vault_id: String,
+}
+
+impl Unlocked {
+    pub fn seal(&self, kind: &str, row: &str, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+        seal::seal_with(&self.dek, self.aad(kind, row), plaintext)
+            .map_err(|_| VaultError::Corrupt("sealing failed".into()))
+    }
+
+    pub fn open(&self, kind: &str, row: &str, sealed: &[u8]) -> Result<SecretValue, VaultError> {
+        seal::open_with(&self.dek, self.aad(kind, row), sealed)
+            .map(SecretValue::new)
+            .map_err(|SealError| {
+                VaultError::Corrupt(format!("the sealed {kind} `{row}` does not open"))
+            })
+    }
+
+    fn aad<'a>(&self, kind: &'a str, row: &'a str) -> Aad<'a> {
+        Aad {
+            kind,
+            row,
+            key_version: self.key_version,
+        }
+    }
+
+    pub fn key_version(&self) -> i64 {
+        self.key_version
+    }
+
+    pub fn vault_id(&self) -> &str {
+        &self.vault_id
+    }
+}
+
+/// The current time as stored: RFC 3339 in UTC.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn slot_aad_row(kind: &str, params: &str) -> String {
+    format!("{kind}|{params}")
+}
+
+impl Vault {
+    pub fn db_path(dir: &Path) -> PathBuf {
+        dir.join(DB_FILE)
+    }
+
+    async fn connect(dir: &Path, create: bool) -> Result<SqlitePool, VaultError> {
+        let path = Self::db_path(dir);
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(create)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed transaction survives power loss, not just a process kill.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(io(&path))?;
+        MIGRATOR.run(&pool).await.map_err(|e| io(&path)(e.into()))?;
+        Ok(pool)
+    }
+
+    /// Opens the vault in `dir`; `NotInitialized` when there is none.
+    pub async fn open(dir: &Path) -> Result<Vault, VaultError> {
+        if !Self::db_path(dir).is_file() {
+            return Err(VaultError::NotInitialized);
+        }
+        let pool = Self::connect(dir, false).await?;
+        let vault = Vault {
+            pool,
+            dir: dir.to_path_buf(),
+        };
+        if vault.meta().await?.is_none() {
+            return Err(VaultError::NotInitialized);
+        }
+        Ok(vault)
+    }
+
+    /// Creates a vault with a passphrase slot and, when asked and available, a keyring slot.
+    /// Returns whether the keyring slot was made.
+    pub async fn init(
+        dir: &Path,
+        passphrase: &Passphrase,
+        use_keyring: bool,
+    ) -> Result<(Vault, bool), VaultError> {
+        check_strength(passphrase)?;
+        std::fs::create_dir_all(dir).map_err(|e| VaultError::Io {
+            path: dir.display().to_string(),
+            detail: e.kind().to_string(),
+        })?;
+        let pool = Self::connect(dir, true).await?;
+        let vault = Vault {
+            pool,
+            dir: dir.to_path_buf(),
+        };
+        if vault.meta().await?.is_some() {
+            return Err(VaultError::AlreadyInitialized(dir.display().to_string()));
+        }
+        let vault_id = uuid::Uuid::new_v4().to_string();
+        let unlocked = Unlocked {
+            dek: DataKey::random().map_err(|_| VaultError::Corrupt("no randomness".into()))?,
+            key_version: 1,
+            vault_id: vault_id.clone(),
+        };
+        let params = KdfParams::fresh().map_err(|_| VaultError::Corrupt("no randomness".into()))?;
+        let kek = derive_key(params.clone(), passphrase).await?;
+        let keyring_key = if use_keyring {
+            let id = vault_id.clone();
+            tokio::task::spawn_blocking(move || keyring_slot::create(&id))
+                .await
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
+        let path = vault.db_path_buf();
+        let mut tx = vault.pool.begin().await.map_err(io(&path))?;
+        sqlx::query(
+            "INSERT INTO vault_meta (id, vault_id, key_version, created_at) VALUES (1, ?, 1, ?)",
+        )
+        .bind(&vault_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map_err(io(&path))?;
+        write_slot(
+            &mut tx,
+            &path,
+            "passphrase",
+            &params_json(&params),
+            &kek,
+            &unlocked,
+        )
+        .await?;
+        if let Some(key) = &keyring_key {
+            write_slot(&mut tx, &path, "keyring", "{}", key, &unlocked).await?;
+        }
+        let detail = if keyring_key.is_some() {
+            "passphrase and keyring slots"
+        } else {
+            "passphrase slot"
+        };
+        crate::audit::append(&mut tx, "init", None, detail)
+            .await
+            .map_err(io(&path))?;
+        tx.commit().await.map_err(io(&path))?;
+        Ok((vault, keyring_key.is_some()))
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn db_path_buf(&self) -> PathBuf {
+        Self::db_path(&self.dir)
+    }
+
+    /// Maps a store error to `vault.io`, naming this vault's file.
+    pub(crate) fn io_err(&self) -> impl Fn(sqlx::Error) -> VaultError + 'static {
+        io(&self.db_path_buf())
+    }
+
+    async fn meta(&self) -> Result<Option<(String, i64)>, VaultError> {
+        let path = self.db_path_buf();
+        let row = sqlx::query("SELECT vault_id, key_version FROM vault_meta WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(io(&path))?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    pub async fn vault_id(&self) -> Result<String, VaultError> {
+        Ok(self.meta().await?.ok_or(VaultError::NotInitialized)?.0)
+    }
+
+    async fn slot(&self, kind: &str) -> Result<Option<(String, i64, Vec<u8>)>, VaultError> {
+        let path = self.db_path_buf();
+        let row =
+            sqlx::query("SELECT params, key_version, wrapped_dek FROM key_slots WHERE kind = ?")
+                .bind(kind)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(io(&path))?;
+        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    /// What `vault status` shows.
+    pub async fn status(&self) -> Result<VaultStatus, VaultError> {
+        let path = self.db_path_buf();
+        let rows = sqlx::query("SELECT kind, params, created_at FROM key_slots ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(io(&path))?;
+        let mut key_slots = Vec::new();
+        let mut kdf = None;
+        let mut has_keyring_slot = false;
+        for row in rows {
+            let kind: String = row.get(0);
+            if kind == "passphrase" {
+                let params: String = row.get(1);
+                kdf = serde_json::from_str::<KdfParams>(&params)
+                    .ok()
+                    .map(|p| KdfView {
+                        algorithm: p.algorithm,
+                        iterations: p.iterations,
+                    });
+            }
+            has_keyring_slot |= kind == "keyring";
+            key_slots.push(KeySlotView {
+                kind,
+                created_at: row.get(2),
+            });
+        }
+        let connections: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM connections")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(io(&path))?;
+        let keyring_works = has_keyring_slot && self.unlock_keyring().await.is_some();
+        Ok(VaultStatus {
+            initialized: true,
+            locked: !keyring_works,
+            key_slots,
+            kdf,
+            connections: connections.max(0) as u64,
+            keyring: keyring_works.then(|| keyring_slot::backend_name().to_owned()),
+        })
+    }
+
+    /// Unlocks with the passphrase, subject to the wrong-passphrase throttle.
+    pub async fn unlock_passphrase(&self, passphrase: &Passphrase) -> Result<Unlocked, VaultError> {
+        throttle::check(self).await?;
+        match self.try_passphrase(passphrase).await? {
+            Some(unlocked) => {
+                throttle::reset(self).await?;
+                Ok(unlocked)
+            }
+            None => {
+                throttle::record_failure(self).await?;
+                Err(VaultError::WrongPassphrase)
+            }
+        }
+    }
+
+    async fn try_passphrase(
+        &self,
+        passphrase: &Passphrase,
+    ) -> Result<Option<Unlocked>, VaultError> {
+        let (params_text, version, wrapped) = self
+            .slot("passphrase")
+            .await?
+            .ok_or_else(|| VaultError::Corrupt("the passphrase slot is missing".into()))?;
+        let params: KdfParams = serde_json::from_str(&params_text).map_err(|_| {
+            VaultError::Corrupt("the passphrase slot's parameters are unreadable".into())
+        })?;
+        let kek = derive_key(params, passphrase).await?;
+        self.unwrap_slot("passphrase", &params_text, version, &wrapped, &kek)
+            .await
+    }
+
+    /// Unlocks with the OS keyring slot, when there is one and the keyring holds its key.
+    pub async fn unlock_keyring(&self) -> Option<Unlocked> {
+        let (params, version, wrapped) = self.slot("keyring").await.ok()??;
+        let id = self.vault_id().await.ok()?;
+        let key = tokio::task::spawn_blocking(move || keyring_slot::load(&id))
+            .await
+            .ok()??;
+        self.unwrap_slot("keyring", &params, version, &wrapped, &key)
+            .await
+            .ok()?
+    }
+
+    async fn unwrap_slot(
+        &self,
+        kind: &str,
+        params: &str,
+        version: i64,
+        wrapped: &[u8],
+        kek: &[u8; 32],
+    ) -> Result<Option<Unlocked>, VaultError> {
+        let (vault_id, current) = self.meta().await?.ok_or(VaultError::NotInitialized)?;
+        let aad = Aad {
+            kind: "slot",
+            row: &slot_aad_row(kind, params),
+            key_version: version,
+        };
+        let Ok(dek) = seal::open(kek, aad, wrapped) else {
+            return Ok(None);
+        };
+        let dek: [u8; 32] = dek
+            .as_slice()
+            .try_into()
+            .map_err(|_| VaultError::Corrupt("a key slot holds a key of the wrong size".into()))?;
+        if version != current {
+            return Err(VaultError::Corrupt(
+                "a key slot is from another key version".into(),
+            ));
+        }
+        Ok(Some(Unlocked {
+            dek: DataKey::from_bytes(dek),
+            key_version: current,
+            vault_id,
+        }))
+    }
+
+    /// Rewraps the data key under a new passphrase; records are untouched.
+    pub async fn change_passphrase(
+        &self,
+        old: &Passphrase,
+        new: &Passphrase,
+    ) -> Result<(), VaultError> {
+        check_strength(new)?;
+        let unlocked = self.unlock_passphrase(old).await?;
+        let params = KdfParams::fresh().map_err(|_| VaultError::Corrupt("no randomness".into()))?;
+        let kek = derive_key(params.clone(), new).await?;
+        let mut tx = self.pool.begin().await.map_err(self.io_err())?;
+        let path = self.db_path_buf();
+        sqlx::query("DELETE FROM key_slots WHERE kind = 'passphrase'")
+            .execute(&mut *tx)
+            .await
+            .map_err(io(&path))?;
+        write_slot(
+            &mut tx,
+            &path,
+            "passphrase",
+            &params_json(&params),
+            &kek,
+            &unlocked,
+        )
+        .await?;
+        crate::audit::append(&mut tx, "change_passphrase", None, "")
+            .await
+            .map_err(io(&path))?;
+        tx.commit().await.map_err(io(&path))
+    }
+
+    /// A new data key: every sealed value is resealed and every slot rewrapped, in one
+    /// transaction. Needs the passphrase (to rewrap its slot).
+    pub async fn rotate_key(&self, passphrase: &Passphrase) -> Result<(), VaultError> {
+        let old = self.unlock_passphrase(passphrase).await?;
+        let new = Unlocked {
+            dek: DataKey::random().map_err(|_| VaultError::Corrupt("no randomness".into()))?,
+            key_version: old.key_version + 1,
+            vault_id: old.vault_id.clone(),
+        };
+        let (params_text, _, _) = self
+            .slot("passphrase")
+            .await?
+            .ok_or_else(|| VaultError::Corrupt("the passphrase slot is missing".into()))?;
+        let params: KdfParams = serde_json::from_str(&params_text).map_err(|_| {
+            VaultError::Corrupt("the passphrase slot's parameters are unreadable".into())
+        })?;
+        let kek = derive_key(params, passphrase).await?;
+        let keyring_key = match self.slot("keyring").await? {
+            Some(_) => {
+                let id = old.vault_id.clone();
+                tokio::task::spawn_blocking(move || keyring_slot::load(&id))
+                    .await
+                    .ok()
+                    .flatten()
+            }
+            None => None,
+        };
+        let path = self.db_path_buf();
+        let mut tx = self.pool.begin().await.map_err(io(&path))?;
+        for (select, update, kind) in SEALED_COLUMNS {
+            let rows = sqlx::query(select)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(io(&path))?;
+            for row in rows {
+                let id: String = row.get(0);
+                let sealed: Vec<u8> = row.get(1);
+                let plain = old.open(kind, &id, &sealed)?;
+                let resealed = new.seal(kind, &id, plain.expose_to_caller())?;
+                sqlx::query(update)
+                    .bind(resealed)
+                    .bind(new.key_version)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(io(&path))?;
+            }
+        }
+        sqlx::query("DELETE FROM key_slots")
+            .execute(&mut *tx)
+            .await
+            .map_err(io(&path))?;
+        write_slot(&mut tx, &path, "passphrase", &params_text, &kek, &new).await?;
+        // A keyring that is gone now leaves the vault on its passphrase slot alone.
+        if let Some(key) = &keyring_key {
+            write_slot(&mut tx, &path, "keyring", "{}", key, &new).await?;
+        }
+        sqlx::query("UPDATE vault_meta SET key_version = ? WHERE id = 1")
+            .bind(new.key_version)
+            .execute(&mut *tx)
+            .await
+            .map_err(io(&path))?;
+        crate::audit::append(
+            &mut tx,
+            "rotate_key",
+            None,
+            &format!("key version {}", new.key_version),
+        )
+        .await
+        .map_err(io(&path))?;
+        tx.commit().await.map_err(io(&path))
+    }
+
+    /// Writes everything to the main file and closes (before a file-level swap).
+    pub async fn close(self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
+        self.pool.close().await;
+    }
+}
+
+/// Every sealed column: how to read (row id, sealed value), how to write it back resealed
+/// (value, key version, row id), and the record kind bound into its AAD.
+const SEALED_COLUMNS: [(&str, &str, &str); 3] = [
+    (
+        "SELECT id, secret FROM connections",
+        "UPDATE connections SET secret = ?, key_version = ? WHERE id = ?",
+        "connection",
+    ),
+    (
+        "SELECT connector_id, client_secret FROM oauth_apps WHERE client_secret IS NOT NULL",
+        "UPDATE oauth_apps SET client_secret = ?, key_version = ? WHERE connector_id = ?",
+        "oauth_app",
+    ),
+    (
+        "SELECT state_hash, verifier FROM oauth_flows",
+        "UPDATE oauth_flows SET verifier = ?, key_version = ? WHERE state_hash = ?",
+        "oauth_flow",
+    ),
+];
+
+fn params_json(params: &KdfParams) -> String {
+    serde_json::to_string(params).unwrap_or_default()
+}
+
+async fn write_slot(
+    tx: &mut sqlx::SqliteConnection,
+    path: &Path,
+    kind: &str,
+    params: &str,
+    kek: &[u8; 32],
+    unlocked: &Unlocked,
+) -> Result<(), VaultError> {
+    let aad = Aad {
+        kind: "slot",
+        row: &slot_aad_row(kind, params),
+        key_version: unlocked.key_version,
+    };
+    let wrapped = seal::seal(kek, aad, unlocked.dek.expose_for_cipher())
+        .map_err(|_| VaultError::Corrupt("wrapping the key failed".into()))?;
+    sqlx::query(
+        "INSERT INTO key_slots (kind, params, key_version, wrapped_dek, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(kind)
+    .bind(params)
+    .bind(unlocked.key_version)
+    .bind(wrapped)
+    .bind(now())
+    .execute(&mut *tx)
+    .await
+    .map_err(io(path))?;
+    Ok(())
+}
+
+fn check_strength(passphrase: &Passphrase) -> Result<(), VaultError> {
+    let chars = String::from_utf8_lossy(passphrase.expose_for_kdf())
+        .chars()
+        .count();
+    if chars < MIN_PASSPHRASE_CHARS {
+        return Err(VaultError::WeakPassphrase(MIN_PASSPHRASE_CHARS));
+    }
+    Ok(())
+}
+
+/// PBKDF2 off the async threads (it takes about half a second by design).
+pub async fn derive_key(
+    params: KdfParams,
+    passphrase: &Passphrase,
+) -> Result<Zeroizing<[u8; 32]>, VaultError> {
+    let pw = Passphrase::new(String::from_utf8_lossy(passphrase.expose_for_kdf()).into_owned());
+    tokio::task::spawn_blocking(move || params.derive(&pw))
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| {
+            VaultError::Corrupt("the passphrase slot's parameters are not acceptable".into())
+        })
+}

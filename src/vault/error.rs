@@ -1,0 +1,77 @@
+//! Errors of the vault layer. Messages never carry a secret; store errors keep their detail
+//! out of the message (it names the data folder instead).
+
+use keyport_model::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    #[error("no vault here yet; create one with `keyport vault init`")]
+    NotInitialized,
+    #[error("a vault already exists in {0}")]
+    AlreadyInitialized(String),
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("too many wrong passphrases; try again in {0} s")]
+    Throttled(u64),
+    #[error(
+        "the vault is locked; set KEYPORT_PASSPHRASE or run in a terminal to enter the passphrase"
+    )]
+    Locked,
+    #[error("the passphrase must be at least {0} characters")]
+    WeakPassphrase(usize),
+    #[error("the vault in {path} could not be read or written ({detail}); check free space and permissions")]
+    Io { path: String, detail: String },
+    #[error("the vault file has been damaged or edited: {0}")]
+    Corrupt(String),
+    #[error("no connection has the id `{0}`; `keyport connections list` shows them")]
+    ConnectionNotFound(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    BackupInvalid(String),
+    #[error("wrong passphrase for this backup; use the passphrase the vault had when the backup was made")]
+    BackupWrongPassphrase,
+    #[error("this backup belongs to another vault; restore it into an empty data dir instead")]
+    BackupOtherVault,
+    #[error("{0}")]
+    AuditBroken(String),
+}
+
+impl VaultError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            VaultError::NotInitialized => ErrorCode::VaultNotInitialized,
+            VaultError::AlreadyInitialized(_) => ErrorCode::VaultAlreadyInitialized,
+            VaultError::WrongPassphrase => ErrorCode::VaultWrongPassphrase,
+            VaultError::Throttled(_) => ErrorCode::VaultThrottled,
+            VaultError::Locked => ErrorCode::VaultLocked,
+            VaultError::WeakPassphrase(_) => ErrorCode::VaultWeakPassphrase,
+            VaultError::Io { .. } => ErrorCode::VaultIo,
+            VaultError::Corrupt(_) => ErrorCode::VaultCorrupt,
+            VaultError::ConnectionNotFound(_) => ErrorCode::ConnectionNotFound,
+            VaultError::InvalidInput(_) => ErrorCode::ConnectionInvalid,
+            VaultError::BackupInvalid(_) => ErrorCode::BackupInvalid,
+            VaultError::BackupWrongPassphrase => ErrorCode::BackupWrongPassphrase,
+            VaultError::BackupOtherVault => ErrorCode::BackupOtherVault,
+            VaultError::AuditBroken(_) => ErrorCode::AuditBroken,
+        }
+    }
+}
+
+/// Maps a store error to `Io`, keeping only its kind: sqlx messages can quote SQL and values.
+pub fn io(path: &std::path::Path) -> impl Fn(sqlx::Error) -> VaultError + 'static {
+    let path = path.display().to_string();
+    move |err| VaultError::Io {
+        path: path.clone(),
+        detail: match &err {
+            sqlx::Error::Io(e) => e.kind().to_string(),
+            sqlx::Error::Database(e) => e
+                .code()
+                .map(|c| format!("SQLite error {c}"))
+                .unwrap_or_else(|| "database error".into()),
+            sqlx::Error::Migrate(_) => "the schema could not be brought up to date".into(),
+            _ => "storage error".into(),
+        },
+    }
+}
