@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# `make bench`: times `keyport catalog list --json` as a whole process (goal < 20 ms) and the
-# desktop app from `main` to the Marketplace's first paint (goal < 0.6 s). Run inside
+# `make bench`: times `keyport catalog list --json` as a whole process (goal < 20 ms), the
+# desktop app from `main` to the Marketplace's first paint (goal < 0.6 s), and the vault
+# (benches/vault.rs): seal and open of a ~1 KB token set (goal < 5 us, and at least 10x the
+# original plan's Fernet vault), `keyport connections list --json` with 10,000 connections
+# (goal < 50 ms) and unlocking by passphrase and by keyring slot (goal < 50 ms). Run inside
 # scripts/headless.sh so the app has a display and a session bus.
 set -euo pipefail
 bin=${1:-target/release}
 runs=${BENCH_RUNS:-15}
+connections=${BENCH_CONNECTIONS:-10000}
+# The original plan's vault (Fernet + PBKDF2 100k), timed for comparison when it is there.
+fernet=${FERNET_BENCH:-/work/shared/bench/fernet_vault.py}
+scripts=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$scripts")
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 
@@ -30,3 +38,77 @@ if not t:
     sys.exit("  no run reported a first paint")
 print(f"  median {statistics.median(t):.0f} ms  min {min(t):.0f} ms  max {max(t):.0f} ms  over {len(t)} runs  (goal < 600 ms)")
 '
+
+echo "== vault: building benches/vault.rs (cargo bench --no-run, release)"
+if ! "${CARGO:-cargo}" bench --manifest-path "$root/Cargo.toml" -p keyport --bench vault --no-run \
+  --message-format=json >"$data/build.json" 2>"$data/build.log"; then
+  cat "$data/build.log" >&2
+  exit 1
+fi
+vault_bench=$(python3 - "$data/build.json" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    t = m.get("target", {})
+    if m.get("reason") == "compiler-artifact" and t.get("name") == "vault" \
+            and "bench" in t.get("kind", []) and m.get("executable"):
+        exe = m["executable"]
+print(exe)
+PY
+)
+[ -x "$vault_bench" ] || { echo "  no vault bench executable found" >&2; exit 1; }
+
+echo "== vault: seal and open a ~1 KB OAuth token set (keyport::vault::seal_raw / open_raw)"
+"$vault_bench" crypto >"$data/crypto.txt"
+grep -v '^KEYPORT_CRYPTO ' "$data/crypto.txt"
+
+echo "== reference: the original plan's vault (Fernet + PBKDF2 100k, $fernet)"
+if [ ! -f "$fernet" ]; then
+  echo "  $fernet is not there: skipped"
+else
+  if ! python3 -c 'import cryptography' 2>/dev/null; then
+    echo "  installing the Python package cryptography (pip --user)"
+    python3 -m pip install --user --quiet cryptography >"$data/pip.log" 2>&1 || cat "$data/pip.log" >&2
+  fi
+  if python3 "$fernet" >"$data/fernet.txt" 2>"$data/fernet.log"; then
+    sed 's/^/  /' "$data/fernet.txt"
+    python3 - "$data/fernet.txt" "$data/crypto.txt" <<'PY'
+import re, sys
+ref = open(sys.argv[1]).read()
+enc = float(re.search(r"encrypt ([0-9.]+) us/op", ref).group(1))
+dec = float(re.search(r"decrypt ([0-9.]+) us/op", ref).group(1))
+line = next(l for l in open(sys.argv[2]) if l.startswith("KEYPORT_CRYPTO "))
+k = {a: float(b) for a, b in (kv.split("=") for kv in line.split()[1:])}
+def say(what, fe, fd, ks, ko):
+    re_, rd = fe / ks, fd / ko
+    ok = "ok" if min(re_, rd) >= 10 else "MISSED"
+    print(f"  Fernet/Keyport {what}: encrypt {fe:.1f} / {ks:.2f} us = {re_:.1f}x, "
+          f"decrypt {fd:.1f} / {ko:.2f} us = {rd:.1f}x  (goal >= 10x: {ok})")
+say("(seal_raw/open_raw)", enc, dec, k["seal"], k["open"])
+say("(like for like, both with JSON encode/decode)", enc, dec, k["seal_json"], k["open_json"])
+PY
+  else
+    echo "  the reference did not run (is the Python package cryptography installed?):"
+    sed 's/^/    /' "$data/fernet.log" | tail -5
+  fi
+fi
+
+echo "== keyport connections list --json with $connections connections (whole process)"
+"$vault_bench" seed "$data/vault" "$connections"
+hyperfine --warmup 3 --runs 30 --export-json "$data/list.json" \
+  "$bin/keyport --data-dir $data/vault connections list --json" >/dev/null
+python3 - "$data/list.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+ok = "ok" if r["median"] < 0.050 else "MISSED"
+print(f"  mean {r['mean']*1e3:.2f} ms  median {r['median']*1e3:.2f} ms  min {r['min']*1e3:.2f} ms  (goal < 50 ms: {ok})")
+PY
+
+echo "== vault unlock (keyring part in a private Secret Service: scripts/secret-service.sh)"
+if ! "$scripts/secret-service.sh" "$vault_bench" unlock; then
+  echo "  no Secret Service could be started; unlocking without one"
+  "$vault_bench" unlock
+fi

@@ -1,6 +1,19 @@
 // The app's own commands, listed once: tauri-build generates an `allow-<command>` permission for
 // each, and capabilities/default.json grants exactly these to the main window.
-const COMMANDS: &[&str] = &["catalog", "open_docs", "app_ready"];
+const COMMANDS: &[&str] = &[
+    "catalog",
+    "open_docs",
+    "app_ready",
+    "session",
+    "vault_init",
+    "vault_unlock",
+    "vault_lock",
+    "set_idle_lock",
+    "connections_list",
+    "connect_credential",
+    "connection_rename",
+    "connection_delete",
+];
 
 fn main() {
     tauri_build::try_build(

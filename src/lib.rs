@@ -8,6 +8,7 @@ pub mod cli;
 pub mod connections;
 pub mod oauth;
 pub mod paths;
+pub mod session;
 pub mod vault;
 
 pub use keyport_model as model;

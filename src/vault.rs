@@ -12,7 +12,7 @@ mod throttle;
 
 pub use error::VaultError;
 pub use kdf::KdfParams;
-pub use keyring_slot::backend_name as keyring_backend;
+pub use keyring_slot::{available as keyring_available, backend_name as keyring_backend};
 pub use seal::{open as open_raw, seal as seal_raw, Aad, SealError};
 pub use secret::{DataKey, Passphrase, SecretValue};
 
@@ -61,6 +61,15 @@ impl Unlocked {
             kind,
             row,
             key_version: self.key_version,
+        }
+    }
+
+    /// A second handle on the same key, for work that must not hold the session's lock.
+    pub fn duplicate(&self) -> Unlocked {
+        Unlocked {
+            dek: DataKey::from_bytes(*self.dek.expose_for_cipher()),
+            key_version: self.key_version,
+            vault_id: self.vault_id.clone(),
         }
     }
 
@@ -297,6 +306,17 @@ impl Vault {
         &self,
         passphrase: &Passphrase,
     ) -> Result<Option<Unlocked>, VaultError> {
+        let (params_text, version, wrapped, kek) = self.passphrase_kek(passphrase).await?;
+        self.unwrap_slot("passphrase", &params_text, version, &wrapped, &kek)
+            .await
+    }
+
+    /// The passphrase slot (its parameters, key version and wrapped key) and the key-encryption
+    /// key `passphrase` derives under its parameters.
+    async fn passphrase_kek(
+        &self,
+        passphrase: &Passphrase,
+    ) -> Result<(String, i64, Vec<u8>, Zeroizing<[u8; 32]>), VaultError> {
         let (params_text, version, wrapped) = self
             .slot("passphrase")
             .await?
@@ -305,8 +325,7 @@ impl Vault {
             VaultError::Corrupt("the passphrase slot's parameters are unreadable".into())
         })?;
         let kek = derive_key(params, passphrase).await?;
-        self.unwrap_slot("passphrase", &params_text, version, &wrapped, &kek)
-            .await
+        Ok((params_text, version, wrapped, kek))
     }
 
     /// Unlocks with the OS keyring slot, when there is one and the keyring holds its key.
@@ -394,14 +413,7 @@ impl Vault {
             key_version: old.key_version + 1,
             vault_id: old.vault_id.clone(),
         };
-        let (params_text, _, _) = self
-            .slot("passphrase")
-            .await?
-            .ok_or_else(|| VaultError::Corrupt("the passphrase slot is missing".into()))?;
-        let params: KdfParams = serde_json::from_str(&params_text).map_err(|_| {
-            VaultError::Corrupt("the passphrase slot's parameters are unreadable".into())
-        })?;
-        let kek = derive_key(params, passphrase).await?;
+        let (params_text, _, _, kek) = self.passphrase_kek(passphrase).await?;
         let keyring_key = match self.slot("keyring").await? {
             Some(_) => {
                 let id = old.vault_id.clone();

@@ -5,4 +5,6 @@ mod support;
 
 mod catalog;
 mod cli;
+mod crash;
+mod session;
 mod vault;

@@ -15,5 +15,6 @@ pub use connector::{
 };
 pub use error::{CommandError, ErrorCode};
 pub use vault::{
-    AuditEvent, ConnectionStatus, ConnectionView, HealthStatus, KdfView, KeySlotView, VaultStatus,
+    AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, HealthStatus, KdfView,
+    KeySlotView, SessionView, VaultStatus,
 };

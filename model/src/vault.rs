@@ -87,3 +87,25 @@ pub struct AuditEvent {
     pub connection_id: Option<String>,
     pub detail: String,
 }
+
+/// The desktop app's view of its vault session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub vault: VaultStatus,
+    /// Whether this app holds the data key now (it drops it on Lock and after the idle time).
+    pub unlocked: bool,
+    /// Auto-lock after this many idle minutes; 0 is never.
+    pub idle_lock_minutes: u32,
+}
+
+/// A request to store a key, token or basic-auth credential. The secret travels beside it as
+/// its own argument, never inside a type that could be logged or kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectRequest {
+    pub connector_id: String,
+    pub connection_type: ConnectionType,
+    pub name: Option<String>,
+    pub config: BTreeMap<String, String>,
+    /// The basic-auth user name (basic_auth only).
+    pub username: Option<String>,
+}

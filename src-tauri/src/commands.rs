@@ -1,10 +1,40 @@
 //! The commands the UI may call (listed in build.rs and allowed in capabilities/default.json).
-//! Each is a few lines over the core.
+//! Each is a few lines over the core; errors cross as `{code, message}`.
 
 use crate::{deep_link::Inbox, startup::Startup, Desktop};
-use keyport_model::{CatalogView, CommandError, ErrorCode};
+use keyport::catalog::CatalogError;
+use keyport::session::Session;
+use keyport::vault::{Passphrase, SecretValue, VaultError};
+use keyport_model::{
+    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, SessionView,
+};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
+
+/// A core error as the UI receives it.
+pub trait Shown {
+    fn shown(self) -> CommandError;
+}
+
+impl Shown for VaultError {
+    fn shown(self) -> CommandError {
+        CommandError {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}
+
+impl Shown for CatalogError {
+    fn shown(self) -> CommandError {
+        CommandError {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}
+
+type Reply<T> = Result<T, CommandError>;
 
 #[tauri::command]
 pub fn catalog(desktop: State<'_, Desktop>) -> CatalogView {
@@ -14,18 +44,8 @@ pub fn catalog(desktop: State<'_, Desktop>) -> CatalogView {
 /// Opens a connector's API documentation in the system browser. The UI names the connector,
 /// never a URL, so a compromised page cannot make the shell open an address of its choosing.
 #[tauri::command]
-pub fn open_docs(
-    app: AppHandle,
-    desktop: State<'_, Desktop>,
-    connector_id: String,
-) -> Result<(), CommandError> {
-    let connector = desktop
-        .catalog
-        .get(&connector_id)
-        .map_err(|err| CommandError {
-            code: err.code(),
-            message: err.to_string(),
-        })?;
+pub fn open_docs(app: AppHandle, desktop: State<'_, Desktop>, connector_id: String) -> Reply<()> {
+    let connector = desktop.catalog.get(&connector_id).map_err(Shown::shown)?;
     app.opener()
         .open_url(&connector.api_docs_url, None::<&str>)
         .map_err(|_| CommandError {
@@ -44,4 +64,85 @@ pub fn app_ready(
 ) -> Vec<CommandError> {
     startup.first_paint(&app);
     inbox.open()
+}
+
+#[tauri::command]
+pub async fn session(session: State<'_, Session>) -> Reply<SessionView> {
+    session.touch();
+    session.view().await.map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn vault_init(
+    session: State<'_, Session>,
+    passphrase: String,
+    use_keyring: bool,
+) -> Reply<SessionView> {
+    session.touch();
+    session
+        .init(&Passphrase::new(passphrase), use_keyring)
+        .await
+        .map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn vault_unlock(session: State<'_, Session>, passphrase: String) -> Reply<SessionView> {
+    session.touch();
+    session
+        .unlock(&Passphrase::new(passphrase))
+        .await
+        .map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn vault_lock(session: State<'_, Session>) -> Reply<SessionView> {
+    session.lock().await.map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn set_idle_lock(session: State<'_, Session>, minutes: u32) -> Reply<SessionView> {
+    session.touch();
+    session
+        .set_idle_minutes(minutes)
+        .await
+        .map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn connections_list(session: State<'_, Session>) -> Reply<Vec<ConnectionView>> {
+    session.touch();
+    session.connections().await.map_err(Shown::shown)
+}
+
+/// Stores a key, token or password typed in the connect form. The secret goes straight into a
+/// zeroizing wrapper and is never echoed back.
+#[tauri::command]
+pub async fn connect_credential(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    request: ConnectRequest,
+    secret: String,
+) -> Reply<ConnectionView> {
+    session.touch();
+    let secret = SecretValue::new(secret.into_bytes());
+    session
+        .connect(&desktop.catalog, request, secret)
+        .await
+        .map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn connection_rename(
+    session: State<'_, Session>,
+    id: String,
+    name: String,
+) -> Reply<ConnectionView> {
+    session.touch();
+    session.rename(&id, &name).await.map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn connection_delete(session: State<'_, Session>, id: String) -> Reply<()> {
+    session.touch();
+    session.delete(&id).await.map_err(Shown::shown)
 }

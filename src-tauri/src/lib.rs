@@ -3,10 +3,12 @@
 
 mod commands;
 mod deep_link;
+mod idle;
 mod startup;
 
 use keyport::catalog::Catalog;
 use std::time::Instant;
+use tauri::Manager;
 
 /// State the commands share.
 pub struct Desktop {
@@ -29,16 +31,31 @@ pub fn run(started: Instant) {
         .manage(Desktop {
             catalog: Catalog::load(&data_dir),
         })
+        .manage(keyport::session::Session::new(data_dir.clone()))
         .manage(startup::Startup::new(started))
         .manage(deep_link::Inbox::new())
         .setup(|app| {
             deep_link::setup(app.handle());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle.state::<keyport::session::Session>().start().await;
+            });
+            idle::spawn(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::catalog,
             commands::open_docs,
             commands::app_ready,
+            commands::session,
+            commands::vault_init,
+            commands::vault_unlock,
+            commands::vault_lock,
+            commands::set_idle_lock,
+            commands::connections_list,
+            commands::connect_credential,
+            commands::connection_rename,
+            commands::connection_delete,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

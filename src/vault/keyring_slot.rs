@@ -38,3 +38,9 @@ pub fn load(vault_id: &str) -> Option<Zeroizing<[u8; 32]>> {
     let key: [u8; 32] = secret.as_slice().try_into().ok()?;
     Some(Zeroizing::new(key))
 }
+
+/// Whether a keyring answers at all (a probe for an entry that does not exist).
+pub fn available() -> bool {
+    entry("availability-probe")
+        .is_some_and(|e| matches!(e.get_secret(), Ok(_) | Err(keyring::Error::NoEntry)))
+}

@@ -4,8 +4,11 @@
 //! (the page opened in a plain browser) every call fails with a `ShownError` instead of panicking.
 
 use js_sys::{Function, Object, Promise, Reflect};
-use keyport_model::{CatalogView, CommandError, ErrorCode};
-use serde::Deserialize;
+use keyport_model::{
+    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, SessionView,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -128,6 +131,117 @@ pub async fn app_ready() -> Result<Vec<ShownError>, ShownError> {
     Ok(held.into_iter().map(ShownError::from).collect())
 }
 
+/// Calls `command` with `args` (serialized as plain JSON objects, keys as given) and reads the
+/// answer as `T`.
+async fn call<T: DeserializeOwned>(command: &str, args: &impl Serialize) -> Result<T, ShownError> {
+    let args = args
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| ShownError::internal("A request could not be prepared for Keyport's core."))?;
+    let value = invoke(command, args.dyn_into::<Object>().ok()).await?;
+    serde_wasm_bindgen::from_value(value).map_err(|err| {
+        web_sys::console::error_1(&JsValue::from_str(&format!(
+            "keyport: the answer to {command} did not match the model: {err}"
+        )));
+        ShownError::internal(
+            "Keyport's core answered in a form this window cannot read. Reinstall Keyport so the \
+             window and the core are the same version.",
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InitArgs<'a> {
+    passphrase: &'a str,
+    use_keyring: bool,
+}
+
+#[derive(Serialize)]
+struct UnlockArgs<'a> {
+    passphrase: &'a str,
+}
+
+#[derive(Serialize)]
+struct IdleArgs {
+    minutes: u32,
+}
+
+#[derive(Serialize)]
+struct ConnectArgs<'a> {
+    request: &'a ConnectRequest,
+    secret: &'a str,
+}
+
+#[derive(Serialize)]
+struct RenameArgs<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct IdArgs<'a> {
+    id: &'a str,
+}
+
+/// Whether a vault exists, whether this app holds its key, and the idle lock.
+pub async fn session() -> Result<SessionView, ShownError> {
+    call("session", &NoArgs {}).await
+}
+
+/// Creates the vault (about a second of key derivation).
+pub async fn vault_init(passphrase: &str, use_keyring: bool) -> Result<SessionView, ShownError> {
+    call(
+        "vault_init",
+        &InitArgs {
+            passphrase,
+            use_keyring,
+        },
+    )
+    .await
+}
+
+pub async fn vault_unlock(passphrase: &str) -> Result<SessionView, ShownError> {
+    call("vault_unlock", &UnlockArgs { passphrase }).await
+}
+
+pub async fn vault_lock() -> Result<SessionView, ShownError> {
+    call("vault_lock", &NoArgs {}).await
+}
+
+/// Auto-lock after `minutes` idle; 0 is never.
+pub async fn set_idle_lock(minutes: u32) -> Result<SessionView, ShownError> {
+    call("set_idle_lock", &IdleArgs { minutes }).await
+}
+
+/// Every stored connection, metadata only (works while locked).
+pub async fn connections_list() -> Result<Vec<ConnectionView>, ShownError> {
+    call("connections_list", &NoArgs {}).await
+}
+
+/// Stores a key, token or basic-auth credential. `secret` goes straight to the shell.
+pub async fn connect_credential(
+    request: &ConnectRequest,
+    secret: &str,
+) -> Result<ConnectionView, ShownError> {
+    call("connect_credential", &ConnectArgs { request, secret }).await
+}
+
+pub async fn connection_rename(id: &str, name: &str) -> Result<ConnectionView, ShownError> {
+    call("connection_rename", &RenameArgs { id, name }).await
+}
+
+pub async fn connection_delete(id: &str) -> Result<(), ShownError> {
+    let args = IdArgs { id }
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| ShownError::internal("A request could not be prepared for Keyport's core."))?;
+    invoke("connection_delete", args.dyn_into::<Object>().ok())
+        .await
+        .map(drop)
+}
+
 /// A subscription to a shell event; dropping it unsubscribes.
 pub struct Listener {
     shared: Rc<RefCell<ListenerState>>,
@@ -158,17 +272,38 @@ impl Drop for Listener {
 pub fn listen_oauth_callback(
     on_error: impl Fn(ShownError) + 'static,
 ) -> Result<Listener, ShownError> {
+    listen("oauth-callback", move |payload| on_error(rejected(payload)))
+}
+
+/// Calls `on_change` with each `session-changed` the shell emits (an idle auto-lock, a lock from
+/// the tray...).
+pub fn listen_session_changed(
+    on_change: impl Fn(SessionView) + 'static,
+) -> Result<Listener, ShownError> {
+    listen(
+        "session-changed",
+        move |payload| match serde_wasm_bindgen::from_value::<SessionView>(payload) {
+            Ok(session) => on_change(session),
+            Err(err) => web_sys::console::error_1(&JsValue::from_str(&format!(
+                "keyport: session-changed did not match the model: {err}"
+            ))),
+        },
+    )
+}
+
+/// Subscribes to the shell event `name`; `on_payload` gets each event's payload.
+fn listen(name: &str, on_payload: impl Fn(JsValue) + 'static) -> Result<Listener, ShownError> {
     let event = tauri("event")?;
     let listen = method(&event, "listen")?;
     let callback = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
         let payload =
             Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::UNDEFINED);
-        on_error(rejected(payload));
+        on_payload(payload);
     });
     let promise = listen
         .call2(
             &event,
-            &JsValue::from_str("oauth-callback"),
+            &JsValue::from_str(name),
             callback.as_ref().unchecked_ref(),
         )
         .map_err(rejected)?;
@@ -177,6 +312,7 @@ pub fn listen_oauth_callback(
         ..ListenerState::default()
     }));
     let pending = Rc::clone(&shared);
+    let name = name.to_owned();
     wasm_bindgen_futures::spawn_local(async move {
         match JsFuture::from(Promise::resolve(&promise)).await {
             Ok(unlisten) => {
@@ -193,7 +329,7 @@ pub fn listen_oauth_callback(
             }
             Err(err) => {
                 web_sys::console::error_2(
-                    &JsValue::from_str("keyport: could not listen for oauth-callback:"),
+                    &JsValue::from_str(&format!("keyport: could not listen for {name}:")),
                     &err,
                 );
             }

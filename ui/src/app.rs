@@ -1,17 +1,26 @@
-//! The page root: owns the Marketplace reducer, talks to the shell (catalog, `oauth-callback`,
-//! `app_ready`), handles the page-wide keys and moves focus when the sheet opens and closes.
+//! The page root: owns the Marketplace and Shell reducers, talks to the shell (catalog, session,
+//! connections, `oauth-callback`, `session-changed`, `app_ready`), handles the page-wide keys and
+//! moves focus when the sheet opens and closes.
 
 use crate::api;
 use crate::components::banners::{ErrorBanner, ProblemsBanner, Tone};
 use crate::components::card_grid::{focus_card, CardGrid};
 use crate::components::chips::CategoryChips;
+use crate::components::connect::ConnectDialog;
+use crate::components::connections::{ConnLoad, ConnectionsPage};
 use crate::components::empty_state::EmptyState;
 use crate::components::search::SearchField;
 use crate::components::sheet::{ConnectorSheet, TITLE_ID};
 use crate::components::sidebar::Sidebar;
 use crate::components::skeleton::SkeletonGrid;
-use crate::state::{Action, Load, Marketplace};
+use crate::components::vault_screens::{FirstRun, Unlock};
+use crate::state::{
+    connection_count_text, sorted_connections, Action, Load, Marketplace, Page, Shell, ShellAction,
+    VaultScreen,
+};
 use keyport_model::Category;
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
@@ -20,7 +29,94 @@ use yew::prelude::*;
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(Marketplace::default);
+    let shell = use_reducer(Shell::default);
+    let conns = use_state(|| ConnLoad::Loading);
+    let conns_generation = use_state(|| 0_u32);
+    let shell_note = use_state(|| None::<String>);
     let search_ref = use_node_ref();
+
+    // The vault session at start, and whenever the shell reports a change (idle lock, tray).
+    {
+        let dispatch = shell.dispatcher();
+        use_effect_with((), move |_| {
+            let first = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(session) = api::session().await {
+                    first.dispatch(ShellAction::Session(session));
+                }
+            });
+            let listener = api::listen_session_changed(move |session| {
+                dispatch.dispatch(ShellAction::Session(session));
+            })
+            .ok();
+            move || drop(listener)
+        });
+    }
+
+    // Typing and clicking keep the vault open: the shell counts commands as activity, so ask for
+    // the (cheap) session at most once a minute while the person is active.
+    {
+        let dispatch = shell.dispatcher();
+        use_effect_with((), move |_| {
+            let last = Rc::new(Cell::new(js_sys::Date::now()));
+            let handler = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+                let now = js_sys::Date::now();
+                if now - last.get() < 60_000.0 {
+                    return;
+                }
+                last.set(now);
+                let dispatch = dispatch.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(session) = api::session().await {
+                        dispatch.dispatch(ShellAction::Session(session));
+                    }
+                });
+            });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(document) = &document {
+                for kind in ["keydown", "pointerdown"] {
+                    let _ = document
+                        .add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+                }
+            }
+            move || {
+                if let Some(document) = &document {
+                    for kind in ["keydown", "pointerdown"] {
+                        let _ = document.remove_event_listener_with_callback(
+                            kind,
+                            handler.as_ref().unchecked_ref(),
+                        );
+                    }
+                }
+            }
+        });
+    }
+
+    // The connections, whenever Connections shows (and after each change).
+    {
+        let conns = conns.clone();
+        let showing = shell.page == Page::Connections && shell.screen().is_none();
+        use_effect_with((showing, *conns_generation), move |(showing, _)| {
+            if *showing {
+                wasm_bindgen_futures::spawn_local(async move {
+                    conns.set(match api::connections_list().await {
+                        Ok(list) => ConnLoad::Loaded(Rc::new(sorted_connections(list))),
+                        Err(error) => ConnLoad::Failed(error),
+                    });
+                });
+            }
+        });
+    }
+
+    // The window title names the page.
+    {
+        let title = shell.title();
+        use_effect_with(title, move |title| {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                document.set_title(title);
+            }
+        });
+    }
 
     // Fetch the catalog at start and on every Reload; skeletons only if it takes over 150 ms.
     {
@@ -55,10 +151,11 @@ pub fn app() -> Html {
     // Ctrl+F, Esc, and the keys that would reload, print or open devtools in the webview.
     {
         let dispatch = state.dispatcher();
+        let shell_dispatch = shell.dispatcher();
         let search_ref = search_ref.clone();
         use_effect_with((), move |_| {
             let handler = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                on_page_key(&e, &search_ref, &dispatch);
+                on_page_key(&e, &search_ref, &dispatch, &shell_dispatch);
             });
             let document = web_sys::window().and_then(|w| w.document());
             if let Some(document) = &document {
@@ -155,10 +252,162 @@ pub fn app() -> Html {
         })
     };
 
+    let on_navigate = {
+        let dispatch = shell.dispatcher();
+        let note = shell_note.clone();
+        Callback::from(move |page: Page| {
+            note.set(None);
+            dispatch.dispatch(ShellAction::Navigate(page));
+        })
+    };
+    let on_connect = {
+        let dispatch = shell.dispatcher();
+        let marketplace = state.dispatcher();
+        let gated = crate::state::needed_screen(shell.session.as_ref()).is_some();
+        Callback::from(move |id: String| {
+            if gated {
+                // The vault screen takes the page; the dialog opens once it is done.
+                marketplace.dispatch(Action::CloseSheet);
+            }
+            dispatch.dispatch(ShellAction::Connect(id));
+        })
+    };
+    let on_unlock = {
+        let dispatch = shell.dispatcher();
+        Callback::from(move |_: ()| dispatch.dispatch(ShellAction::Unlock))
+    };
+    let on_lock = {
+        let dispatch = shell.dispatcher();
+        let note = shell_note.clone();
+        Callback::from(move |_: ()| {
+            let (dispatch, note) = (dispatch.clone(), note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::vault_lock().await {
+                    Ok(session) => {
+                        dispatch.dispatch(ShellAction::Session(session));
+                        note.set(Some("Vault locked".to_owned()));
+                    }
+                    Err(error) => note.set(Some(crate::state::sentence(&error.message))),
+                }
+            });
+        })
+    };
+    let on_idle = {
+        let dispatch = shell.dispatcher();
+        let note = shell_note.clone();
+        Callback::from(move |minutes: u32| {
+            let (dispatch, note) = (dispatch.clone(), note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::set_idle_lock(minutes).await {
+                    Ok(session) => {
+                        dispatch.dispatch(ShellAction::Session(session));
+                        note.set(Some(match minutes {
+                            0 => "Auto-lock turned off".to_owned(),
+                            m => format!("Locks after {} idle", crate::state::idle_label(m)),
+                        }));
+                    }
+                    Err(error) => note.set(Some(crate::state::sentence(&error.message))),
+                }
+            });
+        })
+    };
+    let on_ready = {
+        let dispatch = shell.dispatcher();
+        let note = shell_note.clone();
+        let creating = shell.screen() == Some(VaultScreen::FirstRun);
+        Callback::from(move |session| {
+            note.set(Some(
+                if creating {
+                    "Vault created"
+                } else {
+                    "Vault unlocked"
+                }
+                .to_owned(),
+            ));
+            dispatch.dispatch(ShellAction::VaultReady(session));
+        })
+    };
+    let on_cancel_gate = {
+        let dispatch = shell.dispatcher();
+        Callback::from(move |_: ()| dispatch.dispatch(ShellAction::CancelGate))
+    };
+    let on_close_connect = {
+        let dispatch = shell.dispatcher();
+        let from = shell.connect.clone();
+        let sheet_open = state.open.is_some();
+        Callback::from(move |_: ()| {
+            dispatch.dispatch(ShellAction::CloseConnect);
+            // Focus returns to the opener: the sheet's Connect button, else the card.
+            let selector = match (&from, sheet_open) {
+                (_, true) => "[data-testid=\"connect-button\"]".to_owned(),
+                (Some(id), false) => {
+                    format!("[data-testid=\"connector-card\"][data-connector-id=\"{id}\"]")
+                }
+                (None, false) => return,
+            };
+            let focus = move || crate::components::connections::focus_selector(&selector);
+            wasm_bindgen_futures::spawn_local(async move {
+                api::sleep(0).await;
+                focus();
+            });
+        })
+    };
+    let on_open_connections = {
+        let dispatch = shell.dispatcher();
+        let marketplace = state.dispatcher();
+        Callback::from(move |_: ()| {
+            marketplace.dispatch(Action::CloseSheet);
+            dispatch.dispatch(ShellAction::Navigate(Page::Connections));
+        })
+    };
+    let on_another = {
+        let dispatch = shell.dispatcher();
+        Callback::from(move |_: ()| dispatch.dispatch(ShellAction::ConnectAnother))
+    };
+    let on_connected = {
+        let generation = conns_generation.clone();
+        let note = shell_note.clone();
+        Callback::from(move |view: keyport_model::ConnectionView| {
+            generation.set(generation.wrapping_add(1));
+            note.set(Some(format!("{} connected", view.name)));
+        })
+    };
+    let on_browse = {
+        let dispatch = shell.dispatcher();
+        Callback::from(move |_: ()| dispatch.dispatch(ShellAction::Navigate(Page::Marketplace)))
+    };
+    let on_changed = {
+        let generation = conns_generation.clone();
+        let note = shell_note.clone();
+        Callback::from(move |text: String| {
+            generation.set(generation.wrapping_add(1));
+            note.set(Some(text));
+        })
+    };
+    let on_retry_conns = {
+        let generation = conns_generation.clone();
+        let conns = conns.clone();
+        Callback::from(move |_: ()| {
+            conns.set(ConnLoad::Loading);
+            generation.set(generation.wrapping_add(1));
+        })
+    };
+
     let sheet = state.open.as_deref().and_then(|id| state.connector(id));
-    let modal = sheet.is_some();
+    let dialog = shell.connect.as_deref().and_then(|id| state.connector(id));
+    let modal = sheet.is_some() || dialog.is_some();
     let catalog = state.catalog().cloned();
     let total = catalog.as_ref().map(|c| c.connectors.len());
+    let status = match (&*shell_note, shell.page, &*conns) {
+        (Some(note), _, _) => note.clone(),
+        (None, Page::Marketplace, _) => state.status_text(),
+        (None, Page::Connections, ConnLoad::Loaded(list)) => connection_count_text(list.len()),
+        (None, Page::Connections, _) => String::new(),
+    };
+    let locked = shell
+        .session
+        .as_ref()
+        .is_some_and(|s| s.vault.initialized && !s.unlocked);
 
     let alerts = html! {
         <>
@@ -250,34 +499,81 @@ pub fn app() -> Html {
         }
     };
 
+    let marketplace = html! {
+        <main class="page" id="marketplace" data-testid="marketplace"
+            inert={modal} aria-busy={matches!(state.load, Load::Loading { .. }).then_some("true")}>
+            <header class="page-header">
+                <h1 class="page-title">{ "Marketplace" }</h1>
+                <SearchField
+                    query={AttrValue::from(state.query.clone())}
+                    {total}
+                    input_ref={search_ref.clone()}
+                    on_input={on_search}
+                    on_clear={on_clear.clone()}
+                />
+            </header>
+            <CategoryChips chips={state.chips()} {on_select} />
+            <div class="scroller">{ body }</div>
+        </main>
+    };
+    let page = match (shell.screen(), shell.page) {
+        (Some(VaultScreen::FirstRun), _) => html! {
+            <FirstRun session={shell.session.clone()} on_ready={on_ready.clone()}
+                on_cancel={on_cancel_gate.clone()} />
+        },
+        (Some(VaultScreen::Unlock), _) => html! {
+            <Unlock session={shell.session.clone()} on_ready={on_ready.clone()}
+                on_cancel={on_cancel_gate.clone()} />
+        },
+        (None, Page::Marketplace) => marketplace,
+        (None, Page::Connections) => html! {
+            <ConnectionsPage
+                load={(*conns).clone()}
+                catalog={catalog.clone()}
+                {locked}
+                inert={modal}
+                on_unlock={on_unlock.clone()}
+                {on_browse}
+                on_retry={on_retry_conns}
+                {on_changed}
+            />
+        },
+    };
+
     html! {
         <div class="app">
-            <Sidebar inert={modal} />
+            <Sidebar
+                inert={modal}
+                page={shell.page}
+                session={shell.session.clone()}
+                {on_navigate}
+                {on_unlock}
+                {on_lock}
+                {on_idle}
+            />
             <div class="content">
                 <div class="alerts" role="alert" data-testid="alert">{ alerts }</div>
-                <main class="page" id="marketplace" data-testid="marketplace"
-                    inert={modal} aria-busy={matches!(state.load, Load::Loading { .. }).then_some("true")}>
-                    <header class="page-header">
-                        <h1 class="page-title">{ "Marketplace" }</h1>
-                        <SearchField
-                            query={AttrValue::from(state.query.clone())}
-                            {total}
-                            input_ref={search_ref.clone()}
-                            on_input={on_search}
-                            on_clear={on_clear.clone()}
-                        />
-                    </header>
-                    <CategoryChips chips={state.chips()} {on_select} />
-                    <div class="scroller">{ body }</div>
-                </main>
+                { page }
             </div>
-            <div class="sr-only" role="status" data-testid="status">{ state.status_text() }</div>
+            <div class="sr-only" role="status" data-testid="status">{ status }</div>
             if let Some(connector) = sheet {
                 <ConnectorSheet
                     {connector}
                     error={state.sheet_error.clone()}
                     {on_close}
                     {on_docs}
+                    {on_connect}
+                    inert={dialog.is_some()}
+                />
+            }
+            if let Some((key, connector)) = dialog.map(|c| (format!("{}-{}", c.id, shell.connect_generation), c)) {
+                <ConnectDialog
+                    {key}
+                    {connector}
+                    on_close={on_close_connect}
+                    {on_open_connections}
+                    {on_another}
+                    {on_connected}
                 />
             }
         </div>
@@ -297,12 +593,19 @@ fn on_page_key(
     e: &KeyboardEvent,
     search_ref: &NodeRef,
     dispatch: &UseReducerDispatcher<Marketplace>,
+    shell: &UseReducerDispatcher<Shell>,
 ) {
     let ctrl = e.ctrl_key() || e.meta_key();
     let key = e.key();
     let modal_open = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid=\"connector-sheet\"]").ok())
+        .and_then(|d| {
+            d.query_selector(
+                "[data-testid=\"connector-sheet\"], [data-testid=\"connect-dialog\"], \
+                 [data-testid=\"delete-dialog\"]",
+            )
+            .ok()
+        })
         .flatten()
         .is_some();
     match key.as_str() {
@@ -313,6 +616,16 @@ fn on_page_key(
                     let _ = input.focus();
                     input.select();
                 }
+            }
+        }
+        "1" | "2" if ctrl && !e.shift_key() && !e.alt_key() => {
+            e.prevent_default();
+            if !modal_open {
+                shell.dispatch(ShellAction::Navigate(if key == "1" {
+                    Page::Marketplace
+                } else {
+                    Page::Connections
+                }));
             }
         }
         "Escape" if !e.default_prevented() && modal_open => {

@@ -1,12 +1,15 @@
-//! The Marketplace's components, one per file: props in, `Callback`s out.
+//! The page's components, one per file: props in, `Callback`s out.
 
 pub mod banners;
 pub mod card;
 pub mod card_grid;
 pub mod chips;
+pub mod connect;
+pub mod connections;
 pub mod empty_state;
 pub mod icons;
 pub mod search;
 pub mod sheet;
 pub mod sidebar;
 pub mod skeleton;
+pub mod vault_screens;

@@ -3,7 +3,11 @@
 //! the DOM, so all of it is tested natively with `cargo test -p keyport-ui`.
 
 use crate::api::ShownError;
-use keyport_model::{CatalogProblem, CatalogView, Category, Connector};
+use keyport_model::{
+    CatalogProblem, CatalogView, Category, ConfigField, ConnectRequest, ConnectionStatus,
+    ConnectionType, ConnectionView, Connector, HealthStatus, KeyAuth, SessionView,
+};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -394,6 +398,388 @@ pub fn chip_move(index: usize, len: usize, key: Move) -> usize {
     }
 }
 
+// ---------- The vault, the pages and the connect flow ----------
+
+/// The pages of the sidebar, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    #[default]
+    Marketplace,
+    Connections,
+}
+
+impl Page {
+    pub fn title(self) -> &'static str {
+        match self {
+            Page::Marketplace => "Marketplace",
+            Page::Connections => "Connections",
+        }
+    }
+}
+
+/// The screen that must come before the vault can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultScreen {
+    FirstRun,
+    Unlock,
+}
+
+/// Where the person was heading when the vault stood in the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    Page(Page),
+    /// The connect dialog of this connector.
+    Connect(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    pub screen: VaultScreen,
+    pub intent: Intent,
+}
+
+/// The app around the Marketplace: which page shows, the vault session, a vault screen standing
+/// in the way, and the connector whose connect dialog is open. Never holds a secret: what is typed
+/// lives in the form components only.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shell {
+    pub page: Page,
+    /// `None` until the shell first answers `session`.
+    pub session: Option<SessionView>,
+    pub gate: Option<Gate>,
+    pub connect: Option<String>,
+    /// Bumped by `Connect another`, so the dialog starts over with empty fields.
+    pub connect_generation: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShellAction {
+    Navigate(Page),
+    /// The shell reported the session (an answer, or `session-changed`).
+    Session(SessionView),
+    /// Connect was pressed for this connector.
+    Connect(String),
+    /// Unlock was pressed (sidebar, banner).
+    Unlock,
+    /// The first-run or unlock screen succeeded.
+    VaultReady(SessionView),
+    CancelGate,
+    CloseConnect,
+    ConnectAnother,
+}
+
+impl Reducible for Shell {
+    type Action = ShellAction;
+
+    fn reduce(self: Rc<Self>, action: ShellAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            ShellAction::Navigate(page) => {
+                if next.page == page && next.gate.is_none() {
+                    return self;
+                }
+                next.page = page;
+                next.gate = None;
+                next.connect = None;
+            }
+            ShellAction::Session(session) => {
+                if !session.unlocked {
+                    // The key is gone: no form may stay open on a locked vault.
+                    next.connect = None;
+                }
+                next.session = Some(session);
+            }
+            ShellAction::Connect(id) => match needed_screen(next.session.as_ref()) {
+                Some(screen) => {
+                    next.gate = Some(Gate {
+                        screen,
+                        intent: Intent::Connect(id),
+                    })
+                }
+                None => next.connect = Some(id),
+            },
+            ShellAction::Unlock => {
+                let screen = needed_screen(next.session.as_ref()).unwrap_or(VaultScreen::Unlock);
+                next.gate = Some(Gate {
+                    screen,
+                    intent: Intent::Page(next.page),
+                });
+            }
+            ShellAction::VaultReady(session) => {
+                next.session = Some(session);
+                match next.gate.take().map(|g| g.intent) {
+                    Some(Intent::Page(page)) => next.page = page,
+                    Some(Intent::Connect(id)) => next.connect = Some(id),
+                    None => {}
+                }
+            }
+            ShellAction::CancelGate => {
+                next.gate = None;
+                if next.screen() == Some(VaultScreen::FirstRun) {
+                    next.page = Page::Marketplace;
+                }
+            }
+            ShellAction::CloseConnect => next.connect = None,
+            ShellAction::ConnectAnother => {
+                next.connect_generation = next.connect_generation.wrapping_add(1)
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+impl Shell {
+    /// The vault screen main shows instead of the page, if any: the one asked for, or first run
+    /// when Connections opens without a vault.
+    pub fn screen(&self) -> Option<VaultScreen> {
+        if let Some(gate) = &self.gate {
+            return Some(gate.screen);
+        }
+        let no_vault = self.session.as_ref().is_some_and(|s| !s.vault.initialized);
+        (self.page == Page::Connections && no_vault).then_some(VaultScreen::FirstRun)
+    }
+
+    /// What the window title names.
+    pub fn title(&self) -> String {
+        let page = match self.screen() {
+            Some(VaultScreen::FirstRun) => "Create your vault",
+            Some(VaultScreen::Unlock) => "Unlock",
+            None => self.page.title(),
+        };
+        format!("Keyport — {page}")
+    }
+}
+
+/// What must happen before the vault can be used: nothing when unlocked (or when the session is
+/// not known yet: the command then answers for itself).
+pub fn needed_screen(session: Option<&SessionView>) -> Option<VaultScreen> {
+    let session = session?;
+    if !session.vault.initialized {
+        Some(VaultScreen::FirstRun)
+    } else if !session.unlocked {
+        Some(VaultScreen::Unlock)
+    } else {
+        None
+    }
+}
+
+/// The idle-lock choices: minutes, 0 being never.
+pub const IDLE_CHOICES: [u32; 6] = [1, 5, 15, 30, 60, 0];
+
+pub fn idle_label(minutes: u32) -> String {
+    match minutes {
+        0 => "Never".to_owned(),
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
+}
+
+/// How long a new passphrase is, in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// Under the 8-character minimum; holds how many more are needed.
+    TooShort(usize),
+    Fair,
+    Good,
+    Strong,
+}
+
+pub const MIN_PASSPHRASE: usize = 8;
+
+pub fn strength(passphrase: &str) -> Strength {
+    match passphrase.chars().count() {
+        n if n < MIN_PASSPHRASE => Strength::TooShort(MIN_PASSPHRASE - n),
+        n if n < 12 => Strength::Fair,
+        n if n < 16 => Strength::Good,
+        _ => Strength::Strong,
+    }
+}
+
+impl Strength {
+    pub fn id(self) -> &'static str {
+        match self {
+            Strength::TooShort(_) => "short",
+            Strength::Fair => "fair",
+            Strength::Good => "good",
+            Strength::Strong => "strong",
+        }
+    }
+
+    /// Filled segments of the 3-segment meter.
+    pub fn level(self) -> usize {
+        match self {
+            Strength::TooShort(_) => 0,
+            Strength::Fair => 1,
+            Strength::Good => 2,
+            Strength::Strong => 3,
+        }
+    }
+
+    pub fn hint(self) -> String {
+        match self {
+            Strength::TooShort(8) => "Use at least 8 characters; 16 or more is strong".to_owned(),
+            Strength::TooShort(1) => "1 more character needed".to_owned(),
+            Strength::TooShort(n) => format!("{n} more characters needed"),
+            Strength::Fair => "Fair — 12 or more characters is good".to_owned(),
+            Strength::Good => "Good — 16 or more characters is strong".to_owned(),
+            Strength::Strong => "Strong".to_owned(),
+        }
+    }
+}
+
+/// Why a new passphrase cannot be submitted yet, if it cannot.
+pub fn new_passphrase_problem(passphrase: &str, repeat: &str) -> Option<&'static str> {
+    if passphrase.chars().count() < MIN_PASSPHRASE {
+        Some("Use at least 8 characters")
+    } else if passphrase != repeat {
+        Some("The two passphrases do not match")
+    } else {
+        None
+    }
+}
+
+/// The core's messages are lower-case sentences for the CLI's `keyport: …`; the window shows
+/// them with a capital.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The connection types this version connects from the window.
+pub const FORM_TYPES: [ConnectionType; 3] = [
+    ConnectionType::ApiKey,
+    ConnectionType::BearerToken,
+    ConnectionType::BasicAuth,
+];
+
+/// The key, token or basic-auth section behind a type, if the connector has it.
+pub fn key_auth(connector: &Connector, kind: ConnectionType) -> Option<&KeyAuth> {
+    match kind {
+        ConnectionType::ApiKey => connector.api_key.as_ref(),
+        ConnectionType::BearerToken => connector.bearer_token.as_ref(),
+        ConnectionType::BasicAuth => connector.basic_auth.as_ref(),
+        _ => None,
+    }
+}
+
+/// The types the connect form offers for this connector, in the connector's order.
+pub fn form_types(connector: &Connector) -> Vec<ConnectionType> {
+    connector
+        .connection_types
+        .iter()
+        .copied()
+        .filter(|t| FORM_TYPES.contains(t) && key_auth(connector, *t).is_some())
+        .collect()
+}
+
+/// What the sheet says instead of a Connect button when the form cannot connect this connector.
+pub fn connect_note(connector: &Connector) -> Option<&'static str> {
+    if !form_types(connector).is_empty() {
+        return None;
+    }
+    let types = &connector.connection_types;
+    Some(if types.contains(&ConnectionType::Oauth2) {
+        "Connecting by OAuth arrives in a later version; use the CLI meanwhile"
+    } else if types.contains(&ConnectionType::Database) {
+        "Connecting a database arrives in a later version; use the CLI meanwhile"
+    } else {
+        "Connecting with a service account arrives in a later version; use the CLI meanwhile"
+    })
+}
+
+/// The keys of required fields left empty (whitespace counts as empty).
+pub fn missing_required<'a>(
+    fields: impl IntoIterator<Item = &'a ConfigField>,
+    values: &BTreeMap<String, String>,
+) -> Vec<String> {
+    fields
+        .into_iter()
+        .filter(|f| f.required && values.get(&f.key).is_none_or(|v| v.trim().is_empty()))
+        .map(|f| f.key.clone())
+        .collect()
+}
+
+/// The request the form sends: trimmed values, empty optional ones left out.
+pub fn connect_request(
+    connector: &Connector,
+    kind: ConnectionType,
+    name: &str,
+    values: &BTreeMap<String, String>,
+    username: &str,
+) -> ConnectRequest {
+    let config = connector
+        .fields_for(kind)
+        .filter(|f| !f.secret)
+        .filter_map(|f| {
+            let value = values.get(&f.key)?.trim();
+            (!value.is_empty()).then(|| (f.key.clone(), value.to_owned()))
+        })
+        .collect();
+    let name = name.trim();
+    ConnectRequest {
+        connector_id: connector.id.clone(),
+        connection_type: kind,
+        name: (!name.is_empty()).then(|| name.to_owned()),
+        config,
+        username: (kind == ConnectionType::BasicAuth).then(|| username.trim().to_owned()),
+    }
+}
+
+/// The health badge of a row: `data-health`, its glyph and its word (never colour alone).
+pub fn health_badge(connection: &ConnectionView) -> (&'static str, &'static str, &'static str) {
+    if matches!(
+        connection.status,
+        ConnectionStatus::Expired | ConnectionStatus::Revoked | ConnectionStatus::Invalid
+    ) {
+        return ("reconnect", "✕", "Reconnect needed");
+    }
+    match connection.health_status {
+        HealthStatus::Healthy => ("healthy", "✓", "Healthy"),
+        HealthStatus::Degraded => ("degraded", "!", "Degraded"),
+        HealthStatus::Unhealthy => ("unhealthy", "✕", "Unhealthy"),
+        HealthStatus::Unknown => ("unknown", "?", "Unknown"),
+    }
+}
+
+/// `2026-05-09T07:29:33Z` as `9 May 2026`; anything else as it came.
+pub fn short_date(timestamp: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let date = timestamp.get(..10).unwrap_or(timestamp);
+    let mut parts = date.split('-');
+    let parsed = (|| {
+        let year: u32 = parts.next()?.parse().ok()?;
+        let month: usize = parts.next()?.parse().ok()?;
+        let day: u32 = parts.next()?.parse().ok()?;
+        let month = MONTHS.get(month.checked_sub(1)?)?;
+        Some(format!("{day} {month} {year}"))
+    })();
+    parsed.unwrap_or_else(|| timestamp.to_owned())
+}
+
+/// Connections as the list shows them: by name, case-insensitively.
+pub fn sorted_connections(mut list: Vec<ConnectionView>) -> Vec<ConnectionView> {
+    list.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    list
+}
+
+/// `1 connection`, `3 connections`.
+pub fn connection_count_text(count: usize) -> String {
+    match count {
+        1 => "1 connection".to_owned(),
+        n => format!("{n} connections"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -556,5 +942,188 @@ mod tests {
         assert_eq!(Move::from_key("Home", true), Some(Move::First));
         assert_eq!(Move::from_key("Home", false), Some(Move::RowStart));
         assert_eq!(Move::from_key("a", false), None);
+    }
+
+    fn session(initialized: bool, unlocked: bool) -> SessionView {
+        SessionView {
+            vault: keyport_model::VaultStatus {
+                initialized,
+                locked: !unlocked,
+                key_slots: Vec::new(),
+                kdf: None,
+                connections: 0,
+                keyring: None,
+            },
+            unlocked,
+            idle_lock_minutes: 15,
+        }
+    }
+
+    fn shell(initialized: bool, unlocked: bool) -> Rc<Shell> {
+        Rc::new(Shell::default()).reduce(ShellAction::Session(session(initialized, unlocked)))
+    }
+
+    #[test]
+    fn connect_goes_through_first_run_then_opens_the_dialog() {
+        let state = shell(false, false).reduce(ShellAction::Connect("hubspot".to_owned()));
+        assert_eq!(state.screen(), Some(VaultScreen::FirstRun));
+        assert_eq!(state.connect, None);
+        assert_eq!(state.title(), "Keyport — Create your vault");
+        let state = state.reduce(ShellAction::VaultReady(session(true, true)));
+        assert_eq!(state.screen(), None);
+        assert_eq!(state.connect.as_deref(), Some("hubspot"));
+        assert_eq!(state.page, Page::Marketplace);
+    }
+
+    #[test]
+    fn connect_when_locked_asks_to_unlock_and_unlocked_opens_at_once() {
+        let state = shell(true, false).reduce(ShellAction::Connect("stripe".to_owned()));
+        assert_eq!(state.screen(), Some(VaultScreen::Unlock));
+        let state = shell(true, true).reduce(ShellAction::Connect("stripe".to_owned()));
+        assert_eq!(state.screen(), None);
+        assert_eq!(state.connect.as_deref(), Some("stripe"));
+        // Locking (idle, tray) drops the open form.
+        let state = state.reduce(ShellAction::Session(session(true, false)));
+        assert_eq!(state.connect, None);
+    }
+
+    #[test]
+    fn connections_without_a_vault_is_the_first_run_page() {
+        let state = shell(false, false).reduce(ShellAction::Navigate(Page::Connections));
+        assert_eq!(state.screen(), Some(VaultScreen::FirstRun));
+        assert_eq!(state.page, Page::Connections);
+        let cancelled = state.clone().reduce(ShellAction::CancelGate);
+        assert_eq!(cancelled.page, Page::Marketplace);
+        let done = state.reduce(ShellAction::VaultReady(session(true, true)));
+        assert_eq!((done.page, done.screen()), (Page::Connections, None));
+        // Locked: the list shows (metadata), Unlock returns to it.
+        let state = shell(true, false).reduce(ShellAction::Navigate(Page::Connections));
+        assert_eq!(state.screen(), None);
+        let state = state.reduce(ShellAction::Unlock);
+        assert_eq!(state.screen(), Some(VaultScreen::Unlock));
+        let cancelled = state.clone().reduce(ShellAction::CancelGate);
+        assert_eq!(
+            (cancelled.page, cancelled.screen()),
+            (Page::Connections, None)
+        );
+        let done = state.reduce(ShellAction::VaultReady(session(true, true)));
+        assert_eq!((done.page, done.screen()), (Page::Connections, None));
+    }
+
+    #[test]
+    fn strength_follows_length_in_characters() {
+        assert_eq!(strength(""), Strength::TooShort(8));
+        assert_eq!(strength("abcdefg"), Strength::TooShort(1));
+        assert_eq!(strength("ééééééé").hint(), "1 more character needed");
+        assert_eq!(strength("abcdefgh"), Strength::Fair);
+        assert_eq!(strength("abcdefghijkl"), Strength::Good);
+        assert_eq!(strength("abcdefghijklmnop"), Strength::Strong);
+        assert_eq!(strength("abcdefghijklmnop").level(), 3);
+        assert_eq!(
+            new_passphrase_problem("short", "short"),
+            Some("Use at least 8 characters")
+        );
+        assert_eq!(
+            new_passphrase_problem("long enough", "long enougH"),
+            Some("The two passphrases do not match")
+        );
+        assert_eq!(new_passphrase_problem("long enough", "long enough"), None);
+    }
+
+    #[test]
+    fn messages_start_with_a_capital() {
+        assert_eq!(sentence("wrong passphrase"), "Wrong passphrase");
+        assert_eq!(sentence("élan"), "Élan");
+        assert_eq!(sentence(""), "");
+    }
+
+    fn field(key: &str, required: bool, secret: bool) -> ConfigField {
+        ConfigField {
+            key: key.to_owned(),
+            label: key.to_owned(),
+            help: None,
+            pattern: None,
+            example: None,
+            default: None,
+            required,
+            secret,
+        }
+    }
+
+    fn key_auth_section() -> KeyAuth {
+        KeyAuth {
+            secret_label: "API token".to_owned(),
+            location: keyport_model::KeyLocation::Header,
+            name: Some("Authorization".to_owned()),
+            template: Some("Bearer {secret}".to_owned()),
+            username: None,
+            password: None,
+            check: keyport_model::CheckRequest {
+                method: "GET".to_owned(),
+                url: "https://example.com/me".to_owned(),
+                expect_status: 200,
+                headers: BTreeMap::new(),
+                body: None,
+                docs_url: "https://example.com".to_owned(),
+            },
+            docs_url: "https://example.com".to_owned(),
+        }
+    }
+
+    #[test]
+    fn form_offers_only_key_token_and_basic_types_it_has_sections_for() {
+        let mut c = connector("jira", "Jira", Category::Crm, "Issues");
+        c.connection_types = vec![
+            ConnectionType::Oauth2,
+            ConnectionType::BasicAuth,
+            ConnectionType::ApiKey,
+        ];
+        c.basic_auth = Some(key_auth_section());
+        assert_eq!(form_types(&c), [ConnectionType::BasicAuth]);
+        assert_eq!(connect_note(&c), None);
+        c.basic_auth = None;
+        assert!(form_types(&c).is_empty());
+        assert_eq!(
+            connect_note(&c),
+            Some("Connecting by OAuth arrives in a later version; use the CLI meanwhile")
+        );
+    }
+
+    #[test]
+    fn request_trims_and_leaves_out_empty_values() {
+        let mut c = connector("jira", "Jira", Category::Crm, "Issues");
+        c.fields = vec![
+            field("site", true, false),
+            field("region", false, false),
+            field("extra_secret", false, true),
+        ];
+        let mut values = BTreeMap::new();
+        values.insert("site".to_owned(), " acme ".to_owned());
+        values.insert("region".to_owned(), "  ".to_owned());
+        values.insert("extra_secret".to_owned(), "x".to_owned());
+        assert!(missing_required(c.fields.iter(), &values).is_empty());
+        let request = connect_request(&c, ConnectionType::BasicAuth, " ", &values, " jane ");
+        assert_eq!(request.name, None);
+        assert_eq!(request.username.as_deref(), Some("jane"));
+        assert_eq!(request.config.len(), 1);
+        assert_eq!(request.config["site"], "acme");
+        let request = connect_request(&c, ConnectionType::ApiKey, "Prod", &values, "jane");
+        assert_eq!(
+            (request.name.as_deref(), request.username),
+            (Some("Prod"), None)
+        );
+        values.insert("site".to_owned(), " ".to_owned());
+        assert_eq!(missing_required(c.fields.iter(), &values), ["site"]);
+    }
+
+    #[test]
+    fn dates_and_counts_read_well() {
+        assert_eq!(short_date("2026-05-09T07:29:33Z"), "9 May 2026");
+        assert_eq!(short_date("2026-12-31"), "31 Dec 2026");
+        assert_eq!(short_date("yesterday"), "yesterday");
+        assert_eq!(short_date("2026-13-01"), "2026-13-01");
+        assert_eq!(connection_count_text(1), "1 connection");
+        assert_eq!(idle_label(0), "Never");
+        assert_eq!(idle_label(15), "15 minutes");
     }
 }

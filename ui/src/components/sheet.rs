@@ -4,6 +4,7 @@
 use super::card::Monogram;
 use super::icons;
 use crate::api::ShownError;
+use crate::state::connect_note;
 use keyport_model::{ConnectionType, Connector};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -19,6 +20,11 @@ pub struct SheetProps {
     pub error: Option<ShownError>,
     pub on_close: Callback<()>,
     pub on_docs: Callback<String>,
+    /// Connect was pressed (only offered for key, token and basic-auth connectors).
+    pub on_connect: Callback<String>,
+    /// Set while the connect dialog is open over the sheet.
+    #[prop_or_default]
+    pub inert: bool,
 }
 
 #[function_component(ConnectorSheet)]
@@ -48,12 +54,18 @@ pub fn connector_sheet(props: &SheetProps) -> Html {
         let id = c.id.clone();
         Callback::from(move |_: MouseEvent| on_docs.emit(id.clone()))
     };
+    let connect = {
+        let on_connect = props.on_connect.clone();
+        let id = c.id.clone();
+        Callback::from(move |_: MouseEvent| on_connect.emit(id.clone()))
+    };
+    let note = connect_note(c);
     let scopes = c
         .oauth2
         .as_ref()
         .filter(|_| c.connection_types.contains(&ConnectionType::Oauth2));
     html! {
-        <div class="sheet-layer">
+        <div class="sheet-layer" inert={props.inert}>
             <div class="scrim" aria-hidden="true" onclick={close.clone()}></div>
             <section
                 class="sheet"
@@ -144,7 +156,16 @@ pub fn connector_sheet(props: &SheetProps) -> Html {
                     </section>
                 </div>
                 <footer class="sheet-footer">
+                    if let Some(note) = note {
+                        <p class="sheet-note" data-testid="connect-note">{ note }</p>
+                    }
                     <button type="button" class="button" onclick={close}>{ "Close" }</button>
+                    if note.is_none() {
+                        <button type="button" class="button button-primary" data-testid="connect-button"
+                            aria-haspopup="dialog" onclick={connect}>
+                            { "Connect" }
+                        </button>
+                    }
                 </footer>
             </section>
         </div>
@@ -152,9 +173,9 @@ pub fn connector_sheet(props: &SheetProps) -> Html {
 }
 
 /// Keeps Tab and Shift+Tab inside the dialog: from the last control back to the first.
-fn trap_tab(dialog: &Element, e: &KeyboardEvent) {
+pub fn trap_tab(dialog: &Element, e: &KeyboardEvent) {
     let Ok(nodes) = dialog.query_selector_all(
-        "button:not([disabled]), a[href], input, [tabindex]:not([tabindex=\"-1\"])",
+        "button:not([disabled]), a[href], input:not([disabled]), select, [tabindex]:not([tabindex=\"-1\"])",
     ) else {
         return;
     };

@@ -1,19 +1,95 @@
-//! The left navigation: the wordmark and the pages. Only the Marketplace exists so far, so it is
-//! the only item (no placeholder pages).
+//! The left navigation: the wordmark, the pages (Marketplace, Connections) and, in the footer,
+//! the vault state with Unlock or Lock and the idle auto-lock.
 
 use super::icons;
+use crate::state::{idle_label, Page, IDLE_CHOICES};
+use keyport_model::SessionView;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct SidebarProps {
-    /// Set while a modal sheet is open: the background is `inert`.
+    /// Set while a modal sheet or dialog is open: the background is `inert`.
     pub inert: bool,
+    pub page: Page,
+    /// `None` until the shell answers (or outside the app).
+    pub session: Option<SessionView>,
+    pub on_navigate: Callback<Page>,
+    pub on_unlock: Callback<()>,
+    pub on_lock: Callback<()>,
+    pub on_idle: Callback<u32>,
 }
 
 #[function_component(Sidebar)]
 pub fn sidebar(props: &SidebarProps) -> Html {
-    // The current page's link goes nowhere; clicking it must not reload or scroll the page.
-    let stay = Callback::from(|e: MouseEvent| e.prevent_default());
+    let item = |page: Page, testid: &'static str, icon: Html| {
+        let on_navigate = props.on_navigate.clone();
+        // A link that never reloads or scrolls the page.
+        let onclick = Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            on_navigate.emit(page);
+        });
+        let current = props.page == page;
+        let shortcut = match page {
+            Page::Marketplace => "Ctrl+1",
+            Page::Connections => "Ctrl+2",
+        };
+        html! {
+            <li>
+                // On the icon rail the name stays in `aria-label` and shows as a tooltip
+                // (`data-tooltip`, drawn by CSS so it is not part of the link's text).
+                <a class="nav-item" href={format!("#{}", page.title().to_lowercase())}
+                    aria-current={current.then_some("page")} data-testid={testid}
+                    aria-label={page.title()} aria-keyshortcuts={shortcut.replace("Ctrl", "Control")}
+                    data-tooltip={page.title()} {onclick}>
+                    { icon }
+                    <span class="nav-label">{ page.title() }</span>
+                </a>
+            </li>
+        }
+    };
+
+    let vault = match &props.session {
+        None => html! {},
+        Some(s) if !s.vault.initialized => html! {
+            <div class="vault-state" data-testid="vault-state" data-state="none">
+                <span class="vault-line">{ icons::shield() }{ "No vault yet" }</span>
+            </div>
+        },
+        Some(s) if !s.unlocked => html! {
+            <div class="vault-state" data-testid="vault-state" data-state="locked">
+                <span class="vault-line">{ icons::lock() }{ "Locked" }</span>
+                <button type="button" class="button button-row" data-testid="sidebar-unlock"
+                    onclick={props.on_unlock.reform(|_: MouseEvent| ())}>{ "Unlock" }</button>
+            </div>
+        },
+        Some(s) => {
+            let on_idle = props.on_idle.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+                if let Ok(minutes) = value.parse() {
+                    on_idle.emit(minutes);
+                }
+            });
+            html! {
+                <div class="vault-state" data-testid="vault-state" data-state="unlocked">
+                    <span class="vault-line vault-open">{ icons::unlocked() }{ "Unlocked" }</span>
+                    <button type="button" class="button button-row" data-testid="sidebar-lock"
+                        aria-keyshortcuts="Control+L"
+                        onclick={props.on_lock.reform(|_: MouseEvent| ())}>{ "Lock" }</button>
+                    <label class="idle-label" for="idle-lock">{ "Lock after idle" }</label>
+                    <select id="idle-lock" class="select" data-testid="idle-lock" {onchange}>
+                        { for IDLE_CHOICES.iter().map(|m| html! {
+                            <option value={m.to_string()} selected={*m == s.idle_lock_minutes}>
+                                { idle_label(*m) }
+                            </option>
+                        }) }
+                    </select>
+                </div>
+            }
+        }
+    };
+
     html! {
         <nav class="sidebar" aria-label="Main" inert={props.inert}>
             <div class="brand">
@@ -21,17 +97,13 @@ pub fn sidebar(props: &SidebarProps) -> Html {
                 <span class="brand-name">{ "Keyport" }</span>
             </div>
             <ul class="nav-list">
-                <li>
-                    // On the icon rail the name stays in `aria-label` and shows as a tooltip
-                    // (`data-tooltip`, drawn by CSS so it is not part of the link's text).
-                    <a class="nav-item" href="#marketplace" aria-current="page"
-                        aria-label="Marketplace" data-tooltip="Marketplace" onclick={stay}>
-                        { icons::grid() }
-                        <span class="nav-label">{ "Marketplace" }</span>
-                    </a>
-                </li>
+                { item(Page::Marketplace, "nav-marketplace", icons::grid()) }
+                { item(Page::Connections, "nav-connections", icons::link()) }
             </ul>
-            <p class="sidebar-foot">{ concat!("Keyport ", env!("CARGO_PKG_VERSION")) }</p>
+            <div class="sidebar-foot">
+                { vault }
+                <p class="version">{ concat!("Keyport ", env!("CARGO_PKG_VERSION")) }</p>
+            </div>
         </nav>
     }
 }

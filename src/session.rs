@@ -1,0 +1,215 @@
+//! The desktop app's vault session: the data key held in memory while unlocked, dropped on Lock
+//! and after the idle time. The shell's commands are thin calls into this.
+
+use crate::catalog::Catalog;
+use crate::connections::{self, NewConnection};
+use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
+use keyport_model::{ConnectRequest, ConnectionView, SessionView, VaultStatus};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// UI.md section 1: auto-lock after 15 idle minutes unless the person chose otherwise.
+pub const DEFAULT_IDLE_MINUTES: u32 = 15;
+const IDLE_SETTING: &str = "idle_lock_minutes";
+
+pub struct Session {
+    dir: PathBuf,
+    vault: tokio::sync::OnceCell<Vault>,
+    state: Mutex<State>,
+}
+
+struct State {
+    unlocked: Option<Unlocked>,
+    last_activity: Instant,
+    idle_minutes: u32,
+}
+
+impl Session {
+    pub fn new(dir: PathBuf) -> Session {
+        Session {
+            dir,
+            vault: tokio::sync::OnceCell::new(),
+            state: Mutex::new(State {
+                unlocked: None,
+                last_activity: Instant::now(),
+                idle_minutes: DEFAULT_IDLE_MINUTES,
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic elsewhere while holding the lock leaves plain data behind; keep going.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    async fn vault(&self) -> Result<&Vault, VaultError> {
+        self.vault
+            .get_or_try_init(|| async {
+                let vault = Vault::open(&self.dir).await?;
+                if let Some(minutes) = stored_idle(&vault).await {
+                    self.state().idle_minutes = minutes;
+                }
+                Ok(vault)
+            })
+            .await
+    }
+
+    /// Counts as activity for the idle timer.
+    pub fn touch(&self) {
+        self.state().last_activity = Instant::now();
+    }
+
+    /// At start: the keyring slot unlocks silently when it can (UI.md section 3).
+    pub async fn start(&self) {
+        if let Ok(vault) = self.vault().await {
+            if let Some(unlocked) = vault.unlock_keyring().await {
+                let mut state = self.state();
+                state.unlocked = Some(unlocked);
+                state.last_activity = Instant::now();
+            }
+        }
+    }
+
+    pub async fn view(&self) -> Result<SessionView, VaultError> {
+        let vault = match self.vault().await {
+            Ok(vault) => vault.status().await?,
+            Err(VaultError::NotInitialized) => VaultStatus {
+                initialized: false,
+                locked: true,
+                key_slots: Vec::new(),
+                kdf: None,
+                connections: 0,
+                keyring: crate::vault::keyring_available()
+                    .then(|| crate::vault::keyring_backend().to_owned()),
+            },
+            Err(e) => return Err(e),
+        };
+        let state = self.state();
+        Ok(SessionView {
+            vault,
+            unlocked: state.unlocked.is_some(),
+            idle_lock_minutes: state.idle_minutes,
+        })
+    }
+
+    pub async fn init(
+        &self,
+        passphrase: &Passphrase,
+        use_keyring: bool,
+    ) -> Result<SessionView, VaultError> {
+        let (vault, _) = Vault::init(&self.dir, passphrase, use_keyring).await?;
+        let unlocked = vault.unlock_passphrase(passphrase).await?;
+        let _ = self.vault.set(vault);
+        {
+            let mut state = self.state();
+            state.unlocked = Some(unlocked);
+            state.last_activity = Instant::now();
+        }
+        self.view().await
+    }
+
+    pub async fn unlock(&self, passphrase: &Passphrase) -> Result<SessionView, VaultError> {
+        let unlocked = self.vault().await?.unlock_passphrase(passphrase).await?;
+        {
+            let mut state = self.state();
+            state.unlocked = Some(unlocked);
+            state.last_activity = Instant::now();
+        }
+        self.view().await
+    }
+
+    pub async fn lock(&self) -> Result<SessionView, VaultError> {
+        self.state().unlocked = None;
+        self.view().await
+    }
+
+    /// Locks when the idle time has passed; true when this call locked it.
+    pub fn lock_if_idle(&self, now: Instant) -> bool {
+        let mut state = self.state();
+        let idle = Duration::from_secs(u64::from(state.idle_minutes) * 60);
+        if state.unlocked.is_some()
+            && state.idle_minutes > 0
+            && now.duration_since(state.last_activity) >= idle
+        {
+            state.unlocked = None;
+            return true;
+        }
+        false
+    }
+
+    pub async fn set_idle_minutes(&self, minutes: u32) -> Result<SessionView, VaultError> {
+        if minutes > 24 * 60 {
+            return Err(VaultError::InvalidInput(
+                "the idle time is at most a day (1440 minutes)".into(),
+            ));
+        }
+        let vault = self.vault().await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2")
+            .bind(IDLE_SETTING)
+            .bind(minutes.to_string())
+            .execute(vault.pool())
+            .await
+            .map_err(vault.io_err())?;
+        self.state().idle_minutes = minutes;
+        self.view().await
+    }
+
+    pub async fn connections(&self) -> Result<Vec<ConnectionView>, VaultError> {
+        match self.vault().await {
+            Ok(vault) => connections::list(vault).await,
+            Err(VaultError::NotInitialized) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn connect(
+        &self,
+        catalog: &Catalog,
+        request: ConnectRequest,
+        secret: SecretValue,
+    ) -> Result<ConnectionView, VaultError> {
+        let connector = catalog
+            .get(&request.connector_id)
+            .map_err(|e| VaultError::InvalidInput(e.to_string()))?;
+        let vault = self.vault().await?;
+        // Hold no lock across the await: take what sealing needs, under the lock, first.
+        let unlocked = {
+            let state = self.state();
+            let unlocked = state.unlocked.as_ref().ok_or(VaultError::Locked)?;
+            unlocked.duplicate()
+        };
+        connections::insert(
+            vault,
+            &unlocked,
+            NewConnection {
+                connector,
+                connection_type: request.connection_type,
+                name: request.name,
+                config: request.config,
+                username: request.username,
+                secret,
+                // Live checks arrive with the connection manager (issue 6).
+                verified: false,
+            },
+        )
+        .await
+    }
+
+    pub async fn rename(&self, id: &str, name: &str) -> Result<ConnectionView, VaultError> {
+        connections::rename(self.vault().await?, id, name).await
+    }
+
+    pub async fn delete(&self, id: &str) -> Result<(), VaultError> {
+        connections::delete(self.vault().await?, id).await
+    }
+}
+
+async fn stored_idle(vault: &Vault) -> Option<u32> {
+    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(IDLE_SETTING)
+        .fetch_optional(vault.pool())
+        .await
+        .ok()?;
+    value?.parse().ok()
+}

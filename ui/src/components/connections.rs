@@ -1,0 +1,448 @@
+//! The Connections page: the stored connections (metadata only, so it works while locked), each
+//! a 56 px row with Rename (inline) and Delete (an alertdialog confirm).
+
+use super::card::Monogram;
+use super::icons;
+use super::sheet::trap_tab;
+use super::vault_screens::FormError;
+use crate::api::{self, ShownError};
+use crate::state::{connection_count_text, health_badge, short_date, Catalog};
+use keyport_model::ConnectionView;
+use std::rc::Rc;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+/// Where loading the list stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnLoad {
+    Loading,
+    Loaded(Rc<Vec<ConnectionView>>),
+    Failed(ShownError),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConnectionsProps {
+    pub load: ConnLoad,
+    pub catalog: Option<Rc<Catalog>>,
+    /// The vault exists but this app does not hold its key: the list shows, with an Unlock banner.
+    pub locked: bool,
+    pub inert: bool,
+    pub on_unlock: Callback<()>,
+    pub on_browse: Callback<()>,
+    pub on_retry: Callback<()>,
+    /// Something changed (renamed, deleted): reload the list. Carries a note for the status region.
+    pub on_changed: Callback<String>,
+}
+
+#[function_component(ConnectionsPage)]
+pub fn connections_page(props: &ConnectionsProps) -> Html {
+    let editing = use_state(|| None::<String>);
+    let confirm = use_state(|| None::<ConnectionView>);
+    let error = use_state(|| None::<ShownError>);
+    let opener = use_mut_ref(|| None::<String>);
+
+    let on_rename = {
+        let (editing, error) = (editing.clone(), error.clone());
+        let on_changed = props.on_changed.clone();
+        Callback::from(move |(id, name): (String, String)| {
+            let (editing, error, on_changed) = (editing.clone(), error.clone(), on_changed.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::connection_rename(&id, &name).await {
+                    Ok(view) => {
+                        editing.set(None);
+                        error.set(None);
+                        on_changed.emit(format!("Renamed to {}", view.name));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let on_delete = {
+        let (confirm, error) = (confirm.clone(), error.clone());
+        let on_changed = props.on_changed.clone();
+        Callback::from(move |view: ConnectionView| {
+            let (confirm, error, on_changed) = (confirm.clone(), error.clone(), on_changed.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::connection_delete(&view.id).await {
+                    Ok(()) => {
+                        confirm.set(None);
+                        error.set(None);
+                        on_changed.emit(format!("{} deleted", view.name));
+                    }
+                    Err(e) => {
+                        confirm.set(None);
+                        error.set(Some(e));
+                    }
+                }
+            });
+        })
+    };
+    let ask_delete = {
+        let confirm = confirm.clone();
+        let opener = opener.clone();
+        Callback::from(move |view: ConnectionView| {
+            *opener.borrow_mut() = Some(view.id.clone());
+            confirm.set(Some(view));
+        })
+    };
+    let cancel_delete = {
+        let confirm = confirm.clone();
+        let opener = opener.clone();
+        Callback::from(move |_: ()| {
+            confirm.set(None);
+            // Focus returns to the row's Delete button.
+            if let Some(id) = opener.borrow().as_deref() {
+                focus_selector(&format!(
+                    "[data-testid=\"connection-row\"][data-connection-id=\"{id}\"] .row-delete"
+                ));
+            }
+        })
+    };
+    let on_edit = {
+        let editing = editing.clone();
+        Callback::from(move |id: Option<String>| editing.set(id))
+    };
+
+    let count = match &props.load {
+        ConnLoad::Loaded(list) => Some(list.len()),
+        _ => None,
+    };
+    let body = match &props.load {
+        ConnLoad::Loading => html! {
+            <ul class="conn-list" aria-hidden="true">
+                { for (0..6).map(|_| html! {
+                    <li class="conn-row conn-skeleton">
+                        <span class="monogram shimmer"></span>
+                        <span class="conn-main"><span class="bar bar-name shimmer"></span>
+                            <span class="bar bar-category shimmer"></span></span>
+                    </li>
+                }) }
+            </ul>
+        },
+        ConnLoad::Failed(error) => html! {
+            <div class="empty" data-testid="connections-error">
+                <p class="empty-title">{ "The connections could not be loaded" }</p>
+                <FormError error={error.clone()} />
+                <button type="button" class="button" onclick={props.on_retry.reform(|_: MouseEvent| ())}>
+                    { "Retry" }
+                </button>
+            </div>
+        },
+        ConnLoad::Loaded(list) if list.is_empty() => html! {
+            <div class="empty" data-testid="empty-state">
+                <span class="empty-mark">{ icons::link() }</span>
+                <p class="empty-title">{ "No connections yet" }</p>
+                <p class="empty-hint">
+                    { "Pick a service in the Marketplace and connect it with its API key or token." }
+                </p>
+                <button type="button" class="button button-primary"
+                    onclick={props.on_browse.reform(|_: MouseEvent| ())}>
+                    { "Browse the Marketplace" }
+                </button>
+            </div>
+        },
+        ConnLoad::Loaded(list) => html! {
+            <ul class="conn-list" role="list" data-testid="connection-list" aria-label="Connections">
+                { for list.iter().map(|view| {
+                    let connector = props.catalog.as_ref().and_then(|c| {
+                        c.connectors.iter().find(|k| k.id == view.connector_id).cloned()
+                    });
+                    html! {
+                        <ConnectionRow
+                            key={view.id.clone()}
+                            view={view.clone()}
+                            connector_name={connector.as_ref().map(|c| AttrValue::from(c.name.clone()))}
+                            monogram={connector.as_ref().map(|c| (AttrValue::from(c.icon.monogram.clone()), AttrValue::from(c.icon.color.clone())))}
+                            editing={editing.as_deref() == Some(view.id.as_str())}
+                            on_edit={on_edit.clone()}
+                            on_rename={on_rename.clone()}
+                            on_delete={ask_delete.clone()}
+                        />
+                    }
+                }) }
+            </ul>
+        },
+    };
+
+    html! {
+        <>
+            <main class="page" data-testid="connections" aria-labelledby="connections-title"
+                inert={props.inert || confirm.is_some()}>
+                <header class="page-header page-header-simple">
+                    <h1 id="connections-title" class="page-title">{ "Connections" }</h1>
+                    if let Some(count) = count.filter(|n| *n > 0) {
+                        <p class="page-count">{ connection_count_text(count) }</p>
+                    }
+                    <button type="button" class="button button-primary header-action"
+                        onclick={props.on_browse.reform(|_: MouseEvent| ())}>
+                        { "Connect a service" }
+                    </button>
+                </header>
+                <div class="scroller conn-scroller">
+                    if props.locked {
+                        <div class="banner banner-info" data-testid="locked-banner">
+                            { icons::lock() }
+                            <div class="banner-body">
+                                <p class="banner-message">{ "The vault is locked" }</p>
+                                <p class="banner-detail">
+                                    { "You can see your connections; unlock to add one or use its credential." }
+                                </p>
+                            </div>
+                            <div class="banner-actions">
+                                <button type="button" class="button button-primary"
+                                    onclick={props.on_unlock.reform(|_: MouseEvent| ())}>
+                                    { "Unlock" }
+                                </button>
+                            </div>
+                        </div>
+                    }
+                    if let Some(error) = &*error {
+                        <FormError error={error.clone()} />
+                    }
+                    { body }
+                </div>
+            </main>
+            if let Some(view) = &*confirm {
+                <DeleteConfirm view={view.clone()} on_cancel={cancel_delete} on_delete={on_delete} />
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    view: ConnectionView,
+    connector_name: Option<AttrValue>,
+    monogram: Option<(AttrValue, AttrValue)>,
+    editing: bool,
+    on_edit: Callback<Option<String>>,
+    on_rename: Callback<(String, String)>,
+    on_delete: Callback<ConnectionView>,
+}
+
+#[function_component(ConnectionRow)]
+fn connection_row(props: &RowProps) -> Html {
+    let v = &props.view;
+    let draft = use_state(|| v.name.clone());
+    let input = use_node_ref();
+    {
+        let input = input.clone();
+        use_effect_with(props.editing, move |editing| {
+            if *editing {
+                if let Some(input) = input.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                    input.select();
+                }
+            }
+        });
+    }
+    let connector_name = props
+        .connector_name
+        .clone()
+        .unwrap_or_else(|| AttrValue::from(v.connector_id.clone()));
+    let (text, color) = props.monogram.clone().unwrap_or_else(|| {
+        (
+            AttrValue::from(
+                v.connector_id
+                    .chars()
+                    .take(1)
+                    .collect::<String>()
+                    .to_uppercase(),
+            ),
+            AttrValue::from("#555E6C"),
+        )
+    });
+    let (health, glyph, word) = health_badge(v);
+    let name_id = format!("conn-{}-name", v.id);
+
+    let start_edit = {
+        let (on_edit, draft, id, name) = (
+            props.on_edit.clone(),
+            draft.clone(),
+            v.id.clone(),
+            v.name.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            draft.set(name.clone());
+            on_edit.emit(Some(id.clone()));
+        })
+    };
+    let save = {
+        let (on_rename, on_edit, draft, id, name) = (
+            props.on_rename.clone(),
+            props.on_edit.clone(),
+            draft.clone(),
+            v.id.clone(),
+            v.name.clone(),
+        );
+        move || {
+            let next = draft.trim().to_owned();
+            if next.is_empty() || next == name {
+                on_edit.emit(None);
+            } else {
+                on_rename.emit((id.clone(), next));
+            }
+        }
+    };
+    let cancel = {
+        let on_edit = props.on_edit.clone();
+        let id = v.id.clone();
+        move || {
+            on_edit.emit(None);
+            focus_selector(&format!(
+                "[data-testid=\"connection-row\"][data-connection-id=\"{id}\"] .row-rename"
+            ));
+        }
+    };
+    let onsubmit = {
+        let save = save.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            save();
+        })
+    };
+    let onkeydown = {
+        let cancel = cancel.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                e.stop_propagation();
+                cancel();
+            }
+        })
+    };
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            draft.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let delete = {
+        let (on_delete, view) = (props.on_delete.clone(), v.clone());
+        Callback::from(move |_: MouseEvent| on_delete.emit(view.clone()))
+    };
+
+    html! {
+        <li class="conn-row" data-testid="connection-row" data-connection-id={v.id.clone()}
+            aria-labelledby={name_id.clone()}>
+            <Monogram {text} {color} />
+            <div class="conn-main">
+                if props.editing {
+                    <form class="rename-form" {onsubmit}>
+                        <label class="sr-only" for={format!("rename-{}", v.id)}>{ "New name" }</label>
+                        <input id={format!("rename-{}", v.id)} class="input input-row" type="text"
+                            data-testid="rename-input" value={(*draft).clone()} {oninput} {onkeydown}
+                            ref={input} />
+                        <button type="submit" class="button button-row button-primary">{ "Save" }</button>
+                        <button type="button" class="button button-row button-quiet"
+                            onclick={Callback::from(move |_: MouseEvent| cancel())}>{ "Cancel" }</button>
+                    </form>
+                } else {
+                    <span class="conn-name" id={name_id}>{ &v.name }</span>
+                    <span class="conn-sub">
+                        { connector_name }{ " · " }{ v.connection_type.badge() }
+                    </span>
+                }
+            </div>
+            <span class="badge" data-connection-type={v.connection_type.id()}>{ v.connection_type.badge() }</span>
+            <span class="health" data-health={health}>
+                <span class="health-glyph" aria-hidden="true">{ glyph }</span>{ word }
+            </span>
+            <span class="conn-date">{ format!("created {}", short_date(&v.created_at)) }</span>
+            <span class="conn-actions">
+                <button type="button" class="icon-button row-rename" data-testid="rename"
+                    aria-label={format!("Rename {}", v.name)} title="Rename" onclick={start_edit}
+                    disabled={props.editing}>
+                    { icons::pencil() }
+                </button>
+                <button type="button" class="icon-button row-delete" data-testid="delete"
+                    aria-label={format!("Delete {}", v.name)} title="Delete" onclick={delete}>
+                    { icons::trash() }
+                </button>
+            </span>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConfirmProps {
+    view: ConnectionView,
+    on_cancel: Callback<()>,
+    on_delete: Callback<ConnectionView>,
+}
+
+#[function_component(DeleteConfirm)]
+fn delete_confirm(props: &ConfirmProps) -> Html {
+    let cancel_ref = use_node_ref();
+    let dialog = use_node_ref();
+    let busy = use_state(|| false);
+    {
+        let cancel_ref = cancel_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(button) = cancel_ref.cast::<HtmlElement>() {
+                let _ = button.focus();
+            }
+        });
+    }
+    let onkeydown = {
+        let on_cancel = props.on_cancel.clone();
+        let dialog = dialog.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => {
+                e.prevent_default();
+                e.stop_propagation();
+                on_cancel.emit(());
+            }
+            "Tab" => {
+                if let Some(dialog) = dialog.cast::<Element>() {
+                    trap_tab(&dialog, &e);
+                }
+            }
+            _ => {}
+        })
+    };
+    let delete = {
+        let (on_delete, view, busy) = (props.on_delete.clone(), props.view.clone(), busy.clone());
+        Callback::from(move |_: MouseEvent| {
+            busy.set(true);
+            on_delete.emit(view.clone());
+        })
+    };
+    html! {
+        <div class="dialog-layer">
+            <div class="scrim" aria-hidden="true"></div>
+            <section class="dialog dialog-small" role="alertdialog" aria-modal="true"
+                aria-labelledby="delete-title" aria-describedby="delete-text"
+                data-testid="delete-dialog" ref={dialog} {onkeydown}>
+                <div class="dialog-body">
+                    <h2 id="delete-title" class="dialog-title">{ format!("Delete {}?", props.view.name) }</h2>
+                    <p id="delete-text">
+                        { "Keyport forgets this credential and its settings. Anything that uses it \
+                           through Keyport stops working. This cannot be undone." }
+                    </p>
+                </div>
+                <footer class="dialog-footer">
+                    <button type="button" class="button" ref={cancel_ref} data-testid="delete-cancel"
+                        onclick={props.on_cancel.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
+                    <button type="button" class="button button-danger" data-testid="delete-confirm"
+                        onclick={delete} disabled={*busy}>
+                        { icons::trash() }{ "Delete connection" }
+                    </button>
+                </footer>
+            </section>
+        </div>
+    }
+}
+
+/// Focuses the first element matching `selector`, if any.
+pub fn focus_selector(selector: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(Some(el)) = document.query_selector(selector) {
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+}
