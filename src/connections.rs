@@ -4,7 +4,6 @@
 use crate::catalog::validate_config;
 use crate::vault::{now, SecretValue, Unlocked, Vault, VaultError};
 use keyport_model::{ConnectionStatus, ConnectionType, ConnectionView, Connector, HealthStatus};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
@@ -132,75 +131,99 @@ fn clean_name(name: &str) -> Result<String, VaultError> {
     Ok(name.to_owned())
 }
 
-const VIEW_COLUMNS: &str =
-    "id, name, connector_id, connection_type, status, health_status, verified,
-    scopes, token_expires_at, metadata, last_health_check, last_used_at, error_count, last_error,
-    created_by, created_at, updated_at";
+/// One connection's columns as SQLite writes them with `json_object`. Building the list as one
+/// JSON document inside SQLite hands a single value across instead of one row at a time, which
+/// is most of the cost of listing 10,000 connections (see `make bench`).
+const VIEW_JSON: &str = "json_object(
+    'id', id, 'name', name, 'connector_id', connector_id, 'connection_type', connection_type,
+    'status', status, 'health_status', health_status, 'verified', verified,
+    'scopes', json(scopes), 'token_expires_at', token_expires_at, 'metadata', json(metadata),
+    'last_health_check', last_health_check, 'last_used_at', last_used_at,
+    'error_count', error_count, 'last_error', last_error, 'created_by', created_by,
+    'created_at', created_at, 'updated_at', updated_at)";
+
+/// The stored columns of a view; the derived flags are computed from them.
+#[derive(serde::Deserialize)]
+struct Stored {
+    id: String,
+    name: String,
+    connector_id: String,
+    connection_type: ConnectionType,
+    status: ConnectionStatus,
+    health_status: HealthStatus,
+    verified: i64,
+    scopes: Vec<String>,
+    token_expires_at: Option<String>,
+    metadata: BTreeMap<String, String>,
+    last_health_check: Option<String>,
+    last_used_at: Option<String>,
+    error_count: i64,
+    last_error: Option<String>,
+    created_by: String,
+    created_at: String,
+    updated_at: String,
+}
 
 pub async fn list(vault: &Vault) -> Result<Vec<ConnectionView>, VaultError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {VIEW_COLUMNS} FROM connections ORDER BY name COLLATE NOCASE, created_at"
+    let doc: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT coalesce(json_group_array(json(v)), '[]') FROM
+           (SELECT {VIEW_JSON} AS v FROM connections ORDER BY name COLLATE NOCASE, created_at)"
     )))
-    .fetch_all(vault.pool())
+    .fetch_one(vault.pool())
     .await
     .map_err(vault.io_err())?;
+    let stored: Vec<Stored> = serde_json::from_str(&doc).map_err(|_| unreadable_row())?;
     let now = OffsetDateTime::now_utc();
-    rows.iter().map(|r| view(r, now)).collect()
+    Ok(stored.into_iter().map(|s| view(s, now)).collect())
 }
 
 pub async fn get(vault: &Vault, id: &str) -> Result<ConnectionView, VaultError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {VIEW_COLUMNS} FROM connections WHERE id = ?"
+    let doc: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT {VIEW_JSON} FROM connections WHERE id = ?"
     )))
     .bind(id)
     .fetch_optional(vault.pool())
     .await
     .map_err(vault.io_err())?
     .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
-    view(&row, OffsetDateTime::now_utc())
+    let stored: Stored = serde_json::from_str(&doc).map_err(|_| unreadable_row())?;
+    Ok(view(stored, OffsetDateTime::now_utc()))
 }
 
-fn view(r: &SqliteRow, now: OffsetDateTime) -> Result<ConnectionView, VaultError> {
-    let corrupt = |what: &str| VaultError::Corrupt(format!("a connection's {what} is unreadable"));
-    let parse = |text: &str| -> Result<ConnectionType, VaultError> {
-        serde_json::from_value(serde_json::Value::String(text.to_owned()))
-            .map_err(|_| corrupt("type"))
-    };
-    let status: String = r.get(4);
-    let health: String = r.get(5);
-    let expires: Option<String> = r.get(8);
-    let expiry = expires
+fn unreadable_row() -> VaultError {
+    VaultError::Corrupt("a connection's stored fields are unreadable".into())
+}
+
+fn view(s: Stored, now: OffsetDateTime) -> ConnectionView {
+    let expiry = s
+        .token_expires_at
         .as_deref()
         .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok());
-    let status: ConnectionStatus =
-        serde_json::from_value(serde_json::Value::String(status)).map_err(|_| corrupt("status"))?;
-    let health_status: HealthStatus =
-        serde_json::from_value(serde_json::Value::String(health)).map_err(|_| corrupt("health"))?;
     let is_expired = expiry.is_some_and(|e| e <= now);
-    Ok(ConnectionView {
-        id: r.get(0),
-        name: r.get(1),
-        connector_id: r.get(2),
-        connection_type: parse(r.get(3))?,
-        status,
-        health_status,
-        verified: r.get(6),
-        scopes: serde_json::from_str(r.get(7)).map_err(|_| corrupt("scopes"))?,
-        token_expires_at: expires.clone(),
-        metadata: serde_json::from_str(r.get(9)).map_err(|_| corrupt("metadata"))?,
-        last_health_check: r.get(10),
-        last_used_at: r.get(11),
-        error_count: r.get::<i64, _>(12).clamp(0, u32::MAX.into()) as u32,
-        last_error: r.get(13),
-        created_by: r.get(14),
-        created_at: r.get(15),
-        updated_at: r.get(16),
+    ConnectionView {
         is_expired,
         needs_refresh: expiry.is_some_and(|e| (e - now).whole_seconds() <= REFRESH_BUFFER_S),
-        is_healthy: status == ConnectionStatus::Active
-            && health_status == HealthStatus::Healthy
+        is_healthy: s.status == ConnectionStatus::Active
+            && s.health_status == HealthStatus::Healthy
             && !is_expired,
-    })
+        id: s.id,
+        name: s.name,
+        connector_id: s.connector_id,
+        connection_type: s.connection_type,
+        status: s.status,
+        health_status: s.health_status,
+        verified: s.verified != 0,
+        scopes: s.scopes,
+        token_expires_at: s.token_expires_at,
+        metadata: s.metadata,
+        last_health_check: s.last_health_check,
+        last_used_at: s.last_used_at,
+        error_count: s.error_count.clamp(0, u32::MAX.into()) as u32,
+        last_error: s.last_error,
+        created_by: s.created_by,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
 }
 
 pub async fn rename(vault: &Vault, id: &str, name: &str) -> Result<ConnectionView, VaultError> {

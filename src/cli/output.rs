@@ -20,9 +20,15 @@ pub fn print(text: &str) -> Result<(), super::Failure> {
         })
 }
 
-/// Pretty JSON with a trailing newline.
+/// JSON with a trailing newline: indented for a person at a terminal, compact for a program
+/// reading a pipe (a 10,000-connection list is a third smaller and quicker to write).
 pub fn json<T: serde::Serialize>(value: &T) -> Result<(), super::Failure> {
-    let mut text = serde_json::to_string_pretty(value)?;
+    use std::io::IsTerminal;
+    let mut text = if io::stdout().is_terminal() {
+        serde_json::to_string_pretty(value)?
+    } else {
+        serde_json::to_string(value)?
+    };
     text.push('\n');
     print(&text)
 }
