@@ -83,6 +83,15 @@ pub async fn insert(
         "app_version": env!("CARGO_PKG_VERSION"),
     });
     let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    // Another process (the CLI, the app) may have rotated the key since this one was opened:
+    // a record sealed with the retired key would never open again.
+    let current: i64 = sqlx::query_scalar("SELECT key_version FROM vault_meta WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(vault.io_err())?;
+    if current != unlocked.key_version() {
+        return Err(VaultError::KeyRetired);
+    }
     sqlx::query(
         "INSERT INTO connections (id, connector_id, connection_type, name, secret, key_version,
             metadata, status, health_status, verified, created_by, origin, created_at, updated_at,

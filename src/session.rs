@@ -179,7 +179,7 @@ impl Session {
             let unlocked = state.unlocked.as_ref().ok_or(VaultError::Locked)?;
             unlocked.duplicate()
         };
-        connections::insert(
+        let stored = connections::insert(
             vault,
             &unlocked,
             NewConnection {
@@ -193,7 +193,46 @@ impl Session {
                 verified: false,
             },
         )
-        .await
+        .await;
+        if matches!(stored, Err(VaultError::KeyRetired)) {
+            // The key was rotated elsewhere: this one is retired, so ask for an unlock.
+            self.state().unlocked = None;
+        }
+        stored
+    }
+
+    /// A deliberate reveal: the passphrase every time, even while unlocked (UI.md section 9).
+    pub async fn reveal(
+        &self,
+        id: &str,
+        passphrase: &Passphrase,
+    ) -> Result<SecretValue, VaultError> {
+        let vault = self.vault().await?;
+        let unlocked = vault.unlock_passphrase(passphrase).await?;
+        connections::reveal(vault, &unlocked, id).await
+    }
+
+    pub async fn change_passphrase(
+        &self,
+        current: &Passphrase,
+        next: &Passphrase,
+    ) -> Result<SessionView, VaultError> {
+        self.vault().await?.change_passphrase(current, next).await?;
+        self.view().await
+    }
+
+    /// A new data key; the session then holds the new key, not the retired one.
+    pub async fn rotate_key(&self, passphrase: &Passphrase) -> Result<SessionView, VaultError> {
+        let vault = self.vault().await?;
+        vault.rotate_key(passphrase).await?;
+        let unlocked = vault.unlock_passphrase(passphrase).await?;
+        {
+            let mut state = self.state();
+            if state.unlocked.is_some() {
+                state.unlocked = Some(unlocked);
+            }
+        }
+        self.view().await
     }
 
     pub async fn rename(&self, id: &str, name: &str) -> Result<ConnectionView, VaultError> {

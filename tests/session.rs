@@ -100,5 +100,52 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
         // The setting lives in the vault: a new session (an app restart) keeps it.
         let again = Session::new(kp.data_dir().to_path_buf());
         assert_eq!(again.view().await.unwrap().idle_lock_minutes, 0);
+
+        // A reveal asks for the passphrase even while unlocked.
+        let pw = Passphrase::new(PASSPHRASE.into());
+        assert!(session.view().await.unwrap().unlocked);
+        assert!(matches!(
+            session
+                .reveal(&stored.id, &Passphrase::new("wrong passphrase".into()))
+                .await,
+            Err(VaultError::WrongPassphrase)
+        ));
+        let secret = session.reveal(&stored.id, &pw).await.unwrap();
+        assert_eq!(secret.expose_to_caller(), b"sk_test_session");
+
+        // Rotation swaps the session's key for the new one: connecting still works.
+        session.rotate_key(&pw).await.unwrap();
+        let after = session
+            .connect(
+                &catalog,
+                request(),
+                SecretValue::new(b"sk_after_rotation".to_vec()),
+            )
+            .await
+            .unwrap();
+        let opened = session
+            .reveal(&after.id, &pw)
+            .await
+            .expect("sealed with the new key");
+        assert_eq!(opened.expose_to_caller(), b"sk_after_rotation");
+        // A rotation by another process (the CLI) retires the key this session holds: it is
+        // refused rather than used to seal a record nothing could open again.
+        let other = keyport::vault::Vault::open(kp.data_dir()).await.unwrap();
+        other.rotate_key(&pw).await.unwrap();
+        let stale = session
+            .connect(&catalog, request(), SecretValue::new(b"x".to_vec()))
+            .await;
+        assert!(
+            matches!(stale, Err(VaultError::KeyRetired)),
+            "a retired key is not used"
+        );
+        assert!(
+            !session.view().await.unwrap().unlocked,
+            "and the session asks for an unlock"
+        );
+        session.unlock(&pw).await.unwrap();
+        let next = Passphrase::new("another good passphrase".into());
+        session.change_passphrase(&pw, &next).await.unwrap();
+        assert!(session.reveal(&stored.id, &next).await.is_ok());
     });
 }

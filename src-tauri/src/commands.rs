@@ -131,6 +131,47 @@ pub async fn connect_credential(
         .map_err(Shown::shown)
 }
 
+/// The one command that sends a secret to the webview: a deliberate reveal, after the
+/// passphrase, recorded in the audit log.
+#[tauri::command]
+pub async fn connection_reveal(
+    session: State<'_, Session>,
+    id: String,
+    passphrase: String,
+) -> Reply<String> {
+    session.touch();
+    let secret = session
+        .reveal(&id, &Passphrase::new(passphrase))
+        .await
+        .map_err(Shown::shown)?;
+    Ok(String::from_utf8_lossy(secret.expose_to_caller()).into_owned())
+}
+
+#[tauri::command]
+pub async fn vault_change_passphrase(
+    session: State<'_, Session>,
+    current: String,
+    next: String,
+) -> Reply<SessionView> {
+    session.touch();
+    session
+        .change_passphrase(&Passphrase::new(current), &Passphrase::new(next))
+        .await
+        .map_err(Shown::shown)
+}
+
+#[tauri::command]
+pub async fn vault_rotate_key(
+    session: State<'_, Session>,
+    passphrase: String,
+) -> Reply<SessionView> {
+    session.touch();
+    session
+        .rotate_key(&Passphrase::new(passphrase))
+        .await
+        .map_err(Shown::shown)
+}
+
 #[tauri::command]
 pub async fn connection_rename(
     session: State<'_, Session>,

@@ -41,11 +41,17 @@ impl Inbox {
 }
 
 pub fn setup(app: &AppHandle) {
-    // Registering writes a .desktop handler and runs xdg-mime; a desktop without those tools
-    // still runs Keyport, it just cannot receive links from the browser.
+    // Registering writes a .desktop handler and runs xdg-mime and update-desktop-database:
+    // child processes that need not hold up the first paint, so it runs beside start-up. A
+    // desktop without those tools still runs Keyport; it just cannot receive browser links.
     #[cfg(any(target_os = "linux", target_os = "windows"))]
-    if let Err(err) = app.deep_link().register_all() {
-        eprintln!("keyport-desktop: warning: the keyport:// link handler could not be registered ({err}); OAuth sign-ins will need the paste field");
+    {
+        let handle = app.clone();
+        std::thread::spawn(move || {
+            if let Err(err) = handle.deep_link().register_all() {
+                eprintln!("keyport-desktop: warning: the keyport:// link handler could not be registered ({err}); OAuth sign-ins will need the paste field");
+            }
+        });
     }
     let handle = app.clone();
     app.deep_link().on_open_url(move |event| {

@@ -56,6 +56,9 @@ pub fn run(started: Instant) {
             commands::connect_credential,
             commands::connection_rename,
             commands::connection_delete,
+            commands::connection_reveal,
+            commands::vault_change_passphrase,
+            commands::vault_rotate_key,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

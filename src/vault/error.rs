@@ -18,6 +18,8 @@ pub enum VaultError {
         "the vault is locked; set KEYPORT_PASSPHRASE or run in a terminal to enter the passphrase"
     )]
     Locked,
+    #[error("the vault's key was rotated by another Keyport process; unlock again")]
+    KeyRetired,
     #[error("the passphrase must be at least {0} characters")]
     WeakPassphrase(usize),
     #[error("the vault in {path} could not be read or written ({detail}); check free space and permissions")]
@@ -45,7 +47,7 @@ impl VaultError {
             VaultError::AlreadyInitialized(_) => ErrorCode::VaultAlreadyInitialized,
             VaultError::WrongPassphrase => ErrorCode::VaultWrongPassphrase,
             VaultError::Throttled(_) => ErrorCode::VaultThrottled,
-            VaultError::Locked => ErrorCode::VaultLocked,
+            VaultError::Locked | VaultError::KeyRetired => ErrorCode::VaultLocked,
             VaultError::WeakPassphrase(_) => ErrorCode::VaultWeakPassphrase,
             VaultError::Io { .. } => ErrorCode::VaultIo,
             VaultError::Corrupt(_) => ErrorCode::VaultCorrupt,

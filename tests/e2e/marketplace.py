@@ -260,6 +260,28 @@ def vault_flow(wd):
                         timeout=30, what="the unlocked state")
     check("unlocked" in wd.text(state[0]).lower(), "the right passphrase unlocks")
 
+    print("Reveal")
+    wd.click(wd.wait_all('[data-testid="nav-connections"]')[0])
+    wd.click(wd.wait_all('[data-testid="connection-row"] [data-testid="reveal"]')[0])
+    wd.wait_all('[data-testid="reveal-dialog"]', what="the reveal dialog")
+    check(not page_leaks(wd, SENTINEL), "nothing is shown before the passphrase")
+    wd.type(wd.find_all('[data-testid="reveal-passphrase"]')[0], E2E_PASSPHRASE)
+    wd.click(wd.find_all('[data-testid="reveal-submit"]')[0])
+    shown = wd.wait_all('[data-testid="reveal-value"]', lambda els: bool(els) and SENTINEL in wd.content(els[0]),
+                        timeout=30, what="the revealed value")
+    check(SENTINEL in wd.content(shown[0]), "the passphrase reveals the one value")
+    wd.screenshot("e2e-reveal.png")
+    wd.click(wd.find_all('[data-testid="reveal-hide"]')[0])
+    wd.wait_all('[data-testid="reveal-dialog"]', lambda els: not els, what="the reveal dialog to close")
+    check(not page_leaks(wd, SENTINEL), "hiding removes the value from the page")
+
+    print("Settings")
+    wd.click(wd.find_all('[data-testid="nav-settings"]')[0])
+    wd.wait_all('[data-testid="settings"]', what="the Settings page")
+    backend = wd.find_all('[data-testid="keyring-backend"]')
+    check(bool(backend), "Settings names the keyring backend")
+    wd.screenshot("e2e-settings.png")
+
 
 def main():
     app = os.path.abspath(sys.argv[1])

@@ -216,6 +216,34 @@ pub async fn set_idle_lock(minutes: u32) -> Result<SessionView, ShownError> {
     call("set_idle_lock", &IdleArgs { minutes }).await
 }
 
+#[derive(Serialize)]
+struct RevealArgs<'a> {
+    id: &'a str,
+    passphrase: &'a str,
+}
+
+#[derive(Serialize)]
+struct ChangeArgs<'a> {
+    current: &'a str,
+    next: &'a str,
+}
+
+/// Changes the vault passphrase (the data key stays; its passphrase slot is resealed).
+pub async fn vault_change_passphrase(current: &str, next: &str) -> Result<SessionView, ShownError> {
+    call("vault_change_passphrase", &ChangeArgs { current, next }).await
+}
+
+/// Makes a new data key and reseals every stored secret with it.
+pub async fn vault_rotate_key(passphrase: &str) -> Result<SessionView, ShownError> {
+    call("vault_rotate_key", &UnlockArgs { passphrase }).await
+}
+
+/// One connection's secret, for the Reveal dialog only. The shell asks for the passphrase every
+/// time, even when the vault is unlocked. The caller keeps the answer in its own state only.
+pub async fn connection_reveal(id: &str, passphrase: &str) -> Result<String, ShownError> {
+    call("connection_reveal", &RevealArgs { id, passphrase }).await
+}
+
 /// Every stored connection, metadata only (works while locked).
 pub async fn connections_list() -> Result<Vec<ConnectionView>, ShownError> {
     call("connections_list", &NoArgs {}).await
@@ -348,7 +376,8 @@ pub async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Puts `text` on the clipboard. Only ever called with error details, never a secret.
+/// Puts `text` on the clipboard: error details, or (from the Reveal dialog only, on an explicit
+/// Copy) the revealed value, which that dialog overwrites with "" 30 s later.
 pub async fn copy_text(text: &str) -> Result<(), ()> {
     let window = web_sys::window().ok_or(())?;
     let clipboard = Reflect::get(&window.navigator(), &JsValue::from_str("clipboard"))

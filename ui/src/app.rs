@@ -10,6 +10,7 @@ use crate::components::connect::ConnectDialog;
 use crate::components::connections::{ConnLoad, ConnectionsPage};
 use crate::components::empty_state::EmptyState;
 use crate::components::search::SearchField;
+use crate::components::settings::SettingsPage;
 use crate::components::sheet::{ConnectorSheet, TITLE_ID};
 use crate::components::sidebar::Sidebar;
 use crate::components::skeleton::SkeletonGrid;
@@ -311,6 +312,14 @@ pub fn app() -> Html {
             });
         })
     };
+    let on_settings_session = {
+        let dispatch = shell.dispatcher();
+        Callback::from(move |session| dispatch.dispatch(ShellAction::Session(session)))
+    };
+    let on_settings_note = {
+        let note = shell_note.clone();
+        Callback::from(move |text: String| note.set(Some(text)))
+    };
     let on_ready = {
         let dispatch = shell.dispatcher();
         let note = shell_note.clone();
@@ -403,6 +412,7 @@ pub fn app() -> Html {
         (None, Page::Marketplace, _) => state.status_text(),
         (None, Page::Connections, ConnLoad::Loaded(list)) => connection_count_text(list.len()),
         (None, Page::Connections, _) => String::new(),
+        (None, Page::Settings, _) => String::new(),
     };
     let locked = shell
         .session
@@ -538,6 +548,16 @@ pub fn app() -> Html {
                 {on_changed}
             />
         },
+        (None, Page::Settings) => html! {
+            <SettingsPage
+                session={shell.session.clone()}
+                inert={modal}
+                {on_idle}
+                on_session={on_settings_session}
+                on_note={on_settings_note}
+                on_create={on_unlock.clone()}
+            />
+        },
     };
 
     html! {
@@ -549,7 +569,6 @@ pub fn app() -> Html {
                 {on_navigate}
                 {on_unlock}
                 {on_lock}
-                {on_idle}
             />
             <div class="content">
                 <div class="alerts" role="alert" data-testid="alert">{ alerts }</div>
@@ -602,7 +621,7 @@ fn on_page_key(
         .and_then(|d| {
             d.query_selector(
                 "[data-testid=\"connector-sheet\"], [data-testid=\"connect-dialog\"], \
-                 [data-testid=\"delete-dialog\"]",
+                 [data-testid=\"delete-dialog\"], [data-testid=\"reveal-dialog\"]",
             )
             .ok()
         })
@@ -618,14 +637,10 @@ fn on_page_key(
                 }
             }
         }
-        "1" | "2" if ctrl && !e.shift_key() && !e.alt_key() => {
+        "1" | "2" | "3" if ctrl && !e.shift_key() && !e.alt_key() => {
             e.prevent_default();
-            if !modal_open {
-                shell.dispatch(ShellAction::Navigate(if key == "1" {
-                    Page::Marketplace
-                } else {
-                    Page::Connections
-                }));
+            if let Some(page) = Page::from_digit(&key).filter(|_| !modal_open) {
+                shell.dispatch(ShellAction::Navigate(page));
             }
         }
         "Escape" if !e.default_prevented() && modal_open => {

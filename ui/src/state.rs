@@ -406,6 +406,7 @@ pub enum Page {
     #[default]
     Marketplace,
     Connections,
+    Settings,
 }
 
 impl Page {
@@ -413,6 +414,26 @@ impl Page {
         match self {
             Page::Marketplace => "Marketplace",
             Page::Connections => "Connections",
+            Page::Settings => "Settings",
+        }
+    }
+
+    /// The sidebar shortcut: Ctrl+1, Ctrl+2, Ctrl+3.
+    pub fn shortcut(self) -> &'static str {
+        match self {
+            Page::Marketplace => "Ctrl+1",
+            Page::Connections => "Ctrl+2",
+            Page::Settings => "Ctrl+3",
+        }
+    }
+
+    /// The page behind the digit of Ctrl+<digit>, if any.
+    pub fn from_digit(key: &str) -> Option<Page> {
+        match key {
+            "1" => Some(Page::Marketplace),
+            "2" => Some(Page::Connections),
+            "3" => Some(Page::Settings),
+            _ => None,
         }
     }
 }
@@ -536,6 +557,7 @@ impl Shell {
             return Some(gate.screen);
         }
         let no_vault = self.session.as_ref().is_some_and(|s| !s.vault.initialized);
+        // Settings shows its own call to action instead of taking the page.
         (self.page == Page::Connections && no_vault).then_some(VaultScreen::FirstRun)
     }
 
@@ -572,6 +594,33 @@ pub fn idle_label(minutes: u32) -> String {
         1 => "1 minute".to_owned(),
         n => format!("{n} minutes"),
     }
+}
+
+/// What Settings › Keyring says about the OS keyring this machine offers.
+pub fn keyring_backend_text(session: &SessionView) -> String {
+    session
+        .vault
+        .keyring
+        .clone()
+        .unwrap_or_else(|| "Not available — passphrase only".to_owned())
+}
+
+/// Whether the vault holds a keyring slot (it can also be opened by the OS keyring).
+pub fn has_keyring_slot(session: &SessionView) -> bool {
+    session
+        .vault
+        .key_slots
+        .iter()
+        .any(|slot| slot.kind == "keyring")
+}
+
+/// How long a revealed secret stays on screen, and how long until the copied value is cleared
+/// from the clipboard, in seconds.
+pub const REVEAL_SECONDS: u32 = 30;
+
+/// The reveal countdown as shown: `Hides in 0:30`.
+pub fn reveal_countdown(seconds: u32) -> String {
+    format!("Hides in {}:{:02}", seconds / 60, seconds % 60)
 }
 
 /// How long a new passphrase is, in words.
@@ -1125,5 +1174,39 @@ mod tests {
         assert_eq!(connection_count_text(1), "1 connection");
         assert_eq!(idle_label(0), "Never");
         assert_eq!(idle_label(15), "15 minutes");
+    }
+
+    #[test]
+    fn settings_is_the_third_page_and_keeps_its_own_call_to_action() {
+        assert_eq!(Page::from_digit("3"), Some(Page::Settings));
+        assert_eq!(Page::from_digit("1"), Some(Page::Marketplace));
+        assert_eq!(Page::from_digit("2"), Some(Page::Connections));
+        assert_eq!(Page::from_digit("4"), None);
+        assert_eq!(Page::Settings.shortcut(), "Ctrl+3");
+        let state = shell(false, false).reduce(ShellAction::Navigate(Page::Settings));
+        assert_eq!(state.screen(), None);
+        assert_eq!(state.title(), "Keyport — Settings");
+        let state = state.reduce(ShellAction::Unlock);
+        assert_eq!(state.screen(), Some(VaultScreen::FirstRun));
+        let state = state.reduce(ShellAction::VaultReady(session(true, true)));
+        assert_eq!((state.page, state.screen()), (Page::Settings, None));
+    }
+
+    #[test]
+    fn keyring_and_reveal_texts() {
+        let mut s = session(true, true);
+        s.vault.keyring = None;
+        assert_eq!(keyring_backend_text(&s), "Not available — passphrase only");
+        s.vault.keyring = Some("Secret Service".to_owned());
+        assert_eq!(keyring_backend_text(&s), "Secret Service");
+        assert!(!has_keyring_slot(&s));
+        s.vault.key_slots.push(keyport_model::KeySlotView {
+            kind: "keyring".to_owned(),
+            created_at: "2026-05-09T07:29:33Z".to_owned(),
+        });
+        assert!(has_keyring_slot(&s));
+        assert_eq!(reveal_countdown(REVEAL_SECONDS), "Hides in 0:30");
+        assert_eq!(reveal_countdown(9), "Hides in 0:09");
+        assert_eq!(reveal_countdown(0), "Hides in 0:00");
     }
 }

@@ -1,8 +1,10 @@
 //! The Connections page: the stored connections (metadata only, so it works while locked), each
-//! a 56 px row with Rename (inline) and Delete (an alertdialog confirm).
+//! a 56 px row with Rename (inline), Reveal (a passphrase-gated dialog) and Delete (an
+//! alertdialog confirm).
 
 use super::card::Monogram;
 use super::icons;
+use super::reveal::RevealDialog;
 use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
@@ -38,6 +40,8 @@ pub struct ConnectionsProps {
 pub fn connections_page(props: &ConnectionsProps) -> Html {
     let editing = use_state(|| None::<String>);
     let confirm = use_state(|| None::<ConnectionView>);
+    // The connection whose Reveal dialog is open (id, name); the secret stays in the dialog.
+    let reveal = use_state(|| None::<(AttrValue, AttrValue)>);
     let error = use_state(|| None::<ShownError>);
     let opener = use_mut_ref(|| None::<String>);
 
@@ -99,6 +103,31 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
             }
         })
     };
+    let ask_reveal = {
+        let reveal = reveal.clone();
+        Callback::from(move |view: ConnectionView| {
+            reveal.set(Some((
+                AttrValue::from(view.id.clone()),
+                AttrValue::from(view.name.clone()),
+            )));
+        })
+    };
+    let close_reveal = {
+        let reveal = reveal.clone();
+        Callback::from(move |_: ()| {
+            // Focus returns to the row's Reveal button.
+            if let Some((id, _)) = &*reveal {
+                let selector = format!(
+                    "[data-testid=\"connection-row\"][data-connection-id=\"{id}\"] .row-reveal"
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    api::sleep(0).await;
+                    focus_selector(&selector);
+                });
+            }
+            reveal.set(None);
+        })
+    };
     let on_edit = {
         let editing = editing.clone();
         Callback::from(move |id: Option<String>| editing.set(id))
@@ -158,6 +187,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                             on_edit={on_edit.clone()}
                             on_rename={on_rename.clone()}
                             on_delete={ask_delete.clone()}
+                            on_reveal={ask_reveal.clone()}
                         />
                     }
                 }) }
@@ -168,7 +198,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
     html! {
         <>
             <main class="page" data-testid="connections" aria-labelledby="connections-title"
-                inert={props.inert || confirm.is_some()}>
+                inert={props.inert || confirm.is_some() || reveal.is_some()}>
                 <header class="page-header page-header-simple">
                     <h1 id="connections-title" class="page-title">{ "Connections" }</h1>
                     if let Some(count) = count.filter(|n| *n > 0) {
@@ -206,6 +236,9 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
             if let Some(view) = &*confirm {
                 <DeleteConfirm view={view.clone()} on_cancel={cancel_delete} on_delete={on_delete} />
             }
+            if let Some((id, name)) = &*reveal {
+                <RevealDialog key={id.to_string()} id={id.clone()} name={name.clone()} on_close={close_reveal} />
+            }
         </>
     }
 }
@@ -219,6 +252,7 @@ struct RowProps {
     on_edit: Callback<Option<String>>,
     on_rename: Callback<(String, String)>,
     on_delete: Callback<ConnectionView>,
+    on_reveal: Callback<ConnectionView>,
 }
 
 #[function_component(ConnectionRow)]
@@ -322,6 +356,10 @@ fn connection_row(props: &RowProps) -> Html {
         let (on_delete, view) = (props.on_delete.clone(), v.clone());
         Callback::from(move |_: MouseEvent| on_delete.emit(view.clone()))
     };
+    let reveal = {
+        let (on_reveal, view) = (props.on_reveal.clone(), v.clone());
+        Callback::from(move |_: MouseEvent| on_reveal.emit(view.clone()))
+    };
 
     html! {
         <li class="conn-row" data-testid="connection-row" data-connection-id={v.id.clone()}
@@ -355,6 +393,10 @@ fn connection_row(props: &RowProps) -> Html {
                     aria-label={format!("Rename {}", v.name)} title="Rename" onclick={start_edit}
                     disabled={props.editing}>
                     { icons::pencil() }
+                </button>
+                <button type="button" class="icon-button row-reveal" data-testid="reveal"
+                    aria-label={format!("Reveal {}", v.name)} title="Reveal" onclick={reveal}>
+                    { icons::eye() }
                 </button>
                 <button type="button" class="icon-button row-delete" data-testid="delete"
                     aria-label={format!("Delete {}", v.name)} title="Delete" onclick={delete}>

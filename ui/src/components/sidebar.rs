@@ -1,10 +1,9 @@
-//! The left navigation: the wordmark, the pages (Marketplace, Connections) and, in the footer,
-//! the vault state with Unlock or Lock and the idle auto-lock.
+//! The left navigation: the wordmark, the pages (Marketplace, Connections, Settings) and, in the
+//! footer, the vault state with Unlock or Lock (the idle auto-lock lives in Settings › Security).
 
 use super::icons;
-use crate::state::{idle_label, Page, IDLE_CHOICES};
+use crate::state::Page;
 use keyport_model::SessionView;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,7 +16,6 @@ pub struct SidebarProps {
     pub on_navigate: Callback<Page>,
     pub on_unlock: Callback<()>,
     pub on_lock: Callback<()>,
-    pub on_idle: Callback<u32>,
 }
 
 #[function_component(Sidebar)]
@@ -30,10 +28,7 @@ pub fn sidebar(props: &SidebarProps) -> Html {
             on_navigate.emit(page);
         });
         let current = props.page == page;
-        let shortcut = match page {
-            Page::Marketplace => "Ctrl+1",
-            Page::Connections => "Ctrl+2",
-        };
+        let shortcut = page.shortcut();
         html! {
             <li>
                 // On the icon rail the name stays in `aria-label` and shows as a tooltip
@@ -63,31 +58,14 @@ pub fn sidebar(props: &SidebarProps) -> Html {
                     onclick={props.on_unlock.reform(|_: MouseEvent| ())}>{ "Unlock" }</button>
             </div>
         },
-        Some(s) => {
-            let on_idle = props.on_idle.clone();
-            let onchange = Callback::from(move |e: Event| {
-                let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-                if let Ok(minutes) = value.parse() {
-                    on_idle.emit(minutes);
-                }
-            });
-            html! {
-                <div class="vault-state" data-testid="vault-state" data-state="unlocked">
-                    <span class="vault-line vault-open">{ icons::unlocked() }{ "Unlocked" }</span>
-                    <button type="button" class="button button-row" data-testid="sidebar-lock"
-                        aria-keyshortcuts="Control+L"
-                        onclick={props.on_lock.reform(|_: MouseEvent| ())}>{ "Lock" }</button>
-                    <label class="idle-label" for="idle-lock">{ "Lock after idle" }</label>
-                    <select id="idle-lock" class="select" data-testid="idle-lock" {onchange}>
-                        { for IDLE_CHOICES.iter().map(|m| html! {
-                            <option value={m.to_string()} selected={*m == s.idle_lock_minutes}>
-                                { idle_label(*m) }
-                            </option>
-                        }) }
-                    </select>
-                </div>
-            }
-        }
+        Some(_) => html! {
+            <div class="vault-state" data-testid="vault-state" data-state="unlocked">
+                <span class="vault-line vault-open">{ icons::unlocked() }{ "Unlocked" }</span>
+                <button type="button" class="button button-row" data-testid="sidebar-lock"
+                    aria-keyshortcuts="Control+L"
+                    onclick={props.on_lock.reform(|_: MouseEvent| ())}>{ "Lock" }</button>
+            </div>
+        },
     };
 
     html! {
@@ -99,6 +77,7 @@ pub fn sidebar(props: &SidebarProps) -> Html {
             <ul class="nav-list">
                 { item(Page::Marketplace, "nav-marketplace", icons::grid()) }
                 { item(Page::Connections, "nav-connections", icons::link()) }
+                { item(Page::Settings, "nav-settings", icons::settings()) }
             </ul>
             <div class="sidebar-foot">
                 { vault }

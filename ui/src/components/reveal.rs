@@ -1,0 +1,261 @@
+//! The Reveal dialog: asks for the passphrase every time, then shows one connection's secret in
+//! monospace for at most 30 s, with a countdown, Hide (Esc) and Copy. The value lives only in this
+//! component's state (never in a reducer, the title, the URL or web storage), is overwritten with
+//! "" when hidden, and the dialog closes at 0. A copied value is overwritten on the clipboard with
+//! "" 30 s later.
+
+use super::icons;
+use super::sheet::trap_tab;
+use super::vault_screens::FormError;
+use crate::api::{self, ShownError};
+use crate::state::{reveal_countdown, REVEAL_SECONDS};
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::{Element, HtmlInputElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RevealProps {
+    pub id: AttrValue,
+    pub name: AttrValue,
+    /// Closed: by Cancel, Hide, Esc or the countdown reaching 0.
+    pub on_close: Callback<()>,
+}
+
+#[function_component(RevealDialog)]
+pub fn reveal_dialog(props: &RevealProps) -> Html {
+    let passphrase = use_state(String::new);
+    let value = use_state(String::new);
+    let shown = use_state(|| false);
+    let remaining = use_state(|| REVEAL_SECONDS);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ShownError>);
+    let copied = use_state(|| false);
+    let input = use_node_ref();
+    let hide = use_node_ref();
+    let dialog = use_node_ref();
+
+    // Focus the passphrase field on open.
+    {
+        let input = input.clone();
+        use_effect_with((), move |_| {
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+            }
+        });
+    }
+    // Once the value shows, focus moves to Hide, so Esc and Tab stay in the dialog.
+    {
+        let hide = hide.clone();
+        use_effect_with(*shown, move |shown| {
+            if *shown {
+                if let Some(button) = hide.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        });
+    }
+    // After a refusal: focus stays in the field, its text selected.
+    {
+        let input = input.clone();
+        use_effect_with((*error).clone(), move |error| {
+            if error.is_some() {
+                if let Some(input) = input.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                    input.select();
+                }
+            }
+        });
+    }
+
+    // Close: overwrite the value and the passphrase first.
+    let close = {
+        let (value, passphrase, shown) = (value.clone(), passphrase.clone(), shown.clone());
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: ()| {
+            value.set(String::new());
+            passphrase.set(String::new());
+            shown.set(false);
+            on_close.emit(());
+        })
+    };
+
+    // The countdown: one tick a second while shown; each tick's effect is cancelled when the next
+    // render replaces it (or the dialog closes).
+    {
+        let remaining_handle = remaining.clone();
+        let close = close.clone();
+        use_effect_with((*shown, *remaining), move |(shown, left)| {
+            let cancelled = Rc::new(Cell::new(false));
+            if *shown {
+                let left = *left;
+                let cancelled = Rc::clone(&cancelled);
+                wasm_bindgen_futures::spawn_local(async move {
+                    if left == 0 {
+                        close.emit(());
+                        return;
+                    }
+                    api::sleep(1000).await;
+                    if !cancelled.get() {
+                        remaining_handle.set(left - 1);
+                    }
+                });
+            }
+            move || cancelled.set(true)
+        });
+    }
+
+    let onsubmit = {
+        let (passphrase, value, shown, remaining) = (
+            passphrase.clone(),
+            value.clone(),
+            shown.clone(),
+            remaining.clone(),
+        );
+        let (busy, error) = (busy.clone(), error.clone());
+        let id = props.id.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy || passphrase.is_empty() {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let secret = (*passphrase).clone();
+            passphrase.set(String::new());
+            let (value, shown, remaining, busy, error) = (
+                value.clone(),
+                shown.clone(),
+                remaining.clone(),
+                busy.clone(),
+                error.clone(),
+            );
+            let id = id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::connection_reveal(&id, &secret).await;
+                drop(secret);
+                busy.set(false);
+                match result {
+                    Ok(secret) => {
+                        remaining.set(REVEAL_SECONDS);
+                        value.set(secret);
+                        shown.set(true);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let oninput = {
+        let passphrase = passphrase.clone();
+        Callback::from(move |e: InputEvent| {
+            passphrase.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let onkeydown = {
+        let close = close.clone();
+        let dialog = dialog.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => {
+                e.prevent_default();
+                e.stop_propagation();
+                close.emit(());
+            }
+            "Tab" => {
+                if let Some(dialog) = dialog.cast::<Element>() {
+                    trap_tab(&dialog, &e);
+                }
+            }
+            _ => {}
+        })
+    };
+    let copy = {
+        let (value, copied) = (value.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let text = (*value).clone();
+            let copied = copied.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = api::copy_text(&text).await.is_ok();
+                drop(text);
+                copied.set(ok);
+                if ok {
+                    api::sleep(REVEAL_SECONDS as i32 * 1000).await;
+                    let _ = api::copy_text("").await;
+                }
+            });
+        })
+    };
+    let cancel = close.reform(|_: MouseEvent| ());
+    let wrong = error
+        .as_ref()
+        .is_some_and(|e| e.code == "vault.wrong_passphrase");
+
+    html! {
+        <div class="dialog-layer">
+            <div class="scrim" aria-hidden="true"></div>
+            <section class="dialog dialog-small" role="dialog" aria-modal="true"
+                aria-labelledby="reveal-title" data-testid="reveal-dialog" data-connection-id={props.id.clone()}
+                ref={dialog} {onkeydown}>
+                if *shown {
+                    <div class="dialog-body">
+                        <h2 id="reveal-title" class="dialog-title">{ format!("{}'s secret", props.name) }</h2>
+                        <p class="reveal-value" data-testid="reveal-value">{ (*value).clone() }</p>
+                        <p class="reveal-countdown" data-testid="reveal-countdown" aria-live="off">
+                            { reveal_countdown(*remaining) }
+                        </p>
+                        if *copied {
+                            <p class="settings-ok" role="status" data-testid="reveal-copied">
+                                { icons::check() }{ "Copied — the clipboard is cleared in 30 s" }
+                            </p>
+                        }
+                    </div>
+                    <footer class="dialog-footer">
+                        <button type="button" class="button" data-testid="reveal-copy" onclick={copy}>
+                            { "Copy" }
+                        </button>
+                        <button type="button" class="button button-primary" data-testid="reveal-hide"
+                            aria-keyshortcuts="Escape" ref={hide} onclick={cancel}>
+                            { "Hide" }
+                        </button>
+                    </footer>
+                } else {
+                    <form class="dialog-form" {onsubmit} novalidate=true>
+                        <div class="dialog-body">
+                            <h2 id="reveal-title" class="dialog-title">{ format!("Reveal {}", props.name) }</h2>
+                            <p class="dialog-lead">
+                                { "Enter your passphrase to see this secret. It shows for 30 seconds \
+                                   and the reveal is written to the audit log." }
+                            </p>
+                            <div class="field">
+                                <label for="reveal-passphrase" class="field-label">{ "Passphrase" }</label>
+                                <input id="reveal-passphrase" class="input" type="password"
+                                    autocomplete="current-password" data-testid="reveal-passphrase"
+                                    value={(*passphrase).clone()} {oninput} ref={input}
+                                    aria-invalid={wrong.then_some("true")}
+                                    aria-describedby={error.is_some().then_some("reveal-error")}
+                                    readonly={*busy} />
+                            </div>
+                            if let Some(error) = &*error {
+                                <div id="reveal-error"><FormError error={error.clone()} /></div>
+                            }
+                        </div>
+                        <footer class="dialog-footer">
+                            <button type="button" class="button" data-testid="reveal-cancel" onclick={cancel}>
+                                { "Cancel" }
+                            </button>
+                            <button type="submit" class="button button-primary" data-testid="reveal-submit"
+                                aria-disabled={busy.then_some("true")}>
+                                if *busy {
+                                    <span class="spinner" aria-hidden="true"></span>
+                                    { "Revealing…" }
+                                } else {
+                                    { icons::eye() }{ "Reveal" }
+                                }
+                            </button>
+                        </footer>
+                    </form>
+                }
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,335 @@
+//! The Settings page: one scrolling page of sections. Security (the idle auto-lock, Change
+//! passphrase, Rotate data key) and Keyring (the OS backend and whether the vault has a keyring
+//! slot). Every passphrase typed here lives only in this component's state and is cleared once
+//! sent. Without a vault the page shows the first-run call to action instead.
+
+use super::icons;
+use super::vault_screens::FormError;
+use crate::api::{self, ShownError};
+use crate::state::{
+    has_keyring_slot, idle_label, keyring_backend_text, new_passphrase_problem, strength,
+    IDLE_CHOICES,
+};
+use keyport_model::SessionView;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    /// `None` until the shell answers (or outside the app).
+    pub session: Option<SessionView>,
+    pub inert: bool,
+    /// Auto-lock after this many idle minutes (0: never).
+    pub on_idle: Callback<u32>,
+    /// A new session after a change (passphrase, data key).
+    pub on_session: Callback<SessionView>,
+    /// A short result for the status region (`Passphrase changed`).
+    pub on_note: Callback<String>,
+    /// No vault yet: open the first-run screen.
+    pub on_create: Callback<()>,
+}
+
+fn value_of(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+fn setter(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| state.set(value_of(&e)))
+}
+
+#[function_component(SettingsPage)]
+pub fn settings_page(props: &SettingsProps) -> Html {
+    let header = html! {
+        <header class="page-header page-header-simple">
+            <h1 id="settings-title" class="page-title">{ "Settings" }</h1>
+        </header>
+    };
+    let body = match &props.session {
+        None => html! {
+            <div class="empty">
+                <p class="empty-title">{ "Settings are not available yet" }</p>
+                <p class="empty-hint">{ "Keyport's core has not answered; settings show once it does." }</p>
+            </div>
+        },
+        Some(s) if !s.vault.initialized => html! {
+            <div class="empty" data-testid="settings-first-run">
+                <span class="empty-mark">{ icons::shield() }</span>
+                <p class="empty-title">{ "No vault yet" }</p>
+                <p class="empty-hint">
+                    { "Create your vault to choose when it locks, change its passphrase and use \
+                       the OS keyring." }
+                </p>
+                <button type="button" class="button button-primary" data-testid="settings-create-vault"
+                    onclick={props.on_create.reform(|_: MouseEvent| ())}>
+                    { "Create your vault" }
+                </button>
+            </div>
+        },
+        Some(s) => {
+            let on_idle = props.on_idle.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+                if let Ok(minutes) = value.parse() {
+                    on_idle.emit(minutes);
+                }
+            });
+            let slot = has_keyring_slot(s);
+            html! {
+                <div class="settings-sections">
+                    <section class="settings-section" aria-labelledby="security-title" data-testid="settings-security">
+                        <h2 id="security-title" class="settings-title">{ "Security" }</h2>
+                        <div class="field settings-field">
+                            <label for="settings-idle" class="field-label">{ "Lock after idle" }</label>
+                            <select id="settings-idle" class="select" data-testid="settings-idle"
+                                aria-describedby="settings-idle-help" {onchange}>
+                                { for IDLE_CHOICES.iter().map(|m| html! {
+                                    <option value={m.to_string()} selected={*m == s.idle_lock_minutes}>
+                                        { idle_label(*m) }
+                                    </option>
+                                }) }
+                            </select>
+                            <p id="settings-idle-help" class="field-help">
+                                { "Keyport forgets the key after this long without use. Changes apply at once." }
+                            </p>
+                        </div>
+                        <ChangePassphrase on_session={props.on_session.clone()} on_note={props.on_note.clone()} />
+                        <RotateKey on_session={props.on_session.clone()} on_note={props.on_note.clone()} />
+                    </section>
+                    <section class="settings-section" aria-labelledby="keyring-title" data-testid="settings-keyring">
+                        <h2 id="keyring-title" class="settings-title">{ "Keyring" }</h2>
+                        <dl class="settings-facts">
+                            <dt>{ "Backend" }</dt>
+                            <dd data-testid="keyring-backend">{ keyring_backend_text(s) }</dd>
+                            <dt>{ "Keyring unlock" }</dt>
+                            <dd data-testid="keyring-slot" data-slot={slot.to_string()}>
+                                { if slot {
+                                    "On — this vault also opens with the keyring"
+                                } else {
+                                    "Off — this vault opens with the passphrase only"
+                                } }
+                            </dd>
+                        </dl>
+                    </section>
+                </div>
+            }
+        }
+    };
+    html! {
+        <main class="page" data-testid="settings" aria-labelledby="settings-title" inert={props.inert}>
+            { header }
+            <div class="scroller settings-scroller">{ body }</div>
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChangeProps {
+    on_session: Callback<SessionView>,
+    on_note: Callback<String>,
+}
+
+#[function_component(ChangePassphrase)]
+fn change_passphrase(props: &ChangeProps) -> Html {
+    let current = use_state(String::new);
+    let next = use_state(String::new);
+    let repeat = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ShownError>);
+    let problem = use_state(|| None::<&'static str>);
+    let done = use_state(|| false);
+
+    let onsubmit = {
+        let (current, next, repeat) = (current.clone(), next.clone(), repeat.clone());
+        let (busy, error, problem, done) =
+            (busy.clone(), error.clone(), problem.clone(), done.clone());
+        let (on_session, on_note) = (props.on_session.clone(), props.on_note.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            done.set(false);
+            if current.is_empty() {
+                problem.set(Some("Enter your current passphrase"));
+                return;
+            }
+            if let Some(p) = new_passphrase_problem(&next, &repeat) {
+                problem.set(Some(p));
+                return;
+            }
+            problem.set(None);
+            error.set(None);
+            busy.set(true);
+            let (old, new) = ((*current).clone(), (*next).clone());
+            // The fields are cleared as soon as the request leaves.
+            current.set(String::new());
+            next.set(String::new());
+            repeat.set(String::new());
+            let (busy, error, done) = (busy.clone(), error.clone(), done.clone());
+            let (on_session, on_note) = (on_session.clone(), on_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::vault_change_passphrase(&old, &new).await;
+                drop((old, new));
+                busy.set(false);
+                match result {
+                    Ok(session) => {
+                        done.set(true);
+                        on_session.emit(session);
+                        on_note.emit("Passphrase changed".to_owned());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let strength = strength(&next);
+    let mismatch = !repeat.is_empty() && *next != *repeat;
+    let wrong = error
+        .as_ref()
+        .is_some_and(|e| e.code == "vault.wrong_passphrase");
+    let weak = error
+        .as_ref()
+        .is_some_and(|e| e.code == "vault.weak_passphrase");
+
+    html! {
+        <form class="form settings-form" data-testid="change-passphrase" novalidate=true
+            aria-labelledby="change-title" {onsubmit}>
+            <h3 id="change-title" class="settings-subtitle">{ "Change passphrase" }</h3>
+            <div class="field">
+                <label for="change-current" class="field-label">{ "Current passphrase" }</label>
+                <input id="change-current" class="input" type="password" autocomplete="current-password"
+                    data-testid="change-current" value={(*current).clone()} oninput={setter(&current)}
+                    aria-invalid={wrong.then_some("true")}
+                    aria-describedby={wrong.then_some("change-error")} disabled={*busy} />
+            </div>
+            <div class="field">
+                <label for="change-next" class="field-label">{ "New passphrase" }</label>
+                <input id="change-next" class="input" type="password" autocomplete="new-password"
+                    data-testid="change-next" value={(*next).clone()} oninput={setter(&next)}
+                    aria-invalid={weak.then_some("true")}
+                    aria-describedby={if weak { "change-strength change-error" } else { "change-strength" }}
+                    disabled={*busy} />
+                <div class="strength" data-strength={strength.id()} aria-hidden="true">
+                    { for (1..=3).map(|i| html! {
+                        <span class={classes!("strength-bar", (i <= strength.level()).then_some("on"))}></span>
+                    }) }
+                </div>
+                <p id="change-strength" class="field-help" data-testid="change-strength">{ strength.hint() }</p>
+            </div>
+            <div class="field">
+                <label for="change-repeat" class="field-label">{ "Repeat new passphrase" }</label>
+                <input id="change-repeat" class="input" type="password" autocomplete="new-password"
+                    data-testid="change-repeat" value={(*repeat).clone()} oninput={setter(&repeat)}
+                    aria-invalid={mismatch.then_some("true")}
+                    aria-describedby={mismatch.then_some("change-mismatch")} disabled={*busy} />
+                if mismatch {
+                    <p id="change-mismatch" class="field-error">{ "The two passphrases do not match" }</p>
+                }
+            </div>
+            if let Some(p) = *problem {
+                if !mismatch {
+                    <p class="field-error" data-testid="change-problem">{ p }</p>
+                }
+            }
+            if let Some(error) = &*error {
+                <div id="change-error"><FormError error={error.clone()} /></div>
+            }
+            if *done {
+                <p class="settings-ok" data-testid="change-done">{ icons::check() }{ "Passphrase changed" }</p>
+            }
+            <div class="settings-actions">
+                <button type="submit" class="button button-primary" data-testid="change-submit"
+                    aria-disabled={busy.then_some("true")}>
+                    if *busy {
+                        <span class="spinner" aria-hidden="true"></span>
+                        { "Changing passphrase…" }
+                    } else {
+                        { "Change passphrase" }
+                    }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[function_component(RotateKey)]
+fn rotate_key(props: &ChangeProps) -> Html {
+    let passphrase = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ShownError>);
+    let done = use_state(|| false);
+
+    let onsubmit = {
+        let (passphrase, busy, error, done) = (
+            passphrase.clone(),
+            busy.clone(),
+            error.clone(),
+            done.clone(),
+        );
+        let (on_session, on_note) = (props.on_session.clone(), props.on_note.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy || passphrase.is_empty() {
+                return;
+            }
+            done.set(false);
+            error.set(None);
+            busy.set(true);
+            let secret = (*passphrase).clone();
+            passphrase.set(String::new());
+            let (busy, error, done) = (busy.clone(), error.clone(), done.clone());
+            let (on_session, on_note) = (on_session.clone(), on_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::vault_rotate_key(&secret).await;
+                drop(secret);
+                busy.set(false);
+                match result {
+                    Ok(session) => {
+                        done.set(true);
+                        on_session.emit(session);
+                        on_note.emit("Data key rotated".to_owned());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let wrong = error
+        .as_ref()
+        .is_some_and(|e| e.code == "vault.wrong_passphrase");
+
+    html! {
+        <form class="form settings-form" data-testid="rotate-key" novalidate=true
+            aria-labelledby="rotate-title" aria-describedby="rotate-lead" {onsubmit}>
+            <h3 id="rotate-title" class="settings-subtitle">{ "Rotate data key" }</h3>
+            <p id="rotate-lead" class="settings-lead">
+                { "Makes a new data key and reseals every stored secret. Your passphrase stays the same." }
+            </p>
+            <div class="field">
+                <label for="rotate-passphrase" class="field-label">{ "Passphrase" }</label>
+                <input id="rotate-passphrase" class="input" type="password" autocomplete="current-password"
+                    data-testid="rotate-passphrase" value={(*passphrase).clone()} oninput={setter(&passphrase)}
+                    aria-invalid={wrong.then_some("true")}
+                    aria-describedby={wrong.then_some("rotate-error")} disabled={*busy} />
+            </div>
+            if let Some(error) = &*error {
+                <div id="rotate-error"><FormError error={error.clone()} /></div>
+            }
+            if *done {
+                <p class="settings-ok" data-testid="rotate-done">{ icons::check() }{ "Data key rotated" }</p>
+            }
+            <div class="settings-actions">
+                <button type="submit" class="button" data-testid="rotate-submit"
+                    aria-disabled={(*busy || passphrase.is_empty()).then_some("true")}>
+                    if *busy {
+                        <span class="spinner" aria-hidden="true"></span>
+                        { "Rotating data key…" }
+                    } else {
+                        { "Rotate data key" }
+                    }
+                </button>
+            </div>
+        </form>
+    }
+}
