@@ -55,8 +55,8 @@ fn seed(kp: &Keyport, n: usize) -> Vec<(String, String)> {
     })
 }
 
-/// Starts `cmd`, kills it with SIGKILL after `delay` (if it is still running), and waits.
-fn kill_after(mut cmd: Command, stdin: Option<&str>, delay: Duration) {
+/// Starts `cmd` with `stdin` fed in and its output dropped.
+fn spawn(mut cmd: Command, stdin: Option<&str>) -> std::process::Child {
     let mut child = cmd
         .stdin(if stdin.is_some() {
             Stdio::piped()
@@ -75,6 +75,12 @@ fn kill_after(mut cmd: Command, stdin: Option<&str>, delay: Duration) {
             .write_all(text.as_bytes())
             .unwrap();
     }
+    child
+}
+
+/// Starts `cmd`, kills it with SIGKILL after `delay` (if it is still running), and waits.
+fn kill_after(cmd: Command, stdin: Option<&str>, delay: Duration) {
+    let mut child = spawn(cmd, stdin);
     let start = Instant::now();
     while start.elapsed() < delay {
         if child.try_wait().unwrap().is_some() {
@@ -140,26 +146,9 @@ fn check(
 }
 
 /// How long an uninterrupted run of `cmd` takes, to spread the kills over it.
-fn duration_of(mut cmd: Command, stdin: Option<&str>) -> Duration {
+fn duration_of(cmd: Command, stdin: Option<&str>) -> Duration {
     let start = Instant::now();
-    let mut child = cmd
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
+    let mut child = spawn(cmd, stdin);
     assert!(child.wait().unwrap().success());
     start.elapsed()
 }
