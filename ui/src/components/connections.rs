@@ -8,6 +8,7 @@ use super::reveal::RevealDialog;
 use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
+use crate::hooks::use_select_when;
 use crate::state::{connection_count_text, health_badge, short_date, Catalog};
 use keyport_model::ConnectionView;
 use std::rc::Rc;
@@ -260,17 +261,7 @@ fn connection_row(props: &RowProps) -> Html {
     let v = &props.view;
     let draft = use_state(|| v.name.clone());
     let input = use_node_ref();
-    {
-        let input = input.clone();
-        use_effect_with(props.editing, move |editing| {
-            if *editing {
-                if let Some(input) = input.cast::<HtmlInputElement>() {
-                    let _ = input.focus();
-                    input.select();
-                }
-            }
-        });
-    }
+    use_select_when(input.clone(), props.editing, |editing| *editing);
     let connector_name = props
         .connector_name
         .clone()

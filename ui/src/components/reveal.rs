@@ -8,6 +8,7 @@ use super::icons;
 use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
+use crate::hooks::use_select_when;
 use crate::state::{reveal_countdown, REVEAL_SECONDS};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -56,17 +57,7 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
         });
     }
     // After a refusal: focus stays in the field, its text selected.
-    {
-        let input = input.clone();
-        use_effect_with((*error).clone(), move |error| {
-            if error.is_some() {
-                if let Some(input) = input.cast::<HtmlInputElement>() {
-                    let _ = input.focus();
-                    input.select();
-                }
-            }
-        });
-    }
+    use_select_when(input.clone(), (*error).clone(), Option::is_some);
 
     // Close: overwrite the value and the passphrase first.
     let close = {

@@ -3,6 +3,7 @@
 
 use super::icons;
 use crate::api::{self, ShownError};
+use crate::hooks::{use_autofocus, use_select_when};
 use crate::state::{new_passphrase_problem, sentence, strength};
 use keyport_model::{ErrorCode, SessionView};
 use web_sys::HtmlInputElement;
@@ -14,16 +15,6 @@ pub struct VaultScreenProps {
     /// The vault is ready; carries the session the shell answered with.
     pub on_ready: Callback<SessionView>,
     pub on_cancel: Callback<()>,
-}
-
-/// Focuses `input` once, when the screen mounts.
-#[hook]
-fn use_autofocus(input: NodeRef) {
-    use_effect_with((), move |_| {
-        if let Some(input) = input.cast::<HtmlInputElement>() {
-            let _ = input.focus();
-        }
-    });
 }
 
 fn value_of(e: &InputEvent) -> String {
@@ -205,17 +196,7 @@ pub fn unlock(props: &VaultScreenProps) -> Html {
     use_autofocus(input.clone());
 
     // After a refusal: keep focus in the field and select what was typed.
-    {
-        let input = input.clone();
-        use_effect_with((*error).clone(), move |error| {
-            if error.is_some() {
-                if let Some(input) = input.cast::<HtmlInputElement>() {
-                    let _ = input.focus();
-                    input.select();
-                }
-            }
-        });
-    }
+    use_select_when(input.clone(), (*error).clone(), Option::is_some);
 
     let onsubmit = {
         let (passphrase, busy, error) = (passphrase.clone(), busy.clone(), error.clone());
