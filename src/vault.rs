@@ -107,6 +107,7 @@ impl Vault {
             // FULL: a committed transaction survives power loss, not just a process kill.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            .pragma("mmap_size", "268435456")
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

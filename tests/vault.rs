@@ -94,6 +94,69 @@ fn connect_list_rename_reveal_delete() {
     assert!(err.contains(&id), "{err}");
 }
 
+/// The expiry flags are computed by SQLite for the listing; they must agree with the record's
+/// `token_expires_at` on both sides of now and of the 5-minute refresh buffer, in `list` and
+/// `show`, and the list must come out by name whatever the insertion order.
+#[test]
+fn listing_derives_expiry_flags_and_sorts_by_name() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let mut ids = Vec::new();
+    for (name, offset_s) in [
+        ("delta", None),
+        ("Charlie", Some(3600)),
+        ("bravo", Some(120)),
+        ("alpha", Some(-60)),
+    ] {
+        let id = kp.connect_key("stripe", &[], SENTINEL);
+        kp.ok(&["connections", "rename", &id, name]);
+        ids.push((id, name, offset_s));
+    }
+    rt().block_on(async {
+        let vault = Vault::open(kp.data_dir()).await.unwrap();
+        for (id, _, offset_s) in &ids {
+            if let Some(offset_s) = offset_s {
+                let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(*offset_s);
+                sqlx::query("UPDATE connections SET token_expires_at = ?, health_status = 'healthy' WHERE id = ?")
+                    .bind(at.format(&time::format_description::well_known::Rfc3339).unwrap())
+                    .bind(id)
+                    .execute(vault.pool())
+                    .await
+                    .unwrap();
+            }
+        }
+        vault.close().await;
+    });
+    let list: Vec<Value> =
+        serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap();
+    let names: Vec<&str> = list.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alpha", "bravo", "Charlie", "delta"]);
+    let flags = |c: &Value| {
+        (
+            c["is_expired"].as_bool().unwrap(),
+            c["needs_refresh"].as_bool().unwrap(),
+            c["is_healthy"].as_bool().unwrap(),
+        )
+    };
+    let expected = [
+        (true, true, false),   // expired a minute ago
+        (false, true, true),   // expires within the buffer
+        (false, false, true),  // expires in an hour
+        (false, false, false), // never expires, health unknown
+    ];
+    for (c, want) in list.iter().zip(expected) {
+        assert_eq!(flags(c), want, "{}", c["name"]);
+        let shown: Value = serde_json::from_str(&kp.ok(&[
+            "connections",
+            "show",
+            c["id"].as_str().unwrap(),
+            "--json",
+        ]))
+        .unwrap();
+        assert_eq!(&shown, c, "show and list agree");
+    }
+}
+
 #[test]
 fn bad_connect_input_is_refused_and_stores_nothing() {
     let kp = Keyport::new();

@@ -33,6 +33,17 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<(), super::Failure> {
     print(&text)
 }
 
+/// A JSON document already serialized (by SQLite): printed as it is to a pipe, indented for
+/// a terminal.
+pub fn json_document(doc: &str) -> Result<(), super::Failure> {
+    use std::io::IsTerminal;
+    if io::stdout().is_terminal() {
+        let value: serde_json::Value = serde_json::from_str(doc)?;
+        return json(&value);
+    }
+    print(&format!("{doc}\n"))
+}
+
 /// Rows laid out in columns as wide as their widest cell (by characters, not bytes).
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();

@@ -1,6 +1,6 @@
 //! `keyport vault …`, `connect`, `connections …`, `reveal`, `backup`, `restore`, `audit`.
 
-use super::output::{json, print, table};
+use super::output::{json, json_document, print, table};
 use super::Failure;
 use crate::catalog::Catalog;
 use crate::connections::{self, NewConnection};
@@ -287,11 +287,12 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
 
 pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
     match cmd {
-        ConnectionsCommand::List { json: as_json } => {
+        ConnectionsCommand::List { json: true } => {
+            let doc = block_on(async { connections::list_json(&Vault::open(dir).await?).await })?;
+            json_document(&doc)
+        }
+        ConnectionsCommand::List { json: false } => {
             let list = block_on(async { connections::list(&Vault::open(dir).await?).await })?;
-            if as_json {
-                return json(&list);
-            }
             if list.is_empty() {
                 return print("No connections yet: `keyport connect CONNECTOR …` adds one.\n");
             }
