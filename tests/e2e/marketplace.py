@@ -201,7 +201,40 @@ def page_leaks(wd, needle):
         needle)
 
 
+# Records every command the page invokes from now on, with its arguments and its answer
+# (THREATS.md row 9). The page looks `window.__TAURI__.core` up on every call, so swapping in a
+# recording copy catches all later calls; the shell's events carry no secrets by design and are
+# not recorded.
+IPC_RECORDER = """
+const tauri = window.__TAURI__;
+const real = tauri.core.invoke;
+window.__ipcLog = [];
+const invoke = function (cmd, args, options) {
+  const entry = {cmd, args: JSON.stringify(args === undefined ? null : args)};
+  window.__ipcLog.push(entry);
+  return real.call(this, cmd, args, options).then(
+    answer => { entry.answer = JSON.stringify(answer === undefined ? null : answer); return answer; },
+    error => { entry.answer = JSON.stringify(error === undefined ? null : error); throw error; });
+};
+window.__TAURI__ = Object.assign({}, tauri, {core: Object.assign({}, tauri.core, {invoke})});
+return window.__TAURI__.core.invoke === invoke;
+"""
+
+
+def check_ipc_answers(wd, needle, allowed):
+    """No command's answer held `needle`, except those named in `allowed` (a deliberate reveal)."""
+    log = wd.execute("return window.__ipcLog || [];")
+    commands = {e["cmd"] for e in log}
+    check({"connect_credential", "connections_list", "connection_reveal"} <= commands,
+          f"the recorder saw the session's commands ({len(log)} calls, {len(commands)} commands)")
+    leaks = [e["cmd"] for e in log if needle in (e.get("answer") or "") and e["cmd"] not in allowed]
+    check(not leaks, f"no answer sent to the webview held the secret (leaked by: {leaks})")
+    revealed = [e for e in log if e["cmd"] in allowed and needle in (e.get("answer") or "")]
+    check(len(revealed) == 1, "the secret reached the webview once, in the reveal after the passphrase")
+
+
 def vault_flow(wd):
+    check(wd.execute(IPC_RECORDER), "every command the page invokes is recorded from here on")
     print("First run: create the vault")
     wd.click(wd.wait_all('[data-testid="nav-connections"]')[0])
     wd.wait_all('[data-testid="first-run"]', what="the first-run screen")
@@ -274,6 +307,7 @@ def vault_flow(wd):
     wd.click(wd.find_all('[data-testid="reveal-hide"]')[0])
     wd.wait_all('[data-testid="reveal-dialog"]', lambda els: not els, what="the reveal dialog to close")
     check(not page_leaks(wd, SENTINEL), "hiding removes the value from the page")
+    check_ipc_answers(wd, SENTINEL, {"connection_reveal"})
 
     print("Settings")
     wd.click(wd.find_all('[data-testid="nav-settings"]')[0])
