@@ -195,6 +195,7 @@ fn seed(dir: &Path, n: usize) -> Result<(), String> {
                     username: None,
                     secret: SecretValue::new(key.into_bytes()),
                     verified: false,
+                    oauth: None,
                 },
             )
             .await

@@ -47,7 +47,7 @@ fn fs_err(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
 /// what restoring it will ask for.
 pub async fn create(vault: &Vault, passphrase: &Passphrase, out: &Path) -> Result<(), VaultError> {
     let unlocked = vault.unlock_passphrase(passphrase).await?;
-    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let mut tx = vault.write().await?;
     crate::audit::append(&mut tx, "backup", None, "")
         .await
         .map_err(vault.io_err())?;
@@ -158,7 +158,7 @@ pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result
     let _ = std::fs::remove_dir_all(&staging);
     swapped?;
     let vault = Vault::open(dir).await?;
-    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let mut tx = vault.write().await?;
     crate::audit::append(&mut tx, "restore", None, "")
         .await
         .map_err(vault.io_err())?;

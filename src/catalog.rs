@@ -15,7 +15,7 @@ use std::path::Path;
 pub use config::validate_config;
 pub use custom::CustomStore;
 pub use error::CatalogError;
-pub use template::placeholders;
+pub use template::{fill, placeholders};
 
 static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 

@@ -3,6 +3,7 @@
 //! errors exit 2 (clap's own convention).
 
 mod catalog;
+mod oauth;
 mod output;
 mod vault;
 
@@ -32,6 +33,9 @@ enum Command {
     /// OAuth sign-in steps
     #[command(subcommand)]
     Oauth(OauthCommand),
+    /// The OAuth apps (client IDs) you registered with services
+    #[command(subcommand, name = "oauth-app")]
+    OauthApp(oauth::OauthAppCommand),
     /// Create the vault, check it, change its passphrase, rotate its key
     #[command(subcommand)]
     Vault(vault::VaultCommand),
@@ -88,9 +92,8 @@ pub fn main() -> ExitCode {
     let data_dir = cli.data_dir.unwrap_or_else(crate::paths::default_data_dir);
     let result = match cli.command {
         Command::Catalog(cmd) => catalog::run(cmd, &data_dir),
-        Command::Oauth(OauthCommand::Callback { url }) => {
-            crate::oauth::complete(&url).map_err(Failure::from)
-        }
+        Command::Oauth(OauthCommand::Callback { url }) => oauth::callback(&url, &data_dir),
+        Command::OauthApp(cmd) => oauth::oauth_app(cmd, &data_dir),
         Command::Vault(cmd) => vault::vault(cmd, &data_dir),
         Command::Connect(args) => vault::connect(args, &data_dir),
         Command::Connections(cmd) => vault::connections(cmd, &data_dir),

@@ -24,6 +24,16 @@ pub struct NewConnection<'a> {
     pub username: Option<String>,
     pub secret: SecretValue,
     pub verified: bool,
+    /// What an OAuth sign-in brought: the granted scopes, the access token's expiry, and the
+    /// non-secret values its flow learned (Salesforce's `instance_url`, QuickBooks' `realmId`).
+    pub oauth: Option<OAuthGrant>,
+}
+
+#[derive(Debug, Default)]
+pub struct OAuthGrant {
+    pub scopes: Vec<String>,
+    pub token_expires_at: Option<String>,
+    pub metadata: BTreeMap<String, String>,
 }
 
 pub async fn insert(
@@ -60,6 +70,13 @@ pub async fn insert(
         }
         _ => {}
     }
+    let (scopes, token_expires_at) = match new.oauth {
+        Some(grant) => {
+            metadata.extend(grant.metadata);
+            (grant.scopes, grant.token_expires_at)
+        }
+        None => (Vec::new(), None),
+    };
     let secret = new.secret.expose_to_caller();
     if secret.is_empty() {
         return Err(VaultError::InvalidInput("the secret is empty".into()));
@@ -81,21 +98,13 @@ pub async fn insert(
         "host": std::env::var("HOSTNAME").unwrap_or_default(),
         "app_version": env!("CARGO_PKG_VERSION"),
     });
-    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
-    // Another process (the CLI, the app) may have rotated the key since this one was opened:
-    // a record sealed with the retired key would never open again.
-    let current: i64 = sqlx::query_scalar("SELECT key_version FROM vault_meta WHERE id = 1")
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(vault.io_err())?;
-    if current != unlocked.key_version() {
-        return Err(VaultError::KeyRetired);
-    }
+    let mut tx = vault.write().await?;
+    unlocked.check_current(&mut tx, vault).await?;
     sqlx::query(
         "INSERT INTO connections (id, connector_id, connection_type, name, secret, key_version,
-            metadata, status, health_status, verified, created_by, origin, created_at, updated_at,
-            last_rotated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', 'unknown', ?, ?, ?, ?, ?, ?)",
+            metadata, scopes, token_expires_at, status, health_status, verified, created_by,
+            origin, created_at, updated_at, last_rotated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&c.id)
@@ -104,6 +113,10 @@ pub async fn insert(
     .bind(sealed)
     .bind(unlocked.key_version())
     .bind(serde_json::to_string(&metadata).unwrap_or_else(|_| "{}".into()))
+    .bind(serde_json::to_string(&scopes).unwrap_or_else(|_| "[]".into()))
+    .bind(token_expires_at)
+    // A credential checked against the service a moment ago is healthy until a probe says not.
+    .bind(if new.verified { "healthy" } else { "unknown" })
     .bind(new.verified)
     .bind(&user)
     .bind(origin.to_string())
@@ -198,7 +211,7 @@ fn unreadable_row() -> VaultError {
 
 pub async fn rename(vault: &Vault, id: &str, name: &str) -> Result<ConnectionView, VaultError> {
     let name = clean_name(name)?;
-    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let mut tx = vault.write().await?;
     let changed = sqlx::query("UPDATE connections SET name = ?, updated_at = ? WHERE id = ?")
         .bind(&name)
         .bind(now())
@@ -218,7 +231,7 @@ pub async fn rename(vault: &Vault, id: &str, name: &str) -> Result<ConnectionVie
 }
 
 pub async fn delete(vault: &Vault, id: &str) -> Result<(), VaultError> {
-    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let mut tx = vault.write().await?;
     let gone = sqlx::query("DELETE FROM connections WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)
@@ -247,7 +260,7 @@ pub async fn reveal(
         .map_err(vault.io_err())?
         .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
     let secret = unlocked.open(SEALED_KIND, id, &sealed)?;
-    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let mut tx = vault.write().await?;
     crate::audit::append(&mut tx, "reveal", Some(id), "")
         .await
         .map_err(vault.io_err())?;

@@ -1,15 +1,20 @@
-//! OAuth 2.0 sign-in. For now this module reads the redirect that brings a sign-in back to
-//! Keyport (a `keyport://` deep link or a loopback request); the pending-flow store and the code
-//! exchange arrive with the vault.
+//! OAuth 2.0 sign-in (DESIGN.md section 2): the OAuth apps people register, starting a flow
+//! with state and PKCE, reading the redirect that brings it back (a `keyport://` deep link or a
+//! loopback request), exchanging the code, and later refreshing and revoking the tokens.
 
+pub mod app;
 mod callback;
+mod error;
+mod flow;
+pub mod http;
+mod loopback;
+mod refresh;
+mod revoke;
+mod tokens;
 
 pub use callback::{parse_callback, Callback, CallbackError, CallbackResult};
-
-/// Completes a sign-in from its redirect URL. Until the vault lands there is no store of pending
-/// flows, so no state can match: a well-formed callback is refused as one nothing waits for,
-/// and nothing is stored either way.
-pub fn complete(url: &str) -> Result<(), CallbackError> {
-    parse_callback(url)?;
-    Err(CallbackError::StateUnknown)
-}
+pub use error::OAuthError;
+pub use flow::{begin, complete, pending, Started, FLOW_LIFETIME};
+pub use loopback::Loopback;
+pub use refresh::refresh;
+pub use revoke::{revoke, Revoked};

@@ -3,8 +3,9 @@
 
 use crate::catalog::Catalog;
 use crate::connections::{self, NewConnection};
+use crate::oauth::{self, OAuthError};
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
-use keyport_model::{ConnectRequest, ConnectionView, SessionView, VaultStatus};
+use keyport_model::{ConnectRequest, ConnectionView, RedirectKind, SessionView, VaultStatus};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -191,6 +192,7 @@ impl Session {
                 secret,
                 // Live checks arrive with the connection manager (issue 6).
                 verified: false,
+                oauth: None,
             },
         )
         .await;
@@ -199,6 +201,58 @@ impl Session {
             self.state().unlocked = None;
         }
         stored
+    }
+
+    /// A copy of the unlocked key, taken under the lock so no lock is held across an await.
+    fn unlocked(&self) -> Result<Unlocked, VaultError> {
+        let state = self.state();
+        Ok(state
+            .unlocked
+            .as_ref()
+            .ok_or(VaultError::Locked)?
+            .duplicate())
+    }
+
+    /// Starts an OAuth sign-in; the shell opens the returned address in the browser. The
+    /// desktop receives `keyport://` links and can listen on loopback, so both kinds serve.
+    pub async fn start_oauth(
+        &self,
+        catalog: &Catalog,
+        connector_id: &str,
+        config: &std::collections::BTreeMap<String, String>,
+    ) -> Result<oauth::Started, OAuthError> {
+        let connector = catalog
+            .get(connector_id)
+            .map_err(|e| OAuthError::Invalid(e.to_string()))?;
+        let vault = self.vault().await?;
+        let unlocked = self.unlocked()?;
+        oauth::begin(
+            vault,
+            &unlocked,
+            connector,
+            config,
+            &[RedirectKind::CustomScheme, RedirectKind::Loopback],
+        )
+        .await
+    }
+
+    /// Completes a sign-in from the address its redirect came to (a deep link, a loopback
+    /// request, or a pasted address). A callback that is not this vault's own is refused before
+    /// the vault's lock state matters.
+    pub async fn complete_oauth(
+        &self,
+        catalog: &Catalog,
+        url: &str,
+    ) -> Result<ConnectionView, OAuthError> {
+        let callback = oauth::parse_callback(url)?;
+        let vault = match self.vault().await {
+            Ok(vault) => vault,
+            Err(VaultError::NotInitialized) => return Err(OAuthError::StateUnknown),
+            Err(e) => return Err(e.into()),
+        };
+        oauth::pending(vault, &callback).await?;
+        let unlocked = self.unlocked()?;
+        oauth::complete(vault, &unlocked, catalog, &callback).await
     }
 
     /// A deliberate reveal: the passphrase every time, even while unlocked (UI.md section 9).

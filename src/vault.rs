@@ -77,6 +77,23 @@ impl Unlocked {
         self.key_version
     }
 
+    /// Refuses when another process rotated the key since this one unlocked: a record sealed
+    /// with the retired key would never open again. Call it inside the write transaction.
+    pub async fn check_current(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        vault: &Vault,
+    ) -> Result<(), VaultError> {
+        let current: i64 = sqlx::query_scalar("SELECT key_version FROM vault_meta WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(vault.io_err())?;
+        if current != self.key_version {
+            return Err(VaultError::KeyRetired);
+        }
+        Ok(())
+    }
+
     pub fn vault_id(&self) -> &str {
         &self.vault_id
     }
@@ -172,7 +189,7 @@ impl Vault {
             None
         };
         let path = vault.db_path_buf();
-        let mut tx = vault.pool.begin().await.map_err(io(&path))?;
+        let mut tx = vault.write().await?;
         sqlx::query(
             "INSERT INTO vault_meta (id, vault_id, key_version, created_at) VALUES (1, ?, 1, ?)",
         )
@@ -215,6 +232,16 @@ impl Vault {
 
     fn db_path_buf(&self) -> PathBuf {
         Self::db_path(&self.dir)
+    }
+
+    /// A write transaction holding SQLite's write lock from its first statement (`BEGIN
+    /// IMMEDIATE`). A deferred one that reads and then writes fails at once with SQLITE_BUSY
+    /// when another process wrote in between; this one waits its turn (the busy timeout).
+    pub async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, VaultError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(self.io_err())
     }
 
     /// Maps a store error to `vault.io`, naming this vault's file.
@@ -384,7 +411,7 @@ impl Vault {
         let unlocked = self.unlock_passphrase(old).await?;
         let params = KdfParams::fresh().map_err(|_| VaultError::Corrupt("no randomness".into()))?;
         let kek = derive_key(params.clone(), new).await?;
-        let mut tx = self.pool.begin().await.map_err(self.io_err())?;
+        let mut tx = self.write().await?;
         let path = self.db_path_buf();
         sqlx::query("DELETE FROM key_slots WHERE kind = 'passphrase'")
             .execute(&mut *tx)
@@ -426,7 +453,7 @@ impl Vault {
             None => None,
         };
         let path = self.db_path_buf();
-        let mut tx = self.pool.begin().await.map_err(io(&path))?;
+        let mut tx = self.write().await?;
         for (select, update, kind) in SEALED_COLUMNS {
             let rows = sqlx::query(select)
                 .fetch_all(&mut *tx)

@@ -6,5 +6,6 @@ mod support;
 mod catalog;
 mod cli;
 mod crash;
+mod oauth;
 mod session;
 mod vault;

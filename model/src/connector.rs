@@ -230,6 +230,14 @@ pub struct OAuth2Spec {
     /// Whether the service issues a new refresh token on every refresh (the old one dies).
     #[serde(default)]
     pub refresh_token_rotates: bool,
+    /// Token-response fields kept in the connection's metadata: metadata key to JSON pointer
+    /// (Salesforce's `instance_url = "/instance_url"`, the API host for every later call).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub token_metadata: BTreeMap<String, String>,
+    /// Callback parameters kept in the connection's metadata: metadata key to parameter name
+    /// (QuickBooks' `realm_id = "realmId"`, the company every API path names).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub callback_metadata: BTreeMap<String, String>,
     /// The cheap authenticated call that proves a token works.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<CheckRequest>,

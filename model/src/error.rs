@@ -22,6 +22,32 @@ pub enum ErrorCode {
     OAuthCallbackMalformed,
     #[serde(rename = "oauth.state_unknown")]
     OAuthStateUnknown,
+    #[serde(rename = "oauth.state_expired")]
+    OAuthStateExpired,
+    #[serde(rename = "oauth.state_used")]
+    OAuthStateUsed,
+    #[serde(rename = "oauth.redirect_mismatch")]
+    OAuthRedirectMismatch,
+    #[serde(rename = "oauth.denied")]
+    OAuthDenied,
+    #[serde(rename = "oauth.provider_error")]
+    OAuthProviderError,
+    #[serde(rename = "oauth.no_app")]
+    OAuthNoApp,
+    #[serde(rename = "oauth.not_oauth")]
+    OAuthNotOAuth,
+    #[serde(rename = "oauth.bad_response")]
+    OAuthBadResponse,
+    #[serde(rename = "oauth.unavailable")]
+    OAuthUnavailable,
+    #[serde(rename = "oauth.grant_revoked")]
+    OAuthGrantRevoked,
+    #[serde(rename = "oauth.no_refresh_token")]
+    OAuthNoRefreshToken,
+    #[serde(rename = "oauth.check_failed")]
+    OAuthCheckFailed,
+    #[serde(rename = "oauth.timed_out")]
+    OAuthTimedOut,
     #[serde(rename = "vault.not_initialized")]
     VaultNotInitialized,
     #[serde(rename = "vault.already_initialized")]
@@ -65,6 +91,19 @@ impl ErrorCode {
             ErrorCode::CatalogExists => "catalog.exists",
             ErrorCode::OAuthCallbackMalformed => "oauth.callback_malformed",
             ErrorCode::OAuthStateUnknown => "oauth.state_unknown",
+            ErrorCode::OAuthStateExpired => "oauth.state_expired",
+            ErrorCode::OAuthStateUsed => "oauth.state_used",
+            ErrorCode::OAuthRedirectMismatch => "oauth.redirect_mismatch",
+            ErrorCode::OAuthDenied => "oauth.denied",
+            ErrorCode::OAuthProviderError => "oauth.provider_error",
+            ErrorCode::OAuthNoApp => "oauth.no_app",
+            ErrorCode::OAuthNotOAuth => "oauth.not_oauth",
+            ErrorCode::OAuthBadResponse => "oauth.bad_response",
+            ErrorCode::OAuthUnavailable => "oauth.unavailable",
+            ErrorCode::OAuthGrantRevoked => "oauth.grant_revoked",
+            ErrorCode::OAuthNoRefreshToken => "oauth.no_refresh_token",
+            ErrorCode::OAuthCheckFailed => "oauth.check_failed",
+            ErrorCode::OAuthTimedOut => "oauth.timed_out",
             ErrorCode::VaultNotInitialized => "vault.not_initialized",
             ErrorCode::VaultAlreadyInitialized => "vault.already_initialized",
             ErrorCode::VaultWrongPassphrase => "vault.wrong_passphrase",
@@ -118,6 +157,19 @@ mod tests {
             ErrorCode::CatalogExists,
             ErrorCode::OAuthCallbackMalformed,
             ErrorCode::OAuthStateUnknown,
+            ErrorCode::OAuthStateExpired,
+            ErrorCode::OAuthStateUsed,
+            ErrorCode::OAuthRedirectMismatch,
+            ErrorCode::OAuthDenied,
+            ErrorCode::OAuthProviderError,
+            ErrorCode::OAuthNoApp,
+            ErrorCode::OAuthNotOAuth,
+            ErrorCode::OAuthBadResponse,
+            ErrorCode::OAuthUnavailable,
+            ErrorCode::OAuthGrantRevoked,
+            ErrorCode::OAuthNoRefreshToken,
+            ErrorCode::OAuthCheckFailed,
+            ErrorCode::OAuthTimedOut,
             ErrorCode::VaultNotInitialized,
             ErrorCode::VaultAlreadyInitialized,
             ErrorCode::VaultWrongPassphrase,

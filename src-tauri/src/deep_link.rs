@@ -69,15 +69,24 @@ pub fn setup(app: &AppHandle) {
 
 fn receive(app: &AppHandle, url: &str) {
     show_main_window(app);
-    if let Err(err) = keyport::oauth::complete(url) {
-        app.state::<Inbox>().deliver(
-            app,
-            CommandError {
-                code: err.code(),
-                message: err.to_string(),
-            },
-        );
-    }
+    let handle = app.clone();
+    let url = url.to_owned();
+    tauri::async_runtime::spawn(async move {
+        let desktop = handle.state::<crate::Desktop>();
+        let session = handle.state::<keyport::session::Session>();
+        match session.complete_oauth(&desktop.catalog, &url).await {
+            Ok(view) => {
+                let _ = handle.emit("connections-changed", &view.id);
+            }
+            Err(err) => handle.state::<Inbox>().deliver(
+                &handle,
+                CommandError {
+                    code: err.code(),
+                    message: err.to_string(),
+                },
+            ),
+        }
+    });
 }
 
 pub fn show_main_window(app: &AppHandle) {

@@ -52,6 +52,22 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
                 "a public client (`none`) without PKCE leaves the authorization code unprotected",
             );
         }
+        for (key, pointer) in &o.token_metadata {
+            if !is_identifier(key) || !pointer.starts_with('/') {
+                v.push(
+                    "oauth2.token_metadata",
+                    format!("`{key}` must be an identifier mapped to a JSON pointer such as \"/instance_url\""),
+                );
+            }
+        }
+        for (key, param) in &o.callback_metadata {
+            if !is_identifier(key) || param.is_empty() {
+                v.push(
+                    "oauth2.callback_metadata",
+                    format!("`{key}` must be an identifier mapped to a callback parameter name"),
+                );
+            }
+        }
         v.https_page("oauth2.docs_url", &o.docs_url);
         urls.push((
             "oauth2.authorization_url".to_owned(),

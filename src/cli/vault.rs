@@ -4,6 +4,7 @@ use super::output::{json, json_document, print, table};
 use super::Failure;
 use crate::catalog::Catalog;
 use crate::connections::{self, NewConnection};
+use crate::oauth;
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
 use clap::{Args, Subcommand};
 use keyport_model::{ConnectionType, ConnectionView};
@@ -49,6 +50,12 @@ pub struct ConnectArgs {
     /// Basic auth as USER, the password read from stdin
     #[arg(long, value_name = "USER", group = "credential")]
     basic: Option<String>,
+    /// Sign in through the service's OAuth consent page in the browser
+    #[arg(long, group = "credential")]
+    oauth: bool,
+    /// With --oauth: print the sign-in address on stdout instead of opening a browser
+    #[arg(long, requires = "oauth")]
+    no_browser: bool,
     /// Store without checking the credential with the service
     #[arg(long)]
     no_verify: bool,
@@ -69,8 +76,14 @@ pub enum ConnectionsCommand {
     },
     /// Rename a connection
     Rename { id: String, name: String },
-    /// Delete a connection
+    /// Delete a connection (an OAuth grant is revoked at the provider first, where it can be)
     Delete { id: String },
+    /// Refresh an OAuth connection's access token now
+    Refresh {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,9 +100,12 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
 }
 
 /// Runs an async core call to completion on a small runtime of its own.
-fn block_on<T>(
-    fut: impl std::future::Future<Output = Result<T, VaultError>>,
-) -> Result<T, Failure> {
+pub(super) fn block_on<T, E>(
+    fut: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, Failure>
+where
+    Failure: From<E>,
+{
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -126,7 +142,7 @@ fn ask_new(var: &str) -> Result<Passphrase, VaultError> {
 }
 
 /// The data key by the keyring slot silently, else by the passphrase.
-async fn unlock(vault: &Vault) -> Result<Unlocked, VaultError> {
+pub(super) async fn unlock(vault: &Vault) -> Result<Unlocked, VaultError> {
     if std::env::var_os("KEYPORT_PASSPHRASE").is_none() {
         if let Some(unlocked) = vault.unlock_keyring().await {
             return Ok(unlocked);
@@ -220,7 +236,7 @@ pub fn vault(cmd: VaultCommand, dir: &Path) -> Result<(), Failure> {
     }
 }
 
-fn read_stdin_secret() -> Result<SecretValue, Failure> {
+pub(super) fn read_stdin_secret() -> Result<SecretValue, Failure> {
     let mut buf = Vec::new();
     std::io::stdin()
         .take(64 * 1024 + 2)
@@ -237,6 +253,20 @@ fn read_stdin_secret() -> Result<SecretValue, Failure> {
 }
 
 pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
+    let mut config = BTreeMap::new();
+    for (k, v) in args.config {
+        if config.insert(k.clone(), v).is_some() {
+            return Err(Failure(format!("--config {k} is given twice")));
+        }
+    }
+    if args.oauth {
+        if args.name.is_some() {
+            return Err(Failure(
+                "--name cannot be used with --oauth yet; rename the connection afterwards with `keyport connections rename ID NAME`".into(),
+            ));
+        }
+        return super::oauth::connect(&args.connector, config, args.no_browser, dir);
+    }
     let catalog = Catalog::load(dir);
     let connector = catalog.get(&args.connector)?;
     let (kind, username) = match (&args.basic, args.api_key_stdin, args.token_stdin) {
@@ -245,7 +275,8 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
         (None, _, true) => (ConnectionType::BearerToken, None),
         _ => {
             return Err(Failure(
-                "say how to connect: --api-key-stdin, --token-stdin or --basic USER".into(),
+                "say how to connect: --oauth, --api-key-stdin, --token-stdin or --basic USER"
+                    .into(),
             ))
         }
     };
@@ -253,12 +284,6 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
         return Err(Failure(
             "live verification of credentials is not built yet; add --no-verify to store the credential unverified".into(),
         ));
-    }
-    let mut config = BTreeMap::new();
-    for (k, v) in args.config {
-        if config.insert(k.clone(), v).is_some() {
-            return Err(Failure(format!("--config {k} is given twice")));
-        }
     }
     let secret = read_stdin_secret()?;
     let view = block_on(async {
@@ -275,6 +300,7 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
                 username,
                 secret,
                 verified: false,
+                oauth: None,
             },
         )
         .await
@@ -344,8 +370,51 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
             print(&format!("Renamed {} to {}.\n", view.id, view.name))
         }
         ConnectionsCommand::Delete { id } => {
-            block_on(async { connections::delete(&Vault::open(dir).await?, &id).await })?;
-            print(&format!("Deleted {id}.\n"))
+            let revoked = block_on(async {
+                let vault = Vault::open(dir).await?;
+                let view = connections::get(&vault, &id).await?;
+                let revoked = if view.connection_type == ConnectionType::Oauth2 {
+                    let unlocked = unlock(&vault).await?;
+                    let catalog = Catalog::load(dir);
+                    Some(oauth::revoke(&vault, &unlocked, &catalog, &id).await)
+                } else {
+                    None
+                };
+                connections::delete(&vault, &id).await?;
+                Ok::<_, VaultError>(revoked)
+            })?;
+            let note = match revoked {
+                Some(Ok(oauth::Revoked::Done)) => " The provider revoked its access.",
+                Some(Ok(oauth::Revoked::NotApplicable)) | None => "",
+                Some(Err(err)) => {
+                    eprintln!(
+                        "keyport: warning: the access was not revoked at the provider ({err}); deleted here anyway. Revoke it in the service's app settings."
+                    );
+                    ""
+                }
+            };
+            print(&format!("Deleted {id}.{note}\n"))
+        }
+        ConnectionsCommand::Refresh { id, json: as_json } => {
+            let catalog = Catalog::load(dir);
+            let view = block_on(async {
+                let vault = Vault::open(dir).await?;
+                let unlocked = unlock(&vault).await?;
+                oauth::refresh(&vault, &unlocked, &catalog, &id)
+                    .await
+                    .map_err(Failure::from)
+            })?;
+            if as_json {
+                return json(&view);
+            }
+            print(&format!(
+                "Refreshed {} ({}); the access token expires {}.\n",
+                view.name,
+                view.id,
+                view.token_expires_at
+                    .as_deref()
+                    .unwrap_or("when the service decides")
+            ))
         }
     }
 }

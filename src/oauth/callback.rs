@@ -11,6 +11,9 @@ const MAX_URL_LEN: usize = 8 * 1024;
 /// What the provider sent back.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Callback {
+    /// The redirect URI the callback came to, without its query: matched against the one the
+    /// flow was started with.
+    pub redirect_uri: String,
     pub state: String,
     pub result: CallbackResult,
     /// Other parameters providers add (`realmId`, `shop`, `hmac`, `iss`, ...).
@@ -45,15 +48,12 @@ impl fmt::Debug for Callback {
 pub enum CallbackError {
     #[error("this is not a Keyport sign-in address: {0}")]
     Malformed(&'static str),
-    #[error("no sign-in is waiting for this callback; start the connection again from Keyport")]
-    StateUnknown,
 }
 
 impl CallbackError {
     pub fn code(&self) -> ErrorCode {
         match self {
             CallbackError::Malformed(_) => ErrorCode::OAuthCallbackMalformed,
-            CallbackError::StateUnknown => ErrorCode::OAuthStateUnknown,
         }
     }
 }
@@ -117,7 +117,12 @@ pub fn parse_callback(text: &str) -> Result<Callback, CallbackError> {
         (Some(_), Some(_)) => return Err(Malformed("it carries both a code and an error")),
         _ => return Err(Malformed("it carries neither a code nor an error")),
     };
+    let redirect_uri = match url.port() {
+        Some(port) => format!("http://127.0.0.1:{port}/oauth/callback"),
+        None => "keyport://oauth/callback".to_owned(),
+    };
     Ok(Callback {
+        redirect_uri,
         state,
         result,
         extra,

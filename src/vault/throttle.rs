@@ -42,7 +42,7 @@ pub async fn check(vault: &Vault) -> Result<(), VaultError> {
 }
 
 pub async fn record_failure(vault: &Vault) -> Result<(), VaultError> {
-    let mut tx = vault.pool().begin().await.map_err(vault.io_err())?;
+    let mut tx = vault.write().await?;
     sqlx::query(
         "INSERT INTO unlock_failures (id, count, last_at) VALUES (1, 1, ?1)
          ON CONFLICT (id) DO UPDATE SET count = count + 1, last_at = ?1",

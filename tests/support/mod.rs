@@ -1,6 +1,8 @@
 //! Runs the real `keyport` binary with its own temporary data dir and no inherited
 //! `KEYPORT_*` variables.
 
+pub mod standin;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

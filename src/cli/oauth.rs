@@ -1,0 +1,160 @@
+//! `keyport oauth-app set`, `connect … --oauth`, `oauth callback URL`.
+
+use super::output::print;
+use super::vault::{block_on, read_stdin_secret, unlock};
+use super::Failure;
+use crate::catalog::Catalog;
+use crate::oauth::{self, OAuthError};
+use crate::vault::Vault;
+use clap::Subcommand;
+use keyport_model::{ConnectionView, RedirectKind};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Subcommand)]
+pub enum OauthAppCommand {
+    /// Store the client ID (and secret) of the OAuth app you registered with a service
+    Set {
+        /// The connector's id (`keyport catalog list`)
+        connector: String,
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// Read the client secret from stdin (confidential clients only)
+        #[arg(long)]
+        client_secret_stdin: bool,
+    },
+}
+
+pub fn oauth_app(cmd: OauthAppCommand, dir: &Path) -> Result<(), Failure> {
+    match cmd {
+        OauthAppCommand::Set {
+            connector,
+            client_id,
+            client_secret_stdin,
+        } => {
+            let catalog = Catalog::load(dir);
+            let connector = catalog.get(&connector)?;
+            let secret = if client_secret_stdin {
+                Some(read_stdin_secret()?)
+            } else {
+                None
+            };
+            block_on(async {
+                let vault = Vault::open(dir).await?;
+                let unlocked = unlock(&vault).await?;
+                oauth::app::set(&vault, &unlocked, connector, &client_id, secret)
+                    .await
+                    .map_err(Failure::from)
+            })?;
+            print(&format!(
+                "OAuth app for {} stored; connect with `keyport connect {} --oauth`.\n",
+                connector.name, connector.id
+            ))
+        }
+    }
+}
+
+fn connected(view: &ConnectionView) -> String {
+    format!("Connected {} ({}).\n", view.name, view.id)
+}
+
+/// `connect CONNECTOR --oauth`: starts the flow, opens (or prints) the sign-in address, and for
+/// a loopback redirect waits for the browser to come back and completes the sign-in.
+pub fn connect(
+    connector: &str,
+    config: BTreeMap<String, String>,
+    no_browser: bool,
+    dir: &Path,
+) -> Result<(), Failure> {
+    let catalog = Catalog::load(dir);
+    let connector = catalog.get(connector)?;
+    block_on(async {
+        let vault = Vault::open(dir).await?;
+        let unlocked = unlock(&vault).await?;
+        let started = oauth::begin(
+            &vault,
+            &unlocked,
+            connector,
+            &config,
+            &[RedirectKind::CustomScheme, RedirectKind::Loopback],
+        )
+        .await?;
+        if no_browser {
+            print(&format!("{}\n", started.authorization_url))?;
+        } else if open_browser(&started.authorization_url).is_err() {
+            eprintln!(
+                "Open this address in your browser to sign in to {}:",
+                connector.name
+            );
+            print(&format!("{}\n", started.authorization_url))?;
+        } else {
+            eprintln!("Your browser is open at {}'s sign-in page.", connector.name);
+        }
+        let Some(loopback) = started.loopback else {
+            eprintln!(
+                "When you approve, the browser hands the sign-in to Keyport. If it cannot, run \
+                 `keyport oauth callback URL` with the address it landed on."
+            );
+            return Ok(());
+        };
+        let url = loopback.wait(oauth::FLOW_LIFETIME).await?;
+        let view = complete(&vault, &unlocked, &catalog, &url).await?;
+        print(&connected(&view))
+    })
+}
+
+async fn complete(
+    vault: &Vault,
+    unlocked: &crate::vault::Unlocked,
+    catalog: &Catalog,
+    url: &str,
+) -> Result<ConnectionView, OAuthError> {
+    let callback = oauth::parse_callback(url)?;
+    oauth::complete(vault, unlocked, catalog, &callback).await
+}
+
+/// `oauth callback URL`: completes a pending flow from the address the browser landed on.
+pub fn callback(url: &str, dir: &Path) -> Result<(), Failure> {
+    // A malformed address is refused before the vault is touched or unlocked.
+    oauth::parse_callback(url)?;
+    let catalog = Catalog::load(dir);
+    let view = block_on(async {
+        let vault = match Vault::open(dir).await {
+            Ok(vault) => vault,
+            // No vault, so no flow can be waiting.
+            Err(crate::vault::VaultError::NotInitialized) => {
+                return Err(Failure::from(OAuthError::StateUnknown))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let unlocked = unlock(&vault).await?;
+        complete(&vault, &unlocked, &catalog, url)
+            .await
+            .map_err(Failure::from)
+    })?;
+    print(&connected(&view))
+}
+
+fn open_browser(url: &str) -> std::io::Result<()> {
+    use std::process::{Command, Stdio};
+    let mut command = if cfg!(target_os = "macos") {
+        Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = Command::new("rundll32");
+        c.arg("url.dll,FileProtocolHandler");
+        c
+    } else {
+        Command::new("xdg-open")
+    };
+    let status = command
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other("no browser opener"))
+    }
+}

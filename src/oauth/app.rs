@@ -1,0 +1,134 @@
+//! The OAuth app a person registered with a service: its client ID (not secret) and, for
+//! confidential clients, its client secret, sealed to the app's row. The environment
+//! (`KEYPORT_<CONNECTOR>_CLIENT_ID` / `_CLIENT_SECRET`) overrides what is stored.
+
+use super::OAuthError;
+use crate::vault::{now, SecretValue, Unlocked, Vault};
+use keyport_model::Connector;
+
+const SEALED_KIND: &str = "oauth_app";
+const MAX_CLIENT_ID: usize = 512;
+
+pub struct OAuthApp {
+    pub client_id: String,
+    pub client_secret: Option<SecretValue>,
+}
+
+/// `KEYPORT_<ID>_CLIENT_ID`: the connector id upper-cased, `-` and `.` as `_`.
+pub fn env_prefix(connector_id: &str) -> String {
+    let id: String = connector_id
+        .chars()
+        .map(|c| match c {
+            'a'..='z' => c.to_ascii_uppercase(),
+            'A'..='Z' | '0'..='9' => c,
+            _ => '_',
+        })
+        .collect();
+    format!("KEYPORT_{id}")
+}
+
+fn check_client_id(client_id: &str) -> Result<(), OAuthError> {
+    if client_id.is_empty()
+        || client_id.len() > MAX_CLIENT_ID
+        || client_id
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(OAuthError::Invalid(format!(
+            "a client ID is 1 to {MAX_CLIENT_ID} characters without spaces or control characters"
+        )));
+    }
+    Ok(())
+}
+
+pub async fn set(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    connector: &Connector,
+    client_id: &str,
+    client_secret: Option<SecretValue>,
+) -> Result<(), OAuthError> {
+    if connector.oauth2.is_none() {
+        return Err(OAuthError::NotOAuth(connector.name.clone()));
+    }
+    check_client_id(client_id)?;
+    let sealed = match &client_secret {
+        Some(s) if s.expose_to_caller().is_empty() => {
+            return Err(OAuthError::Invalid("the client secret is empty".into()))
+        }
+        Some(s) => Some(unlocked.seal(SEALED_KIND, &connector.id, s.expose_to_caller())?),
+        None => None,
+    };
+    let mut tx = vault.write().await?;
+    unlocked.check_current(&mut tx, vault).await?;
+    sqlx::query(
+        "INSERT INTO oauth_apps (connector_id, client_id, client_secret, key_version, created_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (connector_id) DO UPDATE SET client_id = excluded.client_id,
+           client_secret = excluded.client_secret, key_version = excluded.key_version",
+    )
+    .bind(&connector.id)
+    .bind(client_id)
+    .bind(sealed)
+    .bind(unlocked.key_version())
+    .bind(now())
+    .execute(&mut *tx)
+    .await
+    .map_err(vault.io_err())?;
+    let detail = format!(
+        "{}{}",
+        connector.id,
+        if client_secret.is_some() {
+            " with a client secret"
+        } else {
+            ""
+        }
+    );
+    crate::audit::append(&mut tx, "oauth_app_set", None, &detail)
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    Ok(())
+}
+
+/// The app for `connector`: the environment first, then the vault.
+pub async fn get(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    connector: &Connector,
+) -> Result<OAuthApp, OAuthError> {
+    let prefix = env_prefix(&connector.id);
+    let env_secret = std::env::var(format!("{prefix}_CLIENT_SECRET"))
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(|s| SecretValue::new(s.into_bytes()));
+    if let Ok(client_id) = std::env::var(format!("{prefix}_CLIENT_ID")) {
+        check_client_id(&client_id)?;
+        return Ok(OAuthApp {
+            client_id,
+            client_secret: env_secret,
+        });
+    }
+    let row: Option<(String, Option<Vec<u8>>)> =
+        sqlx::query_as("SELECT client_id, client_secret FROM oauth_apps WHERE connector_id = ?")
+            .bind(&connector.id)
+            .fetch_optional(vault.pool())
+            .await
+            .map_err(vault.io_err())?;
+    let Some((client_id, sealed)) = row else {
+        return Err(OAuthError::NoApp {
+            id: connector.id.clone(),
+            name: connector.name.clone(),
+            env: prefix.trim_start_matches("KEYPORT_").to_owned(),
+        });
+    };
+    let client_secret = match (env_secret, sealed) {
+        (Some(s), _) => Some(s),
+        (None, Some(sealed)) => Some(unlocked.open(SEALED_KIND, &connector.id, &sealed)?),
+        (None, None) => None,
+    };
+    Ok(OAuthApp {
+        client_id,
+        client_secret,
+    })
+}

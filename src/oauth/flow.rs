@@ -1,0 +1,405 @@
+//! Starting a sign-in and completing it from its redirect (DESIGN.md section 2). A pending flow
+//! lives in the vault: the state's hash (never the state), the sealed PKCE verifier, the
+//! connector, its settings and the redirect URI it was started with, a 10-minute expiry, and
+//! the moment it was used. Completing claims the flow before the code is exchanged, so two
+//! deliveries of one callback cannot both spend it.
+
+use super::app::{self, OAuthApp};
+use super::error::provider_words;
+use super::http::{Http, TransportError};
+use super::loopback::Loopback;
+use super::tokens::{self, Client, Grant};
+use super::{Callback, CallbackResult, OAuthError};
+use crate::catalog::{fill, validate_config, Catalog};
+use crate::check::{self, CheckError};
+use crate::connections::{self, NewConnection, OAuthGrant};
+use crate::vault::{now, SecretValue, Unlocked, Vault};
+use keyport_model::{
+    ClientAuth, ConnectionType, ConnectionView, Connector, OAuth2Spec, Pkce, RedirectKind,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenUrl,
+};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const SEALED_KIND: &str = "oauth_flow";
+pub const FLOW_LIFETIME: Duration = Duration::from_secs(10 * 60);
+pub const CUSTOM_SCHEME_REDIRECT: &str = "keyport://oauth/callback";
+
+/// A started sign-in: the address to open in the browser, and for a loopback redirect the
+/// listener to wait on.
+pub struct Started {
+    pub authorization_url: String,
+    pub redirect: RedirectKind,
+    pub loopback: Option<Loopback>,
+}
+
+pub fn spec(connector: &Connector) -> Result<&OAuth2Spec, OAuthError> {
+    connector
+        .oauth2
+        .as_ref()
+        .ok_or_else(|| OAuthError::NotOAuth(connector.name.clone()))
+}
+
+fn state_hash(state: &str) -> String {
+    hex::encode(Sha256::digest(state.as_bytes()))
+}
+
+fn render(text: &str, values: &BTreeMap<String, String>, what: &str) -> Result<String, OAuthError> {
+    fill(text, |name| values.get(name).cloned())
+        .ok_or_else(|| OAuthError::Invalid(format!("the {what} needs a setting that is missing")))
+}
+
+/// The `oauth2` client for one connector, app, redirect and set of settings.
+pub fn client(
+    spec: &OAuth2Spec,
+    app: &OAuthApp,
+    values: &BTreeMap<String, String>,
+    redirect_uri: &str,
+) -> Result<Client, OAuthError> {
+    let bad = |what: &str| OAuthError::Invalid(format!("the {what} is not a valid URL"));
+    let mut client = oauth2::Client::new(ClientId::new(app.client_id.clone()))
+        .set_auth_uri(
+            AuthUrl::new(render(
+                &spec.authorization_url,
+                values,
+                "authorization URL",
+            )?)
+            .map_err(|_| bad("authorization URL"))?,
+        )
+        .set_token_uri(
+            TokenUrl::new(render(&spec.token_url, values, "token URL")?)
+                .map_err(|_| bad("token URL"))?,
+        )
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned()).map_err(|_| bad("redirect"))?)
+        .set_auth_type(match spec.client_auth {
+            ClientAuth::Basic => AuthType::BasicAuth,
+            ClientAuth::Post | ClientAuth::None => AuthType::RequestBody,
+        });
+    if spec.client_auth != ClientAuth::None {
+        if let Some(secret) = &app.client_secret {
+            let text = String::from_utf8(secret.expose_to_caller().to_vec())
+                .map_err(|_| OAuthError::Invalid("the client secret is not text".into()))?;
+            client = client.set_client_secret(ClientSecret::new(text));
+        }
+    }
+    Ok(client)
+}
+
+/// Starts a sign-in for `connector` with `config`, choosing the first redirect kind the
+/// service accepts that this caller can serve (`redirects`, best first).
+pub async fn begin(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    connector: &Connector,
+    config: &BTreeMap<String, String>,
+    redirects: &[RedirectKind],
+) -> Result<Started, OAuthError> {
+    let spec = spec(connector)?;
+    let values =
+        validate_config(connector, ConnectionType::Oauth2, config).map_err(OAuthError::Invalid)?;
+    let app = app::get(vault, unlocked, connector).await?;
+    let redirect = spec
+        .redirect
+        .iter()
+        .copied()
+        .find(|k| redirects.contains(k))
+        .ok_or_else(|| {
+            OAuthError::Invalid(format!(
+                "{} only accepts an https redirect you host yourself; Keyport cannot receive it here",
+                connector.name
+            ))
+        })?;
+    let loopback = match redirect {
+        RedirectKind::Loopback => Some(Loopback::bind().await?),
+        _ => None,
+    };
+    let redirect_uri = loopback
+        .as_ref()
+        .map(Loopback::redirect_uri)
+        .unwrap_or_else(|| CUSTOM_SCHEME_REDIRECT.to_owned());
+    let client = client(spec, &app, &values, &redirect_uri)?;
+
+    // 256 random bits: THREATS.md row 4 asks for at least 128.
+    let mut request = client.authorize_url(|| CsrfToken::new_random_len(32));
+    if spec.scope_separator == " " {
+        request = request.add_scopes(spec.scopes.iter().cloned().map(Scope::new));
+    } else if !spec.scopes.is_empty() {
+        request = request.add_extra_param("scope", spec.scopes.join(&spec.scope_separator));
+    }
+    for (name, value) in &spec.extra_authorization_params {
+        request =
+            request.add_extra_param(name.as_str(), render(value, &values, "sign-in address")?);
+    }
+    let verifier = if spec.pkce == Pkce::Unsupported {
+        None
+    } else {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        request = request.set_pkce_challenge(challenge);
+        Some(verifier)
+    };
+    let (url, state) = request.url();
+
+    let hash = state_hash(state.secret());
+    let sealed = unlocked.seal(
+        SEALED_KIND,
+        &hash,
+        verifier
+            .as_ref()
+            .map(|v| v.secret().as_bytes())
+            .unwrap_or_default(),
+    )?;
+    let expires = time::OffsetDateTime::now_utc() + FLOW_LIFETIME;
+    let mut tx = vault.write().await?;
+    unlocked.check_current(&mut tx, vault).await?;
+    // Flows that lapsed a day ago are of no use to anyone; keep the table small.
+    sqlx::query("DELETE FROM oauth_flows WHERE unixepoch(expires_at) < unixepoch('now') - 86400")
+        .execute(&mut *tx)
+        .await
+        .map_err(vault.io_err())?;
+    sqlx::query(
+        "INSERT INTO oauth_flows (state_hash, connector_id, config, verifier, key_version,
+            redirect_uri, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&hash)
+    .bind(&connector.id)
+    .bind(serde_json::to_string(&values).unwrap_or_else(|_| "{}".into()))
+    .bind(sealed)
+    .bind(unlocked.key_version())
+    .bind(&redirect_uri)
+    .bind(now())
+    .bind(
+        expires
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    Ok(Started {
+        authorization_url: url.to_string(),
+        redirect,
+        loopback,
+    })
+}
+
+/// A pending flow, claimed: no other delivery of its callback can use it now.
+struct Claimed {
+    hash: String,
+    connector_id: String,
+    config: BTreeMap<String, String>,
+    verifier: Vec<u8>,
+    redirect_uri: String,
+}
+
+/// Finds the flow `callback` belongs to, refusing unknown, used, expired and mis-delivered
+/// ones. Needs no key, so a locked app can still say whether a callback is its own.
+pub async fn pending(vault: &Vault, callback: &Callback) -> Result<(), OAuthError> {
+    find(vault, callback).await.map(|_| ())
+}
+
+#[derive(sqlx::FromRow)]
+struct FlowRow {
+    connector_id: String,
+    config: String,
+    verifier: Vec<u8>,
+    redirect_uri: String,
+    used_at: Option<String>,
+    expired: bool,
+}
+
+async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError> {
+    let hash = state_hash(&callback.state);
+    let row: Option<FlowRow> = sqlx::query_as(
+        "SELECT connector_id, config, verifier, redirect_uri, used_at,
+                unixepoch(expires_at) <= unixepoch('now') AS expired
+           FROM oauth_flows WHERE state_hash = ?",
+    )
+    .bind(&hash)
+    .fetch_optional(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    let Some(FlowRow {
+        connector_id,
+        config,
+        verifier,
+        redirect_uri,
+        used_at,
+        expired,
+    }) = row
+    else {
+        return Err(OAuthError::StateUnknown);
+    };
+    if used_at.is_some() {
+        return Err(OAuthError::StateUsed);
+    }
+    if expired {
+        return Err(OAuthError::StateExpired);
+    }
+    if callback.redirect_uri != redirect_uri {
+        return Err(OAuthError::RedirectMismatch);
+    }
+    Ok(Claimed {
+        hash,
+        connector_id,
+        config: serde_json::from_str(&config).unwrap_or_default(),
+        verifier,
+        redirect_uri,
+    })
+}
+
+/// Finds the flow and marks it used: no other delivery of its callback can use it now, and
+/// nothing is stored for a refused one.
+async fn claim(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError> {
+    let found = find(vault, callback).await?;
+    let claimed =
+        sqlx::query("UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")
+            .bind(now())
+            .bind(&found.hash)
+            .execute(vault.pool())
+            .await
+            .map_err(vault.io_err())?
+            .rows_affected();
+    if claimed != 1 {
+        return Err(OAuthError::StateUsed);
+    }
+    Ok(found)
+}
+
+/// What a provider's error words mean when they come back from an exchange or a refresh.
+pub fn token_error(
+    err: RequestTokenError<TransportError, oauth2::basic::BasicErrorResponse>,
+    connector: &Connector,
+) -> OAuthError {
+    match err {
+        RequestTokenError::ServerResponse(e) => OAuthError::Provider {
+            connector: connector.name.clone(),
+            error: provider_words(e.error().as_ref()),
+            description: e.error_description().map(|d| provider_words(d)),
+        },
+        RequestTokenError::Request(t) => t.into_oauth(&connector.name),
+        RequestTokenError::Parse(..) | RequestTokenError::Other(_) => OAuthError::BadResponse {
+            connector: connector.name.clone(),
+            what: "a token response".into(),
+        },
+    }
+}
+
+/// Completes a sign-in from the URL its redirect came to: exchange, check, store.
+pub async fn complete(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    catalog: &Catalog,
+    callback: &Callback,
+) -> Result<ConnectionView, OAuthError> {
+    let claimed = claim(vault, callback).await?;
+    let connector = catalog.get(&claimed.connector_id).map_err(|_| {
+        OAuthError::Invalid(format!(
+            "the connector `{}` this sign-in was started for is no longer in the catalog",
+            claimed.connector_id
+        ))
+    })?;
+    let code = match &callback.result {
+        CallbackResult::Code(code) => code,
+        CallbackResult::Error { error, .. } if error == "access_denied" => {
+            return Err(OAuthError::Denied(connector.name.clone()))
+        }
+        CallbackResult::Error { error, description } => {
+            return Err(OAuthError::Provider {
+                connector: connector.name.clone(),
+                error: provider_words(error),
+                description: description.as_deref().map(provider_words),
+            })
+        }
+    };
+    let spec = spec(connector)?;
+    let verifier = unlocked.open(SEALED_KIND, &claimed.hash, &claimed.verifier)?;
+    let app = app::get(vault, unlocked, connector).await?;
+    let client = client(spec, &app, &claimed.config, &claimed.redirect_uri)?;
+    let http = Http::new()?;
+    let mut exchange = client.exchange_code(AuthorizationCode::new(code.clone()));
+    if !verifier.expose_to_caller().is_empty() {
+        let text = String::from_utf8(verifier.expose_to_caller().to_vec())
+            .map_err(|_| OAuthError::Invalid("the stored verifier is not text".into()))?;
+        exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(text));
+    }
+    for (name, value) in &spec.extra_token_params {
+        exchange = exchange.add_extra_param(name.as_str(), value.as_str());
+    }
+    let response = exchange
+        .request_async(&http)
+        .await
+        .map_err(|e| token_error(e, connector))?;
+    let mut grant =
+        tokens::read(&response, spec, None).map_err(|what| OAuthError::BadResponse {
+            connector: connector.name.clone(),
+            what,
+        })?;
+    for (key, param) in &spec.callback_metadata {
+        if let Some((_, value)) = callback.extra.iter().find(|(k, _)| k == param) {
+            grant.metadata.insert(key.clone(), provider_words(value));
+        }
+    }
+    verify(&http, connector, spec, &claimed.config, &grant).await?;
+    let scopes = grant.scopes.take().unwrap_or_else(|| spec.scopes.clone());
+    let secret = SecretValue::new(grant.tokens.to_bytes().to_vec());
+    let view = connections::insert(
+        vault,
+        unlocked,
+        NewConnection {
+            connector,
+            connection_type: ConnectionType::Oauth2,
+            name: None,
+            config: claimed.config.clone(),
+            username: None,
+            secret,
+            verified: spec.check.is_some(),
+            oauth: Some(OAuthGrant {
+                scopes,
+                token_expires_at: grant.expires_at.take(),
+                metadata: std::mem::take(&mut grant.metadata),
+            }),
+        },
+    )
+    .await?;
+    Ok(view)
+}
+
+/// Runs the connector's check call with a fresh token; its settings and what the sign-in
+/// learned fill the check's placeholders.
+pub async fn verify(
+    http: &Http,
+    connector: &Connector,
+    spec: &OAuth2Spec,
+    config: &BTreeMap<String, String>,
+    grant: &Grant,
+) -> Result<(), OAuthError> {
+    let Some(check) = &spec.check else {
+        return Ok(());
+    };
+    let mut values = config.clone();
+    values.extend(grant.metadata.clone());
+    match check::bearer(http, check, &values, &grant.tokens.access_token).await {
+        Ok(()) => Ok(()),
+        Err(CheckError::Refused(status)) => Err(OAuthError::CheckFailed {
+            connector: connector.name.clone(),
+            detail: format!("HTTP {status}"),
+        }),
+        Err(CheckError::Template(what)) => Err(OAuthError::CheckFailed {
+            connector: connector.name.clone(),
+            detail: what,
+        }),
+        Err(CheckError::Unavailable {
+            detail,
+            retry_after,
+        }) => Err(OAuthError::Unavailable {
+            connector: connector.name.clone(),
+            detail,
+            retry_after,
+        }),
+    }
+}

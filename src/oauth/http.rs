@@ -1,0 +1,200 @@
+//! HTTP to providers: one client with timeouts and no redirects, and the adapter the `oauth2`
+//! crate sends its token requests through. The adapter turns the ways providers bend RFC 6749
+//! back into it, so one parser reads every answer: Slack's `{"ok": false, "error": …}` and
+//! GitHub's `{"error": …}` inside HTTP 200 become the error responses they mean, and 5xx and 429
+//! become retryable transport errors that keep their `Retry-After`.
+
+use super::OAuthError;
+use std::time::Duration;
+
+/// The most of a provider's answer Keyport reads; token responses are a few KB.
+const MAX_BODY: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// Only the kind of failure: reqwest's own message names the URL.
+    #[error("{0}")]
+    Network(&'static str),
+    #[error("HTTP {status}")]
+    Busy {
+        status: u16,
+        retry_after: Option<u64>,
+    },
+}
+
+impl TransportError {
+    pub fn into_oauth(self, connector: &str) -> OAuthError {
+        let (detail, retry_after) = match self {
+            TransportError::Network(kind) => (kind.to_owned(), None),
+            TransportError::Busy {
+                status,
+                retry_after,
+            } => (format!("HTTP {status}"), retry_after),
+        };
+        OAuthError::Unavailable {
+            connector: connector.to_owned(),
+            detail,
+            retry_after,
+        }
+    }
+}
+
+fn network_kind(err: &reqwest::Error) -> &'static str {
+    if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else {
+        "network error"
+    }
+}
+
+impl Http {
+    pub fn new() -> Result<Http, OAuthError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            // A token endpoint that redirects is misconfigured or hostile: never follow it
+            // with a code or a client secret in the body.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Keyport/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|_| OAuthError::Invalid("the HTTP client could not start".into()))?;
+        Ok(Http { client })
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends a request built by the `oauth2` crate and hands back its answer, normalized.
+    pub async fn send(
+        &self,
+        request: oauth2::HttpRequest,
+    ) -> Result<oauth2::HttpResponse, TransportError> {
+        let request = reqwest::Request::try_from(request)
+            .map_err(|_| TransportError::Network("the request could not be built"))?;
+        let response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(|e| TransportError::Network(network_kind(&e)))?;
+        let status = response.status();
+        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(TransportError::Busy {
+                status: status.as_u16(),
+                retry_after: retry_after(response.headers()),
+            });
+        }
+        let headers = response.headers().clone();
+        let body = read_limited(response).await?;
+        let (status, body) = normalize(status, body);
+        let mut out = http::Response::builder().status(status);
+        if let Some(kind) = headers.get(http::header::CONTENT_TYPE) {
+            out = out.header(http::header::CONTENT_TYPE, kind);
+        }
+        out.body(body)
+            .map_err(|_| TransportError::Network("the answer could not be read"))
+    }
+}
+
+// A named future type (not a closure) keeps the token requests `Send` for the desktop's
+// runtime.
+impl<'c> oauth2::AsyncHttpClient<'c> for Http {
+    type Error = TransportError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, TransportError>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
+    }
+}
+
+pub async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, TransportError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| TransportError::Network(network_kind(&e)))?
+    {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(TransportError::Network("the answer is too large"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from APIs and read as absent).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// An HTTP 200 that carries an error is turned into the HTTP 400 RFC 6749 section 5.2 says it
+/// should have been.
+fn normalize(status: reqwest::StatusCode, body: Vec<u8>) -> (http::StatusCode, Vec<u8>) {
+    let status =
+        http::StatusCode::from_u16(status.as_u16()).unwrap_or(http::StatusCode::BAD_GATEWAY);
+    if status != http::StatusCode::OK {
+        return (status, body);
+    }
+    let Ok(serde_json::Value::Object(doc)) = serde_json::from_slice::<serde_json::Value>(&body)
+    else {
+        return (status, body);
+    };
+    let refused = doc.get("ok") == Some(&serde_json::Value::Bool(false))
+        || (doc.get("error").is_some_and(|e| e.is_string()) && doc.get("access_token").is_none());
+    if !refused {
+        return (status, body);
+    }
+    let error = doc
+        .get("error")
+        .and_then(|e| e.as_str())
+        .unwrap_or("unknown_error");
+    let mut fixed = serde_json::json!({ "error": error });
+    if let Some(d) = doc.get("error_description").and_then(|d| d.as_str()) {
+        fixed["error_description"] = d.into();
+    }
+    (
+        http::StatusCode::BAD_REQUEST,
+        fixed.to_string().into_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn errors_inside_http_200_become_http_400() {
+        let ok = reqwest::StatusCode::OK;
+        let (status, body) = normalize(ok, br#"{"ok":false,"error":"invalid_code"}"#.to_vec());
+        assert_eq!(status, 400);
+        assert_eq!(body, br#"{"error":"invalid_code"}"#);
+        let (status, _) = normalize(
+            ok,
+            br#"{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired."}"#.to_vec(),
+        );
+        assert_eq!(status, 400);
+        let (status, _) = normalize(ok, br#"{"ok":true,"access_token":"xoxb-1"}"#.to_vec());
+        assert_eq!(status, 200);
+        let (status, _) = normalize(ok, b"<html>".to_vec());
+        assert_eq!(status, 200, "left for the token parser to refuse");
+    }
+}

@@ -1,0 +1,257 @@
+//! Refreshing an OAuth connection's access token, one refresh at a time per connection across
+//! every Keyport process (DESIGN.md section 6, THREATS.md row 11). Many providers accept a
+//! refresh token once: a process claims the refresh with a lease row in the vault, re-reads the
+//! latest token set after the claim, and stores the new tokens (a rotated refresh token with
+//! its access token) in the same transaction that clears the lease. A process that waited while
+//! another refreshed uses that result instead of refreshing again.
+
+use super::app;
+use super::error::provider_words;
+use super::flow::{client, spec, token_error, CUSTOM_SCHEME_REDIRECT};
+use super::http::Http;
+use super::tokens::{self, TokenSet};
+use super::OAuthError;
+use crate::catalog::Catalog;
+use crate::connections;
+use crate::vault::{now, Unlocked, Vault};
+use keyport_model::{ConnectionType, ConnectionView, Connector};
+use oauth2::RefreshToken;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+const SEALED_KIND: &str = "connection";
+/// Longer than the HTTP client's 30-second timeout: a lease outlives its refresh unless its
+/// owner died, and then it lapses.
+const LEASE_S: i64 = 60;
+const WAIT_LIMIT: Duration = Duration::from_secs(75);
+
+/// The provider's words for "this refresh token is dead": RFC 6749's `invalid_grant`, Slack's
+/// `invalid_refresh_token`, GitHub's `bad_refresh_token` (in HTTP 200), revoked tokens. Microsoft's AADSTS700082 (idle for 90 days) comes as
+/// `invalid_grant` with the code in its description.
+const DEAD_GRANT: &[&str] = &[
+    "invalid_grant",
+    "invalid_refresh_token",
+    "token_revoked",
+    "bad_refresh_token",
+];
+
+struct Row {
+    connector_id: String,
+    connection_type: String,
+    secret: Vec<u8>,
+    metadata: String,
+    updated_at: String,
+}
+
+async fn read_row(vault: &Vault, id: &str) -> Result<Row, OAuthError> {
+    let row: Option<(String, String, Vec<u8>, String, String)> = sqlx::query_as(
+        "SELECT connector_id, connection_type, secret, metadata, updated_at
+           FROM connections WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    let (connector_id, connection_type, secret, metadata, updated_at) =
+        row.ok_or_else(|| crate::vault::VaultError::ConnectionNotFound(id.to_owned()))?;
+    Ok(Row {
+        connector_id,
+        connection_type,
+        secret,
+        metadata,
+        updated_at,
+    })
+}
+
+/// Claims the refresh of `id` for `owner`, waiting while another process holds it. Returns
+/// whether the token set changed while this process waited.
+async fn claim(vault: &Vault, id: &str, owner: &str, seen: &str) -> Result<bool, OAuthError> {
+    let started = Instant::now();
+    loop {
+        let claimed = sqlx::query(
+            "UPDATE connections SET refresh_lease_owner = ?1,
+                    refresh_lease_until = unixepoch('now') + ?2
+              WHERE id = ?3 AND (refresh_lease_until IS NULL
+                                 OR refresh_lease_until < unixepoch('now'))",
+        )
+        .bind(owner)
+        .bind(LEASE_S)
+        .bind(id)
+        .execute(vault.pool())
+        .await
+        .map_err(vault.io_err())?
+        .rows_affected();
+        if claimed == 1 {
+            let now_at = read_row(vault, id).await?.updated_at;
+            return Ok(now_at != seen);
+        }
+        if started.elapsed() > WAIT_LIMIT {
+            return Err(OAuthError::Unavailable {
+                connector: "the vault".into(),
+                detail: "another Keyport process is still refreshing this connection".into(),
+                retry_after: Some(LEASE_S as u64),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn release(vault: &Vault, id: &str, owner: &str) {
+    let _ = sqlx::query(
+        "UPDATE connections SET refresh_lease_owner = NULL, refresh_lease_until = NULL
+          WHERE id = ? AND refresh_lease_owner = ?",
+    )
+    .bind(id)
+    .bind(owner)
+    .execute(vault.pool())
+    .await;
+}
+
+/// Refreshes connection `id` now (unless another process just did), and returns its view.
+pub async fn refresh(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    catalog: &Catalog,
+    id: &str,
+) -> Result<ConnectionView, OAuthError> {
+    let before = read_row(vault, id).await?;
+    if before.connection_type != ConnectionType::Oauth2.id() {
+        return Err(OAuthError::Invalid(
+            "only OAuth connections have tokens to refresh".into(),
+        ));
+    }
+    let connector = catalog.get(&before.connector_id).map_err(|_| {
+        OAuthError::Invalid(format!(
+            "the connector `{}` is no longer in the catalog",
+            before.connector_id
+        ))
+    })?;
+    let owner = uuid::Uuid::new_v4().to_string();
+    if claim(vault, id, &owner, &before.updated_at).await? {
+        // Another process refreshed while this one waited: its tokens are the fresh ones.
+        release(vault, id, &owner).await;
+        return Ok(connections::get(vault, id).await?);
+    }
+    let result = refresh_claimed(vault, unlocked, connector, id, &owner).await;
+    release(vault, id, &owner).await;
+    result
+}
+
+async fn refresh_claimed(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    connector: &Connector,
+    id: &str,
+    owner: &str,
+) -> Result<ConnectionView, OAuthError> {
+    let spec = spec(connector)?;
+    // The latest token set, read after the claim: never a refresh token another process spent.
+    let row = read_row(vault, id).await?;
+    let opened = unlocked.open(SEALED_KIND, id, &row.secret)?;
+    let current = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
+    let Some(refresh_token) = current.refresh_token.clone() else {
+        return Err(OAuthError::NoRefreshToken(connector.name.clone()));
+    };
+    let mut values: BTreeMap<String, String> =
+        serde_json::from_str(&row.metadata).unwrap_or_default();
+    let app = app::get(vault, unlocked, connector).await?;
+    let client = client(spec, &app, &values, CUSTOM_SCHEME_REDIRECT)?;
+    let http = Http::new()?;
+    let answer = client
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
+        .request_async(&http)
+        .await;
+    let response = match answer {
+        Ok(response) => response,
+        Err(err) => {
+            let err = token_error(err, connector);
+            record_failure(vault, id, &err).await?;
+            return Err(match err {
+                OAuthError::Provider { error, .. } if DEAD_GRANT.contains(&error.as_str()) => {
+                    OAuthError::GrantRevoked {
+                        connector: connector.name.clone(),
+                        error,
+                    }
+                }
+                other => other,
+            });
+        }
+    };
+    let grant = tokens::read(&response, spec, Some(&refresh_token)).map_err(|what| {
+        OAuthError::BadResponse {
+            connector: connector.name.clone(),
+            what,
+        }
+    })?;
+    values.extend(grant.metadata.clone());
+    let sealed = unlocked.seal(SEALED_KIND, id, &grant.tokens.to_bytes())?;
+    let mut tx = vault.write().await?;
+    unlocked.check_current(&mut tx, vault).await?;
+    let at = now();
+    let stored = sqlx::query(
+        "UPDATE connections SET secret = ?, key_version = ?, token_expires_at = ?, metadata = ?,
+                status = 'active', error_count = 0, last_error = NULL, updated_at = ?,
+                last_rotated_at = ?
+          WHERE id = ? AND refresh_lease_owner = ?",
+    )
+    .bind(sealed)
+    .bind(unlocked.key_version())
+    .bind(&grant.expires_at)
+    .bind(serde_json::to_string(&values).unwrap_or_else(|_| "{}".into()))
+    .bind(&at)
+    .bind(&at)
+    .bind(id)
+    .bind(owner)
+    .execute(&mut *tx)
+    .await
+    .map_err(vault.io_err())?
+    .rows_affected();
+    if stored != 1 {
+        return Err(OAuthError::Unavailable {
+            connector: connector.name.clone(),
+            detail: "the refresh took longer than its claim".into(),
+            retry_after: None,
+        });
+    }
+    let rotated = response_rotated(&grant.tokens, &refresh_token);
+    crate::audit::append(
+        &mut tx,
+        "refresh",
+        Some(id),
+        if rotated { "refresh token rotated" } else { "" },
+    )
+    .await
+    .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    Ok(connections::get(vault, id).await?)
+}
+
+fn response_rotated(tokens: &TokenSet, old: &str) -> bool {
+    tokens.refresh_token.as_deref() != Some(old)
+}
+
+/// Records a failed refresh: a dead grant marks the connection expired (no more retries); a
+/// transient failure only counts.
+async fn record_failure(vault: &Vault, id: &str, err: &OAuthError) -> Result<(), OAuthError> {
+    let dead =
+        matches!(err, OAuthError::Provider { error, .. } if DEAD_GRANT.contains(&error.as_str()));
+    let mut tx = vault.write().await?;
+    sqlx::query(
+        "UPDATE connections SET error_count = error_count + 1, last_error = ?, last_error_at = ?,
+                status = CASE WHEN ? THEN 'expired' ELSE status END
+          WHERE id = ?",
+    )
+    .bind(provider_words(&err.to_string()))
+    .bind(now())
+    .bind(dead)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(vault.io_err())?;
+    let detail = format!("failed: {}", err.code());
+    crate::audit::append(&mut tx, "refresh", Some(id), &detail)
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Revoking an OAuth connection's grant at the provider before it is deleted (RFC 7009: a
+//! form POST of the token to the connector's revocation endpoint, the refresh token when there
+//! is one, since revoking it ends its access tokens too).
+
+use super::app;
+use super::flow::spec;
+use super::http::{read_limited, Http};
+use super::tokens::TokenSet;
+use super::OAuthError;
+use crate::catalog::{fill, Catalog};
+use crate::vault::{Unlocked, Vault, VaultError};
+use keyport_model::{ClientAuth, ConnectionType};
+use std::collections::BTreeMap;
+
+/// What happened at the provider.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Revoked {
+    /// The provider confirmed.
+    Done,
+    /// Not an OAuth connection, or the service has no revocation endpoint.
+    NotApplicable,
+}
+
+pub async fn revoke(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    catalog: &Catalog,
+    id: &str,
+) -> Result<Revoked, OAuthError> {
+    let row: Option<(String, String, Vec<u8>, String)> = sqlx::query_as(
+        "SELECT connector_id, connection_type, secret, metadata FROM connections WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    let (connector_id, kind, sealed, metadata) =
+        row.ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
+    if kind != ConnectionType::Oauth2.id() {
+        return Ok(Revoked::NotApplicable);
+    }
+    let Ok(connector) = catalog.get(&connector_id) else {
+        return Ok(Revoked::NotApplicable);
+    };
+    let spec = spec(connector)?;
+    let Some(url) = &spec.revocation_url else {
+        return Ok(Revoked::NotApplicable);
+    };
+    let values: BTreeMap<String, String> = serde_json::from_str(&metadata).unwrap_or_default();
+    let url = fill(url, |name| values.get(name).cloned())
+        .ok_or_else(|| OAuthError::Invalid("the revocation URL needs a missing setting".into()))?;
+    let opened = unlocked.open("connection", id, &sealed)?;
+    let tokens = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
+    let (token, hint) = match &tokens.refresh_token {
+        Some(refresh) => (refresh.as_str(), "refresh_token"),
+        None => (tokens.access_token.as_str(), "access_token"),
+    };
+    let app = app::get(vault, unlocked, connector).await?;
+    let mut form = vec![
+        ("token", token.to_owned()),
+        ("token_type_hint", hint.into()),
+    ];
+    let http = Http::new()?;
+    let mut request = http.client().post(&url);
+    let secret = app
+        .client_secret
+        .as_ref()
+        .and_then(|s| String::from_utf8(s.expose_to_caller().to_vec()).ok());
+    match (spec.client_auth, secret) {
+        (ClientAuth::Basic, Some(secret)) => {
+            request = request.basic_auth(&app.client_id, Some(secret));
+        }
+        (ClientAuth::Post, Some(secret)) => {
+            form.push(("client_id", app.client_id.clone()));
+            form.push(("client_secret", secret));
+        }
+        _ => form.push(("client_id", app.client_id.clone())),
+    }
+    let response = request
+        .form(&form)
+        .send()
+        .await
+        .map_err(|_| OAuthError::Unavailable {
+            connector: connector.name.clone(),
+            detail: "could not connect".into(),
+            retry_after: None,
+        })?;
+    let status = response.status();
+    let _ = read_limited(response).await;
+    if status.is_success() {
+        Ok(Revoked::Done)
+    } else {
+        Err(OAuthError::Provider {
+            connector: connector.name.clone(),
+            error: format!("revocation answered HTTP {}", status.as_u16()),
+            description: None,
+        })
+    }
+}

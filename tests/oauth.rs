@@ -1,0 +1,540 @@
+//! OAuth end to end through the real `keyport` binary against stand-in providers on 127.0.0.1
+//! that answer as each provider's docs show (tests/support/standin.rs).
+
+use crate::support::standin::{connector_file, rfc6749_refusal, Profile, StandIn};
+use crate::support::{Keyport, PASSPHRASE};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+
+const CLIENT_ID: &str = "stand-in-client";
+
+/// Salesforce's token response (web server flow): no `expires_in`; `instance_url` is the API
+/// host. https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_web_server_flow.htm
+fn salesforce_body(base: &str, access: &str, refresh: Option<&str>) -> Value {
+    let mut body = json!({
+        "access_token": access,
+        "signature": "Mh2Ce6xPNs2rDJQpRVULwaFI0dXHAiyAw7t5mgxjvc8=",
+        "scope": "id api refresh_token",
+        "instance_url": format!("{base}/instance"),
+        "id": format!("{base}/id/00Dxx0000001gPLEAY/005xx000001SwiUAAS"),
+        "token_type": "Bearer",
+        "issued_at": "1278448101416"
+    });
+    if let Some(r) = refresh {
+        body["refresh_token"] = r.into();
+    }
+    body
+}
+
+fn salesforce() -> Profile {
+    Profile {
+        token_path: "/services/oauth2/token",
+        revoke_path: Some("/services/oauth2/revoke"),
+        check_path: "/services/oauth2/userinfo",
+        client_id: CLIENT_ID,
+        client_secret: None,
+        token_body: salesforce_body,
+        rotates: false,
+        refusal: rfc6749_refusal,
+    }
+}
+
+/// Google's token response: `expires_in` 3599, a refresh token on the first exchange only.
+/// https://developers.google.com/identity/protocols/oauth2/native-app#exchange-authorization-code
+fn google_body(_: &str, access: &str, refresh: Option<&str>) -> Value {
+    let mut body = json!({
+        "access_token": access,
+        "expires_in": 3599,
+        "scope": "openid https://www.googleapis.com/auth/gmail.readonly",
+        "token_type": "Bearer"
+    });
+    if let Some(r) = refresh {
+        body["refresh_token"] = r.into();
+    }
+    body
+}
+
+fn google() -> Profile {
+    Profile {
+        token_path: "/token",
+        revoke_path: Some("/revoke"),
+        check_path: "/v1/userinfo",
+        client_id: CLIENT_ID,
+        client_secret: Some("stand-in-secret"),
+        token_body: google_body,
+        rotates: false,
+        refusal: rfc6749_refusal,
+    }
+}
+
+/// GitHub's user-token response with expiring tokens, and its errors inside HTTP 200.
+/// https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
+fn github_body(_: &str, access: &str, refresh: Option<&str>) -> Value {
+    json!({
+        "access_token": access,
+        "expires_in": 28800,
+        "refresh_token": refresh,
+        "refresh_token_expires_in": 15897600,
+        "scope": "",
+        "token_type": "bearer"
+    })
+}
+
+fn github_refusal(error: &str) -> (u16, Value) {
+    let error = match error {
+        "invalid_grant" => "bad_verification_code",
+        other => other,
+    };
+    (
+        200,
+        json!({
+            "error": error,
+            "error_description": "The code passed is incorrect or expired.",
+            "error_uri": "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-verification-code"
+        }),
+    )
+}
+
+fn github() -> Profile {
+    Profile {
+        token_path: "/login/oauth/access_token",
+        revoke_path: None,
+        check_path: "/user",
+        client_id: CLIENT_ID,
+        client_secret: Some("stand-in-secret"),
+        token_body: github_body,
+        rotates: true,
+        refusal: github_refusal,
+    }
+}
+
+fn query(url: &str) -> BTreeMap<String, String> {
+    url::Url::parse(url.trim())
+        .expect("an authorization URL")
+        .query_pairs()
+        .into_owned()
+        .collect()
+}
+
+/// A vault with the stand-in connector `standin_<id>` and its OAuth app.
+fn setup(id: &str, standin: &StandIn, secret: Option<&str>) -> Keyport {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let file = kp.write(&format!("{id}.toml"), &connector_file(id, &standin.base));
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let connector = format!("standin_{id}");
+    let mut args = vec![
+        "oauth-app",
+        "set",
+        connector.as_str(),
+        "--client-id",
+        CLIENT_ID,
+    ];
+    if secret.is_some() {
+        args.push("--client-secret-stdin");
+    }
+    let run = kp.run_in(&args, secret.unwrap_or(""), Some(PASSPHRASE));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    kp
+}
+
+fn start(kp: &Keyport, connector: &str) -> BTreeMap<String, String> {
+    let run = kp.run_in(
+        &["connect", connector, "--oauth", "--no-browser"],
+        "",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    query(run.stdout.lines().next().expect("the sign-in address"))
+}
+
+fn callback(kp: &Keyport, url: &str) -> crate::support::Run {
+    kp.run_in(&["oauth", "callback", url], "", Some(PASSPHRASE))
+}
+
+fn list(kp: &Keyport) -> Vec<Value> {
+    serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap()
+}
+
+#[test]
+fn salesforce_deep_link_flow_refresh_and_revoke() {
+    let standin = StandIn::start(salesforce());
+    let kp = setup("salesforce", &standin, None);
+    let params = start(&kp, "standin_salesforce");
+    assert_eq!(params["response_type"], "code");
+    assert_eq!(params["client_id"], CLIENT_ID);
+    assert_eq!(params["redirect_uri"], "keyport://oauth/callback");
+    assert_eq!(params["code_challenge_method"], "S256");
+    assert_eq!(params["scope"], "api id refresh_token");
+    assert!(params["state"].len() >= 43, "at least 256 bits of state");
+
+    let code = standin.consent(&params);
+    let url = format!(
+        "keyport://oauth/callback?code={code}&state={}",
+        params["state"]
+    );
+    let done = callback(&kp, &url);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert!(done.stdout.contains("Connected"), "{}", done.stdout);
+
+    let conns = list(&kp);
+    assert_eq!(conns.len(), 1);
+    let c = &conns[0];
+    assert_eq!(c["connector_id"], "standin_salesforce");
+    assert_eq!(c["connection_type"], "oauth2");
+    assert_eq!(
+        c["metadata"]["instance_url"],
+        format!("{}/instance", standin.base)
+    );
+    assert_eq!(
+        c["token_expires_at"],
+        Value::Null,
+        "Salesforce sends no expires_in"
+    );
+    assert_eq!(c["verified"], true);
+    assert_eq!(
+        standin.seen.lock().unwrap().checks,
+        1,
+        "checked with UserInfo"
+    );
+    let text = kp.ok(&["connections", "list", "--json"]);
+    assert!(
+        !text.contains("access-") && !text.contains("refresh-"),
+        "no token in the list"
+    );
+
+    // The same callback again (a replayed link) is refused and stores nothing.
+    let again = callback(&kp, &url);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains("already completed"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(list(&kp).len(), 1);
+
+    let id = c["id"].as_str().unwrap().to_owned();
+    let refreshed = kp.run_in(&["connections", "refresh", &id], "", Some(PASSPHRASE));
+    assert_eq!(refreshed.code, 0, "{}", refreshed.stderr);
+    let last = standin
+        .seen
+        .lock()
+        .unwrap()
+        .token_requests
+        .last()
+        .cloned()
+        .unwrap();
+    assert_eq!(last["grant_type"], "refresh_token");
+    let refresh_token = last["refresh_token"].clone();
+    let revealed = kp.run_in(&["reveal", &id], "", Some(PASSPHRASE));
+    let tokens: Value = serde_json::from_str(revealed.stdout.trim()).unwrap();
+    assert_eq!(
+        tokens["refresh_token"],
+        refresh_token.as_str(),
+        "a refresh answer without a refresh token keeps the old one"
+    );
+    assert_ne!(tokens["access_token"], "access-2");
+
+    let deleted = kp.run_in(&["connections", "delete", &id], "", Some(PASSPHRASE));
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    assert!(deleted.stdout.contains("revoked"), "{}", deleted.stdout);
+    let revoked = standin.seen.lock().unwrap().revoked.clone();
+    assert_eq!(revoked.len(), 1);
+    assert_eq!(revoked[0]["token"], refresh_token);
+    assert_eq!(revoked[0]["token_type_hint"], "refresh_token");
+    assert!(list(&kp).is_empty());
+}
+
+/// Sends the browser's redirect to the loopback listener; returns the HTTP status line.
+fn browser_get(url: &str) -> std::io::Result<String> {
+    let url = url::Url::parse(url).unwrap();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", url.port().unwrap()))?;
+    let target = format!("{}?{}", url.path(), url.query().unwrap_or(""));
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer.lines().next().unwrap_or("").to_owned())
+}
+
+#[test]
+fn google_loopback_flow_closes_its_listener() {
+    let standin = StandIn::start(google());
+    let kp = setup("google_workspace", &standin, Some("stand-in-secret"));
+    let mut child = kp
+        .command()
+        .args([
+            "connect",
+            "standin_google_workspace",
+            "--oauth",
+            "--no-browser",
+        ])
+        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let params = query(&line);
+    assert_eq!(params["access_type"], "offline");
+    assert_eq!(params["prompt"], "consent");
+    let redirect = params["redirect_uri"].clone();
+    assert!(
+        redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/oauth/callback"),
+        "{redirect}"
+    );
+
+    let code = standin.consent(&params);
+    let status = browser_get(&format!(
+        "{redirect}?state={}&code={code}&scope=openid",
+        params["state"]
+    ))
+    .unwrap();
+    assert!(status.contains("200"), "{status}");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let exit = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(exit.success(), "{err}");
+    assert!(rest.contains("Connected"), "{rest}");
+    // THREATS.md row 5: the listener is gone once the one redirect arrived.
+    assert!(
+        browser_get(&format!("{redirect}?state=x&code=y")).is_err(),
+        "a second request finds no listener"
+    );
+
+    let c = &list(&kp)[0];
+    assert!(
+        c["token_expires_at"].is_string(),
+        "expires_in became an expiry"
+    );
+    let exchange = &standin.seen.lock().unwrap().token_requests[0];
+    assert_eq!(
+        exchange["client_secret"], "stand-in-secret",
+        "client_secret_post"
+    );
+    assert_eq!(exchange["redirect_uri"], redirect);
+}
+
+#[test]
+fn refused_states_store_nothing() {
+    let standin = StandIn::start(salesforce());
+    let kp = setup("salesforce", &standin, None);
+    let params = start(&kp, "standin_salesforce");
+    let code = standin.consent(&params);
+    let state = &params["state"];
+
+    let forged = callback(
+        &kp,
+        &format!("keyport://oauth/callback?code={code}&state=forged-state-value"),
+    );
+    assert!(
+        forged.stderr.contains("no sign-in is waiting"),
+        "{}",
+        forged.stderr
+    );
+    // Delivered to a loopback port although the flow was started for the deep link.
+    let elsewhere = callback(
+        &kp,
+        &format!("http://127.0.0.1:4567/oauth/callback?code={code}&state={state}"),
+    );
+    assert!(
+        elsewhere.stderr.contains("different way"),
+        "{}",
+        elsewhere.stderr
+    );
+    let malformed = callback(&kp, "keyport://oauth/callback?code=a&code=b&state=s");
+    assert_eq!(malformed.code, 1);
+    assert!(malformed.stderr.contains("twice"), "{}", malformed.stderr);
+
+    // Expired: the flow's deadline moved into the past.
+    let expired_params = start(&kp, "standin_salesforce");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let vault = keyport::vault::Vault::open(kp.data_dir()).await.unwrap();
+        sqlx::query("UPDATE oauth_flows SET expires_at = '2000-01-01T00:00:00Z' WHERE used_at IS NULL AND created_at = (SELECT max(created_at) FROM oauth_flows)")
+            .execute(vault.pool())
+            .await
+            .unwrap();
+        vault.close().await;
+    });
+    let expired = callback(
+        &kp,
+        &format!(
+            "keyport://oauth/callback?code=x&state={}",
+            expired_params["state"]
+        ),
+    );
+    assert!(expired.stderr.contains("expired"), "{}", expired.stderr);
+
+    let denied = callback(
+        &kp,
+        &format!("keyport://oauth/callback?error=access_denied&state={state}"),
+    );
+    assert!(denied.stderr.contains("declined"), "{}", denied.stderr);
+    // The denial used the flow up: the code cannot be brought in after it.
+    let late = callback(
+        &kp,
+        &format!("keyport://oauth/callback?code={code}&state={state}"),
+    );
+    assert!(late.stderr.contains("already completed"), "{}", late.stderr);
+    assert!(list(&kp).is_empty());
+    assert!(
+        standin.seen.lock().unwrap().token_requests.is_empty(),
+        "no code was exchanged"
+    );
+}
+
+fn connect_github(kp: &Keyport, standin: &StandIn) -> String {
+    let mut child = kp
+        .command()
+        .args(["connect", "standin_github", "--oauth", "--no-browser"])
+        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let params = query(&line);
+    let code = standin.consent(&params);
+    browser_get(&format!(
+        "{}?code={code}&state={}",
+        params["redirect_uri"], params["state"]
+    ))
+    .unwrap();
+    assert!(child.wait().unwrap().success());
+    list(kp)[0]["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn github_errors_in_http_200_and_a_bad_code_are_reported() {
+    let standin = StandIn::start(github());
+    let kp = setup("github", &standin, Some("stand-in-secret"));
+    let mut child = kp
+        .command()
+        .args(["connect", "standin_github", "--oauth", "--no-browser"])
+        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let params = query(&line);
+    browser_get(&format!(
+        "{}?code=not-a-code&state={}",
+        params["redirect_uri"], params["state"]
+    ))
+    .unwrap();
+    let exit = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!exit.success());
+    assert!(err.contains("bad_verification_code"), "{err}");
+    assert!(
+        !err.contains("not-a-code"),
+        "the code never reaches a message: {err}"
+    );
+    assert!(list(&kp).is_empty());
+}
+
+#[test]
+fn concurrent_refreshes_never_spend_a_refresh_token_twice() {
+    let standin = StandIn::start(github());
+    let kp = setup("github", &standin, Some("stand-in-secret"));
+    let id = connect_github(&kp, &standin);
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            kp.command()
+                .args(["connections", "refresh", &id])
+                .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let seen = standin.seen.lock().unwrap();
+    assert!(
+        seen.reused_refresh.is_empty(),
+        "refresh tokens sent twice: {:?}",
+        seen.reused_refresh
+    );
+    let refreshes = seen
+        .token_requests
+        .iter()
+        .filter(|r| r["grant_type"] == "refresh_token")
+        .count();
+    assert!(refreshes >= 1, "at least one refresh happened");
+    drop(seen);
+    assert_eq!(standin.live_refresh_tokens(), 1);
+    assert_eq!(list(&kp)[0]["status"], "active");
+    // The stored refresh token is the live one: one more refresh works.
+    let again = kp.run_in(&["connections", "refresh", &id], "", Some(PASSPHRASE));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+}
+
+#[test]
+fn refresh_failures_are_retryable_or_expire_the_connection() {
+    let standin = StandIn::start(github());
+    let kp = setup("github", &standin, Some("stand-in-secret"));
+    let id = connect_github(&kp, &standin);
+    let refresh = || kp.run_in(&["connections", "refresh", &id], "", Some(PASSPHRASE));
+
+    standin.force(500, json!({"message": "Server Error"}), None);
+    let down = refresh();
+    assert_eq!(down.code, 1);
+    assert!(
+        down.stderr.contains("HTTP 500") && down.stderr.contains("try again"),
+        "{}",
+        down.stderr
+    );
+    standin.force(429, json!({"message": "rate limited"}), Some(7));
+    let busy = refresh();
+    assert!(busy.stderr.contains("in 7 s"), "{}", busy.stderr);
+    assert_eq!(
+        list(&kp)[0]["status"],
+        "active",
+        "transient failures leave the connection as it was"
+    );
+    assert_eq!(list(&kp)[0]["error_count"], 2);
+
+    standin.force(200, json!({"error": "bad_refresh_token", "error_description": "The refresh token passed is incorrect or expired."}), None);
+    let dead = refresh();
+    assert!(
+        dead.stderr.contains("bad_refresh_token") && dead.stderr.contains("connect again"),
+        "{}",
+        dead.stderr
+    );
+    assert_eq!(list(&kp)[0]["status"], "expired");
+}

@@ -1,0 +1,303 @@
+//! A stand-in OAuth provider on 127.0.0.1 (tiny_http), answering as the provider's docs show:
+//! it hands out codes for a consent the test gives, checks the PKCE verifier (S256), the client
+//! and the redirect URI at the token endpoint, hands out refresh tokens that work once when
+//! the provider rotates them, and records what it was sent. Each provider's token response
+//! shape comes from `Profile`.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// How the stand-in answers, from the provider's documentation.
+pub struct Profile {
+    pub token_path: &'static str,
+    pub revoke_path: Option<&'static str>,
+    pub check_path: &'static str,
+    pub client_id: &'static str,
+    pub client_secret: Option<&'static str>,
+    /// Token response for a fresh access/refresh token pair (refresh `None` on a refresh answer
+    /// of a provider that does not rotate).
+    pub token_body: fn(base: &str, access: &str, refresh: Option<&str>) -> serde_json::Value,
+    /// Whether each refresh hands out a new refresh token and kills the old one.
+    pub rotates: bool,
+    /// An exchange or refresh the provider refuses: (HTTP status, body).
+    pub refusal: fn(error: &str) -> (u16, serde_json::Value),
+}
+
+#[derive(Default)]
+pub struct Seen {
+    /// Every form posted to the token endpoint.
+    pub token_requests: Vec<BTreeMap<String, String>>,
+    pub revoked: Vec<BTreeMap<String, String>>,
+    pub checks: usize,
+    /// Refresh tokens presented after they were spent (must stay empty).
+    pub reused_refresh: Vec<String>,
+}
+
+#[derive(Default)]
+struct State {
+    codes: HashMap<String, (String, String)>, // code -> (challenge, redirect_uri)
+    access: HashSet<String>,
+    refresh_live: HashSet<String>,
+    refresh_spent: HashSet<String>,
+    counter: u64,
+    /// Answers forced for the next token requests: (status, body, retry-after).
+    forced: Vec<(u16, serde_json::Value, Option<u64>)>,
+}
+
+pub struct StandIn {
+    pub base: String,
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+    state: Arc<Mutex<State>>,
+    pub seen: Arc<Mutex<Seen>>,
+}
+
+fn form(body: &str) -> BTreeMap<String, String> {
+    url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn reply(request: tiny_http::Request, status: u16, body: &serde_json::Value, retry: Option<u64>) {
+    let mut response = tiny_http::Response::from_string(body.to_string())
+        .with_status_code(status)
+        .with_header(
+            "Content-Type: application/json"
+                .parse::<tiny_http::Header>()
+                .unwrap(),
+        );
+    if let Some(s) = retry {
+        response = response.with_header(
+            format!("Retry-After: {s}")
+                .parse::<tiny_http::Header>()
+                .unwrap(),
+        );
+    }
+    let _ = request.respond(response);
+}
+
+impl StandIn {
+    pub fn start(profile: Profile) -> StandIn {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind stand-in"));
+        let base = format!("http://{}", server.server_addr().to_ip().expect("ip addr"));
+        let state = Arc::new(Mutex::new(State::default()));
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let thread = {
+            let (server, state, seen, base) =
+                (server.clone(), state.clone(), seen.clone(), base.clone());
+            std::thread::spawn(move || {
+                for mut request in server.incoming_requests() {
+                    let mut body = String::new();
+                    let _ = request.as_reader().read_to_string(&mut body);
+                    let path = request.url().split('?').next().unwrap_or("").to_owned();
+                    let auth = request
+                        .headers()
+                        .iter()
+                        .find(|h| h.field.equiv("Authorization"))
+                        .map(|h| h.value.as_str().to_owned());
+                    if path == profile.token_path {
+                        let params = form(&body);
+                        seen.lock().unwrap().token_requests.push(params.clone());
+                        let (status, answer, retry) =
+                            token(&profile, &state, &seen, &base, &params);
+                        reply(request, status, &answer, retry);
+                    } else if Some(path.as_str()) == profile.revoke_path {
+                        seen.lock().unwrap().revoked.push(form(&body));
+                        reply(request, 200, &serde_json::json!({}), None);
+                    } else if path == profile.check_path {
+                        seen.lock().unwrap().checks += 1;
+                        let token = auth
+                            .as_deref()
+                            .and_then(|a| a.strip_prefix("Bearer "))
+                            .unwrap_or("");
+                        if state.lock().unwrap().access.contains(token) {
+                            reply(
+                                request,
+                                200,
+                                &serde_json::json!({"sub": "stand-in user"}),
+                                None,
+                            );
+                        } else {
+                            reply(
+                                request,
+                                401,
+                                &serde_json::json!({"error": "invalid_token"}),
+                                None,
+                            );
+                        }
+                    } else {
+                        reply(
+                            request,
+                            404,
+                            &serde_json::json!({"error": "not_found"}),
+                            None,
+                        );
+                    }
+                }
+            })
+        };
+        StandIn {
+            base,
+            server,
+            thread: Some(thread),
+            state,
+            seen,
+        }
+    }
+
+    /// The person approves: the authorization request's parameters in, a code out.
+    pub fn consent(&self, params: &BTreeMap<String, String>) -> String {
+        let mut state = self.state.lock().unwrap();
+        state.counter += 1;
+        let code = format!("code-{}", state.counter);
+        state.codes.insert(
+            code.clone(),
+            (
+                params.get("code_challenge").cloned().unwrap_or_default(),
+                params["redirect_uri"].clone(),
+            ),
+        );
+        code
+    }
+
+    /// The next token requests get these answers instead.
+    pub fn force(&self, status: u16, body: serde_json::Value, retry_after: Option<u64>) {
+        self.state
+            .lock()
+            .unwrap()
+            .forced
+            .push((status, body, retry_after));
+    }
+
+    pub fn live_refresh_tokens(&self) -> usize {
+        self.state.lock().unwrap().refresh_live.len()
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn token(
+    profile: &Profile,
+    state: &Mutex<State>,
+    seen: &Mutex<Seen>,
+    base: &str,
+    params: &BTreeMap<String, String>,
+) -> (u16, serde_json::Value, Option<u64>) {
+    let mut st = state.lock().unwrap();
+    if !st.forced.is_empty() {
+        let (status, body, retry) = st.forced.remove(0);
+        return (status, body, retry);
+    }
+    let refuse = |e: &str| {
+        let (s, b) = (profile.refusal)(e);
+        (s, b, None)
+    };
+    if params.get("client_id").map(String::as_str) != Some(profile.client_id) {
+        return refuse("invalid_client");
+    }
+    if params.get("client_secret").map(String::as_str) != profile.client_secret {
+        return refuse("invalid_client");
+    }
+    st.counter += 1;
+    let n = st.counter;
+    match params.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => {
+            let Some((challenge, redirect)) = params.get("code").and_then(|c| st.codes.remove(c))
+            else {
+                return refuse("invalid_grant");
+            };
+            if params.get("redirect_uri") != Some(&redirect) {
+                return refuse("invalid_grant");
+            }
+            let verifier = params.get("code_verifier").cloned().unwrap_or_default();
+            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(Sha256::digest(verifier.as_bytes()));
+            if computed != challenge {
+                return refuse("invalid_grant");
+            }
+            let (access, refresh) = (format!("access-{n}"), format!("refresh-{n}"));
+            st.access.insert(access.clone());
+            st.refresh_live.insert(refresh.clone());
+            (
+                200,
+                (profile.token_body)(base, &access, Some(&refresh)),
+                None,
+            )
+        }
+        Some("refresh_token") => {
+            let presented = params.get("refresh_token").cloned().unwrap_or_default();
+            if st.refresh_spent.contains(&presented) {
+                seen.lock().unwrap().reused_refresh.push(presented);
+                return refuse("invalid_grant");
+            }
+            if !st.refresh_live.contains(&presented) {
+                return refuse("invalid_grant");
+            }
+            let access = format!("access-{n}");
+            st.access.insert(access.clone());
+            if profile.rotates {
+                st.refresh_live.remove(&presented);
+                st.refresh_spent.insert(presented);
+                let refresh = format!("refresh-{n}");
+                st.refresh_live.insert(refresh.clone());
+                (
+                    200,
+                    (profile.token_body)(base, &access, Some(&refresh)),
+                    None,
+                )
+            } else {
+                (200, (profile.token_body)(base, &access, None), None)
+            }
+        }
+        _ => refuse("unsupported_grant_type"),
+    }
+}
+
+/// RFC 6749 section 5.2: HTTP 400 and `{"error": …}`.
+pub fn rfc6749_refusal(error: &str) -> (u16, serde_json::Value) {
+    (
+        400,
+        serde_json::json!({ "error": error, "error_description": "refused by the stand-in" }),
+    )
+}
+
+/// A built-in connector's catalog file as a custom connector `standin_<id>` whose every
+/// endpoint is on the stand-in (same paths, so the stand-in sees the documented ones).
+pub fn connector_file(id: &str, base: &str) -> String {
+    let path = format!("{}/catalog/{id}.toml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("catalog file");
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = if line.starts_with("id = ") {
+            format!("id = \"standin_{id}\"")
+        } else if line.starts_with("name = ") {
+            format!("name = \"Stand-in {id}\"")
+        } else if let Some(at) = line.find("\"https://") {
+            let is_endpoint = ["authorization_url", "token_url", "revocation_url", "url ="]
+                .iter()
+                .any(|k| line.starts_with(k));
+            if is_endpoint {
+                let rest = &line[at + "\"https://".len()..];
+                let path_at = rest.find('/').unwrap_or(rest.len());
+                format!("{}\"{base}{}", &line[..at], &rest[path_at..])
+            } else {
+                line.to_owned()
+            }
+        } else {
+            line.to_owned()
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
