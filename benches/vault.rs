@@ -7,6 +7,8 @@
 //!   library, for timing `keyport connections list --json` as a whole process.
 //! - `unlock`: unlocks by passphrase (PBKDF2) and by the OS keyring slot; run it under
 //!   `scripts/secret-service.sh` for the keyring.
+//! - `oauth`: from a received callback to the connection stored and verified (code exchange
+//!   and check call against a stand-in Salesforce on 127.0.0.1, then the sealed insert).
 //!
 //! With no mode (or cargo's own `--bench`), runs `crypto` and `unlock`.
 
@@ -43,8 +45,9 @@ fn main() {
             None => Err("seed needs a directory".into()),
         },
         Some("unlock") => unlock(),
+        Some("oauth") => oauth(),
         Some(other) => Err(format!(
-            "unknown mode `{other}`: expected crypto, seed DIR [N] or unlock"
+            "unknown mode `{other}`: expected crypto, seed DIR [N], unlock or oauth"
         )),
     };
     if let Err(e) = result {
@@ -221,6 +224,91 @@ fn seed(dir: &Path, n: usize) -> Result<(), String> {
         println!(
             "  connections::list in process (no process start, no JSON output): median {:.2} ms over 5 runs",
             median(samples)
+        );
+        vault.close().await;
+        Ok(())
+    })
+}
+
+// The tests use every part of the stand-in; this benchmark only the happy path.
+#[allow(dead_code)]
+#[path = "../tests/support/standin.rs"]
+mod standin;
+
+fn oauth() -> Result<(), String> {
+    use keyport::oauth;
+    use keyport_model::RedirectKind;
+    const RUNS: usize = 30;
+    let profile = standin::Profile {
+        token_path: "/services/oauth2/token",
+        revoke_path: None,
+        check_path: "/services/oauth2/userinfo",
+        client_id: "bench-client",
+        client_secret: None,
+        token_body: |base, access, refresh| {
+            serde_json::json!({"access_token": access, "refresh_token": refresh,
+                "instance_url": format!("{base}/instance"), "token_type": "Bearer",
+                "scope": "api id refresh_token", "issued_at": "1278448101416"})
+        },
+        rotates: false,
+        refusal: standin::rfc6749_refusal,
+    };
+    let server = standin::StandIn::start(profile);
+    let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    std::fs::create_dir_all(dir.path().join("connectors")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.path().join("connectors/standin_salesforce.toml"),
+        standin::connector_file("salesforce", &server.base),
+    )
+    .map_err(|e| e.to_string())?;
+    let catalog = Catalog::load(dir.path());
+    let connector = catalog
+        .get("standin_salesforce")
+        .map_err(|e| e.to_string())?
+        .clone();
+    let pw = Passphrase::new(PASSPHRASE.into());
+    runtime()?.block_on(async {
+        let (vault, _) = Vault::init(dir.path(), &pw, false)
+            .await
+            .map_err(|e| format!("vault init: {e}"))?;
+        let unlocked = vault.unlock_passphrase(&pw).await.map_err(|e| e.to_string())?;
+        oauth::app::set(&vault, &unlocked, &connector, "bench-client", None)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut samples = Vec::new();
+        for _ in 0..RUNS {
+            let started = oauth::begin(
+                &vault,
+                &unlocked,
+                &connector,
+                &BTreeMap::new(),
+                &[RedirectKind::CustomScheme],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let params: BTreeMap<String, String> = url::Url::parse(&started.authorization_url)
+                .map_err(|e| e.to_string())?
+                .query_pairs()
+                .into_owned()
+                .collect();
+            let code = server.consent(&params);
+            let url = format!("keyport://oauth/callback?code={code}&state={}", params["state"]);
+            let start = Instant::now();
+            let callback = oauth::parse_callback(&url).map_err(|e| e.to_string())?;
+            oauth::complete(&vault, &unlocked, &catalog, &callback)
+                .await
+                .map_err(|e| e.to_string())?;
+            samples.push(ms(start.elapsed()));
+        }
+        let checks = server.seen.lock().map(|s| s.checks).unwrap_or(0);
+        if checks != RUNS {
+            return Err(format!("{checks} check calls for {RUNS} sign-ins"));
+        }
+        let m = median(samples.clone());
+        println!(
+            "  callback to connection stored and verified: median {m:.2} ms, max {:.2} ms over {RUNS} sign-ins  (goal < 200 ms: {})",
+            samples.iter().cloned().fold(0.0, f64::max),
+            verdict(m < 200.0)
         );
         vault.close().await;
         Ok(())

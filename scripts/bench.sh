@@ -112,3 +112,6 @@ if ! "$scripts/secret-service.sh" "$vault_bench" unlock; then
   echo "  no Secret Service could be started; unlocking without one"
   "$vault_bench" unlock
 fi
+
+echo "== OAuth: callback received to connection stored and verified (stand-in Salesforce on 127.0.0.1)"
+"$vault_bench" oauth
