@@ -5,7 +5,9 @@ use crate::catalog::Catalog;
 use crate::connections::{self, NewConnection};
 use crate::oauth::{self, OAuthError};
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
-use keyport_model::{ConnectRequest, ConnectionView, RedirectKind, SessionView, VaultStatus};
+use keyport_model::{
+    ConnectRequest, ConnectionView, OAuthAppView, RedirectKind, SessionView, VaultStatus,
+};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -211,6 +213,42 @@ impl Session {
             .as_ref()
             .ok_or(VaultError::Locked)?
             .duplicate())
+    }
+
+    /// A connector's OAuth app as its form shows it.
+    pub async fn oauth_app(
+        &self,
+        catalog: &Catalog,
+        connector_id: &str,
+    ) -> Result<OAuthAppView, OAuthError> {
+        let connector = catalog
+            .get(connector_id)
+            .map_err(|e| OAuthError::Invalid(e.to_string()))?;
+        match self.vault().await {
+            Ok(vault) => oauth::app::view(vault, connector).await,
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn set_oauth_app(
+        &self,
+        catalog: &Catalog,
+        connector_id: &str,
+        client_id: &str,
+        client_secret: Option<SecretValue>,
+    ) -> Result<OAuthAppView, OAuthError> {
+        let connector = catalog
+            .get(connector_id)
+            .map_err(|e| OAuthError::Invalid(e.to_string()))?;
+        let vault = self.vault().await?;
+        let unlocked = self.unlocked()?;
+        oauth::app::set(vault, &unlocked, connector, client_id, client_secret).await?;
+        oauth::app::view(vault, connector).await
+    }
+
+    /// Cancels a waiting sign-in; its callback, should it still come, is refused.
+    pub async fn cancel_oauth(&self, flow_id: &str) -> Result<(), OAuthError> {
+        oauth::cancel(self.vault().await?, flow_id).await
     }
 
     /// Starts an OAuth sign-in; the shell opens the returned address in the browser. The

@@ -16,5 +16,5 @@ pub use connector::{
 pub use error::{CommandError, ErrorCode};
 pub use vault::{
     AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, HealthStatus, KdfView,
-    KeySlotView, SessionView, VaultStatus,
+    KeySlotView, OAuthAppView, OAuthStartView, SessionView, VaultStatus,
 };

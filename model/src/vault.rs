@@ -1,7 +1,7 @@
 //! The vault and its connections as the UI and `--json` consumers see them: metadata only,
 //! never a secret.
 
-use crate::connector::ConnectionType;
+use crate::connector::{ConnectionType, RedirectKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -108,4 +108,27 @@ pub struct ConnectRequest {
     pub config: BTreeMap<String, String>,
     /// The basic-auth user name (basic_auth only).
     pub username: Option<String>,
+}
+
+/// An OAuth app as the UI sees it: the client ID (not a secret), whether a client secret is
+/// stored, and the redirect URIs to register with the service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthAppView {
+    pub connector_id: String,
+    pub client_id: Option<String>,
+    pub has_client_secret: bool,
+    /// Set by `KEYPORT_<CONNECTOR>_CLIENT_ID`, which wins over what is stored.
+    pub from_environment: bool,
+    /// What to enter as the redirect (callback) URL in the service's app settings.
+    pub redirect_uris: Vec<String>,
+}
+
+/// A sign-in started: the address the browser opens, and the flow's id (the hash of its
+/// state, not the state) to cancel it by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthStartView {
+    pub flow_id: String,
+    pub connector_id: String,
+    pub authorization_url: String,
+    pub redirect: RedirectKind,
 }

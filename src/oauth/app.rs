@@ -4,7 +4,7 @@
 
 use super::OAuthError;
 use crate::vault::{now, SecretValue, Unlocked, Vault};
-use keyport_model::Connector;
+use keyport_model::{Connector, OAuthAppView, RedirectKind};
 
 const SEALED_KIND: &str = "oauth_app";
 const MAX_CLIENT_ID: usize = 512;
@@ -130,5 +130,38 @@ pub async fn get(
     Ok(OAuthApp {
         client_id,
         client_secret,
+    })
+}
+
+/// What the UI shows in a connector's OAuth app form; needs no key.
+pub async fn view(vault: &Vault, connector: &Connector) -> Result<OAuthAppView, OAuthError> {
+    let spec = super::flow::spec(connector)?;
+    let prefix = env_prefix(&connector.id);
+    let env_id = std::env::var(format!("{prefix}_CLIENT_ID")).ok();
+    let stored: Option<(String, bool)> = sqlx::query_as(
+        "SELECT client_id, client_secret IS NOT NULL FROM oauth_apps WHERE connector_id = ?",
+    )
+    .bind(&connector.id)
+    .fetch_optional(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    let redirect_uris = spec
+        .redirect
+        .iter()
+        .filter_map(|kind| match kind {
+            RedirectKind::CustomScheme => Some(super::flow::CUSTOM_SCHEME_REDIRECT.to_owned()),
+            // RFC 8252 section 7.3: the port is chosen per sign-in; services match loopback
+            // redirects without it.
+            RedirectKind::Loopback => Some("http://127.0.0.1/oauth/callback".to_owned()),
+            RedirectKind::Https => None,
+        })
+        .collect();
+    Ok(OAuthAppView {
+        connector_id: connector.id.clone(),
+        from_environment: env_id.is_some(),
+        has_client_secret: std::env::var_os(format!("{prefix}_CLIENT_SECRET")).is_some()
+            || stored.as_ref().is_some_and(|(_, s)| *s),
+        client_id: env_id.or(stored.map(|(id, _)| id)),
+        redirect_uris,
     })
 }

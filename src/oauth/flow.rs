@@ -32,6 +32,8 @@ pub const CUSTOM_SCHEME_REDIRECT: &str = "keyport://oauth/callback";
 /// A started sign-in: the address to open in the browser, and for a loopback redirect the
 /// listener to wait on.
 pub struct Started {
+    /// The hash of the state: names the flow (to cancel it) without being able to complete it.
+    pub flow_id: String,
     pub authorization_url: String,
     pub redirect: RedirectKind,
     pub loopback: Option<Loopback>,
@@ -181,6 +183,7 @@ pub async fn begin(
     .map_err(vault.io_err())?;
     tx.commit().await.map_err(vault.io_err())?;
     Ok(Started {
+        flow_id: hash,
         authorization_url: url.to_string(),
         redirect,
         loopback,
@@ -268,6 +271,17 @@ async fn claim(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError
         return Err(OAuthError::StateUsed);
     }
     Ok(found)
+}
+
+/// Cancels a waiting sign-in: a callback that arrives later is refused as used.
+pub async fn cancel(vault: &Vault, flow_id: &str) -> Result<(), OAuthError> {
+    sqlx::query("UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")
+        .bind(now())
+        .bind(flow_id)
+        .execute(vault.pool())
+        .await
+        .map_err(vault.io_err())?;
+    Ok(())
 }
 
 /// What a provider's error words mean when they come back from an exchange or a refresh.
