@@ -243,6 +243,7 @@ fn oauth() -> Result<(), String> {
         token_path: "/services/oauth2/token",
         revoke_path: None,
         check_path: "/services/oauth2/userinfo",
+        lookups: &[],
         client_id: "bench-client",
         client_secret: None,
         token_body: |base, access, refresh| {
@@ -272,7 +273,7 @@ fn oauth() -> Result<(), String> {
             .await
             .map_err(|e| format!("vault init: {e}"))?;
         let unlocked = vault.unlock_passphrase(&pw).await.map_err(|e| e.to_string())?;
-        oauth::app::set(&vault, &unlocked, &connector, "bench-client", None)
+        oauth::app::set(&vault, &unlocked, &connector, "bench-client", None, None)
             .await
             .map_err(|e| e.to_string())?;
         let mut samples = Vec::new();

@@ -3,7 +3,7 @@
 
 use crate::catalog::fill;
 use crate::oauth::http::{read_limited, retry_after, Http};
-use keyport_model::CheckRequest;
+use keyport_model::{CheckRequest, Lookup};
 use std::collections::BTreeMap;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub enum CheckError {
     },
     /// The request could not be built from the catalog entry and these values.
     Template(String),
+    /// The answer is not the JSON the lookup reads.
+    Unreadable,
 }
 
 /// Sends `check` with the access token as `Authorization: Bearer` (unless the entry sets its
@@ -27,25 +29,72 @@ pub async fn bearer(
     values: &BTreeMap<String, String>,
     token: &str,
 ) -> Result<(), CheckError> {
+    let (status, _) = send(
+        http,
+        &check.method,
+        &check.url,
+        &check.headers,
+        check.body.as_deref(),
+        values,
+        token,
+    )
+    .await?;
+    if status != check.expect_status {
+        return Err(CheckError::Refused(status));
+    }
+    Ok(())
+}
+
+/// A lookup after sign-in (Xero's tenants, Atlassian's sites): the JSON answer of a 200.
+pub async fn lookup(
+    http: &Http,
+    lookup: &Lookup,
+    values: &BTreeMap<String, String>,
+    token: &str,
+) -> Result<serde_json::Value, CheckError> {
+    let (status, body) = send(
+        http,
+        &lookup.method,
+        &lookup.url,
+        &lookup.headers,
+        None,
+        values,
+        token,
+    )
+    .await?;
+    if status != 200 {
+        return Err(CheckError::Refused(status));
+    }
+    serde_json::from_slice(&body).map_err(|_| CheckError::Unreadable)
+}
+
+async fn send(
+    http: &Http,
+    method: &str,
+    url: &str,
+    headers: &BTreeMap<String, String>,
+    body: Option<&str>,
+    values: &BTreeMap<String, String>,
+    token: &str,
+) -> Result<(u16, Vec<u8>), CheckError> {
     let fill = |text: &str| {
         fill(text, |name| values.get(name).cloned())
-            .ok_or_else(|| CheckError::Template(format!("the check needs a value for {text}")))
+            .ok_or_else(|| CheckError::Template(format!("a value for {text} is missing")))
     };
-    let url = fill(&check.url)?;
-    let method = reqwest::Method::from_bytes(check.method.as_bytes())
-        .map_err(|_| CheckError::Template(format!("unknown method {}", check.method)))?;
+    let url = fill(url)?;
+    let method = reqwest::Method::from_bytes(method.as_bytes())
+        .map_err(|_| CheckError::Template(format!("unknown method {method}")))?;
     let mut request = http.client().request(method, &url);
-    if !check
-        .headers
+    if !headers
         .keys()
         .any(|h| h.eq_ignore_ascii_case("authorization"))
     {
         request = request.bearer_auth(token);
     }
-    for (name, value) in &check.headers {
+    for (name, value) in headers {
         request = request.header(name, fill(value)?);
     }
-    if let Some(body) = &check.body {
+    if let Some(body) = body {
         request = request.body(fill(body)?);
     }
     let response = request.send().await.map_err(|e| CheckError::Unavailable {
@@ -64,10 +113,11 @@ pub async fn bearer(
             retry_after: retry_after(response.headers()),
         });
     }
-    // Drain the body so the connection can be reused; its content is not needed.
-    let _ = read_limited(response).await;
-    if status.as_u16() != check.expect_status {
-        return Err(CheckError::Refused(status.as_u16()));
-    }
-    Ok(())
+    let body = read_limited(response)
+        .await
+        .map_err(|e| CheckError::Unavailable {
+            detail: e.to_string(),
+            retry_after: None,
+        })?;
+    Ok((status.as_u16(), body))
 }

@@ -10,6 +10,7 @@ pub mod http;
 mod loopback;
 mod refresh;
 mod revoke;
+mod signature;
 mod tokens;
 
 pub use callback::{parse_callback, Callback, CallbackError, CallbackResult};

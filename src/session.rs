@@ -236,13 +236,22 @@ impl Session {
         connector_id: &str,
         client_id: &str,
         client_secret: Option<SecretValue>,
+        redirect_uri: Option<&str>,
     ) -> Result<OAuthAppView, OAuthError> {
         let connector = catalog
             .get(connector_id)
             .map_err(|e| OAuthError::Invalid(e.to_string()))?;
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        oauth::app::set(vault, &unlocked, connector, client_id, client_secret).await?;
+        oauth::app::set(
+            vault,
+            &unlocked,
+            connector,
+            client_id,
+            client_secret,
+            redirect_uri,
+        )
+        .await?;
         oauth::app::view(vault, connector).await
     }
 
@@ -269,7 +278,11 @@ impl Session {
             &unlocked,
             connector,
             config,
-            &[RedirectKind::CustomScheme, RedirectKind::Loopback],
+            &[
+                RedirectKind::CustomScheme,
+                RedirectKind::Loopback,
+                RedirectKind::Https,
+            ],
         )
         .await
     }

@@ -234,6 +234,21 @@ pub struct OAuth2Spec {
     /// (Salesforce's `instance_url = "/instance_url"`, the API host for every later call).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub token_metadata: BTreeMap<String, String>,
+    /// Calls made right after the code exchange whose answers the connection needs (Xero's
+    /// tenant id, Atlassian's cloud id), before the check call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_connect: Vec<Lookup>,
+    /// How the service revokes a grant.
+    #[serde(default, skip_serializing_if = "Revocation::is_rfc7009")]
+    pub revocation: Revocation,
+    /// The redirect is signed (Shopify): an HMAC-SHA256 of its other parameters, keyed with the
+    /// client secret, in the `hmac` parameter; checked before the code is exchanged.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub callback_hmac: bool,
+    /// Callback parameters that must equal a value built from the settings: parameter name to
+    /// template (Shopify's `shop = "{shop}.myshopify.com"`, the shop the person connected).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub callback_must_match: BTreeMap<String, String>,
     /// Callback parameters kept in the connection's metadata: metadata key to parameter name
     /// (QuickBooks' `realm_id = "realmId"`, the company every API path names).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -246,6 +261,43 @@ pub struct OAuth2Spec {
     /// Quirks worth knowing (in plain words).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// A call after the code exchange, with the new access token as `Authorization: Bearer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lookup {
+    pub method: String,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Metadata key to JSON pointer into the answer (`{ tenant_id = "/0/tenantId" }`).
+    pub metadata: BTreeMap<String, String>,
+    pub docs_url: String,
+}
+
+/// How a grant is revoked at `revocation_url`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revocation {
+    /// RFC 7009: POST `token` and `token_type_hint`, the client authenticated as at the token
+    /// endpoint.
+    #[default]
+    Rfc7009,
+    /// `DELETE <revocation_url>/<refresh token>` (HubSpot).
+    DeleteRefreshTokenPath,
+    /// `DELETE <revocation_url>/<client id>/grant` with the client id and secret as HTTP Basic
+    /// and `{"access_token": …}` as JSON (GitHub's grant deletion).
+    DeleteGrantBasicJson,
+    /// POST `client_id` and the `stripe_user_id` kept from the token response, authenticated
+    /// with the client secret as a bearer token (Stripe Connect's deauthorize).
+    Deauthorize,
+}
+
+impl Revocation {
+    fn is_rfc7009(&self) -> bool {
+        *self == Revocation::Rfc7009
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

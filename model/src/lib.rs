@@ -10,11 +10,12 @@ mod vault;
 pub use catalog::{CatalogProblem, CatalogView, CategoryCount};
 pub use connector::{
     Category, CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, DatabaseSpec,
-    DbDriver, Icon, KeyAuth, KeyLocation, OAuth2Spec, Pkce, RedirectKind, ServiceAccountFormat,
-    ServiceAccountSpec,
+    DbDriver, Icon, KeyAuth, KeyLocation, Lookup, OAuth2Spec, Pkce, RedirectKind, Revocation,
+    ServiceAccountFormat, ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
 pub use vault::{
     AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, HealthStatus, KdfView,
-    KeySlotView, OAuthAppView, OAuthStartView, SessionView, VaultStatus,
+    KeySlotView, OAuthAppView, OAuthFinished, OAuthOutcome, OAuthStartView, OAuthVia, SessionView,
+    VaultStatus,
 };

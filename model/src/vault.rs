@@ -132,3 +132,34 @@ pub struct OAuthStartView {
     pub authorization_url: String,
     pub redirect: RedirectKind,
 }
+
+/// How the browser came back to Keyport at the end of a sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthVia {
+    /// A `keyport://oauth/callback?…` link (forwarded by a second launch, or at a cold start).
+    DeepLink,
+    /// The flow's own loopback listener on 127.0.0.1.
+    Loopback,
+    /// An address pasted into the waiting dialog.
+    Paste,
+}
+
+/// How completing a sign-in ended: the new connection (metadata only), or why not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum OAuthOutcome {
+    Connected { connection: Box<ConnectionView> },
+    Failed { error: crate::error::CommandError },
+}
+
+/// The desktop's `oauth-finished` event: one per completed or refused callback, whichever way
+/// it arrived. Never carries a code, token or verifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OAuthFinished {
+    /// The flow, when the shell knows it (a loopback wait it ran); `None` for links and pastes,
+    /// whose flow only the core can tell from the state.
+    pub flow_id: Option<String>,
+    pub via: OAuthVia,
+    pub outcome: OAuthOutcome,
+}

@@ -77,6 +77,23 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
         if let Some(r) = &o.revocation_url {
             urls.push(("oauth2.revocation_url".to_owned(), r.as_str()));
         }
+        for (i, lookup) in o.post_connect.iter().enumerate() {
+            let path = format!("oauth2.post_connect[{i}]");
+            v.https_page(&format!("{path}.docs_url"), &lookup.docs_url);
+            if lookup.metadata.is_empty()
+                || lookup
+                    .metadata
+                    .iter()
+                    .any(|(k, p)| !is_identifier(k) || !p.starts_with('/'))
+            {
+                v.push(
+                    &format!("{path}.metadata"),
+                    "maps identifiers to JSON pointers into the answer, at least one",
+                );
+            }
+            urls.push((format!("{path}.url"), lookup.url.as_str()));
+        }
+
         if let Some(check) = &o.check {
             v.check("oauth2.check", check);
             urls.push(("oauth2.check.url".to_owned(), check.url.as_str()));
@@ -121,6 +138,17 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
     }
     for (path, url) in urls {
         v.url_with(&fields, &path, url);
+    }
+    for (param, template) in c.oauth2.iter().flat_map(|o| &o.callback_must_match) {
+        let path = format!("oauth2.callback_must_match.{param}");
+        match placeholders(template) {
+            Err(msg) => v.push(&path, msg),
+            Ok(names) => {
+                for name in names.iter().filter(|n| !fields.contains_key(*n)) {
+                    v.push(&path, format!("uses `{{{name}}}`, which no field declares"));
+                }
+            }
+        }
     }
     v.problems
 }

@@ -22,6 +22,9 @@ pub enum OauthAppCommand {
         /// Read the client secret from stdin (confidential clients only)
         #[arg(long)]
         client_secret_stdin: bool,
+        /// The https redirect URL you registered, for services that accept only https ones
+        #[arg(long, value_name = "URL")]
+        redirect_uri: Option<String>,
     },
 }
 
@@ -31,6 +34,7 @@ pub fn oauth_app(cmd: OauthAppCommand, dir: &Path) -> Result<(), Failure> {
             connector,
             client_id,
             client_secret_stdin,
+            redirect_uri,
         } => {
             let catalog = Catalog::load(dir);
             let connector = catalog.get(&connector)?;
@@ -42,9 +46,16 @@ pub fn oauth_app(cmd: OauthAppCommand, dir: &Path) -> Result<(), Failure> {
             block_on(async {
                 let vault = Vault::open(dir).await?;
                 let unlocked = unlock(&vault).await?;
-                oauth::app::set(&vault, &unlocked, connector, &client_id, secret)
-                    .await
-                    .map_err(Failure::from)
+                oauth::app::set(
+                    &vault,
+                    &unlocked,
+                    connector,
+                    &client_id,
+                    secret,
+                    redirect_uri.as_deref(),
+                )
+                .await
+                .map_err(Failure::from)
             })?;
             print(&format!(
                 "OAuth app for {} stored; connect with `keyport connect {} --oauth`.\n",
@@ -76,7 +87,11 @@ pub fn connect(
             &unlocked,
             connector,
             &config,
-            &[RedirectKind::CustomScheme, RedirectKind::Loopback],
+            &[
+                RedirectKind::CustomScheme,
+                RedirectKind::Loopback,
+                RedirectKind::Https,
+            ],
         )
         .await?;
         if no_browser {
@@ -92,8 +107,12 @@ pub fn connect(
         }
         let Some(loopback) = started.loopback else {
             eprintln!(
-                "When you approve, the browser hands the sign-in to Keyport. If it cannot, run \
-                 `keyport oauth callback URL` with the address it landed on."
+                "{}",
+                if started.redirect == RedirectKind::Https {
+                    "When you approve, the browser lands on your registered redirect address: copy that whole address and run `keyport oauth callback 'URL'`."
+                } else {
+                    "When you approve, the browser hands the sign-in to Keyport. If it cannot, run `keyport oauth callback 'URL'` with the address it landed on."
+                }
             );
             return Ok(());
         };

@@ -12,6 +12,28 @@ const MAX_CLIENT_ID: usize = 512;
 pub struct OAuthApp {
     pub client_id: String,
     pub client_secret: Option<SecretValue>,
+    /// The https redirect registered with a service that accepts nothing else.
+    pub redirect_uri: Option<String>,
+}
+
+/// An https redirect URL as a person registers it: https, a host, no query or fragment.
+fn check_redirect(text: &str) -> Result<String, OAuthError> {
+    let bad = || {
+        OAuthError::Invalid(format!(
+            "`{}` is not an https redirect URL (https://host/path, without ? or #)",
+            super::error::provider_words(text)
+        ))
+    };
+    let url = url::Url::parse(text.trim()).map_err(|_| bad())?;
+    if url.scheme() != "https"
+        || url.host_str().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+    {
+        return Err(bad());
+    }
+    Ok(url.to_string())
 }
 
 /// `KEYPORT_<ID>_CLIENT_ID`: the connector id upper-cased, `-` and `.` as `_`.
@@ -47,11 +69,13 @@ pub async fn set(
     connector: &Connector,
     client_id: &str,
     client_secret: Option<SecretValue>,
+    redirect_uri: Option<&str>,
 ) -> Result<(), OAuthError> {
     if connector.oauth2.is_none() {
         return Err(OAuthError::NotOAuth(connector.name.clone()));
     }
     check_client_id(client_id)?;
+    let redirect_uri = redirect_uri.map(check_redirect).transpose()?;
     let sealed = match &client_secret {
         Some(s) if s.expose_to_caller().is_empty() => {
             return Err(OAuthError::Invalid("the client secret is empty".into()))
@@ -62,16 +86,19 @@ pub async fn set(
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
     sqlx::query(
-        "INSERT INTO oauth_apps (connector_id, client_id, client_secret, key_version, created_at)
-         VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO oauth_apps (connector_id, client_id, client_secret, key_version, created_at,
+            redirect_uri)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (connector_id) DO UPDATE SET client_id = excluded.client_id,
-           client_secret = excluded.client_secret, key_version = excluded.key_version",
+           client_secret = excluded.client_secret, key_version = excluded.key_version,
+           redirect_uri = excluded.redirect_uri",
     )
     .bind(&connector.id)
     .bind(client_id)
     .bind(sealed)
     .bind(unlocked.key_version())
     .bind(now())
+    .bind(redirect_uri)
     .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
@@ -102,20 +129,26 @@ pub async fn get(
         .ok()
         .filter(|s| !s.is_empty())
         .map(|s| SecretValue::new(s.into_bytes()));
+    let env_redirect = std::env::var(format!("{prefix}_REDIRECT_URI"))
+        .ok()
+        .map(|r| check_redirect(&r))
+        .transpose()?;
     if let Ok(client_id) = std::env::var(format!("{prefix}_CLIENT_ID")) {
         check_client_id(&client_id)?;
         return Ok(OAuthApp {
             client_id,
             client_secret: env_secret,
+            redirect_uri: env_redirect,
         });
     }
-    let row: Option<(String, Option<Vec<u8>>)> =
-        sqlx::query_as("SELECT client_id, client_secret FROM oauth_apps WHERE connector_id = ?")
-            .bind(&connector.id)
-            .fetch_optional(vault.pool())
-            .await
-            .map_err(vault.io_err())?;
-    let Some((client_id, sealed)) = row else {
+    let row: Option<(String, Option<Vec<u8>>, Option<String>)> = sqlx::query_as(
+        "SELECT client_id, client_secret, redirect_uri FROM oauth_apps WHERE connector_id = ?",
+    )
+    .bind(&connector.id)
+    .fetch_optional(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    let Some((client_id, sealed, redirect_uri)) = row else {
         return Err(OAuthError::NoApp {
             id: connector.id.clone(),
             name: connector.name.clone(),
@@ -130,6 +163,7 @@ pub async fn get(
     Ok(OAuthApp {
         client_id,
         client_secret,
+        redirect_uri: env_redirect.or(redirect_uri),
     })
 }
 
@@ -138,8 +172,9 @@ pub async fn view(vault: &Vault, connector: &Connector) -> Result<OAuthAppView, 
     let spec = super::flow::spec(connector)?;
     let prefix = env_prefix(&connector.id);
     let env_id = std::env::var(format!("{prefix}_CLIENT_ID")).ok();
-    let stored: Option<(String, bool)> = sqlx::query_as(
-        "SELECT client_id, client_secret IS NOT NULL FROM oauth_apps WHERE connector_id = ?",
+    let stored: Option<(String, bool, Option<String>)> = sqlx::query_as(
+        "SELECT client_id, client_secret IS NOT NULL, redirect_uri FROM oauth_apps
+          WHERE connector_id = ?",
     )
     .bind(&connector.id)
     .fetch_optional(vault.pool())
@@ -153,15 +188,17 @@ pub async fn view(vault: &Vault, connector: &Connector) -> Result<OAuthAppView, 
             // RFC 8252 section 7.3: the port is chosen per sign-in; services match loopback
             // redirects without it.
             RedirectKind::Loopback => Some("http://127.0.0.1/oauth/callback".to_owned()),
-            RedirectKind::Https => None,
+            RedirectKind::Https => std::env::var(format!("{prefix}_REDIRECT_URI"))
+                .ok()
+                .or_else(|| stored.as_ref().and_then(|(_, _, r)| r.clone())),
         })
         .collect();
     Ok(OAuthAppView {
         connector_id: connector.id.clone(),
         from_environment: env_id.is_some(),
         has_client_secret: std::env::var_os(format!("{prefix}_CLIENT_SECRET")).is_some()
-            || stored.as_ref().is_some_and(|(_, s)| *s),
-        client_id: env_id.or(stored.map(|(id, _)| id)),
+            || stored.as_ref().is_some_and(|(_, s, _)| *s),
+        client_id: env_id.or(stored.map(|(id, _, _)| id)),
         redirect_uris,
     })
 }

@@ -65,6 +65,9 @@ pub fn parse_callback(text: &str) -> Result<Callback, CallbackError> {
         return Err(Malformed("the address is too long"));
     }
     let url = url::Url::parse(text.trim()).map_err(|_| Malformed("the address cannot be read"))?;
+    // An https address is one the person pasted for a service that only registers https
+    // redirects; it must then equal the redirect its flow was started with, which is checked
+    // against the stored flow.
     let shape_ok = match url.scheme() {
         "keyport" => url.host_str() == Some("oauth") && url.path() == "/callback",
         "http" => {
@@ -72,11 +75,12 @@ pub fn parse_callback(text: &str) -> Result<Callback, CallbackError> {
                 && url.port().is_some()
                 && url.path() == "/oauth/callback"
         }
+        "https" => url.host_str().is_some(),
         _ => false,
     };
     if !shape_ok || url.username() != "" || url.password().is_some() {
         return Err(Malformed(
-            "expected keyport://oauth/callback or http://127.0.0.1:<port>/oauth/callback",
+            "expected keyport://oauth/callback, http://127.0.0.1:<port>/oauth/callback or the https redirect you registered",
         ));
     }
     if url.fragment().is_some() {
@@ -117,16 +121,21 @@ pub fn parse_callback(text: &str) -> Result<Callback, CallbackError> {
         (Some(_), Some(_)) => return Err(Malformed("it carries both a code and an error")),
         _ => return Err(Malformed("it carries neither a code nor an error")),
     };
-    let redirect_uri = match url.port() {
-        Some(port) => format!("http://127.0.0.1:{port}/oauth/callback"),
-        None => "keyport://oauth/callback".to_owned(),
-    };
+    let redirect_uri = redirect_of(&url);
     Ok(Callback {
         redirect_uri,
         state,
         result,
         extra,
     })
+}
+
+/// A redirect URI as flows store it: the address without its query or fragment.
+pub fn redirect_of(url: &url::Url) -> String {
+    let mut bare = url.clone();
+    bare.set_query(None);
+    bare.set_fragment(None);
+    bare.to_string()
 }
 
 #[cfg(test)]
@@ -157,11 +166,22 @@ mod tests {
     }
 
     #[test]
+    fn a_pasted_https_address_keeps_its_redirect_for_the_flow_check() {
+        let cb = parse_callback("https://example.com/keyport/cb?code=abc&state=s1").unwrap();
+        assert_eq!(cb.redirect_uri, "https://example.com/keyport/cb");
+        let cb = parse_callback("http://127.0.0.1:4711/oauth/callback?code=abc&state=s1").unwrap();
+        assert_eq!(cb.redirect_uri, "http://127.0.0.1:4711/oauth/callback");
+        let cb = parse_callback("keyport://oauth/callback?code=abc&state=s1").unwrap();
+        assert_eq!(cb.redirect_uri, "keyport://oauth/callback");
+    }
+
+    #[test]
     fn refuses_other_shapes() {
         for bad in [
             "",
             "not a url",
-            "https://evil.example/oauth/callback?code=a&state=b",
+            "ftp://evil.example/oauth/callback?code=a&state=b",
+            "https://user:pw@evil.example/cb?code=a&state=b",
             "keyport://evil/callback?code=a&state=b",
             "keyport://oauth/other?code=a&state=b",
             "http://localhost:8080/oauth/callback?code=a&state=b",

@@ -8,6 +8,7 @@ use super::app::{self, OAuthApp};
 use super::error::provider_words;
 use super::http::{Http, TransportError};
 use super::loopback::Loopback;
+use super::signature;
 use super::tokens::{self, Client, Grant};
 use super::{Callback, CallbackResult, OAuthError};
 use crate::catalog::{fill, validate_config, Catalog};
@@ -111,18 +112,27 @@ pub async fn begin(
         .find(|k| redirects.contains(k))
         .ok_or_else(|| {
             OAuthError::Invalid(format!(
-                "{} only accepts an https redirect you host yourself; Keyport cannot receive it here",
+                "{} accepts no redirect this Keyport can receive",
                 connector.name
             ))
         })?;
-    let loopback = match redirect {
-        RedirectKind::Loopback => Some(Loopback::bind().await?),
-        _ => None,
+    let (loopback, redirect_uri) = match redirect {
+        RedirectKind::Loopback => {
+            let loopback = Loopback::bind().await?;
+            let uri = loopback.redirect_uri();
+            (Some(loopback), uri)
+        }
+        RedirectKind::CustomScheme => (None, CUSTOM_SCHEME_REDIRECT.to_owned()),
+        RedirectKind::Https => {
+            let uri = app.redirect_uri.clone().ok_or_else(|| {
+                OAuthError::Invalid(format!(
+                    "{} only accepts an https redirect URL: register one in its app settings (any https address you choose; the sign-in ends there and you paste that address into Keyport), then set it with `keyport oauth-app set {} --client-id … --redirect-uri URL`",
+                    connector.name, connector.id
+                ))
+            })?;
+            (None, uri)
+        }
     };
-    let redirect_uri = loopback
-        .as_ref()
-        .map(Loopback::redirect_uri)
-        .unwrap_or_else(|| CUSTOM_SCHEME_REDIRECT.to_owned());
     let client = client(spec, &app, &values, &redirect_uri)?;
 
     // 256 random bits: THREATS.md row 4 asks for at least 128.
@@ -255,10 +265,8 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
     })
 }
 
-/// Finds the flow and marks it used: no other delivery of its callback can use it now, and
-/// nothing is stored for a refused one.
-async fn claim(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError> {
-    let found = find(vault, callback).await?;
+/// Marks a found flow used: no other delivery of its callback can use it now.
+async fn claim(vault: &Vault, found: Claimed) -> Result<Claimed, OAuthError> {
     let claimed =
         sqlx::query("UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")
             .bind(now())
@@ -310,13 +318,18 @@ pub async fn complete(
     catalog: &Catalog,
     callback: &Callback,
 ) -> Result<ConnectionView, OAuthError> {
-    let claimed = claim(vault, callback).await?;
-    let connector = catalog.get(&claimed.connector_id).map_err(|_| {
+    let found = find(vault, callback).await?;
+    let connector = catalog.get(&found.connector_id).map_err(|_| {
         OAuthError::Invalid(format!(
             "the connector `{}` this sign-in was started for is no longer in the catalog",
-            claimed.connector_id
+            found.connector_id
         ))
     })?;
+    let spec = spec(connector)?;
+    let app = app::get(vault, unlocked, connector).await?;
+    // A forged or altered redirect is refused before it can use up the real one's flow.
+    signature::check(spec, &app, callback, &found.config, connector)?;
+    let claimed = claim(vault, found).await?;
     let code = match &callback.result {
         CallbackResult::Code(code) => code,
         CallbackResult::Error { error, .. } if error == "access_denied" => {
@@ -330,9 +343,7 @@ pub async fn complete(
             })
         }
     };
-    let spec = spec(connector)?;
     let verifier = unlocked.open(SEALED_KIND, &claimed.hash, &claimed.verifier)?;
-    let app = app::get(vault, unlocked, connector).await?;
     let client = client(spec, &app, &claimed.config, &claimed.redirect_uri)?;
     let http = Http::new()?;
     let mut exchange = client.exchange_code(AuthorizationCode::new(code.clone()));
@@ -358,7 +369,7 @@ pub async fn complete(
             grant.metadata.insert(key.clone(), provider_words(value));
         }
     }
-    verify(&http, connector, spec, &claimed.config, &grant).await?;
+    verify(&http, connector, spec, &claimed.config, &mut grant).await?;
     let scopes = grant.scopes.take().unwrap_or_else(|| spec.scopes.clone());
     let secret = SecretValue::new(grant.tokens.to_bytes().to_vec());
     let view = connections::insert(
@@ -383,37 +394,67 @@ pub async fn complete(
     Ok(view)
 }
 
-/// Runs the connector's check call with a fresh token; its settings and what the sign-in
-/// learned fill the check's placeholders.
+fn check_error(connector: &Connector, err: CheckError) -> OAuthError {
+    let failed = |detail: String| OAuthError::CheckFailed {
+        connector: connector.name.clone(),
+        detail,
+    };
+    match err {
+        CheckError::Refused(status) => failed(format!("HTTP {status}")),
+        CheckError::Template(what) => failed(what),
+        CheckError::Unreadable => failed("an answer that is not the documented JSON".into()),
+        CheckError::Unavailable {
+            detail,
+            retry_after,
+        } => OAuthError::Unavailable {
+            connector: connector.name.clone(),
+            detail,
+            retry_after,
+        },
+    }
+}
+
+/// Runs the connector's post-connect lookups (their answers join the metadata), then its
+/// check call, with the new access token; settings and what the sign-in learned fill the
+/// placeholders.
 pub async fn verify(
     http: &Http,
     connector: &Connector,
     spec: &OAuth2Spec,
     config: &BTreeMap<String, String>,
-    grant: &Grant,
+    grant: &mut Grant,
 ) -> Result<(), OAuthError> {
+    let token = grant.tokens.access_token.clone();
+    let values = |grant: &Grant| {
+        let mut values = config.clone();
+        values.extend(grant.metadata.clone());
+        values
+    };
+    for lookup in &spec.post_connect {
+        let answer = check::lookup(http, lookup, &values(grant), &token)
+            .await
+            .map_err(|e| check_error(connector, e))?;
+        for (key, pointer) in &lookup.metadata {
+            let value = match answer.pointer(pointer) {
+                Some(serde_json::Value::String(s)) => provider_words(s),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => {
+                    return Err(OAuthError::CheckFailed {
+                        connector: connector.name.clone(),
+                        detail: format!(
+                            "its answer to {} has no `{pointer}`; the account may have no site or organisation connected",
+                            lookup.url
+                        ),
+                    })
+                }
+            };
+            grant.metadata.insert(key.clone(), value);
+        }
+    }
     let Some(check) = &spec.check else {
         return Ok(());
     };
-    let mut values = config.clone();
-    values.extend(grant.metadata.clone());
-    match check::bearer(http, check, &values, &grant.tokens.access_token).await {
-        Ok(()) => Ok(()),
-        Err(CheckError::Refused(status)) => Err(OAuthError::CheckFailed {
-            connector: connector.name.clone(),
-            detail: format!("HTTP {status}"),
-        }),
-        Err(CheckError::Template(what)) => Err(OAuthError::CheckFailed {
-            connector: connector.name.clone(),
-            detail: what,
-        }),
-        Err(CheckError::Unavailable {
-            detail,
-            retry_after,
-        }) => Err(OAuthError::Unavailable {
-            connector: connector.name.clone(),
-            detail,
-            retry_after,
-        }),
-    }
+    check::bearer(http, check, &values(grant), &token)
+        .await
+        .map_err(|e| check_error(connector, e))
 }

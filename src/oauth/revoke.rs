@@ -1,6 +1,6 @@
-//! Revoking an OAuth connection's grant at the provider before it is deleted (RFC 7009: a
-//! form POST of the token to the connector's revocation endpoint, the refresh token when there
-//! is one, since revoking it ends its access tokens too).
+//! Revoking an OAuth connection's grant at the provider before it is deleted: RFC 7009 (a form
+//! POST of the refresh token when there is one, since revoking it ends its access tokens too)
+//! or the service's own way, as its catalog entry names it.
 
 use super::app;
 use super::flow::spec;
@@ -9,7 +9,7 @@ use super::tokens::TokenSet;
 use super::OAuthError;
 use crate::catalog::{fill, Catalog};
 use crate::vault::{Unlocked, Vault, VaultError};
-use keyport_model::{ClientAuth, ConnectionType};
+use keyport_model::{ClientAuth, ConnectionType, Revocation};
 use std::collections::BTreeMap;
 
 /// What happened at the provider.
@@ -56,35 +56,74 @@ pub async fn revoke(
         None => (tokens.access_token.as_str(), "access_token"),
     };
     let app = app::get(vault, unlocked, connector).await?;
-    let mut form = vec![
-        ("token", token.to_owned()),
-        ("token_type_hint", hint.into()),
-    ];
-    let http = Http::new()?;
-    let mut request = http.client().post(&url);
     let secret = app
         .client_secret
         .as_ref()
         .and_then(|s| String::from_utf8(s.expose_to_caller().to_vec()).ok());
-    match (spec.client_auth, secret) {
-        (ClientAuth::Basic, Some(secret)) => {
-            request = request.basic_auth(&app.client_id, Some(secret));
+    let http = Http::new()?;
+    let client = http.client();
+    let request = match spec.revocation {
+        Revocation::Rfc7009 => {
+            let mut form = vec![
+                ("token", token.to_owned()),
+                ("token_type_hint", hint.into()),
+            ];
+            let mut request = client.post(&url);
+            match (spec.client_auth, secret) {
+                (ClientAuth::Basic, Some(secret)) => {
+                    request = request.basic_auth(&app.client_id, Some(secret));
+                }
+                (ClientAuth::Post, Some(secret)) => {
+                    form.push(("client_id", app.client_id.clone()));
+                    form.push(("client_secret", secret));
+                }
+                _ => form.push(("client_id", app.client_id.clone())),
+            }
+            request.form(&form)
         }
-        (ClientAuth::Post, Some(secret)) => {
-            form.push(("client_id", app.client_id.clone()));
-            form.push(("client_secret", secret));
+        Revocation::DeleteRefreshTokenPath => {
+            let refresh = tokens
+                .refresh_token
+                .as_deref()
+                .ok_or_else(|| OAuthError::NoRefreshToken(connector.name.clone()))?;
+            let mut target = url::Url::parse(&url)
+                .map_err(|_| OAuthError::Invalid("the revocation URL is not a URL".into()))?;
+            target
+                .path_segments_mut()
+                .map_err(|_| OAuthError::Invalid("the revocation URL has no path".into()))?
+                .push(refresh);
+            client.delete(target)
         }
-        _ => form.push(("client_id", app.client_id.clone())),
-    }
-    let response = request
-        .form(&form)
-        .send()
-        .await
-        .map_err(|_| OAuthError::Unavailable {
-            connector: connector.name.clone(),
-            detail: "could not connect".into(),
-            retry_after: None,
-        })?;
+        Revocation::DeleteGrantBasicJson => {
+            let mut target = url::Url::parse(&url)
+                .map_err(|_| OAuthError::Invalid("the revocation URL is not a URL".into()))?;
+            target
+                .path_segments_mut()
+                .map_err(|_| OAuthError::Invalid("the revocation URL has no path".into()))?
+                .extend([app.client_id.as_str(), "grant"]);
+            client
+                .delete(target)
+                .basic_auth(&app.client_id, secret)
+                .json(&serde_json::json!({ "access_token": tokens.access_token }))
+        }
+        Revocation::Deauthorize => {
+            let account = values.get("stripe_user_id").ok_or_else(|| {
+                OAuthError::Invalid("the connected account's id was not kept at sign-in".into())
+            })?;
+            client
+                .post(&url)
+                .bearer_auth(secret.unwrap_or_default())
+                .form(&[
+                    ("client_id", app.client_id.as_str()),
+                    ("stripe_user_id", account),
+                ])
+        }
+    };
+    let response = request.send().await.map_err(|_| OAuthError::Unavailable {
+        connector: connector.name.clone(),
+        detail: "could not connect".into(),
+        retry_after: None,
+    })?;
     let status = response.status();
     let _ = read_limited(response).await;
     if status.is_success() {

@@ -15,6 +15,8 @@ pub struct Profile {
     pub token_path: &'static str,
     pub revoke_path: Option<&'static str>,
     pub check_path: &'static str,
+    /// Further GET endpoints answering JSON to a valid access token (post-connect lookups).
+    pub lookups: &'static [(&'static str, fn(base: &str) -> serde_json::Value)],
     pub client_id: &'static str,
     pub client_secret: Option<&'static str>,
     /// Token response for a fresh access/refresh token pair (refresh `None` on a refresh answer
@@ -30,6 +32,8 @@ pub struct Profile {
 pub struct Seen {
     /// Every form posted to the token endpoint.
     pub token_requests: Vec<BTreeMap<String, String>>,
+    /// Revocation requests: their form or JSON fields, plus `method`, `path` and
+    /// `authorization`.
     pub revoked: Vec<BTreeMap<String, String>>,
     pub checks: usize,
     /// Refresh tokens presented after they were spent (must stay empty).
@@ -101,13 +105,41 @@ impl StandIn {
                     if path == profile.token_path {
                         let params = form(&body);
                         seen.lock().unwrap().token_requests.push(params.clone());
+                        let basic = auth.as_deref().and_then(basic_credentials);
                         let (status, answer, retry) =
-                            token(&profile, &state, &seen, &base, &params);
+                            token(&profile, basic, &state, &seen, &base, &params);
                         reply(request, status, &answer, retry);
-                    } else if Some(path.as_str()) == profile.revoke_path {
-                        seen.lock().unwrap().revoked.push(form(&body));
+                    } else if profile.revoke_path.is_some_and(|p| path.starts_with(p)) {
+                        let mut fields = match serde_json::from_str::<serde_json::Value>(&body) {
+                            Ok(serde_json::Value::Object(map)) => map
+                                .into_iter()
+                                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned()))
+                                .collect(),
+                            _ => form(&body),
+                        };
+                        fields.insert("method".into(), request.method().to_string());
+                        fields.insert("path".into(), path.clone());
+                        fields.insert("authorization".into(), auth.clone().unwrap_or_default());
+                        seen.lock().unwrap().revoked.push(fields);
                         reply(request, 200, &serde_json::json!({}), None);
-                    } else if path == profile.check_path {
+                    } else if let Some((_, answer)) =
+                        profile.lookups.iter().find(|(p, _)| *p == path)
+                    {
+                        let token = auth
+                            .as_deref()
+                            .and_then(|a| a.strip_prefix("Bearer "))
+                            .unwrap_or("");
+                        if state.lock().unwrap().access.contains(token) {
+                            reply(request, 200, &answer(&base), None);
+                        } else {
+                            reply(
+                                request,
+                                401,
+                                &serde_json::json!({"error": "invalid_token"}),
+                                None,
+                            );
+                        }
+                    } else if path.starts_with(profile.check_path) {
                         seen.lock().unwrap().checks += 1;
                         let token = auth
                             .as_deref()
@@ -188,6 +220,7 @@ impl Drop for StandIn {
 
 fn token(
     profile: &Profile,
+    basic: Option<(String, String)>,
     state: &Mutex<State>,
     seen: &Mutex<Seen>,
     base: &str,
@@ -202,10 +235,16 @@ fn token(
         let (s, b) = (profile.refusal)(e);
         (s, b, None)
     };
-    if params.get("client_id").map(String::as_str) != Some(profile.client_id) {
-        return refuse("invalid_client");
-    }
-    if params.get("client_secret").map(String::as_str) != profile.client_secret {
+    // The client authenticates in the body (client_secret_post, or a public client's id) or
+    // with HTTP Basic (client_secret_basic), as its catalog entry says.
+    let (id, secret) = match basic {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (
+            params.get("client_id").cloned(),
+            params.get("client_secret").cloned(),
+        ),
+    };
+    if id.as_deref() != Some(profile.client_id) || secret.as_deref() != profile.client_secret {
         return refuse("invalid_client");
     }
     st.counter += 1;
@@ -261,6 +300,21 @@ fn token(
         }
         _ => refuse("unsupported_grant_type"),
     }
+}
+
+/// `Authorization: Basic` as RFC 6749 section 2.3.1 encodes it (each part form-encoded).
+fn basic_credentials(header: &str) -> Option<(String, String)> {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(header.strip_prefix("Basic ")?)
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let unescape = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
+    Some((unescape(id)?, unescape(secret)?))
 }
 
 /// RFC 6749 section 5.2: HTTP 400 and `{"error": …}`.
