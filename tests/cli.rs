@@ -274,8 +274,15 @@ fn a_broken_stored_file_is_reported_and_the_rest_still_list() {
 #[test]
 fn oauth_callback_refuses_forged_and_unknown_callbacks() {
     let kp = Keyport::new();
-    let err = kp.fails(&["oauth", "callback", "https://evil.example/?code=a&state=b"]);
+    let err = kp.fails(&["oauth", "callback", "ftp://evil.example/?code=a&state=b"]);
     assert!(err.contains("not a Keyport sign-in address"), "{err}");
+    // An https address may be a pasted redirect; it still needs a flow waiting for it.
+    let err = kp.fails(&[
+        "oauth",
+        "callback",
+        "https://evil.example/cb?code=a&state=b",
+    ]);
+    assert!(err.contains("no sign-in is waiting"), "{err}");
     let err = kp.fails(&[
         "oauth",
         "callback",

@@ -7,5 +7,6 @@ mod catalog;
 mod cli;
 mod crash;
 mod oauth;
+mod oauth_providers;
 mod session;
 mod vault;

@@ -147,7 +147,7 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
 }
 
 /// An HTTP 200 that carries an error is turned into the HTTP 400 RFC 6749 section 5.2 says it
-/// should have been.
+/// should have been; a token response without its required `token_type` gets `bearer`.
 fn normalize(status: reqwest::StatusCode, body: Vec<u8>) -> (http::StatusCode, Vec<u8>) {
     let status =
         http::StatusCode::from_u16(status.as_u16()).unwrap_or(http::StatusCode::BAD_GATEWAY);
@@ -158,6 +158,16 @@ fn normalize(status: reqwest::StatusCode, body: Vec<u8>) -> (http::StatusCode, V
     else {
         return (status, body);
     };
+    if doc.get("access_token").is_some() && doc.get("token_type").is_none() {
+        // Shopify's token response names no token_type; its tokens are bearer tokens used in
+        // the X-Shopify-Access-Token header. RFC 6749 section 5.1 requires the field.
+        let mut fixed = doc;
+        fixed.insert("token_type".into(), "bearer".into());
+        return (
+            status,
+            serde_json::Value::Object(fixed).to_string().into_bytes(),
+        );
+    }
     let refused = doc.get("ok") == Some(&serde_json::Value::Bool(false))
         || (doc.get("error").is_some_and(|e| e.is_string()) && doc.get("access_token").is_none());
     if !refused {
@@ -194,6 +204,14 @@ mod tests {
         assert_eq!(status, 400);
         let (status, _) = normalize(ok, br#"{"ok":true,"access_token":"xoxb-1"}"#.to_vec());
         assert_eq!(status, 200);
+        let (status, body) = normalize(
+            ok,
+            br#"{"access_token":"shpat_1","scope":"read_orders"}"#.to_vec(),
+        );
+        assert_eq!(status, 200);
+        assert!(String::from_utf8(body)
+            .unwrap()
+            .contains(r#""token_type":"bearer""#));
         let (status, _) = normalize(ok, b"<html>".to_vec());
         assert_eq!(status, 200, "left for the token parser to refuse");
     }

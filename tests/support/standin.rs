@@ -10,13 +10,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+/// A JSON answer built from the stand-in's base URL.
+pub type Answer = fn(base: &str) -> serde_json::Value;
+
 /// How the stand-in answers, from the provider's documentation.
 pub struct Profile {
     pub token_path: &'static str,
     pub revoke_path: Option<&'static str>,
     pub check_path: &'static str,
     /// Further GET endpoints answering JSON to a valid access token (post-connect lookups).
-    pub lookups: &'static [(&'static str, fn(base: &str) -> serde_json::Value)],
+    pub lookups: &'static [(&'static str, Answer)],
     pub client_id: &'static str,
     pub client_secret: Option<&'static str>,
     /// Token response for a fresh access/refresh token pair (refresh `None` on a refresh answer
@@ -258,10 +261,19 @@ fn token(
             if params.get("redirect_uri") != Some(&redirect) {
                 return refuse("invalid_grant");
             }
-            let verifier = params.get("code_verifier").cloned().unwrap_or_default();
-            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(Sha256::digest(verifier.as_bytes()));
-            if computed != challenge {
+            // PKCE (RFC 7636 S256) when the authorization request carried a challenge; a
+            // verifier without one is as wrong as a missing verifier.
+            let verifier = params.get("code_verifier");
+            let pkce_ok = match (challenge.is_empty(), verifier) {
+                (true, None) => true,
+                (false, Some(v)) => {
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .encode(Sha256::digest(v.as_bytes()))
+                        == challenge
+                }
+                _ => false,
+            };
+            if !pkce_ok {
                 return refuse("invalid_grant");
             }
             let (access, refresh) = (format!("access-{n}"), format!("refresh-{n}"));
