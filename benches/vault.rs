@@ -283,6 +283,7 @@ fn oauth() -> Result<(), String> {
                 &unlocked,
                 &connector,
                 &BTreeMap::new(),
+                None,
                 &[RedirectKind::CustomScheme],
             )
             .await

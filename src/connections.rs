@@ -139,7 +139,7 @@ pub async fn insert(
     get(vault, &id).await
 }
 
-fn clean_name(name: &str) -> Result<String, VaultError> {
+pub(crate) fn clean_name(name: &str) -> Result<String, VaultError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(VaultError::InvalidInput("the name is empty".into()));

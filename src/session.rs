@@ -278,6 +278,7 @@ impl Session {
             &unlocked,
             connector,
             config,
+            None,
             &[
                 RedirectKind::CustomScheme,
                 RedirectKind::Loopback,

@@ -275,6 +275,8 @@ fn google_loopback_flow_closes_its_listener() {
             "standin_google_workspace",
             "--oauth",
             "--no-browser",
+            "--name",
+            "Work mail",
         ])
         .env("KEYPORT_PASSPHRASE", PASSPHRASE)
         .stdout(Stdio::piped())
@@ -319,6 +321,10 @@ fn google_loopback_flow_closes_its_listener() {
     );
 
     let c = &list(&kp)[0];
+    assert_eq!(
+        c["name"], "Work mail",
+        "the name given when the sign-in started"
+    );
     assert!(
         c["token_expires_at"].is_string(),
         "expires_in became an expiry"
@@ -540,4 +546,108 @@ fn refresh_failures_are_retryable_or_expire_the_connection() {
         dead.stderr
     );
     assert_eq!(list(&kp)[0]["status"], "expired");
+}
+
+/// THREATS.md row 6: a token endpoint that answers an HTML page, cut-off JSON, or JSON without
+/// a token gets a clear error, and nothing is stored.
+#[test]
+fn unreadable_token_answers_store_nothing() {
+    let standin = StandIn::start(salesforce());
+    let kp = setup("salesforce", &standin, None);
+    for body in [
+        json!("<html><body>Service Unavailable</body></html>"),
+        json!("{\"access_token\": \"abc"),
+        json!({"token_type": "Bearer", "instance_url": "https://x.example"}),
+    ] {
+        let params = start(&kp, "standin_salesforce");
+        let code = standin.consent(&params);
+        standin.force(200, body, None);
+        let run = callback(
+            &kp,
+            &format!(
+                "keyport://oauth/callback?code={code}&state={}",
+                params["state"]
+            ),
+        );
+        assert_eq!(run.code, 1);
+        assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
+        assert!(
+            !run.stderr.contains("Service Unavailable"),
+            "no body in the message"
+        );
+    }
+    assert!(list(&kp).is_empty());
+}
+
+/// THREATS.md row 4: mangled callback addresses never panic, and store at most the one
+/// connection the real callback can make.
+#[test]
+fn mangled_callbacks_never_panic_or_store_more_than_one_connection() {
+    let standin = StandIn::start(salesforce());
+    let kp = setup("salesforce", &standin, None);
+    let params = start(&kp, "standin_salesforce");
+    let code = standin.consent(&params);
+    let real = format!(
+        "keyport://oauth/callback?code={code}&state={}",
+        params["state"]
+    );
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let stored = rt.block_on(async {
+        let vault = keyport::vault::Vault::open(kp.data_dir()).await.unwrap();
+        let unlocked = vault
+            .unlock_passphrase(&keyport::vault::Passphrase::new(PASSPHRASE.into()))
+            .await
+            .unwrap();
+        let catalog = keyport::catalog::Catalog::load(kp.data_dir());
+        let alphabet = b"?&=%#:/.abcXYZ019 \x00\xff";
+        let mut completed = 0;
+        for round in 0..400 {
+            let mut bytes = real.clone().into_bytes();
+            for _ in 0..1 + next(3) {
+                match next(4) {
+                    0 if !bytes.is_empty() => {
+                        let at = next(bytes.len());
+                        bytes[at] = alphabet[next(alphabet.len())];
+                    }
+                    1 if !bytes.is_empty() => {
+                        let at = next(bytes.len());
+                        bytes.truncate(at);
+                    }
+                    2 => {
+                        let at = next(bytes.len() + 1);
+                        bytes.insert(at, alphabet[next(alphabet.len())]);
+                    }
+                    _ => bytes.extend_from_slice(b"&state=dup"),
+                }
+            }
+            // The untouched address goes last: by then the flow may be spent, which is fine.
+            let text = if round == 399 {
+                real.clone()
+            } else {
+                String::from_utf8_lossy(&bytes).into_owned()
+            };
+            if let Ok(cb) = keyport::oauth::parse_callback(&text) {
+                if keyport::oauth::complete(&vault, &unlocked, &catalog, &cb)
+                    .await
+                    .is_ok()
+                {
+                    completed += 1;
+                }
+            }
+        }
+        vault.close().await;
+        completed
+    });
+    assert!(stored <= 1, "one flow, at most one connection ({stored})");
+    assert_eq!(list(&kp).len(), stored);
 }

@@ -74,6 +74,7 @@ fn connected(view: &ConnectionView) -> String {
 pub fn connect(
     connector: &str,
     config: BTreeMap<String, String>,
+    name: Option<&str>,
     no_browser: bool,
     dir: &Path,
 ) -> Result<(), Failure> {
@@ -87,6 +88,7 @@ pub fn connect(
             &unlocked,
             connector,
             &config,
+            name,
             &[
                 RedirectKind::CustomScheme,
                 RedirectKind::Loopback,

@@ -260,12 +260,13 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
         }
     }
     if args.oauth {
-        if args.name.is_some() {
-            return Err(Failure(
-                "--name cannot be used with --oauth yet; rename the connection afterwards with `keyport connections rename ID NAME`".into(),
-            ));
-        }
-        return super::oauth::connect(&args.connector, config, args.no_browser, dir);
+        return super::oauth::connect(
+            &args.connector,
+            config,
+            args.name.as_deref(),
+            args.no_browser,
+            dir,
+        );
     }
     let catalog = Catalog::load(dir);
     let connector = catalog.get(&args.connector)?;

@@ -99,9 +99,11 @@ pub async fn begin(
     unlocked: &Unlocked,
     connector: &Connector,
     config: &BTreeMap<String, String>,
+    name: Option<&str>,
     redirects: &[RedirectKind],
 ) -> Result<Started, OAuthError> {
     let spec = spec(connector)?;
+    let name = name.map(crate::connections::clean_name).transpose()?;
     let values =
         validate_config(connector, ConnectionType::Oauth2, config).map_err(OAuthError::Invalid)?;
     let app = app::get(vault, unlocked, connector).await?;
@@ -174,7 +176,7 @@ pub async fn begin(
         .map_err(vault.io_err())?;
     sqlx::query(
         "INSERT INTO oauth_flows (state_hash, connector_id, config, verifier, key_version,
-            redirect_uri, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            redirect_uri, created_at, expires_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&hash)
     .bind(&connector.id)
@@ -188,6 +190,7 @@ pub async fn begin(
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
     )
+    .bind(name)
     .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
@@ -203,6 +206,7 @@ pub async fn begin(
 /// A pending flow, claimed: no other delivery of its callback can use it now.
 struct Claimed {
     hash: String,
+    name: Option<String>,
     connector_id: String,
     config: BTreeMap<String, String>,
     verifier: Vec<u8>,
@@ -223,13 +227,14 @@ struct FlowRow {
     redirect_uri: String,
     used_at: Option<String>,
     expired: bool,
+    name: Option<String>,
 }
 
 async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError> {
     let hash = state_hash(&callback.state);
     let row: Option<FlowRow> = sqlx::query_as(
         "SELECT connector_id, config, verifier, redirect_uri, used_at,
-                unixepoch(expires_at) <= unixepoch('now') AS expired
+                unixepoch(expires_at) <= unixepoch('now') AS expired, name
            FROM oauth_flows WHERE state_hash = ?",
     )
     .bind(&hash)
@@ -243,6 +248,7 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
         redirect_uri,
         used_at,
         expired,
+        name,
     }) = row
     else {
         return Err(OAuthError::StateUnknown);
@@ -258,6 +264,7 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
     }
     Ok(Claimed {
         hash,
+        name,
         connector_id,
         config: serde_json::from_str(&config).unwrap_or_default(),
         verifier,
@@ -378,7 +385,7 @@ pub async fn complete(
         NewConnection {
             connector,
             connection_type: ConnectionType::Oauth2,
-            name: None,
+            name: claimed.name.clone(),
             config: claimed.config.clone(),
             username: None,
             secret,

@@ -68,8 +68,13 @@ fn form(body: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Sends `body` as JSON; a JSON string is sent as raw text (an HTML page, a cut-off body).
 fn reply(request: tiny_http::Request, status: u16, body: &serde_json::Value, retry: Option<u64>) {
-    let mut response = tiny_http::Response::from_string(body.to_string())
+    let text = match body {
+        serde_json::Value::String(raw) => raw.clone(),
+        other => other.to_string(),
+    };
+    let mut response = tiny_http::Response::from_string(text)
         .with_status_code(status)
         .with_header(
             "Content-Type: application/json"
