@@ -595,3 +595,49 @@ fn github_delete_removes_the_grant() {
     assert!(revoked["access_token"].starts_with("access-"));
     assert!(revoked["authorization"].starts_with("Basic "));
 }
+
+/// DATEV: an OpenID `nonce` of at least 20 characters, fresh for every sign-in, beside PKCE.
+/// https://developer.datev.de/de/guides/authentication (see catalog/datev.toml)
+#[test]
+fn datev_gets_a_fresh_nonce_per_sign_in() {
+    let standin = StandIn::start(base("/token", "/userinfo"));
+    let kp = setup("datev", &standin, true, false);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let nonces: Vec<String> = rt.block_on(async {
+        let vault = keyport::vault::Vault::open(kp.data_dir()).await.unwrap();
+        let unlocked = vault
+            .unlock_passphrase(&keyport::vault::Passphrase::new(PASSPHRASE.into()))
+            .await
+            .unwrap();
+        let catalog = keyport::catalog::Catalog::load(kp.data_dir());
+        let connector = catalog.get("standin_datev").unwrap();
+        let mut nonces = Vec::new();
+        for _ in 0..2 {
+            let started = keyport::oauth::begin(
+                &vault,
+                &unlocked,
+                connector,
+                &BTreeMap::new(),
+                None,
+                &[keyport_model::RedirectKind::Loopback],
+            )
+            .await
+            .unwrap();
+            let params: BTreeMap<String, String> = url::Url::parse(&started.authorization_url)
+                .unwrap()
+                .query_pairs()
+                .into_owned()
+                .collect();
+            assert_eq!(params["code_challenge_method"], "S256");
+            assert!(params["state"].len() >= 20);
+            nonces.push(params["nonce"].clone());
+        }
+        vault.close().await;
+        nonces
+    });
+    assert!(nonces.iter().all(|n| n.len() >= 20), "{nonces:?}");
+    assert_ne!(nonces[0], nonces[1]);
+}

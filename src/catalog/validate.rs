@@ -139,6 +139,21 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
     for (path, url) in urls {
         v.url_with(&fields, &path, url);
     }
+    for (param, template) in c.oauth2.iter().flat_map(|o| &o.extra_authorization_params) {
+        let path = format!("oauth2.extra_authorization_params.{param}");
+        match placeholders(template) {
+            Err(msg) => v.push(&path, msg),
+            Ok(names) => {
+                // `{nonce}` is filled with a fresh random value for each sign-in.
+                for name in names
+                    .iter()
+                    .filter(|n| **n != "nonce" && !fields.contains_key(*n))
+                {
+                    v.push(&path, format!("uses `{{{name}}}`, which no field declares"));
+                }
+            }
+        }
+    }
     for (param, template) in c.oauth2.iter().flat_map(|o| &o.callback_must_match) {
         let path = format!("oauth2.callback_must_match.{param}");
         match placeholders(template) {

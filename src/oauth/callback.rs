@@ -97,7 +97,8 @@ pub fn parse_callback(text: &str) -> Result<Callback, CallbackError> {
         }
         let slot = match key.as_ref() {
             "state" => &mut state,
-            "code" => &mut code,
+            // Amazon's Selling Partner API names the code `spapi_oauth_code`.
+            "code" | "spapi_oauth_code" => &mut code,
             "error" => &mut error,
             "error_description" => &mut description,
             _ => {
@@ -173,6 +174,18 @@ mod tests {
         assert_eq!(cb.redirect_uri, "http://127.0.0.1:4711/oauth/callback");
         let cb = parse_callback("keyport://oauth/callback?code=abc&state=s1").unwrap();
         assert_eq!(cb.redirect_uri, "keyport://oauth/callback");
+    }
+
+    #[test]
+    fn reads_amazons_spapi_oauth_code() {
+        let cb = parse_callback(
+            "https://example.com/cb?spapi_oauth_code=RHx1&state=s1&selling_partner_id=A3FF",
+        )
+        .unwrap();
+        assert!(cb.result == CallbackResult::Code("RHx1".into()));
+        assert!(
+            parse_callback("https://example.com/cb?spapi_oauth_code=a&code=b&state=s").is_err()
+        );
     }
 
     #[test]

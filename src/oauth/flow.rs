@@ -144,9 +144,17 @@ pub async fn begin(
     } else if !spec.scopes.is_empty() {
         request = request.add_extra_param("scope", spec.scopes.join(&spec.scope_separator));
     }
+    // `{nonce}` is a fresh random value per sign-in (DATEV requires an OpenID nonce).
+    let mut with_nonce = values.clone();
+    with_nonce.insert(
+        "nonce".to_owned(),
+        CsrfToken::new_random_len(32).secret().clone(),
+    );
     for (name, value) in &spec.extra_authorization_params {
-        request =
-            request.add_extra_param(name.as_str(), render(value, &values, "sign-in address")?);
+        request = request.add_extra_param(
+            name.as_str(),
+            render(value, &with_nonce, "sign-in address")?,
+        );
     }
     let verifier = if spec.pkce == Pkce::Unsupported {
         None
