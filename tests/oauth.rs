@@ -538,6 +538,29 @@ fn refresh_failures_are_retryable_or_expire_the_connection() {
     );
     assert_eq!(list(&kp)[0]["error_count"], 2);
 
+    // A provider that does not answer in time (KEYPORT_HTTP_TIMEOUT_SECS=1 here).
+    standin.stall(3);
+    let hung = kp
+        .command()
+        .args(["connections", "refresh", &id])
+        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .env("KEYPORT_HTTP_TIMEOUT_SECS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&hung.stderr);
+    assert!(!hung.status.success());
+    assert!(
+        stderr.contains("timed out") && stderr.contains("try again"),
+        "{stderr}"
+    );
+    assert_eq!(
+        list(&kp)[0]["status"],
+        "active",
+        "a timeout changes nothing"
+    );
+    // Let the stand-in finish hanging before the next request.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+
     standin.force(200, json!({"error": "bad_refresh_token", "error_description": "The refresh token passed is incorrect or expired."}), None);
     let dead = refresh();
     assert!(

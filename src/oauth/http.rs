@@ -56,9 +56,15 @@ fn network_kind(err: &reqwest::Error) -> &'static str {
 
 impl Http {
     pub fn new() -> Result<Http, OAuthError> {
+        // KEYPORT_HTTP_TIMEOUT_SECS: for slow links (and the tests' slow stand-in).
+        let limit = std::env::var("KEYPORT_HTTP_TIMEOUT_SECS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|s| (1..=300).contains(s))
+            .unwrap_or(30);
         let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(limit.min(10)))
+            .timeout(Duration::from_secs(limit))
             // A token endpoint that redirects is misconfigured or hostile: never follow it
             // with a code or a client secret in the body.
             .redirect(reqwest::redirect::Policy::none())

@@ -52,6 +52,8 @@ struct State {
     counter: u64,
     /// Answers forced for the next token requests: (status, body, retry-after).
     forced: Vec<(u16, serde_json::Value, Option<u64>)>,
+    /// Seconds the next token request hangs before a 504 (a provider that does not answer).
+    stall: u64,
 }
 
 pub struct StandIn {
@@ -111,6 +113,13 @@ impl StandIn {
                         .find(|h| h.field.equiv("Authorization"))
                         .map(|h| h.value.as_str().to_owned());
                     if path == profile.token_path {
+                        let stall = std::mem::take(&mut state.lock().unwrap().stall);
+                        if stall > 0 {
+                            // Hangs past the client's timeout, then gives up without acting.
+                            std::thread::sleep(std::time::Duration::from_secs(stall));
+                            reply(request, 504, &serde_json::json!({}), None);
+                            continue;
+                        }
                         let params = form(&body);
                         seen.lock().unwrap().token_requests.push(params.clone());
                         let basic = auth.as_deref().and_then(basic_credentials);
@@ -210,6 +219,11 @@ impl StandIn {
             .unwrap()
             .forced
             .push((status, body, retry_after));
+    }
+
+    /// The next token request hangs for `seconds`, then gets a 504 and changes nothing.
+    pub fn stall(&self, seconds: u64) {
+        self.state.lock().unwrap().stall = seconds;
     }
 
     pub fn live_refresh_tokens(&self) -> usize {
