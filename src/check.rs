@@ -3,7 +3,7 @@
 
 use crate::catalog::fill;
 use crate::oauth::http::{read_limited, retry_after, Http};
-use keyport_model::{CheckRequest, Lookup};
+use keyport_model::{CheckRequest, KeyAuth, KeyLocation, Lookup};
 use std::collections::BTreeMap;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -39,6 +39,58 @@ pub async fn bearer(
         token,
     )
     .await?;
+    if status != check.expect_status {
+        return Err(CheckError::Refused(status));
+    }
+    Ok(())
+}
+
+/// Sends a key connector's check with the credential where its catalog entry puts it: a header
+/// from a template (`Bearer {secret}`), a query parameter, or HTTP Basic. `{secret}` and
+/// `{username}` are also filled in the check's own headers and body (Tableau's sign-in).
+pub async fn key(
+    http: &Http,
+    auth: &KeyAuth,
+    values: &BTreeMap<String, String>,
+    secret: &str,
+    username: Option<&str>,
+) -> Result<(), CheckError> {
+    let mut with_secret = values.clone();
+    with_secret.insert("secret".into(), secret.to_owned());
+    if let Some(user) = username {
+        with_secret.insert("username".into(), user.to_owned());
+    }
+    let fill_all = |text: &str| {
+        fill(text, |name| with_secret.get(name).cloned())
+            .ok_or_else(|| CheckError::Template("a value the check needs is missing".into()))
+    };
+    let check = &auth.check;
+    // Only the check's own URL is filled without the secret: a secret never goes in a path.
+    let url = fill(&check.url, |name| values.get(name).cloned())
+        .ok_or_else(|| CheckError::Template("a setting the check URL needs is missing".into()))?;
+    let method = reqwest::Method::from_bytes(check.method.as_bytes())
+        .map_err(|_| CheckError::Template(format!("unknown method {}", check.method)))?;
+    let mut request = http.client().request(method, &url);
+    request = match (auth.location, &auth.name) {
+        (KeyLocation::Header, Some(name)) => {
+            let value = fill_all(auth.template.as_deref().unwrap_or("{secret}"))?;
+            request.header(name.as_str(), value)
+        }
+        (KeyLocation::Query, Some(name)) => request.query(&[(name.as_str(), secret)]),
+        (KeyLocation::Basic, _) => {
+            let user = fill_all(auth.username.as_deref().unwrap_or("{username}"))?;
+            let password = fill_all(auth.password.as_deref().unwrap_or("{secret}"))?;
+            request.basic_auth(user, Some(password))
+        }
+        _ => return Err(CheckError::Template("the credential has no place".into())),
+    };
+    for (name, value) in &check.headers {
+        request = request.header(name, fill_all(value)?);
+    }
+    if let Some(body) = &check.body {
+        request = request.body(fill_all(body)?);
+    }
+    let (status, _) = answer(request).await?;
     if status != check.expect_status {
         return Err(CheckError::Refused(status));
     }
@@ -97,6 +149,12 @@ async fn send(
     if let Some(body) = body {
         request = request.body(fill(body)?);
     }
+    answer(request).await
+}
+
+/// Sends `request`: 5xx and 429 are the service being unavailable, anything else is its
+/// answer (status and body).
+async fn answer(request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), CheckError> {
     let response = request.send().await.map_err(|e| CheckError::Unavailable {
         detail: if e.is_timeout() {
             "timed out"

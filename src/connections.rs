@@ -103,8 +103,8 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO connections (id, connector_id, connection_type, name, secret, key_version,
             metadata, scopes, token_expires_at, status, health_status, verified, created_by,
-            origin, created_at, updated_at, last_rotated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)",
+            origin, created_at, updated_at, last_rotated_at, last_health_check)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&c.id)
@@ -123,6 +123,7 @@ pub async fn insert(
     .bind(&at)
     .bind(&at)
     .bind(&at)
+    .bind(new.verified.then_some(&at))
     .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;

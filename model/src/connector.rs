@@ -455,6 +455,16 @@ fn ok_status() -> u16 {
 
 impl Connector {
     /// The non-secret fields a person fills in for this connector and type.
+    /// Where a key, token or password goes, for the connection types that carry one.
+    pub fn key_auth(&self, kind: ConnectionType) -> Option<&KeyAuth> {
+        match kind {
+            ConnectionType::ApiKey => self.api_key.as_ref(),
+            ConnectionType::BearerToken => self.bearer_token.as_ref(),
+            ConnectionType::BasicAuth => self.basic_auth.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn fields_for(&self, kind: ConnectionType) -> impl Iterator<Item = &ConfigField> {
         let own = match kind {
             ConnectionType::ServiceAccount => self.service_account.as_ref().map(|s| &s.fields[..]),

@@ -48,6 +48,10 @@ pub enum ErrorCode {
     OAuthCheckFailed,
     #[serde(rename = "oauth.timed_out")]
     OAuthTimedOut,
+    #[serde(rename = "provider.key_rejected")]
+    ProviderKeyRejected,
+    #[serde(rename = "provider.unavailable")]
+    ProviderUnavailable,
     #[serde(rename = "vault.not_initialized")]
     VaultNotInitialized,
     #[serde(rename = "vault.already_initialized")]
@@ -104,6 +108,8 @@ impl ErrorCode {
             ErrorCode::OAuthNoRefreshToken => "oauth.no_refresh_token",
             ErrorCode::OAuthCheckFailed => "oauth.check_failed",
             ErrorCode::OAuthTimedOut => "oauth.timed_out",
+            ErrorCode::ProviderKeyRejected => "provider.key_rejected",
+            ErrorCode::ProviderUnavailable => "provider.unavailable",
             ErrorCode::VaultNotInitialized => "vault.not_initialized",
             ErrorCode::VaultAlreadyInitialized => "vault.already_initialized",
             ErrorCode::VaultWrongPassphrase => "vault.wrong_passphrase",
@@ -170,6 +176,8 @@ mod tests {
             ErrorCode::OAuthNoRefreshToken,
             ErrorCode::OAuthCheckFailed,
             ErrorCode::OAuthTimedOut,
+            ErrorCode::ProviderKeyRejected,
+            ErrorCode::ProviderUnavailable,
             ErrorCode::VaultNotInitialized,
             ErrorCode::VaultAlreadyInitialized,
             ErrorCode::VaultWrongPassphrase,

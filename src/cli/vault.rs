@@ -56,7 +56,7 @@ pub struct ConnectArgs {
     /// With --oauth: print the sign-in address on stdout instead of opening a browser
     #[arg(long, requires = "oauth")]
     no_browser: bool,
-    /// Store without checking the credential with the service
+    /// Store without checking the credential with the service first
     #[arg(long)]
     no_verify: bool,
 }
@@ -281,16 +281,11 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
             ))
         }
     };
-    if !args.no_verify {
-        return Err(Failure(
-            "live verification of credentials is not built yet; add --no-verify to store the credential unverified".into(),
-        ));
-    }
     let secret = read_stdin_secret()?;
     let view = block_on(async {
         let vault = Vault::open(dir).await?;
         let unlocked = unlock(&vault).await?;
-        connections::insert(
+        crate::manager::connect_key(
             &vault,
             &unlocked,
             NewConnection {
@@ -303,12 +298,21 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
                 verified: false,
                 oauth: None,
             },
+            !args.no_verify,
         )
         .await
+        .map_err(Failure::from)
     })?;
     print(&format!(
-        "Connected {} as {} ({}), unverified.\n",
-        connector.name, view.name, view.id
+        "Connected {} as {} ({}){}.\n",
+        connector.name,
+        view.name,
+        view.id,
+        if view.verified {
+            ", checked with the service"
+        } else {
+            ", unverified"
+        }
     ))
 }
 

@@ -362,10 +362,13 @@ pub fn connector_file(id: &str, base: &str) -> String {
     let path = format!("{}/catalog/{id}.toml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(path).expect("catalog file");
     let mut out = String::new();
+    // The top-level id and name come before any [section]; a later `name` is a header's.
+    let mut top = true;
     for line in text.lines() {
-        let line = if line.starts_with("id = ") {
+        top &= !line.starts_with('[');
+        let line = if top && line.starts_with("id = ") {
             format!("id = \"standin_{id}\"")
-        } else if line.starts_with("name = ") {
+        } else if top && line.starts_with("name = ") {
             format!("name = \"Stand-in {id}\"")
         } else if let Some(at) = line.find("\"https://") {
             let is_endpoint = ["authorization_url", "token_url", "revocation_url", "url ="]

@@ -1,0 +1,268 @@
+//! Connecting by API key through the real `keyport` binary, checked live against stand-ins on
+//! 127.0.0.1 that answer as each service's docs show: accepted, rejected, rate-limited.
+
+use crate::support::standin::connector_file;
+use crate::support::{Keyport, PASSPHRASE};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+/// A service's check endpoint: `answer(path, authorization header, query)` gives the status,
+/// the JSON body and an optional Retry-After.
+struct KeyService {
+    base: String,
+    server: Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    seen: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+type Answer = fn(&str, &str, &str) -> (u16, Value, Option<u64>);
+
+impl KeyService {
+    fn start(answer: Answer) -> KeyService {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let thread = {
+            let (server, seen) = (server.clone(), seen.clone());
+            std::thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    let (path, query) = match request.url().split_once('?') {
+                        Some((p, q)) => (p.to_owned(), q.to_owned()),
+                        None => (request.url().to_owned(), String::new()),
+                    };
+                    let auth = request
+                        .headers()
+                        .iter()
+                        .find(|h| h.field.equiv("Authorization"))
+                        .map(|h| h.value.as_str().to_owned())
+                        .unwrap_or_default();
+                    seen.lock().unwrap().push((path.clone(), auth.clone()));
+                    let (status, body, retry) = answer(&path, &auth, &query);
+                    let mut response = tiny_http::Response::from_string(body.to_string())
+                        .with_status_code(status)
+                        .with_header(
+                            "Content-Type: application/json"
+                                .parse::<tiny_http::Header>()
+                                .unwrap(),
+                        );
+                    if let Some(s) = retry {
+                        response = response.with_header(
+                            format!("Retry-After: {s}")
+                                .parse::<tiny_http::Header>()
+                                .unwrap(),
+                        );
+                    }
+                    let _ = request.respond(response);
+                }
+            })
+        };
+        KeyService {
+            base,
+            server,
+            thread: Some(thread),
+            seen,
+        }
+    }
+}
+
+impl Drop for KeyService {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn with_connector(id: &str, service: &KeyService) -> Keyport {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let file = kp.write(&format!("{id}.toml"), &connector_file(id, &service.base));
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    kp
+}
+
+fn list(kp: &Keyport) -> Vec<Value> {
+    serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap()
+}
+
+/// SendGrid: `Authorization: Bearer <key>` on GET /v3/scopes.
+/// https://www.twilio.com/docs/sendgrid/api-reference/api-key-permissions/retrieve-a-list-of-scopes-for-which-this-user-has-access
+fn sendgrid(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
+    match (path, auth) {
+        ("/v3/scopes", "Bearer SG.good-key") => (
+            200,
+            json!({"scopes": ["mail.send", "alerts.create", "alerts.read"]}),
+            None,
+        ),
+        ("/v3/scopes", "Bearer SG.busy-key") => (
+            429,
+            json!({"errors": [{"field": null, "message": "too many requests"}]}),
+            Some(12),
+        ),
+        _ => (
+            401,
+            json!({"errors": [{"field": null, "message": "authorization required"}]}),
+            None,
+        ),
+    }
+}
+
+#[test]
+fn a_key_the_service_accepts_is_stored_verified() {
+    let service = KeyService::start(sendgrid);
+    let kp = with_connector("sendgrid", &service);
+    let run = kp.run_in(
+        &["connect", "standin_sendgrid", "--api-key-stdin"],
+        "SG.good-key\n",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("checked with the service"),
+        "{}",
+        run.stdout
+    );
+    let c = &list(&kp)[0];
+    assert_eq!(c["verified"], true);
+    assert_eq!(c["health_status"], "healthy");
+    assert!(c["last_health_check"].is_string());
+    assert_eq!(
+        service.seen.lock().unwrap()[0],
+        ("/v3/scopes".to_owned(), "Bearer SG.good-key".to_owned())
+    );
+}
+
+#[test]
+fn a_rejected_or_unreachable_check_stores_nothing_and_names_no_secret() {
+    let service = KeyService::start(sendgrid);
+    let kp = with_connector("sendgrid", &service);
+    let bad = kp.run_in(
+        &["connect", "standin_sendgrid", "--api-key-stdin"],
+        "SG.wrong-key",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("refused the api key (HTTP 401)"),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        !bad.stderr.contains("SG.wrong-key"),
+        "the key is never in a message"
+    );
+    let busy = kp.run_in(
+        &["connect", "standin_sendgrid", "--api-key-stdin"],
+        "SG.busy-key",
+        Some(PASSPHRASE),
+    );
+    assert!(
+        busy.stderr.contains("HTTP 429") && busy.stderr.contains("in 12 s"),
+        "{}",
+        busy.stderr
+    );
+    assert!(list(&kp).is_empty(), "nothing stored");
+    drop(service);
+    // The service is gone (a closed port): a clear message, quickly, and still nothing stored.
+    let gone = kp.run_in(
+        &["connect", "standin_sendgrid", "--api-key-stdin"],
+        "SG.good-key",
+        Some(PASSPHRASE),
+    );
+    assert!(
+        gone.stderr.contains("could not be reached"),
+        "{}",
+        gone.stderr
+    );
+    assert!(list(&kp).is_empty());
+    // --no-verify stores it unchecked, and says so.
+    let unchecked = kp.run_in(
+        &[
+            "connect",
+            "standin_sendgrid",
+            "--api-key-stdin",
+            "--no-verify",
+        ],
+        "SG.good-key",
+        Some(PASSPHRASE),
+    );
+    assert!(
+        unchecked.stdout.contains("unverified"),
+        "{}",
+        unchecked.stdout
+    );
+    assert_eq!(list(&kp)[0]["verified"], false);
+}
+
+/// Mailchimp: HTTP Basic with any user name and the key as the password, on the data center's
+/// host. https://mailchimp.com/developer/marketing/docs/fundamentals/#api-structure
+fn mailchimp(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
+    use base64::Engine;
+    let good = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD
+            .encode("keyport:0123456789abcdef0123456789abcdef-us6")
+    );
+    if path == "/3.0/" && auth == good {
+        (
+            200,
+            json!({"account_id": "8d3a3db4d97663a9074efcc16", "account_name": "Freddie's Jokes", "email": "freddie@example.com"}),
+            None,
+        )
+    } else {
+        (
+            401,
+            json!({"type": "https://mailchimp.com/developer/marketing/docs/errors/", "title": "API Key Invalid", "status": 401,
+                     "detail": "Your API key may be invalid, or you've attempted to access the wrong datacenter.", "instance": "a4e3f5b1-ba1c-4c6e-b5a3-b1c8e4b3a8f1"}),
+            None,
+        )
+    }
+}
+
+#[test]
+fn basic_auth_keys_and_settings_reach_the_check() {
+    let service = KeyService::start(mailchimp);
+    let kp = with_connector("mailchimp", &service);
+    let run = kp.run_in(
+        &[
+            "connect",
+            "standin_mailchimp",
+            "--config",
+            "dc=us6",
+            "--api-key-stdin",
+        ],
+        "0123456789abcdef0123456789abcdef-us6",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bad = kp.run_in(
+        &[
+            "connect",
+            "standin_mailchimp",
+            "--config",
+            "dc=us6",
+            "--api-key-stdin",
+        ],
+        "ffffffffffffffffffffffffffffffff-us6",
+        Some(PASSPHRASE),
+    );
+    assert!(bad.stderr.contains("HTTP 401"), "{}", bad.stderr);
+    let bad_setting = kp.run_in(
+        &[
+            "connect",
+            "standin_mailchimp",
+            "--config",
+            "dc=../evil",
+            "--api-key-stdin",
+        ],
+        "0123456789abcdef0123456789abcdef-us6",
+        Some(PASSPHRASE),
+    );
+    assert!(
+        bad_setting.stderr.contains("not a valid"),
+        "{}",
+        bad_setting.stderr
+    );
+    assert_eq!(list(&kp).len(), 1);
+}
