@@ -15,7 +15,7 @@ mod tokens;
 
 pub use callback::{parse_callback, Callback, CallbackError, CallbackResult};
 pub use error::OAuthError;
-pub use flow::{begin, cancel, complete, pending, Started, FLOW_LIFETIME};
+pub use flow::{begin, cancel, complete, flow_id_of, pending, Started, FLOW_LIFETIME};
 pub use loopback::Loopback;
 pub use refresh::refresh;
 pub use revoke::{revoke, Revoked};

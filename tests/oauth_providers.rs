@@ -235,6 +235,19 @@ fn hubspot_pasted_https_redirect() {
     profile.token_body = |_, access, refresh| json!({"token_type": "bearer", "refresh_token": refresh, "access_token": access, "expires_in": 1800});
     let standin = StandIn::start(profile);
     let kp = setup("hubspot_crm", &standin, true, true);
+    // Saving the same app again without its secret or redirect keeps both.
+    let again = kp.run_in(
+        &[
+            "oauth-app",
+            "set",
+            "standin_hubspot_crm",
+            "--client-id",
+            CLIENT_ID,
+        ],
+        "",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
     let done = sign_in(&kp, &standin, "standin_hubspot_crm", &[], &no_extra);
     assert_eq!(done.code, 0, "{}", done.stderr);
     let exchange = standin.seen.lock().unwrap().token_requests[0].clone();

@@ -89,9 +89,13 @@ pub async fn set(
         "INSERT INTO oauth_apps (connector_id, client_id, client_secret, key_version, created_at,
             redirect_uri)
          VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (connector_id) DO UPDATE SET client_id = excluded.client_id,
-           client_secret = excluded.client_secret, key_version = excluded.key_version,
-           redirect_uri = excluded.redirect_uri",
+         ON CONFLICT (connector_id) DO UPDATE SET
+           -- Saving the same app again without a secret keeps its secret (a form that never
+           -- shows it back); another client ID is another app, whose secret this is not.
+           client_secret = coalesce(excluded.client_secret,
+             CASE WHEN oauth_apps.client_id = excluded.client_id THEN oauth_apps.client_secret END),
+           client_id = excluded.client_id, key_version = excluded.key_version,
+           redirect_uri = coalesce(excluded.redirect_uri, oauth_apps.redirect_uri)",
     )
     .bind(&connector.id)
     .bind(client_id)

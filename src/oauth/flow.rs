@@ -296,6 +296,14 @@ async fn claim(vault: &Vault, found: Claimed) -> Result<Claimed, OAuthError> {
     Ok(found)
 }
 
+/// The id of the flow a callback address belongs to (the hash of its state), for a shell that
+/// must tell which waiting dialog a link answers; `None` for an unreadable address.
+pub fn flow_id_of(url: &str) -> Option<String> {
+    super::parse_callback(url)
+        .ok()
+        .map(|c| state_hash(&c.state))
+}
+
 /// Cancels a waiting sign-in: a callback that arrives later is refused as used.
 pub async fn cancel(vault: &Vault, flow_id: &str) -> Result<(), OAuthError> {
     sqlx::query("UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")
