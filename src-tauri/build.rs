@@ -16,6 +16,12 @@ const COMMANDS: &[&str] = &[
     "connection_reveal",
     "vault_change_passphrase",
     "vault_rotate_key",
+    "oauth_app_get",
+    "oauth_app_set",
+    "oauth_start",
+    "oauth_open",
+    "oauth_cancel",
+    "oauth_paste",
 ];
 
 fn main() {

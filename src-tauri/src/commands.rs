@@ -1,13 +1,16 @@
 //! The commands the UI may call (listed in build.rs and allowed in capabilities/default.json).
 //! Each is a few lines over the core; errors cross as `{code, message}`.
 
+use crate::oauth::{self as flows, Flows};
 use crate::{deep_link::Inbox, startup::Startup, Desktop};
 use keyport::catalog::CatalogError;
 use keyport::session::Session;
 use keyport::vault::{Passphrase, SecretValue, VaultError};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, OAuthAppView,
+    OAuthFinished, OAuthStartView, OAuthVia, SessionView,
 };
+use std::collections::BTreeMap;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -61,7 +64,7 @@ pub fn app_ready(
     app: AppHandle,
     startup: State<'_, Startup>,
     inbox: State<'_, Inbox>,
-) -> Vec<CommandError> {
+) -> Vec<OAuthFinished> {
     startup.first_paint(&app);
     inbox.open()
 }
@@ -186,4 +189,122 @@ pub async fn connection_rename(
 pub async fn connection_delete(session: State<'_, Session>, id: String) -> Reply<()> {
     session.touch();
     session.delete(&id).await.map_err(Shown::shown)
+}
+
+/// A connector's OAuth app as its form shows it (never the client secret, only whether one is set).
+#[tauri::command]
+pub async fn oauth_app_get(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    connector_id: String,
+) -> Reply<OAuthAppView> {
+    session
+        .oauth_app(&desktop.catalog, &connector_id)
+        .await
+        .map_err(flows::shown)
+}
+
+/// Stores the OAuth app a person registered. The client secret, if any, travels as its own
+/// argument straight into a zeroizing wrapper and is never echoed back. `redirect_uri` is the
+/// https redirect registered with a service that accepts no other kind.
+#[tauri::command]
+pub async fn oauth_app_set(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    connector_id: String,
+    client_id: String,
+    client_secret: Option<String>,
+    redirect_uri: Option<String>,
+) -> Reply<OAuthAppView> {
+    session.touch();
+    let secret = client_secret
+        .filter(|s| !s.is_empty())
+        .map(|s| SecretValue::new(s.into_bytes()));
+    session
+        .set_oauth_app(
+            &desktop.catalog,
+            &connector_id,
+            client_id.trim(),
+            secret,
+            redirect_uri
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty()),
+        )
+        .await
+        .map_err(flows::shown)
+}
+
+/// Starts a sign-in and opens its page in the system browser. A loopback flow's wait runs in
+/// the background and ends in `oauth-finished`, as a `keyport://` link does.
+#[tauri::command]
+pub async fn oauth_start(
+    app: AppHandle,
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    flows: State<'_, Flows>,
+    connector_id: String,
+    config: BTreeMap<String, String>,
+) -> Reply<OAuthStartView> {
+    session.touch();
+    let started = session
+        .start_oauth(&desktop.catalog, &connector_id, &config)
+        .await
+        .map_err(flows::shown)?;
+    flows.insert(&started.flow_id, &started.authorization_url);
+    if let Some(loopback) = started.loopback {
+        flows::spawn_loopback(&app, started.flow_id.clone(), loopback);
+    }
+    if let Err(err) = flows::open_browser(&app, &started.authorization_url) {
+        // Not fatal: the waiting dialog offers the page again, and the paste field.
+        eprintln!("keyport-desktop: warning: {}", err.message);
+    }
+    Ok(OAuthStartView {
+        flow_id: started.flow_id,
+        connector_id,
+        authorization_url: started.authorization_url,
+        redirect: started.redirect,
+    })
+}
+
+/// Opens a waiting sign-in's page again. The page names the flow, never a URL.
+#[tauri::command]
+pub fn oauth_open(app: AppHandle, flows: State<'_, Flows>, flow_id: String) -> Reply<()> {
+    let url = flows
+        .authorization_url(&flow_id)
+        .ok_or_else(|| CommandError {
+            code: ErrorCode::OAuthStateUnknown,
+            message: "this sign-in is no longer waiting; start the connection again".to_owned(),
+        })?;
+    flows::open_browser(&app, &url)
+}
+
+/// Cancels a waiting sign-in: its loopback wait stops, and a callback that still comes is refused.
+#[tauri::command]
+pub async fn oauth_cancel(
+    session: State<'_, Session>,
+    flows: State<'_, Flows>,
+    flow_id: String,
+) -> Reply<()> {
+    session.touch();
+    flows.remove(&flow_id);
+    session.cancel_oauth(&flow_id).await.map_err(flows::shown)
+}
+
+/// Completes a sign-in from the address the browser landed on, pasted by the person. The
+/// outcome is also sent as `oauth-finished`, like every other completion.
+#[tauri::command]
+pub async fn oauth_paste(
+    app: AppHandle,
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    url: String,
+) -> Reply<ConnectionView> {
+    session.touch();
+    let result = session.complete_oauth(&desktop.catalog, url.trim()).await;
+    drop(url);
+    match flows::finish(&app, None, OAuthVia::Paste, result).outcome {
+        keyport_model::OAuthOutcome::Connected { connection } => Ok(*connection),
+        keyport_model::OAuthOutcome::Failed { error } => Err(error),
+    }
 }

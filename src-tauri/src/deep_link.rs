@@ -1,17 +1,21 @@
 //! `keyport://` links: registration of the scheme, and handing every URL that arrives (at a cold
 //! start, or forwarded from a second instance) to the core. The URL carries an authorization
-//! code, so it is never logged; only the outcome's code and message reach the UI.
+//! code, so it is never logged; only the outcome (the new connection's metadata, or an error's
+//! code and message) reaches the UI, as the `oauth-finished` event every sign-in ends in.
 
-use keyport_model::CommandError;
+use keyport_model::{OAuthFinished, OAuthVia};
 use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
 /// Outcomes of links that arrive before the page can listen (a cold start with a URL on the
 /// command line): held until the UI reports its first paint, then handed over with it.
+/// The event every sign-in ends in (payload: `OAuthFinished`).
+pub const OAUTH_FINISHED: &str = "oauth-finished";
+
 pub struct Inbox {
     // `Some` until the page is ready; afterwards outcomes go straight out as events.
-    held: Mutex<Option<Vec<CommandError>>>,
+    held: Mutex<Option<Vec<OAuthFinished>>>,
 }
 
 impl Inbox {
@@ -22,21 +26,22 @@ impl Inbox {
     }
 
     /// The page is ready: returns what was held, and stops holding.
-    pub fn open(&self) -> Vec<CommandError> {
+    pub fn open(&self) -> Vec<OAuthFinished> {
         self.held
             .lock()
             .map(|mut held| held.take().unwrap_or_default())
             .unwrap_or_default()
     }
 
-    fn deliver(&self, app: &AppHandle, outcome: CommandError) {
+    /// Sends `outcome` to the page as `oauth-finished`, or holds it until the page is ready.
+    pub fn deliver(&self, app: &AppHandle, outcome: OAuthFinished) {
         if let Ok(mut held) = self.held.lock() {
             if let Some(held) = held.as_mut() {
                 held.push(outcome);
                 return;
             }
         }
-        let _ = app.emit("oauth-callback", outcome);
+        let _ = app.emit(OAUTH_FINISHED, outcome);
     }
 }
 
@@ -74,18 +79,8 @@ fn receive(app: &AppHandle, url: &str) {
     tauri::async_runtime::spawn(async move {
         let desktop = handle.state::<crate::Desktop>();
         let session = handle.state::<keyport::session::Session>();
-        match session.complete_oauth(&desktop.catalog, &url).await {
-            Ok(view) => {
-                let _ = handle.emit("connections-changed", &view.id);
-            }
-            Err(err) => handle.state::<Inbox>().deliver(
-                &handle,
-                CommandError {
-                    code: err.code(),
-                    message: err.to_string(),
-                },
-            ),
-        }
+        let result = session.complete_oauth(&desktop.catalog, &url).await;
+        crate::oauth::finish(&handle, None, OAuthVia::DeepLink, result);
     });
 }
 

@@ -4,6 +4,7 @@
 mod commands;
 mod deep_link;
 mod idle;
+mod oauth;
 mod startup;
 
 use keyport::catalog::Catalog;
@@ -34,6 +35,7 @@ pub fn run(started: Instant) {
         .manage(keyport::session::Session::new(data_dir.clone()))
         .manage(startup::Startup::new(started))
         .manage(deep_link::Inbox::new())
+        .manage(oauth::Flows::default())
         .setup(|app| {
             deep_link::setup(app.handle());
             let handle = app.handle().clone();
@@ -59,6 +61,12 @@ pub fn run(started: Instant) {
             commands::connection_reveal,
             commands::vault_change_passphrase,
             commands::vault_rotate_key,
+            commands::oauth_app_get,
+            commands::oauth_app_set,
+            commands::oauth_start,
+            commands::oauth_open,
+            commands::oauth_cancel,
+            commands::oauth_paste,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -4,11 +4,15 @@ tauri-driver (WebDriver) inside a D-Bus session. Run by `make e2e` via scripts/h
 
 Checks: the Marketplace shows 50 cards; the Databases filter shows 5; searching "sales" shows
 Salesforce; opening a card shows its setup instructions; a second launch with a keyport:// URL
-reaches the first instance (which refuses it, since no sign-in is waiting). Screenshots go to
-target/screenshots/. Any failed check exits non-zero."""
+reaches the first instance (which refuses it, since no sign-in is waiting); the vault flow; and an
+OAuth sign-in against a stand-in Salesforce on 127.0.0.1 (OAuth app form, waiting dialog, consent,
+the keyport:// callback through a second instance, Done, the paste field with a replayed callback,
+Cancel). Screenshots go to target/screenshots/. Any failed check exits non-zero."""
 
 import base64
+import hashlib
 import http.client
+import http.server
 import json
 import os
 import shutil
@@ -16,8 +20,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -103,6 +109,13 @@ class WebDriver:
         """The element's textContent (WebKitWebDriver's visible text skips clipped children)."""
         return self.execute("return arguments[0].textContent;",
                             {"element-6066-11e4-a52e-4f735466cecf": el})
+
+    def key(self, key):
+        """Presses and releases one key (WebDriver code point, e.g. \ue00c for Escape) wherever
+        focus is."""
+        self.s("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]})
+        self.s("DELETE", "/actions")
 
     def execute(self, script, *args):
         return self.s("POST", "/execute/sync", {"script": script, "args": list(args)})
@@ -317,6 +330,361 @@ def vault_flow(wd):
     wd.screenshot("e2e-settings.png")
 
 
+# ---------- A stand-in Salesforce for the OAuth sign-in ----------
+
+def b64url_sha256(text):
+    digest = hashlib.sha256(text.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class StandIn:
+    """Salesforce's web server flow on 127.0.0.1 (help.salesforce.com remoteaccess_oauth_web_server_flow):
+    /authorize approves at once and redirects with a code, /token checks the code, the redirect URI
+    and the PKCE S256 verifier and answers Salesforce's documented JSON (no expires_in), /userinfo
+    answers 200 only to the access token it issued."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.codes = {}          # code -> what /authorize saw
+        self.issued = set()      # access tokens
+        self.refresh = set()     # refresh tokens
+        self.exchanges = []      # outcomes of /token
+        self.userinfo_ok = 0
+        standin = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, body=None, headers=()):
+                data = json.dumps(body).encode() if body is not None else b""
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                if body is not None:
+                    self.send_header("Content-Type", "application/json;charset=UTF-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                url = urllib.parse.urlsplit(self.path)
+                query = dict(urllib.parse.parse_qsl(url.query))
+                if url.path == "/services/oauth2/authorize":
+                    location = standin.consent(query)
+                    return self.reply(302, None, [("Location", location)])
+                if url.path == "/services/oauth2/userinfo":
+                    auth = self.headers.get("Authorization", "")
+                    token = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
+                    with standin.lock:
+                        ok = token in standin.issued
+                        if ok:
+                            standin.userinfo_ok += 1
+                    if not ok:
+                        return self.reply(401, [{"errorCode": "INVALID_SESSION_ID",
+                                                 "message": "Session expired or invalid"}])
+                    return self.reply(200, {"sub": f"{standin.base}/id/00DSTANDIN/005STANDIN",
+                                            "user_id": "005STANDIN", "organization_id": "00DSTANDIN",
+                                            "preferred_username": "e2e@standin.example",
+                                            "email": "e2e@standin.example"})
+                return self.reply(404, {"error": "not_found"})
+
+            def do_POST(self):
+                url = urllib.parse.urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                if url.path == "/services/oauth2/token":
+                    status, body = standin.token(form)
+                    return self.reply(status, body)
+                if url.path == "/services/oauth2/revoke":
+                    return self.reply(200, None)
+                return self.reply(404, {"error": "not_found"})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def consent(self, query):
+        """The person approves: a code bound to this state, challenge, client and redirect."""
+        code = "aPrxE2E" + os.urandom(12).hex()
+        with self.lock:
+            self.codes[code] = {"client_id": query.get("client_id"),
+                                "redirect_uri": query.get("redirect_uri"),
+                                "challenge": query.get("code_challenge"),
+                                "method": query.get("code_challenge_method"),
+                                "used": False}
+        back = urllib.parse.urlencode({"code": code, "state": query.get("state", "")})
+        return f"{query.get('redirect_uri')}?{back}"
+
+    def token(self, form):
+        def refuse(why):
+            self.exchanges.append(why)
+            return 400, {"error": "invalid_grant", "error_description": why}
+        if form.get("grant_type") != "authorization_code":
+            return 400, {"error": "unsupported_grant_type"}
+        with self.lock:
+            seen = self.codes.get(form.get("code"))
+            if seen is None or seen["used"]:
+                return refuse("invalid authorization code")
+            seen["used"] = True
+            if form.get("redirect_uri") != seen["redirect_uri"]:
+                return refuse("redirect_uri mismatch")
+            if form.get("client_id") != seen["client_id"]:
+                return refuse("client identifier invalid")
+            verifier = form.get("code_verifier")
+            if seen["method"] != "S256" or not verifier or b64url_sha256(verifier) != seen["challenge"]:
+                return refuse("invalid code verifier")
+            access = "00DSTANDIN!E2E_ACCESS_" + os.urandom(16).hex()
+            refresh = "5Aep861E2E_REFRESH_" + os.urandom(16).hex()
+            self.issued.add(access)
+            self.refresh.add(refresh)
+            self.exchanges.append("ok")
+        return 200, {"access_token": access, "refresh_token": refresh,
+                     "instance_url": self.base, "id": f"{self.base}/id/00DSTANDIN/005STANDIN",
+                     "token_type": "Bearer", "issued_at": str(int(time.time() * 1000)),
+                     "signature": base64.b64encode(os.urandom(32)).decode(),
+                     "scope": "api id refresh_token"}
+
+
+def standin_connector(base, ident="standin_salesforce", name="Stand-in Salesforce", redirect=None):
+    """catalog/salesforce.toml as the custom connector `ident`, every endpoint on the stand-in
+    (same paths), as tests/support/standin.rs does for the contract tests; `redirect` replaces
+    the redirect kinds."""
+    out = []
+    with open(os.path.join(ROOT, "catalog", "salesforce.toml")) as f:
+        for line in f.read().splitlines():
+            if line.startswith("id = "):
+                line = f'id = "{ident}"'
+            elif line.startswith("name = "):
+                line = f'name = "{name}"'
+            elif redirect and line.startswith("redirect = "):
+                line = f"redirect = {json.dumps(redirect)}"
+            elif '"https://' in line and any(line.startswith(k) for k in
+                                             ("authorization_url", "token_url", "revocation_url", "url =")):
+                at = line.index('"https://')
+                rest = line[at + len('"https://'):]
+                slash = rest.find("/")
+                line = line[:at] + '"' + base + (rest[slash:] if slash >= 0 else '"')
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def approve(authorization_url):
+    """Drives the stand-in's consent page as the browser would; returns where it redirects."""
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(authorization_url, timeout=10)
+    except urllib.error.HTTPError as err:
+        if err.code == 302:
+            return err.headers["Location"]
+        raise
+    raise AssertionError("the stand-in's authorize endpoint did not redirect")
+
+
+def ipc_answer(wd, command):
+    """The last recorded answer to `command`, parsed."""
+    log = wd.execute("return window.__ipcLog || [];")
+    answers = [e for e in log if e["cmd"] == command and e.get("answer")]
+    check(bool(answers), f"the page called {command} and got an answer")
+    return json.loads(answers[-1]["answer"])
+
+
+def open_standin_dialog(wd, ident="standin_salesforce"):
+    """Marketplace › the stand-in's card › Connect, through Unlock when the vault is locked."""
+    wd.click(wd.wait_all('[data-testid="nav-marketplace"]')[0])
+    clear = wd.find_all('button[aria-label="Clear search"]')
+    if clear:
+        wd.click(clear[0])
+    wd.click(wd.wait_all(f'[data-testid="connector-card"][data-connector-id="{ident}"]')[0])
+    wd.click(wd.wait_all('[data-testid="connector-sheet"] [data-testid="connect-button"]',
+                         what="the sheet's Connect button for an OAuth connector")[0])
+    shown = wd.wait_all('[data-testid="connect-dialog"], [data-testid="unlock"]',
+                        what="the connect dialog or the unlock screen")
+    if wd.attr(shown[0], "data-testid") == "unlock":
+        wd.type(wd.find_all('[data-testid="unlock-passphrase"]')[0], E2E_PASSPHRASE)
+        wd.click(wd.find_all('[data-testid="unlock-submit"]')[0])
+    wd.wait_all(f'[data-testid="connect-dialog"][data-connector-id="{ident}"]', timeout=30,
+                what="the stand-in's connect dialog")
+
+
+def oauth_flow(wd, app, standin):
+    check(wd.execute(IPC_RECORDER), "every command the page invokes is recorded again after the restart")
+    print("OAuth: set the OAuth app")
+    open_standin_dialog(wd)
+    wd.wait_all('[data-testid="oauth-app-form"]', what="the OAuth app form")
+    connect = wd.find_all('[data-testid="oauth-connect"]')[0]
+    check(wd.attr(connect, "disabled") is not None, "Connect is disabled until an OAuth app is set")
+    hint = wd.find_all('[data-testid="oauth-connect-hint"]')
+    check(bool(hint) and "client ID" in wd.text(hint[0]), "a hint says why Connect is disabled")
+    uris = wd.content(wd.find_all('[data-testid="oauth-redirect-uris"]')[0])
+    check("keyport://oauth/callback" in uris, "the form shows the redirect URI to register")
+    wd.type(wd.find_all('[data-testid="oauth-client-id"]')[0], "e2e-standin-client")
+    wd.type(wd.find_all('[data-testid="oauth-client-secret"]')[0], "E2E_CLIENT_SECRET_3f9a")
+    wd.screenshot("e2e-oauth-app.png")
+    wd.click(wd.find_all('[data-testid="oauth-app-save"]')[0])
+    summary = wd.wait_all('[data-testid="oauth-app-client-id"]', timeout=30, what="the saved OAuth app")
+    check(wd.text(summary[0]) == "e2e-standin-client", "the saved app shows its client ID")
+    check(not page_leaks(wd, "E2E_CLIENT_SECRET_3f9a"), "the client secret is gone from the page once saved")
+    app_answer = ipc_answer(wd, "oauth_app_set")
+    check(app_answer.get("has_client_secret") is True and "E2E_CLIENT_SECRET" not in json.dumps(app_answer),
+          "the shell says a secret is stored, without echoing it")
+    # Saving the same app again with the secret field left empty keeps the stored secret (the
+    # stand-in is a public client like Keyport's Salesforce app, so it is never sent anyway).
+    wd.click(wd.find_all('[data-testid="oauth-app-change"]')[0])
+    wd.wait_all('[data-testid="oauth-app-form"]', what="the OAuth app form again")
+    wd.click(wd.find_all('[data-testid="oauth-app-save"]')[0])
+    wd.wait_all('[data-testid="oauth-app-summary"]', lambda els: bool(els) and "Stored in your vault" in wd.text(els[0]),
+                timeout=30, what="the app saved again, its secret kept")
+    check(ipc_answer(wd, "oauth_app_set").get("has_client_secret") is True,
+          "saving again without a secret keeps the stored one")
+    wd.screenshot("e2e-oauth-app-set.png")
+
+    print("OAuth: Connect, wait, approve, come back by deep link")
+    wd.click(wd.wait_all('[data-testid="oauth-connect"]', lambda els: bool(els) and wd.attr(els[0], "disabled") is None,
+                         what="Connect enabled")[0])
+    wait = wd.wait_all('[data-dialog="oauth-wait"]', timeout=30, what="the waiting dialog")
+    title = wd.text(wd.find_all('[data-dialog="oauth-wait"] h2')[0])
+    check(title == "Waiting for Stand-in Salesforce…", f"the waiting dialog is titled {title!r}")
+    check("127.0.0.1" in wd.text(wait[0]), "it names the host the browser signs in at")
+    wd.screenshot("e2e-oauth-waiting.png")
+    started = ipc_answer(wd, "oauth_start")
+    auth_url = started["authorization_url"]
+    check(auth_url.startswith(standin.base + "/services/oauth2/authorize?"),
+          "oauth_start answered the stand-in's authorization URL")
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(auth_url).query))
+    check(query.get("code_challenge_method") == "S256" and "code_verifier" not in query,
+          "the sign-in uses PKCE S256 and the verifier stays in the core")
+    callback = approve(auth_url)
+    check(callback.startswith("keyport://oauth/callback?code="), "the stand-in redirects to keyport://")
+    second = subprocess.run([app, callback], capture_output=True, text=True, timeout=30)
+    check(second.returncode == 0, "the second launch hands the callback over and exits 0")
+    done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="the Done step")
+    check("connected" in wd.text(done[0]).lower(), "the dialog shows Done")
+    check(standin.exchanges == ["ok"], f"the code was exchanged once with the right verifier ({standin.exchanges})")
+    check(standin.userinfo_ok >= 1, "the core checked the token against /userinfo")
+    wd.screenshot("e2e-oauth-done.png")
+
+    print("OAuth: the connection, and no token in the webview")
+    wd.click(wd.find_all('[data-testid="open-connection"]')[0])
+    rows = wd.wait_all('[data-testid="connection-row"]',
+                       lambda els: any("Stand-in Salesforce" in wd.content(e) for e in els),
+                       timeout=30, what="the stand-in connection on the Connections page")
+    check(any("Stand-in Salesforce" in wd.content(e) for e in rows), "the Connections page lists the stand-in connection")
+    wd.screenshot("e2e-oauth-connections.png")
+    log = wd.execute("return window.__ipcLog || [];")
+    tokens = list(standin.issued) + list(standin.refresh)
+    leaks = [e["cmd"] for e in log for t in tokens
+             if t in (e.get("answer") or "") or t in (e.get("args") or "")]
+    check(not leaks, f"no IPC answer held the stand-in's access or refresh token (leaked by: {leaks})")
+    check(not any(page_leaks(wd, t) for t in tokens), "no token is in the page or web storage")
+
+    print("OAuth: a replayed callback in the paste field, then Cancel")
+    open_standin_dialog(wd)
+    wd.click(wd.wait_all('[data-testid="oauth-connect"]', lambda els: bool(els) and wd.attr(els[0], "disabled") is None,
+                         what="Connect enabled for the second sign-in")[0])
+    wd.wait_all('[data-dialog="oauth-wait"]', timeout=30, what="the second waiting dialog")
+    second_start = ipc_answer(wd, "oauth_start")
+    check(second_start["flow_id"] != started["flow_id"], "a second sign-in is a new flow")
+    wd.click(wd.find_all('[data-testid="oauth-paste-toggle"]')[0])
+    field = wd.wait_all('[data-testid="oauth-paste"]', what="the paste field")[0]
+    wd.type(field, callback)
+    wd.click(wd.find_all('[data-testid="oauth-paste-submit"]')[0])
+    err = wd.wait_all('[data-testid="oauth-paste-error"]', timeout=30, what="the paste error")
+    check("oauth.state_used" in wd.text(err[0]), "a replayed callback is refused as oauth.state_used")
+    check(wd.execute("return arguments[0].value;", {"element-6066-11e4-a52e-4f735466cecf":
+                     wd.find_all('[data-testid="oauth-paste"]')[0]}) == "",
+          "the paste field is cleared on submit")
+    check(not page_leaks(wd, urllib.parse.parse_qs(urllib.parse.urlsplit(callback).query)["code"][0]),
+          "the pasted code is not kept in the page")
+    check(standin.exchanges == ["ok"], "the replay never reached the token endpoint")
+    wd.screenshot("e2e-oauth-paste-used.png")
+    wd.click(wd.find_all('[data-testid="oauth-cancel"]')[0])
+    wd.wait_all('[data-testid="connect-dialog"]', lambda els: not els, what="the dialog to close on Cancel")
+    late = approve(second_start["authorization_url"])
+    subprocess.run([app, late], capture_output=True, text=True, timeout=30)
+    banner = wd.wait_all('[data-testid="callback-error"]',
+                         lambda els: any("oauth.state_used" in wd.text(e) for e in els),
+                         timeout=30, what="the refusal of a cancelled sign-in's callback")
+    check(bool(banner), "Cancel ended the flow: its late callback is refused as oauth.state_used")
+    check(standin.exchanges == ["ok"], "the cancelled flow's code was never exchanged")
+    wd.click(wd.find_all('[data-testid="connector-sheet"] button[aria-label="Close details"]')[0])
+    wd.wait_all('[data-testid="connector-sheet"]', lambda els: not els, what="the sheet to close")
+    wd.click(wd.find_all('[data-testid="callback-error"] .button-quiet')[0])
+
+    print("OAuth: a refusal at the provider, Try again, then Esc")
+    open_standin_dialog(wd)
+    wd.click(wd.wait_all('[data-testid="oauth-connect"]', lambda els: bool(els) and wd.attr(els[0], "disabled") is None,
+                         what="Connect enabled for the third sign-in")[0])
+    wd.wait_all('[data-dialog="oauth-wait"]', timeout=30, what="the third waiting dialog")
+    third = ipc_answer(wd, "oauth_start")
+    state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(third["authorization_url"]).query))["state"]
+    denied = "keyport://oauth/callback?" + urllib.parse.urlencode(
+        {"error": "access_denied", "error_description": "end-user denied authorization", "state": state})
+    subprocess.run([app, denied], capture_output=True, text=True, timeout=30)
+    failed = wd.wait_all('[data-testid="oauth-failed"]', timeout=30, what="the failed step")
+    check(wd.attr(failed[0], "data-code") == "oauth.denied", "the waiting dialog shows the refusal as oauth.denied")
+    check("declined" in wd.text(failed[0]), "with a sentence saying what happened")
+    check(not wd.find_all('[data-testid="callback-error"]'), "the dialog took its own refusal (no page banner)")
+    wd.screenshot("e2e-oauth-failed.png")
+    wd.click(wd.find_all('[data-testid="oauth-retry"]')[0])
+    wd.wait_all('[data-dialog="oauth-wait"]', timeout=30, what="the waiting dialog after Try again")
+    fourth = ipc_answer(wd, "oauth_start")
+    check(fourth["flow_id"] != third["flow_id"], "Try again starts a new sign-in")
+    wd.key("\ue00c")
+    wd.wait_all('[data-testid="connect-dialog"]', lambda els: not els, what="Esc to close the waiting dialog")
+    late = approve(fourth["authorization_url"])
+    subprocess.run([app, late], capture_output=True, text=True, timeout=30)
+    banner = wd.wait_all('[data-testid="callback-error"]',
+                         lambda els: any("oauth.state_used" in wd.text(e) for e in els),
+                         timeout=30, what="the refusal of the callback after Esc")
+    check(bool(banner), "Esc cancelled the flow in the core too")
+    check(standin.exchanges == ["ok"], "only the first sign-in's code was ever exchanged")
+    wd.click(wd.find_all('[data-testid="connector-sheet"] button[aria-label="Close details"]')[0])
+    wd.wait_all('[data-testid="connector-sheet"]', lambda els: not els, what="the sheet to close")
+
+    print("OAuth: a loopback redirect (the shell's own wait)")
+    ident = "standin_salesforce_loopback"
+    open_standin_dialog(wd, ident)
+    wd.type(wd.wait_all('[data-testid="oauth-client-id"]', what="the loopback stand-in's app form")[0],
+            "e2e-loopback-client")
+    wd.click(wd.find_all('[data-testid="oauth-app-save"]')[0])
+    wd.wait_all('[data-testid="oauth-app-summary"]', timeout=30, what="the loopback app saved")
+    uris = wd.content(wd.find_all('[data-testid="oauth-redirect-uris"]')[0])
+    check("http://127.0.0.1/oauth/callback" in uris, "a loopback connector shows the loopback redirect to register")
+    wd.click(wd.find_all('[data-testid="oauth-connect"]')[0])
+    wd.wait_all('[data-dialog="oauth-wait"]', timeout=30, what="the loopback waiting dialog")
+    started = ipc_answer(wd, "oauth_start")
+    check(started["redirect"] == "loopback", "the sign-in waits on loopback")
+    back = approve(started["authorization_url"])
+    check(back.startswith("http://127.0.0.1:") and "/oauth/callback?code=" in back,
+          "the stand-in redirects to the flow's loopback listener")
+    with urllib.request.urlopen(back, timeout=30) as resp:
+        page = resp.read().decode()
+    check("Back to Keyport" in page, "the listener answers the browser with a short page")
+    done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="Done after the loopback redirect")
+    check("connected" in wd.text(done[0]).lower(), "the loopback completion reaches the waiting dialog")
+    check(standin.exchanges == ["ok", "ok"], f"the loopback code was exchanged once ({standin.exchanges})")
+    wd.click(wd.find_all('[data-testid="open-connection"]')[0])
+    rows = wd.wait_all('[data-testid="connection-row"]',
+                       lambda els: any("loopback" in wd.content(e) for e in els),
+                       timeout=30, what="the loopback connection on the Connections page")
+    check(len(rows) == 3, f"the Connections page lists both OAuth connections beside the API key ({len(rows)} rows)")
+    log = wd.execute("return window.__ipcLog || [];")
+    tokens = list(standin.issued) + list(standin.refresh)
+    check(not [e for e in log for t in tokens if t in (e.get("answer") or "")],
+          "still no token in any IPC answer")
+
+
 def main():
     app = os.path.abspath(sys.argv[1])
     data_dir = tempfile.mkdtemp(prefix="keyport-e2e-")
@@ -327,6 +695,7 @@ def main():
 
     os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
     log = open(os.path.join(ROOT, "target", "e2e-driver.log"), "w")
+    standin = None
     driver = Driver(log)
     wd = driver.launch(app)
     try:
@@ -390,6 +759,19 @@ def main():
 
         print("Deep link at a cold start")
         wd.quit()
+        # The stand-in Salesforce, added while the app is down (custom connectors load at start).
+        standin = StandIn()
+        connector = os.path.join(data_dir, "standin_salesforce.toml")
+        with open(connector, "w") as f:
+            f.write(standin_connector(standin.base))
+        subprocess.run([os.path.join(ROOT, "target", "debug", "keyport"), "--data-dir", data_dir,
+                        "catalog", "add", connector], check=True, capture_output=True, text=True)
+        loopback = os.path.join(data_dir, "standin_salesforce_loopback.toml")
+        with open(loopback, "w") as f:
+            f.write(standin_connector(standin.base, "standin_salesforce_loopback",
+                                      "Stand-in Salesforce loopback", ["loopback"]))
+        subprocess.run([os.path.join(ROOT, "target", "debug", "keyport"), "--data-dir", data_dir,
+                        "catalog", "add", loopback], check=True, capture_output=True, text=True)
         # The first instance must be gone (its single-instance D-Bus name released), or the
         # next launch would hand its link to the dying one.
         deadline = time.monotonic() + 20
@@ -409,17 +791,26 @@ def main():
                             what="the malformed-link banner")
         check(any("oauth.callback_malformed" in wd.text(e) for e in shown),
               "a malformed link is refused as oauth.callback_malformed")
+        for dismiss in wd.find_all('[data-testid="callback-error"] .button-quiet'):
+            wd.click(dismiss)
+
+        oauth_flow(wd, app, standin)
         print("E2E passed")
     except AssertionError:
         # What the window showed when it went wrong, for whoever reads the CI log.
         try:
             wd.screenshot("e2e-failure.png")
+            # The commands the page invoked, by name only (arguments may hold a passphrase).
+            calls = [e["cmd"] for e in wd.execute("return window.__ipcLog || [];")]
+            print(f"  commands invoked since the recorder started: {calls}")
         except Exception:
             pass
         raise
     finally:
         wd.quit()
         driver.stop()
+        if standin:
+            standin.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -1,15 +1,17 @@
-//! Talking to the Tauri shell: one typed async function per command, the `oauth-callback` event,
+//! Talking to the Tauri shell: one typed async function per command, the `oauth-finished` event,
 //! and the few browser services the page needs (a timer, the clipboard). The shell sets
 //! `app.withGlobalTauri`, so everything goes through `window.__TAURI__`; when that is missing
 //! (the page opened in a plain browser) every call fails with a `ShownError` instead of panicking.
 
 use js_sys::{Function, Object, Promise, Reflect};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, OAuthAppView,
+    OAuthStartView, OAuthVia, SessionView,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -125,10 +127,24 @@ pub async fn open_docs(connector_id: &str) -> Result<(), ShownError> {
 /// Tells the shell the Marketplace has painted its cards (it measures start-up with this).
 /// Returns the outcomes of `keyport://` links that arrived before the page could listen (a cold
 /// start with a link).
-pub async fn app_ready() -> Result<Vec<ShownError>, ShownError> {
+pub async fn app_ready() -> Result<Vec<Finished>, ShownError> {
     let value = invoke("app_ready", None).await?;
-    let held: Vec<CommandError> = serde_wasm_bindgen::from_value(value).unwrap_or_default();
-    Ok(held.into_iter().map(ShownError::from).collect())
+    Ok(serde_wasm_bindgen::from_value(value).unwrap_or_default())
+}
+
+/// How a sign-in ended (`keyport_model::OAuthFinished`, read with the error code kept as text).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Finished {
+    pub flow_id: Option<String>,
+    pub via: OAuthVia,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Connected { connection: Box<ConnectionView> },
+    Failed { error: ShownError },
 }
 
 /// Calls `command` with `args` (serialized as plain JSON objects, keys as given) and reads the
@@ -270,6 +286,97 @@ pub async fn connection_delete(id: &str) -> Result<(), ShownError> {
         .map(drop)
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectorArgs<'a> {
+    connector_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AppArgs<'a> {
+    connector_id: &'a str,
+    client_id: &'a str,
+    client_secret: Option<&'a str>,
+    redirect_uri: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StartArgs<'a> {
+    connector_id: &'a str,
+    config: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FlowArgs<'a> {
+    flow_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct PasteArgs<'a> {
+    url: &'a str,
+}
+
+/// A connector's OAuth app: its client ID, whether a client secret is stored, the redirect URIs
+/// to register. Never the secret itself.
+pub async fn oauth_app_get(connector_id: &str) -> Result<OAuthAppView, ShownError> {
+    call("oauth_app_get", &ConnectorArgs { connector_id }).await
+}
+
+/// Stores the OAuth app. `client_secret` goes straight to the shell and is not echoed back;
+/// `redirect_uri` is the https redirect registered with a service that accepts no other kind.
+pub async fn oauth_app_set(
+    connector_id: &str,
+    client_id: &str,
+    client_secret: Option<&str>,
+    redirect_uri: Option<&str>,
+) -> Result<OAuthAppView, ShownError> {
+    let args = AppArgs {
+        connector_id,
+        client_id,
+        client_secret,
+        redirect_uri,
+    };
+    call("oauth_app_set", &args).await
+}
+
+/// Starts a sign-in; the shell opens its page in the browser. The outcome arrives later as
+/// `oauth-finished`.
+pub async fn oauth_start(
+    connector_id: &str,
+    config: &BTreeMap<String, String>,
+) -> Result<OAuthStartView, ShownError> {
+    call(
+        "oauth_start",
+        &StartArgs {
+            connector_id,
+            config,
+        },
+    )
+    .await
+}
+
+/// Opens a waiting sign-in's page in the browser again (the shell knows the address).
+pub async fn oauth_open(flow_id: &str) -> Result<(), ShownError> {
+    call::<Option<()>>("oauth_open", &FlowArgs { flow_id })
+        .await
+        .map(drop)
+}
+
+/// Ends a waiting sign-in in the core: a callback that still comes is refused.
+pub async fn oauth_cancel(flow_id: &str) -> Result<(), ShownError> {
+    call::<Option<()>>("oauth_cancel", &FlowArgs { flow_id })
+        .await
+        .map(drop)
+}
+
+/// Completes a sign-in from the address the browser landed on, as pasted.
+pub async fn oauth_paste(url: &str) -> Result<ConnectionView, ShownError> {
+    call("oauth_paste", &PasteArgs { url }).await
+}
+
 /// A subscription to a shell event; dropping it unsubscribes.
 pub struct Listener {
     shared: Rc<RefCell<ListenerState>>,
@@ -295,12 +402,20 @@ impl Drop for Listener {
     }
 }
 
-/// Calls `on_error` with each `oauth-callback` the shell emits: a `keyport://` link arrived that
-/// could not complete a sign-in.
-pub fn listen_oauth_callback(
-    on_error: impl Fn(ShownError) + 'static,
+/// Calls `on_finished` with each `oauth-finished` the shell emits: a sign-in completed or was
+/// refused, whether by a `keyport://` link, the loopback listener or a pasted address.
+pub fn listen_oauth_finished(
+    on_finished: impl Fn(Finished) + 'static,
 ) -> Result<Listener, ShownError> {
-    listen("oauth-callback", move |payload| on_error(rejected(payload)))
+    listen(
+        "oauth-finished",
+        move |payload| match serde_wasm_bindgen::from_value::<Finished>(payload) {
+            Ok(finished) => on_finished(finished),
+            Err(err) => web_sys::console::error_1(&JsValue::from_str(&format!(
+                "keyport: oauth-finished did not match the model: {err}"
+            ))),
+        },
+    )
 }
 
 /// Calls `on_change` with each `session-changed` the shell emits (an idle auto-lock, a lock from

@@ -1,5 +1,5 @@
 //! The page root: owns the Marketplace and Shell reducers, talks to the shell (catalog, session,
-//! connections, `oauth-callback`, `session-changed`, `app_ready`), handles the page-wide keys and
+//! connections, `oauth-finished`, `session-changed`, `app_ready`), handles the page-wide keys and
 //! moves focus when the sheet opens and closes.
 
 use crate::api;
@@ -9,6 +9,7 @@ use crate::components::chips::CategoryChips;
 use crate::components::connect::ConnectDialog;
 use crate::components::connections::{ConnLoad, ConnectionsPage};
 use crate::components::empty_state::EmptyState;
+use crate::components::oauth::{OAuthEvent, WaitingSlot};
 use crate::components::search::SearchField;
 use crate::components::settings::SettingsPage;
 use crate::components::sheet::{ConnectorSheet, TITLE_ID};
@@ -16,10 +17,10 @@ use crate::components::sidebar::Sidebar;
 use crate::components::skeleton::SkeletonGrid;
 use crate::components::vault_screens::{FirstRun, Unlock};
 use crate::state::{
-    connection_count_text, sorted_connections, Action, Load, Marketplace, Page, Shell, ShellAction,
-    VaultScreen,
+    claims, connection_count_text, sorted_connections, Action, Load, Marketplace, Page, Shell,
+    ShellAction, VaultScreen,
 };
-use keyport_model::Category;
+use keyport_model::{Category, OAuthVia};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -137,12 +138,62 @@ pub fn app() -> Html {
         });
     }
 
-    // Deep links that could not complete a sign-in.
-    {
+    // How each sign-in ended (`oauth-finished`): the waiting dialog takes its own flow's outcome;
+    // a new connection refreshes Connections; any other refusal is a banner. The listener calls
+    // the handler of the latest render, so it never works from stale state.
+    let waiting = use_state(WaitingSlot::default);
+    let oauth_event = use_state(|| None::<OAuthEvent>);
+    let on_finished = {
+        let waiting = (*waiting).clone();
+        let oauth_event = oauth_event.clone();
+        let seq = use_mut_ref(|| 0_u32);
+        let generation = conns_generation.clone();
+        let note = shell_note.clone();
         let dispatch = state.dispatcher();
+        let catalog = state.catalog().cloned();
+        Callback::from(move |finished: api::Finished| {
+            let claimed = waiting
+                .0
+                .borrow()
+                .as_ref()
+                .is_some_and(|(flow, connector)| claims(flow, connector, &finished));
+            match &finished.outcome {
+                api::Outcome::Connected { connection } => {
+                    generation.set(generation.wrapping_add(1));
+                    let name = catalog
+                        .as_ref()
+                        .and_then(|c| {
+                            c.connectors
+                                .iter()
+                                .find(|c| c.id == connection.connector_id)
+                        })
+                        .map_or_else(|| connection.name.clone(), |c| c.name.clone());
+                    note.set(Some(format!("{name} connected")));
+                }
+                api::Outcome::Failed { error } => {
+                    if !claimed && finished.via != OAuthVia::Paste {
+                        dispatch.dispatch(Action::CallbackError(error.clone()));
+                    }
+                }
+            }
+            if claimed {
+                let next = seq.borrow().wrapping_add(1);
+                *seq.borrow_mut() = next;
+                oauth_event.set(Some(OAuthEvent {
+                    seq: next,
+                    finished: Rc::new(finished),
+                }));
+            }
+        })
+    };
+    let latest_finished = use_mut_ref(Callback::<api::Finished>::noop);
+    *latest_finished.borrow_mut() = on_finished;
+    {
+        let latest = latest_finished.clone();
         use_effect_with((), move |_| {
-            let listener = api::listen_oauth_callback(move |error| {
-                dispatch.dispatch(Action::CallbackError(error));
+            let listener = api::listen_oauth_finished(move |finished| {
+                let handler = latest.borrow().clone();
+                handler.emit(finished);
             })
             .ok();
             move || drop(listener)
@@ -178,13 +229,14 @@ pub fn app() -> Html {
     {
         let sent = use_mut_ref(|| false);
         let settled = !matches!(state.load, Load::Loading { .. });
-        let dispatch = state.dispatcher();
+        let latest = latest_finished.clone();
         use_effect_with(settled, move |settled| {
             if *settled && !*sent.borrow() {
                 *sent.borrow_mut() = true;
                 wasm_bindgen_futures::spawn_local(async move {
                     for held in api::app_ready().await.unwrap_or_default() {
-                        dispatch.dispatch(Action::CallbackError(held));
+                        let handler = latest.borrow().clone();
+                        handler.emit(held);
                     }
                 });
             }
@@ -593,6 +645,8 @@ pub fn app() -> Html {
                     {on_open_connections}
                     {on_another}
                     {on_connected}
+                    waiting={(*waiting).clone()}
+                    oauth_event={(*oauth_event).clone()}
                 />
             }
         </div>

@@ -8,6 +8,7 @@ pub mod connect;
 pub mod connections;
 pub mod empty_state;
 pub mod icons;
+pub mod oauth;
 pub mod reveal;
 pub mod search;
 pub mod settings;

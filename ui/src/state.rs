@@ -2,10 +2,11 @@
 //! helpers (filtering, chip counts, roving-focus moves) the components call. Nothing here touches
 //! the DOM, so all of it is tested natively with `cargo test -p keyport-ui`.
 
-use crate::api::ShownError;
+use crate::api::{Finished, Outcome, ShownError};
 use keyport_model::{
     CatalogProblem, CatalogView, Category, ConfigField, ConnectRequest, ConnectionStatus,
-    ConnectionType, ConnectionView, Connector, HealthStatus, KeyAuth, SessionView,
+    ConnectionType, ConnectionView, Connector, HealthStatus, KeyAuth, OAuthVia, RedirectKind,
+    SessionView,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -51,7 +52,7 @@ pub struct Marketplace {
     pub active: Option<String>,
     /// The connector whose detail sheet is open.
     pub open: Option<String>,
-    /// The last `oauth-callback` the shell reported, until dismissed.
+    /// The last refused sign-in no open dialog took (`oauth-finished`), until dismissed.
     pub callback_error: Option<ShownError>,
     /// Why the docs link of the open sheet failed, shown inside the sheet.
     pub sheet_error: Option<ShownError>,
@@ -714,13 +715,18 @@ pub fn key_auth(connector: &Connector, kind: ConnectionType) -> Option<&KeyAuth>
     }
 }
 
-/// The types the connect form offers for this connector, in the connector's order.
+/// The types the connect dialog offers for this connector, in the connector's order: the key,
+/// token and basic-auth forms it has sections for, and OAuth sign-in when it has an OAuth
+/// section.
 pub fn form_types(connector: &Connector) -> Vec<ConnectionType> {
     connector
         .connection_types
         .iter()
         .copied()
-        .filter(|t| FORM_TYPES.contains(t) && key_auth(connector, *t).is_some())
+        .filter(|t| {
+            (FORM_TYPES.contains(t) && key_auth(connector, *t).is_some())
+                || (*t == ConnectionType::Oauth2 && connector.oauth2.is_some())
+        })
         .collect()
 }
 
@@ -737,6 +743,94 @@ pub fn connect_note(connector: &Connector) -> Option<&'static str> {
     } else {
         "Connecting with a service account arrives in a later version; use the CLI meanwhile"
     })
+}
+
+/// Whether a waiting sign-in (flow `flow_id` for `connector_id`) takes this outcome, or the page
+/// shows it elsewhere (a banner, a toast). A paste answers its own field; a loopback outcome names
+/// its flow; a link names no flow, so a connection for this connector, or a refusal that is not
+/// about some other link (unknown, used, malformed, mis-delivered), is taken as this one's.
+pub fn claims(flow_id: &str, connector_id: &str, finished: &Finished) -> bool {
+    match finished.via {
+        OAuthVia::Paste => false,
+        OAuthVia::Loopback => finished.flow_id.as_deref() == Some(flow_id),
+        OAuthVia::DeepLink => match &finished.outcome {
+            Outcome::Connected { connection } => connection.connector_id == connector_id,
+            Outcome::Failed { error } => !matches!(
+                error.code.as_str(),
+                "oauth.state_unknown"
+                    | "oauth.state_used"
+                    | "oauth.callback_malformed"
+                    | "oauth.redirect_mismatch"
+            ),
+        },
+    }
+}
+
+/// The host of a sign-in address, for `Finish signing in in your browser (login.salesforce.com).`
+pub fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    (!host.is_empty()).then_some(host)
+}
+
+/// The environment variables that set a connector's OAuth app: `KEYPORT_<ID>` (upper-cased, other
+/// characters as `_`), then `_CLIENT_ID` / `_CLIENT_SECRET`.
+pub fn env_var_prefix(connector_id: &str) -> String {
+    let id: String = connector_id
+        .chars()
+        .map(|c| match c {
+            'a'..='z' => c.to_ascii_uppercase(),
+            'A'..='Z' | '0'..='9' => c,
+            _ => '_',
+        })
+        .collect();
+    format!("KEYPORT_{id}")
+}
+
+/// Whether this connector's sign-in comes back to an https page the person registered (the
+/// service accepts no `keyport://` or loopback redirect first): the app then needs that URL, and
+/// the sign-in completes by pasting the address the browser landed on.
+pub fn https_redirect(connector: &Connector) -> bool {
+    connector
+        .oauth2
+        .as_ref()
+        .and_then(|o| o.redirect.first())
+        .is_some_and(|k| *k == RedirectKind::Https)
+}
+
+/// `Expires in 9:12`.
+pub fn expires_text(seconds: u32) -> String {
+    format!("Expires in {}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// How long a sign-in waits for the browser (the core's 10 minutes).
+pub const FLOW_SECONDS: u32 = 10 * 60;
+
+/// The next-step button after a failed sign-in.
+pub fn retry_label(code: &str) -> &'static str {
+    match code {
+        "oauth.state_expired" | "oauth.timed_out" => "Start again",
+        _ => "Try again",
+    }
+}
+
+/// What to do after a sign-in failed, under its message.
+pub fn failed_hint(code: &str, name: &str) -> String {
+    match code {
+        "oauth.denied" => {
+            "Try again, and approve the request in your browser this time.".to_owned()
+        }
+        "oauth.state_expired" | "oauth.timed_out" => {
+            "Start again, and finish on the sign-in page within 10 minutes.".to_owned()
+        }
+        "oauth.no_app" => "Change settings to enter the OAuth app’s client ID.".to_owned(),
+        "oauth.unavailable" => format!("{name} could not be reached; try again in a moment."),
+        _ => format!(
+            "Try again; if it fails again, check the OAuth app’s client ID and redirect URI in \
+             {name}’s settings."
+        ),
+    }
 }
 
 /// The keys of required fields left empty (whitespace counts as empty).
@@ -1136,6 +1230,64 @@ mod tests {
             connect_note(&c),
             Some("Connecting by OAuth arrives in a later version; use the CLI meanwhile")
         );
+    }
+
+    fn finished(via: OAuthVia, flow: Option<&str>, outcome: Outcome) -> Finished {
+        Finished {
+            flow_id: flow.map(str::to_owned),
+            via,
+            outcome,
+        }
+    }
+
+    fn failed(code: &str) -> Outcome {
+        Outcome::Failed {
+            error: ShownError {
+                code: code.to_owned(),
+                message: "m".to_owned(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_waiting_flow_takes_only_its_own_outcomes() {
+        let loopback = finished(OAuthVia::Loopback, Some("f1"), failed("oauth.denied"));
+        assert!(claims("f1", "salesforce", &loopback));
+        assert!(!claims("f2", "salesforce", &loopback));
+        // A paste answers its own field.
+        let paste = finished(OAuthVia::Paste, None, failed("oauth.state_used"));
+        assert!(!claims("f1", "salesforce", &paste));
+        // A link: a refusal of this flow, not some other link's.
+        let denied = finished(OAuthVia::DeepLink, None, failed("oauth.denied"));
+        assert!(claims("f1", "salesforce", &denied));
+        for code in [
+            "oauth.state_unknown",
+            "oauth.state_used",
+            "oauth.callback_malformed",
+        ] {
+            let other = finished(OAuthVia::DeepLink, None, failed(code));
+            assert!(!claims("f1", "salesforce", &other), "{code}");
+        }
+    }
+
+    #[test]
+    fn oauth_texts() {
+        assert_eq!(
+            url_host("https://login.salesforce.com/services/oauth2/authorize?x=1"),
+            Some("login.salesforce.com")
+        );
+        assert_eq!(url_host("http://127.0.0.1:4321?a"), Some("127.0.0.1:4321"));
+        assert_eq!(
+            url_host("https://user@host.example/x"),
+            Some("host.example")
+        );
+        assert_eq!(url_host("nonsense"), None);
+        assert_eq!(expires_text(552), "Expires in 9:12");
+        assert_eq!(expires_text(FLOW_SECONDS), "Expires in 10:00");
+        assert_eq!(env_var_prefix("hubspot-crm.eu"), "KEYPORT_HUBSPOT_CRM_EU");
+        assert_eq!(retry_label("oauth.timed_out"), "Start again");
+        assert_eq!(retry_label("oauth.denied"), "Try again");
+        assert!(failed_hint("oauth.denied", "X").contains("approve"));
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! The connect dialog for API keys, tokens and basic auth: a 640 px modal with a type chooser
-//! (when the connector offers more than one of them), the connector's non-secret fields, a name,
-//! the user name (basic auth) and the secret. The secret lives only in this component's state: it
+//! The connect dialog for API keys, tokens, basic auth and OAuth sign-in: a 640 px modal with a
+//! type chooser (when the connector offers more than one of them), the connector's non-secret
+//! fields, a name, the user name (basic auth) and the secret; or, for OAuth, the steps of
+//! `oauth.rs`. The secret lives only in this component's state: it
 //! is cleared on submit and dropped with the component when the dialog closes.
 
 use super::card::Monogram;
 use super::icons;
+use super::oauth::{OAuthConnect, OAuthEvent, Stage, WaitingSlot};
 use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
@@ -24,6 +26,10 @@ pub struct ConnectProps {
     pub on_open_connections: Callback<()>,
     pub on_another: Callback<()>,
     pub on_connected: Callback<ConnectionView>,
+    /// The OAuth flow this dialog waits for, shared with the page root that routes outcomes.
+    pub waiting: WaitingSlot,
+    /// The last sign-in outcome the waiting flow took.
+    pub oauth_event: Option<OAuthEvent>,
 }
 
 fn defaults(connector: &Connector, kind: ConnectionType) -> BTreeMap<String, String> {
@@ -52,6 +58,7 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
     let error = use_state(|| None::<ShownError>);
     let missing = use_state(Vec::<String>::new);
     let done = use_state(|| None::<ConnectionView>);
+    let oauth_stage = use_state(|| Stage::Setup);
     let dialog = use_node_ref();
 
     // Focus the title on open and on the Done step.
@@ -167,7 +174,64 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
 
     let is_missing = |key: &str| missing.iter().any(|m| m == key);
 
-    let body = if let Some(view) = &*done {
+    let choose = {
+        let (kind, values, missing, c) =
+            (kind.clone(), values.clone(), missing.clone(), Rc::clone(c));
+        move |t: ConnectionType| {
+            let (kind, values, missing, c) =
+                (kind.clone(), values.clone(), missing.clone(), Rc::clone(&c));
+            Callback::from(move |_: Event| {
+                kind.set(t);
+                values.set(defaults(&c, t));
+                missing.set(Vec::new());
+            })
+        }
+    };
+    let busy_now = *busy || *oauth_stage != Stage::Setup;
+    let chooser = if types.len() > 1 {
+        html! {
+            <fieldset class="type-chooser" data-testid="type-chooser">
+                <legend class="field-label">{ "Connect with" }</legend>
+                <div class="type-options">
+                    { for types.iter().map(|t| html! {
+                        <label class={classes!("type-option", (*t == *kind).then_some("checked"))}>
+                            <input type="radio" name="connect-type" value={t.id()}
+                                checked={*t == *kind} onchange={choose(*t)}
+                                data-testid={format!("type-{}", t.id())} disabled={busy_now} />
+                            <span class="type-name">{ t.badge() }</span>
+                            <span class="type-hint">
+                                { key_auth(c, *t)
+                                .map(|a| a.secret_label.clone())
+                                .unwrap_or_else(|| "Sign in with your browser".to_owned()) }
+                            </span>
+                        </label>
+                    }) }
+                </div>
+            </fieldset>
+        }
+    } else {
+        html! {}
+    };
+
+    let is_oauth = *kind == ConnectionType::Oauth2;
+    let body = if is_oauth {
+        let on_stage = {
+            let oauth_stage = oauth_stage.clone();
+            Callback::from(move |stage: Stage| oauth_stage.set(stage))
+        };
+        html! {
+            <OAuthConnect
+                connector={Rc::clone(c)}
+                chooser={chooser.clone()}
+                waiting={props.waiting.clone()}
+                event={props.oauth_event.clone()}
+                {on_stage}
+                on_close={props.on_close.clone()}
+                on_open_connections={props.on_open_connections.clone()}
+                on_another={props.on_another.clone()}
+            />
+        }
+    } else if let Some(view) = &*done {
         let open = props.on_open_connections.reform(|_: MouseEvent| ());
         let another = props.on_another.reform(|_: MouseEvent| ());
         html! {
@@ -191,19 +255,6 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
             </>
         }
     } else {
-        let choose = {
-            let (kind, values, missing, c) =
-                (kind.clone(), values.clone(), missing.clone(), Rc::clone(c));
-            move |t: ConnectionType| {
-                let (kind, values, missing, c) =
-                    (kind.clone(), values.clone(), missing.clone(), Rc::clone(&c));
-                Callback::from(move |_: Event| {
-                    kind.set(t);
-                    values.set(defaults(&c, t));
-                    missing.set(Vec::new());
-                })
-            }
-        };
         let on_name = {
             let name = name.clone();
             Callback::from(move |e: InputEvent| {
@@ -229,24 +280,7 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
         html! {
             <form class="dialog-form" {onsubmit} novalidate=true>
                 <div class="dialog-body">
-                    if types.len() > 1 {
-                        <fieldset class="type-chooser" data-testid="type-chooser">
-                            <legend class="field-label">{ "Connect with" }</legend>
-                            <div class="type-options">
-                                { for types.iter().map(|t| html! {
-                                    <label class={classes!("type-option", (*t == *kind).then_some("checked"))}>
-                                        <input type="radio" name="connect-type" value={t.id()}
-                                            checked={*t == *kind} onchange={choose(*t)}
-                                            data-testid={format!("type-{}", t.id())} disabled={*busy} />
-                                        <span class="type-name">{ t.badge() }</span>
-                                        <span class="type-hint">
-                                            { key_auth(c, *t).map(|a| a.secret_label.clone()).unwrap_or_default() }
-                                        </span>
-                                    </label>
-                                }) }
-                            </div>
-                        </fieldset>
-                    }
+                    { chooser.clone() }
                     { for fields.iter().map(|f| {
                         let id = format!("field-{}", f.key);
                         let help_id = format!("{id}-help");
@@ -360,12 +394,21 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
         }
     };
 
+    // The OAuth steps after Setup draw their own header.
+    let waiting = is_oauth && *oauth_stage == Stage::Waiting;
+    let own_header = if is_oauth {
+        *oauth_stage == Stage::Setup
+    } else {
+        done.is_none()
+    };
     html! {
         <div class="dialog-layer">
             <div class="scrim" aria-hidden="true"></div>
-            <section class="dialog" role="dialog" aria-modal="true" aria-labelledby={CONNECT_TITLE_ID}
+            <section class={classes!("dialog", waiting.then_some("dialog-wait"))} role="dialog"
+                aria-modal="true" aria-labelledby={CONNECT_TITLE_ID}
+                data-dialog={if waiting { "oauth-wait" } else { "connect" }}
                 data-testid="connect-dialog" data-connector-id={c.id.clone()} ref={dialog} {onkeydown}>
-                if done.is_none() {
+                if own_header {
                     <header class="dialog-header">
                         <Monogram text={c.icon.monogram.clone()} color={c.icon.color.clone()} />
                         <div class="dialog-titles">

@@ -20,7 +20,7 @@ pub struct SheetProps {
     pub error: Option<ShownError>,
     pub on_close: Callback<()>,
     pub on_docs: Callback<String>,
-    /// Connect was pressed (only offered for key, token and basic-auth connectors).
+    /// Connect was pressed (offered for key, token, basic-auth and OAuth connectors).
     pub on_connect: Callback<String>,
     /// Set while the connect dialog is open over the sheet.
     #[prop_or_default]
