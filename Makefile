@@ -8,11 +8,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# What Tauri 2 needs on Debian 12, plus the headless tooling the tests use (TOOLCHAIN.md).
+# What Tauri 2 needs on Debian 12, plus the headless tooling the tests use and the database
+# servers they start as throwaway instances on 127.0.0.1 (TOOLCHAIN.md).
 APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev xvfb webkit2gtk-driver \
 	xdotool xdg-utils desktop-file-utils dbus dbus-x11 gnome-keyring libsecret-1-dev imagemagick \
-	hyperfine python3
+	hyperfine python3 postgresql mariadb-server redis-server
 TRUNK_VERSION := 0.21.14
 TAURI_DRIVER_VERSION := 2.1.0
 # wasm-bindgen-cli must equal the wasm-bindgen library version the lock file pins.

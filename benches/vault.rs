@@ -198,7 +198,7 @@ fn seed(dir: &Path, n: usize) -> Result<(), String> {
                     username: None,
                     secret: SecretValue::new(key.into_bytes()),
                     verified: false,
-                    oauth: None,
+                    learned: None,
                 },
             )
             .await

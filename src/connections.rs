@@ -24,13 +24,14 @@ pub struct NewConnection<'a> {
     pub username: Option<String>,
     pub secret: SecretValue,
     pub verified: bool,
-    /// What an OAuth sign-in brought: the granted scopes, the access token's expiry, and the
-    /// non-secret values its flow learned (Salesforce's `instance_url`, QuickBooks' `realmId`).
-    pub oauth: Option<OAuthGrant>,
+    /// What connecting learned beside the secret: an OAuth sign-in's granted scopes, token
+    /// expiry and values (Salesforce's `instance_url`, QuickBooks' `realmId`), or a database
+    /// login's host, port, database and user.
+    pub learned: Option<Learned>,
 }
 
 #[derive(Debug, Default)]
-pub struct OAuthGrant {
+pub struct Learned {
     pub scopes: Vec<String>,
     pub token_expires_at: Option<String>,
     pub metadata: BTreeMap<String, String>,
@@ -70,7 +71,7 @@ pub async fn insert(
         }
         _ => {}
     }
-    let (scopes, token_expires_at) = match new.oauth {
+    let (scopes, token_expires_at) = match new.learned {
         Some(grant) => {
             metadata.extend(grant.metadata);
             (grant.scopes, grant.token_expires_at)

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod connections;
+pub mod database;
 pub mod manager;
 pub mod oauth;
 pub mod paths;

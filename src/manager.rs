@@ -4,10 +4,12 @@
 
 use crate::catalog::validate_config;
 use crate::check::{self, CheckError};
-use crate::connections::{self, NewConnection};
+use crate::connections::{self, Learned, NewConnection};
+use crate::database::{self, DbError};
 use crate::oauth::http::Http;
+use crate::vault::SecretValue;
 use crate::vault::{Unlocked, Vault, VaultError};
-use keyport_model::{ConnectionView, ErrorCode};
+use keyport_model::{ConnectionType, ConnectionView, Connector, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -24,6 +26,18 @@ pub enum ManagerError {
         detail: String,
         retry_after: Option<u64>,
     },
+    #[error("{connector} refused the login: wrong user or password (the password is not shown). Nothing was stored")]
+    DbAuthFailed { connector: String },
+    #[error("{connector} has no database by that name for this user. Nothing was stored")]
+    DbNotFound { connector: String },
+    #[error("{connector} could not be reached at {target} ({detail}); check the host, the port and that the server accepts connections from this machine. Nothing was stored")]
+    DbUnreachable {
+        connector: String,
+        target: String,
+        detail: &'static str,
+    },
+    #[error("{connector} at {target} does not offer the TLS the URL asks for; use a server with TLS, or another sslmode / ssl-mode if you accept the risk. Nothing was stored")]
+    DbTlsRefused { connector: String, target: String },
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
@@ -35,6 +49,10 @@ impl ManagerError {
         match self {
             ManagerError::Rejected { .. } => ErrorCode::ProviderKeyRejected,
             ManagerError::Unavailable { .. } => ErrorCode::ProviderUnavailable,
+            ManagerError::DbAuthFailed { .. } => ErrorCode::DbAuthFailed,
+            ManagerError::DbNotFound { .. } => ErrorCode::DbNotFound,
+            ManagerError::DbUnreachable { .. } => ErrorCode::DbUnreachable,
+            ManagerError::DbTlsRefused { .. } => ErrorCode::DbTlsRefused,
             ManagerError::Invalid(_) => ErrorCode::ConnectionInvalid,
             ManagerError::Vault(e) => e.code(),
         }
@@ -93,4 +111,68 @@ pub async fn connect_key(
         }
     }
     Ok(connections::insert(vault, unlocked, new).await?)
+}
+
+/// Connects a database by its connection URL (the secret, password included): reads it, logs
+/// in and runs the cheapest statement unless `verify` is false, then stores it with its host,
+/// port, database, user and TLS mode as metadata.
+pub async fn connect_database(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    connector: &Connector,
+    name: Option<String>,
+    url: SecretValue,
+    verify: bool,
+) -> Result<ConnectionView, ManagerError> {
+    let text = std::str::from_utf8(url.expose_to_caller())
+        .map_err(|_| ManagerError::Invalid("the connection URL is not text".into()))?;
+    let login = database::read_url(connector, text).map_err(|e| db_error(connector, None, e))?;
+    let target = format!("{}:{}", login.metadata["host"], login.metadata["port"]);
+    if verify {
+        database::check(&login)
+            .await
+            .map_err(|e| db_error(connector, Some(&target), e))?;
+    }
+    let metadata = login.metadata;
+    Ok(connections::insert(
+        vault,
+        unlocked,
+        NewConnection {
+            connector,
+            connection_type: ConnectionType::Database,
+            name,
+            config: Default::default(),
+            username: None,
+            secret: url,
+            verified: verify,
+            learned: Some(Learned {
+                metadata,
+                ..Default::default()
+            }),
+        },
+    )
+    .await?)
+}
+
+fn db_error(connector: &Connector, target: Option<&str>, err: DbError) -> ManagerError {
+    let connector_name = connector.name.clone();
+    let target = target.unwrap_or("its host").to_owned();
+    match err {
+        DbError::Invalid(what) => ManagerError::Invalid(what),
+        DbError::AuthFailed => ManagerError::DbAuthFailed {
+            connector: connector_name,
+        },
+        DbError::NotFound => ManagerError::DbNotFound {
+            connector: connector_name,
+        },
+        DbError::Unreachable(detail) => ManagerError::DbUnreachable {
+            connector: connector_name,
+            target,
+            detail,
+        },
+        DbError::TlsRefused => ManagerError::DbTlsRefused {
+            connector: connector_name,
+            target,
+        },
+    }
 }

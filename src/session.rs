@@ -194,7 +194,7 @@ impl Session {
                 secret,
                 // Live checks arrive with the connection manager (issue 6).
                 verified: false,
-                oauth: None,
+                learned: None,
             },
         )
         .await;

@@ -45,7 +45,7 @@ fn seed(kp: &Keyport, n: usize) -> Vec<(String, String)> {
                     username: None,
                     secret: SecretValue::new(secret.clone().into_bytes()),
                     verified: false,
-                    oauth: None,
+                    learned: None,
                 },
             )
             .await

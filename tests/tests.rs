@@ -6,6 +6,7 @@ mod support;
 mod catalog;
 mod cli;
 mod crash;
+mod databases;
 mod keys;
 mod oauth;
 mod oauth_providers;

@@ -52,6 +52,14 @@ pub enum ErrorCode {
     ProviderKeyRejected,
     #[serde(rename = "provider.unavailable")]
     ProviderUnavailable,
+    #[serde(rename = "db.auth_failed")]
+    DbAuthFailed,
+    #[serde(rename = "db.unreachable")]
+    DbUnreachable,
+    #[serde(rename = "db.not_found")]
+    DbNotFound,
+    #[serde(rename = "db.tls_refused")]
+    DbTlsRefused,
     #[serde(rename = "vault.not_initialized")]
     VaultNotInitialized,
     #[serde(rename = "vault.already_initialized")]
@@ -110,6 +118,10 @@ impl ErrorCode {
             ErrorCode::OAuthTimedOut => "oauth.timed_out",
             ErrorCode::ProviderKeyRejected => "provider.key_rejected",
             ErrorCode::ProviderUnavailable => "provider.unavailable",
+            ErrorCode::DbAuthFailed => "db.auth_failed",
+            ErrorCode::DbUnreachable => "db.unreachable",
+            ErrorCode::DbNotFound => "db.not_found",
+            ErrorCode::DbTlsRefused => "db.tls_refused",
             ErrorCode::VaultNotInitialized => "vault.not_initialized",
             ErrorCode::VaultAlreadyInitialized => "vault.already_initialized",
             ErrorCode::VaultWrongPassphrase => "vault.wrong_passphrase",
@@ -178,6 +190,10 @@ mod tests {
             ErrorCode::OAuthTimedOut,
             ErrorCode::ProviderKeyRejected,
             ErrorCode::ProviderUnavailable,
+            ErrorCode::DbAuthFailed,
+            ErrorCode::DbUnreachable,
+            ErrorCode::DbNotFound,
+            ErrorCode::DbTlsRefused,
             ErrorCode::VaultNotInitialized,
             ErrorCode::VaultAlreadyInitialized,
             ErrorCode::VaultWrongPassphrase,

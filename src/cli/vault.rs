@@ -50,6 +50,9 @@ pub struct ConnectArgs {
     /// Basic auth as USER, the password read from stdin
     #[arg(long, value_name = "USER", group = "credential")]
     basic: Option<String>,
+    /// Read a database connection URL (password included) from stdin
+    #[arg(long, group = "credential")]
+    database_url_stdin: bool,
     /// Sign in through the service's OAuth consent page in the browser
     #[arg(long, group = "credential")]
     oauth: bool,
@@ -270,6 +273,29 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
     }
     let catalog = Catalog::load(dir);
     let connector = catalog.get(&args.connector)?;
+    if args.database_url_stdin {
+        if !config.is_empty() {
+            return Err(Failure(
+                "a database connection is given by its URL alone; put host, port, database and options in it".into(),
+            ));
+        }
+        let url = read_stdin_secret()?;
+        let view = block_on(async {
+            let vault = Vault::open(dir).await?;
+            let unlocked = unlock(&vault).await?;
+            crate::manager::connect_database(
+                &vault,
+                &unlocked,
+                connector,
+                args.name,
+                url,
+                !args.no_verify,
+            )
+            .await
+            .map_err(Failure::from)
+        })?;
+        return print(&connected(connector, &view));
+    }
     let (kind, username) = match (&args.basic, args.api_key_stdin, args.token_stdin) {
         (Some(user), _, _) => (ConnectionType::BasicAuth, Some(user.clone())),
         (None, true, _) => (ConnectionType::ApiKey, None),
@@ -296,7 +322,7 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
                 username,
                 secret,
                 verified: false,
-                oauth: None,
+                learned: None,
             },
             !args.no_verify,
         )
@@ -314,6 +340,20 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
             ", unverified"
         }
     ))
+}
+
+fn connected(connector: &keyport_model::Connector, view: &ConnectionView) -> String {
+    format!(
+        "Connected {} as {} ({}){}.\n",
+        connector.name,
+        view.name,
+        view.id,
+        if view.verified {
+            ", checked with the service"
+        } else {
+            ", unverified"
+        }
+    )
 }
 
 pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {

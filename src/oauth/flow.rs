@@ -13,7 +13,7 @@ use super::tokens::{self, Client, Grant};
 use super::{Callback, CallbackResult, OAuthError};
 use crate::catalog::{fill, validate_config, Catalog};
 use crate::check::{self, CheckError};
-use crate::connections::{self, NewConnection, OAuthGrant};
+use crate::connections::{self, Learned, NewConnection};
 use crate::vault::{now, SecretValue, Unlocked, Vault};
 use keyport_model::{
     ClientAuth, ConnectionType, ConnectionView, Connector, OAuth2Spec, Pkce, RedirectKind,
@@ -406,7 +406,7 @@ pub async fn complete(
             username: None,
             secret,
             verified: spec.check.is_some(),
-            oauth: Some(OAuthGrant {
+            learned: Some(Learned {
                 scopes,
                 token_expires_at: grant.expires_at.take(),
                 metadata: std::mem::take(&mut grant.metadata),
