@@ -44,6 +44,14 @@ enum Command {
     /// The stored connections
     #[command(subcommand)]
     Connections(vault::ConnectionsCommand),
+    /// Every connection's health: the last recorded state, or with --check probed now
+    Health {
+        /// Check every connection with its service now (bounded concurrency, a timeout each)
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a connection's secret (asks for the passphrase every time)
     Reveal { id: String },
     /// Write an encrypted backup of the whole vault
@@ -97,6 +105,7 @@ pub fn main() -> ExitCode {
         Command::Vault(cmd) => vault::vault(cmd, &data_dir),
         Command::Connect(args) => vault::connect(args, &data_dir),
         Command::Connections(cmd) => vault::connections(cmd, &data_dir),
+        Command::Health { check, json } => vault::health(check, json, &data_dir),
         Command::Reveal { id } => vault::reveal(&id, &data_dir),
         Command::Backup { out } => vault::backup(&out, &data_dir),
         Command::Restore { file } => vault::restore(&file, &data_dir),

@@ -19,3 +19,4 @@ pub use flow::{begin, cancel, complete, flow_id_of, pending, Started, FLOW_LIFET
 pub use loopback::Loopback;
 pub use refresh::refresh;
 pub use revoke::{revoke, Revoked};
+pub use tokens::TokenSet;

@@ -8,17 +8,17 @@ use std::sync::{Arc, Mutex};
 
 /// A service's check endpoint: `answer(path, authorization header, query)` gives the status,
 /// the JSON body and an optional Retry-After.
-struct KeyService {
-    base: String,
+pub(crate) struct KeyService {
+    pub(crate) base: String,
     server: Arc<tiny_http::Server>,
     thread: Option<std::thread::JoinHandle<()>>,
     seen: Arc<Mutex<Vec<(String, String)>>>,
 }
 
-type Answer = fn(&str, &str, &str) -> (u16, Value, Option<u64>);
+pub(crate) type Answer = fn(&str, &str, &str) -> (u16, Value, Option<u64>);
 
 impl KeyService {
-    fn start(answer: Answer) -> KeyService {
+    pub(crate) fn start(answer: Answer) -> KeyService {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
         let base = format!("http://{}", server.server_addr().to_ip().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -74,7 +74,7 @@ impl Drop for KeyService {
     }
 }
 
-fn with_connector(id: &str, service: &KeyService) -> Keyport {
+pub(crate) fn with_connector(id: &str, service: &KeyService) -> Keyport {
     let kp = Keyport::new();
     kp.init_vault();
     let file = kp.write(&format!("{id}.toml"), &connector_file(id, &service.base));
@@ -88,7 +88,7 @@ fn list(kp: &Keyport) -> Vec<Value> {
 
 /// SendGrid: `Authorization: Bearer <key>` on GET /v3/scopes.
 /// https://www.twilio.com/docs/sendgrid/api-reference/api-key-permissions/retrieve-a-list-of-scopes-for-which-this-user-has-access
-fn sendgrid(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
+pub(crate) fn sendgrid(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
     match (path, auth) {
         ("/v3/scopes", "Bearer SG.good-key") => (
             200,

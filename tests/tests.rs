@@ -7,6 +7,7 @@ mod catalog;
 mod cli;
 mod crash;
 mod databases;
+mod health;
 mod keys;
 mod oauth;
 mod oauth_providers;

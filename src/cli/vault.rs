@@ -81,6 +81,12 @@ pub enum ConnectionsCommand {
     Rename { id: String, name: String },
     /// Delete a connection (an OAuth grant is revoked at the provider first, where it can be)
     Delete { id: String },
+    /// Check a connection with its service now, and record the outcome
+    Test {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Refresh an OAuth connection's access token now
     Refresh {
         id: String,
@@ -342,6 +348,16 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
     ))
 }
 
+pub(super) fn health_word(status: keyport_model::HealthStatus) -> &'static str {
+    use keyport_model::HealthStatus::*;
+    match status {
+        Healthy => "healthy",
+        Degraded => "degraded",
+        Unhealthy => "unhealthy",
+        Unknown => "unknown",
+    }
+}
+
 fn connected(connector: &keyport_model::Connector, view: &ConnectionView) -> String {
     format!(
         "Connected {} as {} ({}){}.\n",
@@ -439,6 +455,27 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
                 }
             };
             print(&format!("Deleted {id}.{note}\n"))
+        }
+        ConnectionsCommand::Test { id, json: as_json } => {
+            let catalog = Catalog::load(dir);
+            let view = block_on(async {
+                let vault = Vault::open(dir).await?;
+                let unlocked = unlock(&vault).await?;
+                crate::health::test(&vault, &unlocked, &catalog, &id).await
+            })?;
+            if as_json {
+                return json(&view);
+            }
+            print(&format!(
+                "{} ({}): {}{}\n",
+                view.name,
+                view.id,
+                health_word(view.health_status),
+                match (&view.last_error, view.health_status) {
+                    (Some(e), s) if s != keyport_model::HealthStatus::Healthy => format!(": {e}"),
+                    _ => String::new(),
+                }
+            ))
         }
         ConnectionsCommand::Refresh { id, json: as_json } => {
             let catalog = Catalog::load(dir);
@@ -555,4 +592,51 @@ pub fn audit(cmd: Option<AuditCommand>, as_json: bool, dir: &Path) -> Result<(),
             ))
         }
     }
+}
+
+/// `health [--check] [--json]`: every connection's last known state, or probed now.
+pub fn health(check: bool, as_json: bool, dir: &Path) -> Result<(), Failure> {
+    let catalog = Catalog::load(dir);
+    let list = block_on(async {
+        let vault = Vault::open(dir).await?;
+        if !check {
+            return connections::list(&vault).await;
+        }
+        let unlocked = unlock(&vault).await?;
+        crate::health::sweep(&vault, &unlocked, &catalog).await
+    })?;
+    if as_json {
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id, "name": c.name, "connector_id": c.connector_id,
+                    "health_status": c.health_status, "last_health_check": c.last_health_check,
+                    "error_count": c.error_count, "last_error": c.last_error,
+                })
+            })
+            .collect();
+        return json(&rows);
+    }
+    if list.is_empty() {
+        return print("No connections yet.\n");
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                c.connector_id.clone(),
+                health_word(c.health_status).to_owned(),
+                c.last_health_check
+                    .clone()
+                    .unwrap_or_else(|| "never".into()),
+                c.last_error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print(&table(
+        &["NAME", "CONNECTOR", "HEALTH", "CHECKED", "LAST ERROR"],
+        &rows,
+    ))
 }

@@ -1,0 +1,283 @@
+//! Health probes: each connection's check run now, and its outcome recorded (health status,
+//! last check, error count, last error; never a secret). Healthy when the service accepted the
+//! credential; unhealthy when it refused it or could not be reached; degraded when it answered
+//! busy (429, 5xx); unknown when this machine itself looks offline (the service's name does not
+//! resolve), since being offline is not the service's fault. A sweep probes every connection
+//! with bounded concurrency, each probe within a timeout, and records them in one transaction.
+
+use crate::catalog::Catalog;
+use crate::check::{self, CheckError};
+use crate::connections;
+use crate::database::{self, DbError};
+use crate::oauth::http::Http;
+use crate::oauth::TokenSet;
+use crate::vault::{now, Unlocked, Vault, VaultError};
+use futures_util::stream::{self, StreamExt};
+use keyport_model::{ConnectionType, ConnectionView, HealthStatus};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
+pub const SWEEP_CONCURRENCY: usize = 16;
+
+/// One probe's outcome: the status and, when not healthy, why (no secret in it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: HealthStatus,
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    fn healthy() -> Outcome {
+        Outcome {
+            status: HealthStatus::Healthy,
+            error: None,
+        }
+    }
+
+    fn with(status: HealthStatus, error: impl Into<String>) -> Outcome {
+        Outcome {
+            status,
+            error: Some(error.into()),
+        }
+    }
+}
+
+struct Target {
+    id: String,
+    connector_id: String,
+    kind: String,
+    secret: Vec<u8>,
+    metadata: String,
+}
+
+async fn targets(vault: &Vault, id: Option<&str>) -> Result<Vec<Target>, VaultError> {
+    let rows: Vec<(String, String, String, Vec<u8>, String)> = sqlx::query_as(
+        "SELECT id, connector_id, connection_type, secret, metadata FROM connections
+          WHERE ?1 IS NULL OR id = ?1",
+    )
+    .bind(id)
+    .fetch_all(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, connector_id, kind, secret, metadata)| Target {
+            id,
+            connector_id,
+            kind,
+            secret,
+            metadata,
+        })
+        .collect())
+}
+
+/// Whether `host` resolves: when it does not, this machine is most likely offline.
+async fn resolves(host: &str) -> bool {
+    tokio::net::lookup_host((host, 443)).await.is_ok()
+}
+
+fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url).ok()?.host_str().map(str::to_owned)
+}
+
+async fn unreachable(host: Option<String>, detail: &str) -> Outcome {
+    match host {
+        Some(h) if !resolves(&h).await => Outcome::with(
+            HealthStatus::Unknown,
+            format!("{h} does not resolve: this machine looks offline"),
+        ),
+        _ => Outcome::with(
+            HealthStatus::Unhealthy,
+            format!("could not be reached ({detail})"),
+        ),
+    }
+}
+
+async fn from_check(result: Result<(), CheckError>, url: &str) -> Outcome {
+    match result {
+        Ok(()) => Outcome::healthy(),
+        Err(CheckError::Refused(status)) => Outcome::with(
+            HealthStatus::Unhealthy,
+            format!("the service refused the credential (HTTP {status})"),
+        ),
+        Err(CheckError::Unavailable { detail, .. }) if detail.starts_with("HTTP ") => {
+            Outcome::with(
+                HealthStatus::Degraded,
+                format!("the service is busy ({detail})"),
+            )
+        }
+        Err(CheckError::Unavailable { detail, .. }) => unreachable(host_of(url), &detail).await,
+        Err(CheckError::Template(what)) => Outcome::with(HealthStatus::Unhealthy, what),
+        Err(CheckError::Unreadable) => Outcome::with(
+            HealthStatus::Unhealthy,
+            "the service's answer is unreadable",
+        ),
+    }
+}
+
+async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) -> Outcome {
+    let Ok(connector) = catalog.get(&t.connector_id) else {
+        return Outcome::with(
+            HealthStatus::Unknown,
+            format!(
+                "the connector `{}` is no longer in the catalog",
+                t.connector_id
+            ),
+        );
+    };
+    let Ok(secret) = unlocked.open("connection", &t.id, &t.secret) else {
+        return Outcome::with(
+            HealthStatus::Unhealthy,
+            "the sealed credential does not open",
+        );
+    };
+    let values: BTreeMap<String, String> = serde_json::from_str(&t.metadata).unwrap_or_default();
+    let kind = ConnectionType::ALL.into_iter().find(|k| k.id() == t.kind);
+    match kind {
+        Some(
+            kind @ (ConnectionType::ApiKey
+            | ConnectionType::BearerToken
+            | ConnectionType::BasicAuth),
+        ) => {
+            let Some(auth) = connector.key_auth(kind) else {
+                return Outcome::with(HealthStatus::Unknown, "the connector has no check for it");
+            };
+            let Ok(text) = std::str::from_utf8(secret.expose_to_caller()) else {
+                return Outcome::with(HealthStatus::Unhealthy, "the credential is not text");
+            };
+            let user = values.get("username").map(String::as_str);
+            let url = crate::catalog::fill(&auth.check.url, |n| values.get(n).cloned())
+                .unwrap_or_default();
+            from_check(check::key(http, auth, &values, text, user).await, &url).await
+        }
+        Some(ConnectionType::Oauth2) => {
+            let Some(check) = connector.oauth2.as_ref().and_then(|o| o.check.as_ref()) else {
+                return Outcome::with(HealthStatus::Unknown, "the connector has no check call");
+            };
+            let Ok(tokens) = TokenSet::from_bytes(secret.expose_to_caller(), &connector.name)
+            else {
+                return Outcome::with(
+                    HealthStatus::Unhealthy,
+                    "the stored token set is unreadable",
+                );
+            };
+            let token = tokens.access_token.as_str();
+            let url =
+                crate::catalog::fill(&check.url, |n| values.get(n).cloned()).unwrap_or_default();
+            from_check(check::bearer(http, check, &values, token).await, &url).await
+        }
+        Some(ConnectionType::Database) => {
+            let text = String::from_utf8_lossy(secret.expose_to_caller()).into_owned();
+            let login = match database::read_url(connector, &text) {
+                Ok(login) => login,
+                Err(_) => {
+                    return Outcome::with(HealthStatus::Unhealthy, "the stored login is unreadable")
+                }
+            };
+            match database::check(&login).await {
+                Ok(()) => Outcome::healthy(),
+                Err(DbError::AuthFailed) => {
+                    Outcome::with(HealthStatus::Unhealthy, "the login was refused")
+                }
+                Err(DbError::NotFound) => {
+                    Outcome::with(HealthStatus::Unhealthy, "the database is gone")
+                }
+                Err(DbError::TlsRefused) => {
+                    Outcome::with(HealthStatus::Unhealthy, "the server no longer offers TLS")
+                }
+                Err(DbError::Invalid(what)) => Outcome::with(HealthStatus::Unhealthy, what),
+                Err(DbError::Unreachable(detail)) => {
+                    unreachable(login.metadata.get("host").cloned(), detail).await
+                }
+            }
+        }
+        _ => Outcome::with(
+            HealthStatus::Unknown,
+            "this connection type is not probed yet",
+        ),
+    }
+}
+
+async fn probe_all(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    catalog: &Catalog,
+    id: Option<&str>,
+) -> Result<Vec<(String, Outcome)>, VaultError> {
+    let targets = targets(vault, id).await?;
+    if let (Some(id), true) = (id, targets.is_empty()) {
+        return Err(VaultError::ConnectionNotFound(id.to_owned()));
+    }
+    let http = Http::new().map_err(|e| VaultError::InvalidInput(e.to_string()))?;
+    let outcomes = stream::iter(targets.iter())
+        .map(|t| {
+            let http = &http;
+            async move {
+                let outcome = tokio::time::timeout(PROBE_TIMEOUT, run(http, unlocked, catalog, t))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Outcome::with(HealthStatus::Unhealthy, "the check timed out")
+                    });
+                (t.id.clone(), outcome)
+            }
+        })
+        .buffer_unordered(SWEEP_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
+    record(vault, &outcomes).await?;
+    Ok(outcomes)
+}
+
+/// Writes the outcomes in one transaction.
+async fn record(vault: &Vault, outcomes: &[(String, Outcome)]) -> Result<(), VaultError> {
+    let at = now();
+    let mut tx = vault.write().await?;
+    for (id, outcome) in outcomes {
+        let ok = outcome.status == HealthStatus::Healthy;
+        sqlx::query(
+            "UPDATE connections SET health_status = ?, last_health_check = ?,
+                    error_count = CASE WHEN ? THEN 0 ELSE error_count + 1 END,
+                    last_error = CASE WHEN ? THEN last_error ELSE ? END,
+                    last_error_at = CASE WHEN ? THEN last_error_at ELSE ? END
+              WHERE id = ?",
+        )
+        .bind(
+            serde_json::to_value(outcome.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned)),
+        )
+        .bind(&at)
+        .bind(ok)
+        .bind(ok)
+        .bind(&outcome.error)
+        .bind(ok)
+        .bind(&at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(vault.io_err())?;
+    }
+    tx.commit().await.map_err(vault.io_err())
+}
+
+/// `connections test ID`: probes one connection now and records it.
+pub async fn test(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    catalog: &Catalog,
+    id: &str,
+) -> Result<ConnectionView, VaultError> {
+    probe_all(vault, unlocked, catalog, Some(id)).await?;
+    connections::get(vault, id).await
+}
+
+/// `health --check`: probes every connection and records them; returns the updated list.
+pub async fn sweep(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    catalog: &Catalog,
+) -> Result<Vec<ConnectionView>, VaultError> {
+    probe_all(vault, unlocked, catalog, None).await?;
+    connections::list(vault).await
+}

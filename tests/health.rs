@@ -1,0 +1,116 @@
+//! `connections test` and `health`: probes recorded per connection, against a key service
+//! stand-in, a real PostgreSQL server, and a host that does not resolve (this machine offline).
+
+use crate::keys::{sendgrid, with_connector, KeyService};
+use crate::support::{servers, Keyport, PASSPHRASE};
+use serde_json::Value;
+
+fn connect_unchecked(kp: &Keyport, args: &[&str], secret: &str) -> String {
+    let mut all = vec!["connect"];
+    all.extend_from_slice(args);
+    all.push("--no-verify");
+    let run = kp.run_in(&all, secret, Some(PASSPHRASE));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let start = run.stdout.rfind('(').unwrap() + 1;
+    run.stdout[start..start + 36].to_owned()
+}
+
+fn test(kp: &Keyport, id: &str) -> Value {
+    let run = kp.run_in(&["connections", "test", id, "--json"], "", Some(PASSPHRASE));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[test]
+fn probes_record_healthy_unhealthy_degraded_and_unknown() {
+    let service = KeyService::start(sendgrid);
+    let kp = with_connector("sendgrid", &service);
+    let good = connect_unchecked(&kp, &["standin_sendgrid", "--api-key-stdin"], "SG.good-key");
+    let revoked = connect_unchecked(
+        &kp,
+        &["standin_sendgrid", "--api-key-stdin"],
+        "SG.wrong-key",
+    );
+    let busy = connect_unchecked(&kp, &["standin_sendgrid", "--api-key-stdin"], "SG.busy-key");
+
+    let g = test(&kp, &good);
+    assert_eq!(g["health_status"], "healthy");
+    assert_eq!(g["is_healthy"], true);
+    assert!(g["last_health_check"].is_string());
+    let r = test(&kp, &revoked);
+    assert_eq!(r["health_status"], "unhealthy");
+    assert_eq!(r["error_count"], 1);
+    assert!(r["last_error"].as_str().unwrap().contains("HTTP 401"));
+    assert!(!r["last_error"].as_str().unwrap().contains("SG.wrong-key"));
+    assert_eq!(test(&kp, &busy)["health_status"], "degraded");
+
+    // A service whose name does not resolve: this machine looks offline, not the service bad.
+    let file = kp.write(
+        "offline.toml",
+        &crate::support::CUSTOM.replace(
+            "https://{region}.api.acme.example/v1/me",
+            "https://{region}.keyport-offline.invalid/v1/me",
+        ),
+    );
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let offline = connect_unchecked(
+        &kp,
+        &["acme_internal", "--config", "region=eu1", "--api-key-stdin"],
+        "acme-key",
+    );
+    let o = test(&kp, &offline);
+    assert_eq!(o["health_status"], "unknown", "{o}");
+    assert!(o["last_error"].as_str().unwrap().contains("offline"));
+
+    // The whole sweep, and the recorded states without probing.
+    let run = kp.run_in(&["health", "--check", "--json"], "", Some(PASSPHRASE));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let swept: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(swept.len(), 4);
+    let recorded: Vec<Value> = serde_json::from_str(&kp.ok(&["health", "--json"])).unwrap();
+    let status_of =
+        |id: &str| recorded.iter().find(|c| c["id"] == id).unwrap()["health_status"].clone();
+    assert_eq!(status_of(&good), "healthy");
+    assert_eq!(status_of(&revoked), "unhealthy");
+    assert_eq!(
+        recorded.iter().find(|c| c["id"] == revoked).unwrap()["error_count"],
+        2,
+        "each failed probe counts"
+    );
+    let err = kp.run_in(&["connections", "test", "no-such-id"], "", Some(PASSPHRASE));
+    assert!(
+        err.stderr.contains("no connection has the id"),
+        "{}",
+        err.stderr
+    );
+}
+
+#[test]
+fn a_database_that_goes_away_turns_unhealthy() {
+    let pg = servers::postgres("pg-pass-for-health");
+    let kp = Keyport::new();
+    kp.init_vault();
+    let url = format!(
+        "postgresql://postgres:pg-pass-for-health@127.0.0.1:{}/postgres",
+        pg.port
+    );
+    let run = kp.run_in(
+        &["connect", "postgresql", "--database-url-stdin"],
+        &url,
+        Some(PASSPHRASE),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = {
+        let list: Vec<Value> =
+            serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap();
+        list[0]["id"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(test(&kp, &id)["health_status"], "healthy");
+    drop(pg);
+    let after = test(&kp, &id);
+    assert_eq!(after["health_status"], "unhealthy");
+    assert!(after["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("could not be reached"));
+}
