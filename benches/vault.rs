@@ -7,6 +7,8 @@
 //!   library, for timing `keyport connections list --json` as a whole process.
 //! - `unlock`: unlocks by passphrase (PBKDF2) and by the OS keyring slot; run it under
 //!   `scripts/secret-service.sh` for the keyring.
+//! - `health`: a probe sweep (`health --check`) of 1,000 API-key connections against a
+//!   check endpoint on 127.0.0.1, with the peak memory it took.
 //! - `oauth`: from a received callback to the connection stored and verified (code exchange
 //!   and check call against a stand-in Salesforce on 127.0.0.1, then the sealed insert).
 //!
@@ -46,8 +48,9 @@ fn main() {
         },
         Some("unlock") => unlock(),
         Some("oauth") => oauth(),
+        Some("health") => health(),
         Some(other) => Err(format!(
-            "unknown mode `{other}`: expected crypto, seed DIR [N], unlock or oauth"
+            "unknown mode `{other}`: expected crypto, seed DIR [N], unlock, oauth or health"
         )),
     };
     if let Err(e) = result {
@@ -315,6 +318,116 @@ fn oauth() -> Result<(), String> {
         vault.close().await;
         Ok(())
     })
+}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`), in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn health() -> Result<(), String> {
+    const N: usize = 1_000;
+    // A check endpoint that accepts every key, as fast as a local service can answer.
+    let server = std::sync::Arc::new(
+        tiny_http::Server::http("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?,
+    );
+    let base = format!(
+        "http://{}",
+        server.server_addr().to_ip().ok_or("no address")?
+    );
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    // One request per connection: tiny_http's worker threads can leave a kept-alive
+                    // connection's next request waiting behind another connection.
+                    let close = "Connection: close".parse::<tiny_http::Header>().unwrap();
+                    let _ = request
+                        .respond(tiny_http::Response::from_string("{\"scopes\":[]}").with_header(close));
+                }
+            })
+        })
+        .collect();
+    let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    std::fs::create_dir_all(dir.path().join("connectors")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.path().join("connectors/standin_sendgrid.toml"),
+        standin::connector_file("sendgrid", &base),
+    )
+    .map_err(|e| e.to_string())?;
+    let catalog = Catalog::load(dir.path());
+    let connector = catalog
+        .get("standin_sendgrid")
+        .map_err(|e| e.to_string())?
+        .clone();
+    let pw = Passphrase::new(PASSPHRASE.into());
+    let result = runtime()?.block_on(async {
+        let (vault, _) = Vault::init(dir.path(), &pw, false)
+            .await
+            .map_err(|e| format!("vault init: {e}"))?;
+        let unlocked = vault.unlock_passphrase(&pw).await.map_err(|e| e.to_string())?;
+        for i in 0..N {
+            connections::insert(
+                &vault,
+                &unlocked,
+                NewConnection {
+                    connector: &connector,
+                    connection_type: ConnectionType::ApiKey,
+                    name: Some(format!("SendGrid {i:04}")),
+                    config: BTreeMap::new(),
+                    username: None,
+                    secret: SecretValue::new(format!("SG.key-{i}").into_bytes()),
+                    verified: false,
+                    learned: None,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        }
+        let before = peak_rss_mb();
+        let start = Instant::now();
+        let swept = keyport::health::sweep(&vault, &unlocked, &catalog)
+            .await
+            .map_err(|e| e.to_string())?;
+        let took = start.elapsed();
+        let healthy = swept
+            .iter()
+            .filter(|c| c.health_status == keyport_model::HealthStatus::Healthy)
+            .count();
+        if healthy != N {
+            let mut errors: Vec<String> = swept.iter().filter_map(|c| c.last_error.clone()).collect();
+            errors.sort();
+            errors.dedup();
+            return Err(format!("{healthy} of {N} connections came out healthy: {errors:?}"));
+        }
+        println!(
+            "  health sweep of {N} connections ({} at a time): {:.0} ms  (goal < 2000 ms: {}); peak memory {:.1} MB (before the sweep {:.1} MB)",
+            keyport::health::SWEEP_CONCURRENCY,
+            ms(took),
+            verdict(took.as_millis() < 2000),
+            peak_rss_mb(),
+            before
+        );
+        vault.close().await;
+        Ok(())
+    });
+    server.unblock();
+    for _ in 0..4 {
+        server.unblock();
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+    result
 }
 
 fn unlock() -> Result<(), String> {

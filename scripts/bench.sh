@@ -115,3 +115,6 @@ fi
 
 echo "== OAuth: callback received to connection stored and verified (stand-in Salesforce on 127.0.0.1)"
 "$vault_bench" oauth
+
+echo "== Health: a probe sweep of 1,000 connections against a check endpoint on 127.0.0.1"
+"$vault_bench" health
