@@ -351,8 +351,9 @@ fn health() -> Result<(), String> {
                     // One request per connection: tiny_http's worker threads can leave a kept-alive
                     // connection's next request waiting behind another connection.
                     let close = "Connection: close".parse::<tiny_http::Header>().unwrap();
-                    let _ = request
-                        .respond(tiny_http::Response::from_string("{\"scopes\":[]}").with_header(close));
+                    let _ = request.respond(
+                        tiny_http::Response::from_string("{\"scopes\":[]}").with_header(close),
+                    );
                 }
             })
         })

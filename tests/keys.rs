@@ -266,3 +266,100 @@ fn basic_auth_keys_and_settings_reach_the_check() {
     );
     assert_eq!(list(&kp).len(), 1);
 }
+
+/// Elasticsearch's authenticate call, by API key (`Authorization: ApiKey <encoded>`) or by user
+/// and password (Basic). https://www.elastic.co/guide/en/elasticsearch/reference/current/security-api-authenticate.html
+fn elasticsearch(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
+    use base64::Engine;
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("elastic:es-password")
+    );
+    let known = auth == "ApiKey VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="
+        || auth == basic;
+    if path == "/_security/_authenticate" && known {
+        (
+            200,
+            json!({"username": "elastic", "roles": ["superuser"], "full_name": null, "email": null,
+                     "metadata": {"_reserved": true}, "enabled": true,
+                     "authentication_realm": {"name": "reserved", "type": "reserved"},
+                     "lookup_realm": {"name": "reserved", "type": "reserved"}, "authentication_type": "realm"}),
+            None,
+        )
+    } else {
+        (
+            401,
+            json!({"error": {"root_cause": [{"type": "security_exception",
+                      "reason": "unable to authenticate user [elastic] for REST request [/_security/_authenticate]"}],
+                      "type": "security_exception",
+                      "reason": "unable to authenticate user [elastic] for REST request [/_security/_authenticate]"},
+                     "status": 401}),
+            None,
+        )
+    }
+}
+
+#[test]
+fn elasticsearch_by_api_key_or_password() {
+    let service = KeyService::start(elasticsearch);
+    let kp = Keyport::new();
+    kp.init_vault();
+    // The endpoint field takes https only; the stand-in copy takes this loopback address.
+    let file = std::fs::read_to_string(format!("{}/catalog/elasticsearch.toml", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .replace("id = \"elasticsearch\"", "id = \"standin_elasticsearch\"")
+        .replace("name = \"Elasticsearch\"", "name = \"Stand-in Elasticsearch\"")
+        .replace(
+            r#"pattern = "^https://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$""#,
+            r#"pattern = "^http://127\\.0\\.0\\.1:[0-9]{1,5}$""#,
+        )
+        .replace(
+            "example = \"https://my-deployment.es.us-central1.gcp.cloud.es.io:443\"",
+            "example = \"http://127.0.0.1:9200\"",
+        );
+    let path = kp.write("es.toml", &file);
+    kp.ok(&["catalog", "add", path.to_str().unwrap()]);
+    let endpoint = format!("base_url={}", service.base);
+    let key = kp.run_in(
+        &[
+            "connect",
+            "standin_elasticsearch",
+            "--config",
+            &endpoint,
+            "--api-key-stdin",
+        ],
+        "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(key.code, 0, "{}", key.stderr);
+    let wrong = kp.run_in(
+        &[
+            "connect",
+            "standin_elasticsearch",
+            "--config",
+            &endpoint,
+            "--basic",
+            "elastic",
+        ],
+        "not-the-password",
+        Some(PASSPHRASE),
+    );
+    assert!(wrong.stderr.contains("HTTP 401"), "{}", wrong.stderr);
+    assert!(!wrong.stderr.contains("not-the-password"));
+    let basic = kp.run_in(
+        &[
+            "connect",
+            "standin_elasticsearch",
+            "--config",
+            &endpoint,
+            "--basic",
+            "elastic",
+        ],
+        "es-password",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(basic.code, 0, "{}", basic.stderr);
+    let list = list(&kp);
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().all(|c| c["verified"] == true));
+}
