@@ -3,6 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::connections::{self, NewConnection};
+use crate::manager::{self, ManagerError};
 use crate::oauth::{self, OAuthError};
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
 use keyport_model::{
@@ -166,23 +167,21 @@ impl Session {
         }
     }
 
+    /// Connects by key, token or password, checked with the service first unless the request
+    /// says not to.
     pub async fn connect(
         &self,
         catalog: &Catalog,
         request: ConnectRequest,
         secret: SecretValue,
-    ) -> Result<ConnectionView, VaultError> {
+    ) -> Result<ConnectionView, ManagerError> {
         let connector = catalog
             .get(&request.connector_id)
-            .map_err(|e| VaultError::InvalidInput(e.to_string()))?;
+            .map_err(|e| ManagerError::Invalid(e.to_string()))?;
         let vault = self.vault().await?;
         // Hold no lock across the await: take what sealing needs, under the lock, first.
-        let unlocked = {
-            let state = self.state();
-            let unlocked = state.unlocked.as_ref().ok_or(VaultError::Locked)?;
-            unlocked.duplicate()
-        };
-        let stored = connections::insert(
+        let unlocked = self.unlocked()?;
+        let stored = manager::connect_key(
             vault,
             &unlocked,
             NewConnection {
@@ -192,17 +191,24 @@ impl Session {
                 config: request.config,
                 username: request.username,
                 secret,
-                // Live checks arrive with the connection manager (issue 6).
                 verified: false,
                 learned: None,
             },
+            request.verify,
         )
         .await;
-        if matches!(stored, Err(VaultError::KeyRetired)) {
+        if matches!(stored, Err(ManagerError::Vault(VaultError::KeyRetired))) {
             // The key was rotated elsewhere: this one is retired, so ask for an unlock.
             self.state().unlocked = None;
         }
         stored
+    }
+
+    /// Checks a connection with its service now and records the outcome.
+    pub async fn test(&self, catalog: &Catalog, id: &str) -> Result<ConnectionView, VaultError> {
+        let vault = self.vault().await?;
+        let unlocked = self.unlocked()?;
+        crate::health::test(vault, &unlocked, catalog, id).await
     }
 
     /// A copy of the unlocked key, taken under the lock so no lock is held across an await.

@@ -3,6 +3,7 @@
 
 use crate::support::{Keyport, PASSPHRASE};
 use keyport::catalog::Catalog;
+use keyport::manager::ManagerError;
 use keyport::model::{ConnectRequest, ConnectionType};
 use keyport::session::{Session, DEFAULT_IDLE_MINUTES};
 use keyport::vault::{Passphrase, SecretValue, VaultError};
@@ -16,6 +17,8 @@ fn request() -> ConnectRequest {
         name: None,
         config: BTreeMap::new(),
         username: None,
+        // These tests are about the session, not the service (offline here).
+        verify: false,
     }
 }
 
@@ -58,7 +61,7 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
             .connect(&catalog, request(), SecretValue::new(b"x".to_vec()))
             .await;
         assert!(
-            matches!(refused, Err(VaultError::Locked)),
+            matches!(refused, Err(ManagerError::Vault(VaultError::Locked))),
             "connecting needs the key"
         );
         assert_eq!(
@@ -136,7 +139,7 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
             .connect(&catalog, request(), SecretValue::new(b"x".to_vec()))
             .await;
         assert!(
-            matches!(stale, Err(VaultError::KeyRetired)),
+            matches!(stale, Err(ManagerError::Vault(VaultError::KeyRetired))),
             "a retired key is not used"
         );
         assert!(

@@ -108,6 +108,14 @@ pub struct ConnectRequest {
     pub config: BTreeMap<String, String>,
     /// The basic-auth user name (basic_auth only).
     pub username: Option<String>,
+    /// Check the credential with the service before storing it (the default); `false` stores
+    /// it unverified.
+    #[serde(default = "checked")]
+    pub verify: bool,
+}
+
+fn checked() -> bool {
+    true
 }
 
 /// An OAuth app as the UI sees it: the client ID (not a secret), whether a client secret is

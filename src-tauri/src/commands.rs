@@ -28,6 +28,15 @@ impl Shown for VaultError {
     }
 }
 
+impl Shown for keyport::manager::ManagerError {
+    fn shown(self) -> CommandError {
+        CommandError {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}
+
 impl Shown for CatalogError {
     fn shown(self) -> CommandError {
         CommandError {

@@ -868,6 +868,8 @@ pub fn connect_request(
         name: (!name.is_empty()).then(|| name.to_owned()),
         config,
         username: (kind == ConnectionType::BasicAuth).then(|| username.trim().to_owned()),
+        // Live checks from the desktop come with the connection wizard (issue 6).
+        verify: false,
     }
 }
 
