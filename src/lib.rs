@@ -12,6 +12,7 @@ pub mod health;
 pub mod manager;
 pub mod oauth;
 pub mod paths;
+pub mod service_account;
 pub mod session;
 pub mod vault;
 

@@ -38,6 +38,10 @@ pub enum ManagerError {
     },
     #[error("{connector} at {target} does not offer the TLS the URL asks for; use a server with TLS, or another sslmode / ssl-mode if you accept the risk. Nothing was stored")]
     DbTlsRefused { connector: String, target: String },
+    #[error("the service-account credentials are not usable: {0}. Nothing was stored")]
+    ServiceAccountInvalid(String),
+    #[error("{connector} refused the service account ({detail}). Nothing was stored")]
+    ServiceAccountRejected { connector: String, detail: String },
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
@@ -53,6 +57,8 @@ impl ManagerError {
             ManagerError::DbNotFound { .. } => ErrorCode::DbNotFound,
             ManagerError::DbUnreachable { .. } => ErrorCode::DbUnreachable,
             ManagerError::DbTlsRefused { .. } => ErrorCode::DbTlsRefused,
+            ManagerError::ServiceAccountInvalid(_) => ErrorCode::ServiceAccountInvalid,
+            ManagerError::ServiceAccountRejected { .. } => ErrorCode::ServiceAccountRejected,
             ManagerError::Invalid(_) => ErrorCode::ConnectionInvalid,
             ManagerError::Vault(e) => e.code(),
         }

@@ -14,7 +14,7 @@ mod signature;
 mod tokens;
 
 pub use callback::{parse_callback, Callback, CallbackError, CallbackResult};
-pub use error::OAuthError;
+pub use error::{provider_words, OAuthError};
 pub use flow::{begin, cancel, complete, flow_id_of, pending, Started, FLOW_LIFETIME};
 pub use loopback::Loopback;
 pub use refresh::refresh;

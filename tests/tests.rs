@@ -11,5 +11,6 @@ mod health;
 mod keys;
 mod oauth;
 mod oauth_providers;
+mod service_accounts;
 mod session;
 mod vault;

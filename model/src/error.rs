@@ -60,6 +60,10 @@ pub enum ErrorCode {
     DbNotFound,
     #[serde(rename = "db.tls_refused")]
     DbTlsRefused,
+    #[serde(rename = "service_account.invalid")]
+    ServiceAccountInvalid,
+    #[serde(rename = "service_account.rejected")]
+    ServiceAccountRejected,
     #[serde(rename = "vault.not_initialized")]
     VaultNotInitialized,
     #[serde(rename = "vault.already_initialized")]
@@ -122,6 +126,8 @@ impl ErrorCode {
             ErrorCode::DbUnreachable => "db.unreachable",
             ErrorCode::DbNotFound => "db.not_found",
             ErrorCode::DbTlsRefused => "db.tls_refused",
+            ErrorCode::ServiceAccountInvalid => "service_account.invalid",
+            ErrorCode::ServiceAccountRejected => "service_account.rejected",
             ErrorCode::VaultNotInitialized => "vault.not_initialized",
             ErrorCode::VaultAlreadyInitialized => "vault.already_initialized",
             ErrorCode::VaultWrongPassphrase => "vault.wrong_passphrase",
@@ -194,6 +200,8 @@ mod tests {
             ErrorCode::DbUnreachable,
             ErrorCode::DbNotFound,
             ErrorCode::DbTlsRefused,
+            ErrorCode::ServiceAccountInvalid,
+            ErrorCode::ServiceAccountRejected,
             ErrorCode::VaultNotInitialized,
             ErrorCode::VaultAlreadyInitialized,
             ErrorCode::VaultWrongPassphrase,

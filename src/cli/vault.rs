@@ -50,6 +50,9 @@ pub struct ConnectArgs {
     /// Basic auth as USER, the password read from stdin
     #[arg(long, value_name = "USER", group = "credential")]
     basic: Option<String>,
+    /// A service account: the key file (Google's JSON key), or a file holding the client secret
+    #[arg(long, value_name = "FILE", group = "credential")]
+    service_account_file: Option<std::path::PathBuf>,
     /// Read a database connection URL (password included) from stdin
     #[arg(long, group = "credential")]
     database_url_stdin: bool,
@@ -245,6 +248,26 @@ pub fn vault(cmd: VaultCommand, dir: &Path) -> Result<(), Failure> {
     }
 }
 
+/// A secret file, at most 64 KB, read whole (one trailing newline dropped, as from stdin).
+fn read_secret_file(path: &Path) -> Result<SecretValue, Failure> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure(format!("{} cannot be read: {e}", path.display())))?;
+    let mut buf = Vec::new();
+    file.take(64 * 1024 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Failure(format!("{} cannot be read: {e}", path.display())))?;
+    if buf.len() > 64 * 1024 {
+        return Err(Failure(format!(
+            "{} is larger than 64 KB; a key file is a few KB",
+            path.display()
+        )));
+    }
+    if buf.ends_with(b"\n") {
+        buf.pop();
+    }
+    Ok(SecretValue::new(buf))
+}
+
 pub(super) fn read_stdin_secret() -> Result<SecretValue, Failure> {
     let mut buf = Vec::new();
     std::io::stdin()
@@ -279,6 +302,25 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
     }
     let catalog = Catalog::load(dir);
     let connector = catalog.get(&args.connector)?;
+    if let Some(file) = &args.service_account_file {
+        let bytes = read_secret_file(file)?;
+        let view = block_on(async {
+            let vault = Vault::open(dir).await?;
+            let unlocked = unlock(&vault).await?;
+            crate::service_account::connect(
+                &vault,
+                &unlocked,
+                connector,
+                args.name,
+                config,
+                bytes,
+                !args.no_verify,
+            )
+            .await
+            .map_err(Failure::from)
+        })?;
+        return print(&connected(connector, &view));
+    }
     if args.database_url_stdin {
         if !config.is_empty() {
             return Err(Failure(

@@ -1,0 +1,292 @@
+//! Service accounts: machine credentials a service exchanges for an access token, checked
+//! before they are stored. A Google JSON key signs a JWT (RS256, the `jsonwebtoken` crate)
+//! that the token endpoint trades for a token (RFC 7523); Azure, Databricks and other
+//! client-credentials apps use the `oauth2` crate's client-credentials grant. The token then
+//! makes the connector's check call. The token endpoint is always the catalog's, never one
+//! named inside an uploaded file.
+
+use crate::catalog::{fill, validate_config};
+use crate::check;
+use crate::connections::{self, Learned, NewConnection};
+use crate::manager::ManagerError;
+use crate::oauth::http::Http;
+use crate::vault::{SecretValue, Unlocked, Vault};
+use keyport_model::{
+    ConnectionType, ConnectionView, Connector, ServiceAccountFormat, ServiceAccountSpec,
+};
+use oauth2::TokenResponse as _;
+use std::collections::BTreeMap;
+
+/// A Google service-account key file: the fields the exchange needs (the key stays secret).
+#[derive(serde::Deserialize)]
+struct GcpKey {
+    #[serde(default)]
+    project_id: Option<String>,
+    private_key: String,
+    client_email: String,
+}
+
+#[derive(serde::Serialize)]
+struct GcpClaims<'a> {
+    iss: &'a str,
+    scope: String,
+    aud: &'a str,
+    iat: i64,
+    exp: i64,
+}
+
+fn invalid(what: impl Into<String>) -> ManagerError {
+    ManagerError::ServiceAccountInvalid(what.into())
+}
+
+/// Reads a Google JSON key, naming what is wrong with a file that is not one.
+fn read_gcp_key(text: &str) -> Result<GcpKey, ManagerError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        if e.is_eof() {
+            invalid("the key file is cut off (it ends before its JSON does)")
+        } else {
+            invalid(format!(
+                "the key file is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        }
+    })?;
+    let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    if kind != "service_account" {
+        return Err(invalid(if kind.is_empty() {
+            "the JSON has no \"type\": it is not a Google service-account key".to_owned()
+        } else {
+            format!("the JSON is a \"{}\" credential, not a service-account key (\"type\": \"service_account\")", crate::oauth::provider_words(kind))
+        }));
+    }
+    for field in ["private_key", "client_email"] {
+        if value
+            .get(field)
+            .and_then(|v| v.as_str())
+            .is_none_or(str::is_empty)
+        {
+            return Err(invalid(format!("the key file has no \"{field}\"")));
+        }
+    }
+    serde_json::from_value(value).map_err(|_| invalid("the key file's fields are not text"))
+}
+
+fn token_error(connector: &Connector, detail: String) -> ManagerError {
+    ManagerError::ServiceAccountRejected {
+        connector: connector.name.clone(),
+        detail,
+    }
+}
+
+/// Trades a signed JWT for an access token (RFC 7523), as Google documents for service
+/// accounts.
+async fn gcp_token(
+    http: &Http,
+    connector: &Connector,
+    spec: &ServiceAccountSpec,
+    key: &GcpKey,
+    token_url: &str,
+) -> Result<String, ManagerError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = GcpClaims {
+        iss: &key.client_email,
+        scope: spec.scopes.join(" "),
+        aud: token_url,
+        iat: now,
+        exp: now + 3600,
+    };
+    let signing = jsonwebtoken::EncodingKey::from_rsa_pem(key.private_key.as_bytes())
+        .map_err(|_| invalid("its private_key is not an RSA private key in PEM"))?;
+    let assertion = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &signing,
+    )
+    .map_err(|_| invalid("its private_key cannot sign"))?;
+    let response = http
+        .client()
+        .post(token_url)
+        .form(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", assertion.as_str()),
+        ])
+        .send()
+        .await
+        .map_err(|_| unavailable(connector, "could not connect".into()))?;
+    let status = response.status();
+    if status.is_server_error() || status.as_u16() == 429 {
+        return Err(unavailable(connector, format!("HTTP {}", status.as_u16())));
+    }
+    let body: serde_json::Value = response.json().await.map_err(|_| {
+        token_error(
+            connector,
+            "its token endpoint answered something unreadable".into(),
+        )
+    })?;
+    if let Some(token) = body.get("access_token").and_then(|t| t.as_str()) {
+        return Ok(token.to_owned());
+    }
+    let error = body
+        .get("error")
+        .and_then(|e| e.as_str())
+        .unwrap_or("no token");
+    let description = body
+        .get("error_description")
+        .and_then(|d| d.as_str())
+        .map(|d| format!(": {}", crate::oauth::provider_words(d)))
+        .unwrap_or_default();
+    Err(token_error(
+        connector,
+        format!(
+            "HTTP {}, {}{description}",
+            status.as_u16(),
+            crate::oauth::provider_words(error)
+        ),
+    ))
+}
+
+fn unavailable(connector: &Connector, detail: String) -> ManagerError {
+    ManagerError::Unavailable {
+        connector: connector.name.clone(),
+        detail,
+        retry_after: None,
+    }
+}
+
+/// The client-credentials grant (RFC 6749 section 4.4) through the `oauth2` crate.
+async fn client_credentials(
+    http: &Http,
+    connector: &Connector,
+    spec: &ServiceAccountSpec,
+    client_id: &str,
+    secret: &str,
+    token_url: &str,
+) -> Result<String, ManagerError> {
+    let client = oauth2::basic::BasicClient::new(oauth2::ClientId::new(client_id.to_owned()))
+        .set_client_secret(oauth2::ClientSecret::new(secret.to_owned()))
+        .set_auth_type(oauth2::AuthType::RequestBody)
+        .set_token_uri(
+            oauth2::TokenUrl::new(token_url.to_owned())
+                .map_err(|_| invalid("the token URL is not a URL"))?,
+        );
+    let response = client
+        .exchange_client_credentials()
+        .add_scopes(spec.scopes.iter().cloned().map(oauth2::Scope::new))
+        .request_async(http)
+        .await
+        .map_err(|e| match e {
+            oauth2::RequestTokenError::ServerResponse(r) => token_error(
+                connector,
+                format!(
+                    "{}{}",
+                    crate::oauth::provider_words(r.error().as_ref()),
+                    r.error_description()
+                        .map(|d| format!(": {}", crate::oauth::provider_words(d)))
+                        .unwrap_or_default()
+                ),
+            ),
+            oauth2::RequestTokenError::Request(t) => unavailable(connector, t.to_string()),
+            _ => token_error(
+                connector,
+                "its token endpoint answered something unreadable".into(),
+            ),
+        })?;
+    Ok(response.access_token().secret().clone())
+}
+
+/// Connects a service account: `secret` is the key file (Google) or the client secret; the
+/// other fields come from `config`.
+pub async fn connect(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    connector: &Connector,
+    name: Option<String>,
+    config: BTreeMap<String, String>,
+    secret: SecretValue,
+    verify: bool,
+) -> Result<ConnectionView, ManagerError> {
+    let spec = connector.service_account.as_ref().ok_or_else(|| {
+        ManagerError::Invalid(format!(
+            "{} has no service-account connection",
+            connector.name
+        ))
+    })?;
+    let mut values = validate_config(connector, ConnectionType::ServiceAccount, &config)
+        .map_err(ManagerError::Invalid)?;
+    let text =
+        std::str::from_utf8(secret.expose_to_caller()).map_err(|_| invalid("it is not text"))?;
+    let mut learned = BTreeMap::new();
+    let gcp = match spec.format {
+        ServiceAccountFormat::GcpJsonKey => {
+            let key = read_gcp_key(text)?;
+            learned.insert("client_email".to_owned(), key.client_email.clone());
+            if let Some(project) = &key.project_id {
+                learned.insert("project_id".to_owned(), project.clone());
+            }
+            Some(key)
+        }
+        _ => None,
+    };
+    let mut verified = false;
+    if verify {
+        let http = Http::new().map_err(|e| ManagerError::Invalid(e.to_string()))?;
+        let token_url = spec
+            .token_url
+            .as_deref()
+            .and_then(|u| fill(u, |n| values.get(n).cloned()));
+        let token = match (spec.format, &gcp, token_url) {
+            (ServiceAccountFormat::GcpJsonKey, Some(key), Some(url)) => {
+                gcp_token(&http, connector, spec, key, &url).await?
+            }
+            (
+                ServiceAccountFormat::AzureClientSecret
+                | ServiceAccountFormat::DatabricksOauthM2m
+                | ServiceAccountFormat::Oauth2ClientCredentials,
+                _,
+                Some(url),
+            ) => {
+                let client_id = values
+                    .get("client_id")
+                    .ok_or_else(|| ManagerError::Invalid("a client_id setting is needed".into()))?;
+                client_credentials(&http, connector, spec, client_id, text, &url).await?
+            }
+            _ => return Err(ManagerError::Invalid(format!(
+                "{} service accounts are not checked yet; add --no-verify to store it unchecked",
+                connector.name
+            ))),
+        };
+        if let Some(check_request) = &spec.check {
+            values.extend(learned.clone());
+            check::bearer(&http, check_request, &values, &token)
+                .await
+                .map_err(|e| match e {
+                    check::CheckError::Refused(status) => token_error(
+                        connector,
+                        format!("a token was issued, but the check call answered HTTP {status}; give the account the role the setup steps name"),
+                    ),
+                    check::CheckError::Unavailable { detail, .. } => unavailable(connector, detail),
+                    other => ManagerError::Invalid(format!("{other:?}")),
+                })?;
+        }
+        verified = true;
+    }
+    Ok(connections::insert(
+        vault,
+        unlocked,
+        NewConnection {
+            connector,
+            connection_type: ConnectionType::ServiceAccount,
+            name,
+            config,
+            username: None,
+            secret,
+            verified,
+            learned: Some(Learned {
+                metadata: learned,
+                ..Default::default()
+            }),
+        },
+    )
+    .await?)
+}

@@ -1,0 +1,283 @@
+//! Service accounts through the real `keyport` binary against stand-ins on 127.0.0.1: Google's
+//! token endpoint checks the JWT's RS256 signature against the key's public half and its
+//! claims, as Google documents; Azure's answers the client-credentials grant. Broken key files
+//! get a message naming what is wrong, and nothing is stored.
+
+use crate::support::standin::connector_file;
+use crate::support::{Keyport, PASSPHRASE};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+struct TokenService {
+    base: String,
+    server: Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for TokenService {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// `answer(path, form or query, authorization)` gives the status and JSON body.
+fn serve(answer: impl Fn(&str, &str, &str) -> (u16, Value) + Send + 'static) -> TokenService {
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let thread = {
+        let server = server.clone();
+        std::thread::spawn(move || {
+            for mut request in server.incoming_requests() {
+                let mut body = String::new();
+                let _ = request.as_reader().read_to_string(&mut body);
+                let path = request.url().split('?').next().unwrap_or("").to_owned();
+                let auth = request
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv("Authorization"))
+                    .map(|h| h.value.as_str().to_owned())
+                    .unwrap_or_default();
+                let (status, json) = answer(&path, &body, &auth);
+                let response = tiny_http::Response::from_string(json.to_string())
+                    .with_status_code(status)
+                    .with_header(
+                        "Content-Type: application/json"
+                            .parse::<tiny_http::Header>()
+                            .unwrap(),
+                    );
+                let _ = request.respond(response);
+            }
+        })
+    };
+    TokenService {
+        base,
+        server,
+        thread: Some(thread),
+    }
+}
+
+/// An RSA key pair made by openssl: (private PKCS#8 PEM, public SPKI PEM).
+fn rsa_pair(kp: &Keyport, name: &str) -> (String, String) {
+    let private = kp.write(&format!("{name}.key"), "");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+        ])
+        .arg(&private)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let public = std::process::Command::new("openssl")
+        .args(["pkey", "-pubout", "-in"])
+        .arg(&private)
+        .output()
+        .unwrap();
+    (
+        std::fs::read_to_string(&private).unwrap(),
+        String::from_utf8(public.stdout).unwrap(),
+    )
+}
+
+fn key_file(private_pem: &str) -> String {
+    json!({
+        "type": "service_account",
+        "project_id": "keyport-test-123",
+        "private_key_id": "4f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6",
+        "private_key": private_pem,
+        "client_email": "keyport@keyport-test-123.iam.gserviceaccount.com",
+        "client_id": "112233445566778899001",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    })
+    .to_string()
+}
+
+fn list(kp: &Keyport) -> Vec<Value> {
+    serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap()
+}
+
+#[test]
+fn gcp_json_key_signs_a_jwt_the_token_endpoint_verifies() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let (private, public) = rsa_pair(&kp, "sa");
+    let (other_private, _) = rsa_pair(&kp, "other");
+    let audience = Arc::new(Mutex::new(String::new()));
+    let service = {
+        let audience = audience.clone();
+        serve(move |path, body, auth| match path {
+            // https://developers.google.com/identity/protocols/oauth2/service-account#httprest
+            "/token" => {
+                let form: std::collections::BTreeMap<String, String> =
+                    url::form_urlencoded::parse(body.as_bytes())
+                        .into_owned()
+                        .collect();
+                if form.get("grant_type").map(String::as_str)
+                    != Some("urn:ietf:params:oauth:grant-type:jwt-bearer")
+                {
+                    return (400, json!({"error": "unsupported_grant_type"}));
+                }
+                let key = jsonwebtoken::DecodingKey::from_rsa_pem(public.as_bytes()).unwrap();
+                let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+                validation.set_audience(&[audience.lock().unwrap().as_str()]);
+                validation.set_issuer(&["keyport@keyport-test-123.iam.gserviceaccount.com"]);
+                match jsonwebtoken::decode::<Value>(&form["assertion"], &key, &validation) {
+                    Ok(data)
+                        if data.claims["scope"]
+                            == "https://www.googleapis.com/auth/cloud-platform" =>
+                    {
+                        (
+                            200,
+                            json!({"access_token": "ya29.c.stand-in", "expires_in": 3599, "token_type": "Bearer"}),
+                        )
+                    }
+                    _ => (
+                        400,
+                        json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}),
+                    ),
+                }
+            }
+            "/v3/projects:search" if auth == "Bearer ya29.c.stand-in" => {
+                (200, json!({"projects": []}))
+            }
+            _ => (
+                401,
+                json!({"error": {"code": 401, "status": "UNAUTHENTICATED"}}),
+            ),
+        })
+    };
+    *audience.lock().unwrap() = format!("{}/token", service.base);
+    let file = kp.write("gcp.toml", &connector_file("gcp", &service.base));
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let connect = |name: &str, text: &str| {
+        let path = kp.write(name, text);
+        kp.run_in(
+            &[
+                "connect",
+                "standin_gcp",
+                "--service-account-file",
+                path.to_str().unwrap(),
+            ],
+            "",
+            Some(PASSPHRASE),
+        )
+    };
+    let good = key_file(&private);
+    let cut = connect("cut.json", &good[..good.len() / 2]);
+    assert!(cut.stderr.contains("cut off"), "{}", cut.stderr);
+    let not_json = connect("notjson.json", "-----BEGIN PRIVATE KEY-----");
+    assert!(not_json.stderr.contains("not JSON"), "{}", not_json.stderr);
+    let user = connect("user.json", &json!({"type": "authorized_user", "client_id": "x", "client_secret": "y", "refresh_token": "z"}).to_string());
+    assert!(
+        user.stderr.contains("\"authorized_user\" credential"),
+        "{}",
+        user.stderr
+    );
+    let forged = connect("forged.json", &key_file(&other_private));
+    assert!(
+        forged.stderr.contains("Invalid JWT Signature"),
+        "{}",
+        forged.stderr
+    );
+    assert!(!forged.stderr.contains("PRIVATE KEY"), "no key in messages");
+    assert!(list(&kp).is_empty(), "nothing stored for a refused key");
+
+    let ok = connect("sa.json", &good);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let c = &list(&kp)[0];
+    assert_eq!(c["connection_type"], "service_account");
+    assert_eq!(c["verified"], true);
+    assert_eq!(
+        c["metadata"]["client_email"],
+        "keyport@keyport-test-123.iam.gserviceaccount.com"
+    );
+    assert_eq!(c["metadata"]["project_id"], "keyport-test-123");
+    assert!(!kp
+        .ok(&["connections", "list", "--json"])
+        .contains("PRIVATE"));
+}
+
+#[test]
+fn azure_client_credentials() {
+    // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+    let service = serve(|path, body, auth| {
+        let form: std::collections::BTreeMap<String, String> =
+            url::form_urlencoded::parse(body.as_bytes())
+                .into_owned()
+                .collect();
+        match path {
+            "/8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7/oauth2/v2.0/token" => {
+                if form.get("grant_type").map(String::as_str) == Some("client_credentials")
+                    && form.get("client_id").map(String::as_str)
+                        == Some("291bba3f-e0a5-47bc-a099-3bdcb2a50a05")
+                    && form.get("client_secret").map(String::as_str) == Some("azure~secret")
+                    && form.get("scope").map(String::as_str)
+                        == Some("https://management.azure.com/.default")
+                {
+                    (
+                        200,
+                        json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": "eyJ0eXAiOiJKV1Qi.stand-in"}),
+                    )
+                } else {
+                    (
+                        401,
+                        json!({"error": "invalid_client",
+                                 "error_description": "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+                                 "error_codes": [7000215]}),
+                    )
+                }
+            }
+            "/subscriptions" if auth == "Bearer eyJ0eXAiOiJKV1Qi.stand-in" => {
+                (200, json!({"value": []}))
+            }
+            _ => (
+                401,
+                json!({"error": {"code": "InvalidAuthenticationToken"}}),
+            ),
+        }
+    });
+    let kp = Keyport::new();
+    kp.init_vault();
+    let file = kp.write("azure.toml", &connector_file("azure", &service.base));
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let connect = |secret: &str| {
+        let path = kp.write("secret.txt", secret);
+        kp.run_in(
+            &[
+                "connect",
+                "standin_azure",
+                "--config",
+                "tenant=8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7",
+                "--config",
+                "client_id=291bba3f-e0a5-47bc-a099-3bdcb2a50a05",
+                "--service-account-file",
+                path.to_str().unwrap(),
+            ],
+            "",
+            Some(PASSPHRASE),
+        )
+    };
+    let wrong = connect("not-the-secret");
+    assert!(
+        wrong.stderr.contains("invalid_client") && wrong.stderr.contains("AADSTS7000215"),
+        "{}",
+        wrong.stderr
+    );
+    assert!(!wrong.stderr.contains("not-the-secret"));
+    assert!(list(&kp).is_empty());
+    let ok = connect("azure~secret");
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert_eq!(list(&kp)[0]["verified"], true);
+}
