@@ -9,6 +9,7 @@ use crate::catalog::Catalog;
 use crate::check::{self, CheckError};
 use crate::connections;
 use crate::database::{self, DbError};
+use crate::manager::ManagerError;
 use crate::oauth::http::Http;
 use crate::oauth::TokenSet;
 use crate::vault::{now, Unlocked, Vault, VaultError};
@@ -192,10 +193,29 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                 }
             }
         }
-        _ => Outcome::with(
-            HealthStatus::Unknown,
-            "this connection type is not probed yet",
-        ),
+        Some(ConnectionType::ServiceAccount) => {
+            let text = String::from_utf8_lossy(secret.expose_to_caller()).into_owned();
+            match crate::service_account::check(connector, &values, &text).await {
+                Ok(()) => Outcome::healthy(),
+                Err(ManagerError::Unavailable { detail, .. }) if detail.starts_with("HTTP ") => {
+                    Outcome::with(
+                        HealthStatus::Degraded,
+                        format!("the service is busy ({detail})"),
+                    )
+                }
+                Err(ManagerError::Unavailable { detail, .. }) => {
+                    let host = connector
+                        .service_account
+                        .as_ref()
+                        .and_then(|s| s.token_url.as_deref())
+                        .and_then(|u| crate::catalog::fill(u, |n| values.get(n).cloned()))
+                        .and_then(|u| host_of(&u));
+                    unreachable(host, &detail).await
+                }
+                Err(other) => Outcome::with(HealthStatus::Unhealthy, other.to_string()),
+            }
+        }
+        None => Outcome::with(HealthStatus::Unknown, "an unknown connection type"),
     }
 }
 

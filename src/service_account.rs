@@ -195,6 +195,66 @@ async fn client_credentials(
     Ok(response.access_token().secret().clone())
 }
 
+/// Gets a token with the credentials and makes the connector's check call with it: what
+/// connecting does before it stores, and what a health probe does later. `values` are the
+/// connection's settings.
+pub async fn check(
+    connector: &Connector,
+    values: &BTreeMap<String, String>,
+    secret: &str,
+) -> Result<(), ManagerError> {
+    let spec = connector.service_account.as_ref().ok_or_else(|| {
+        ManagerError::Invalid(format!(
+            "{} has no service-account connection",
+            connector.name
+        ))
+    })?;
+    let http = Http::new().map_err(|e| ManagerError::Invalid(e.to_string()))?;
+    let token_url = spec
+        .token_url
+        .as_deref()
+        .and_then(|u| fill(u, |n| values.get(n).cloned()));
+    let token = match (spec.format, token_url) {
+        (ServiceAccountFormat::GcpJsonKey, Some(url)) => {
+            let key = read_gcp_key(secret)?;
+            gcp_token(&http, connector, spec, &key, &url).await?
+        }
+        (
+            ServiceAccountFormat::AzureClientSecret
+            | ServiceAccountFormat::DatabricksOauthM2m
+            | ServiceAccountFormat::Oauth2ClientCredentials,
+            Some(url),
+        ) => {
+            let client_id = values
+                .get("client_id")
+                .ok_or_else(|| ManagerError::Invalid("a client_id setting is needed".into()))?;
+            client_credentials(&http, connector, spec, client_id, secret, &url).await?
+        }
+        _ => {
+            return Err(ManagerError::Invalid(format!(
+                "{} service accounts are not checked yet; add --no-verify to store it unchecked",
+                connector.name
+            )))
+        }
+    };
+    let Some(check_request) = &spec.check else {
+        return Ok(());
+    };
+    check::bearer(&http, check_request, values, &token)
+        .await
+        .map_err(|e| match e {
+            check::CheckError::Refused(status) => token_error(
+                connector,
+                format!("a token was issued, but the check call answered HTTP {status}; give the account the role the setup steps name"),
+            ),
+            check::CheckError::Unavailable { detail, .. } => unavailable(connector, detail),
+            check::CheckError::Template(what) => ManagerError::Invalid(what),
+            check::CheckError::Unreadable => {
+                ManagerError::Invalid("the check's answer is unreadable".into())
+            }
+        })
+}
+
 /// Connects a service account: `secret` is the key file (Google) or the client secret; the
 /// other fields come from `config`.
 pub async fn connect(
@@ -217,59 +277,16 @@ pub async fn connect(
     let text =
         std::str::from_utf8(secret.expose_to_caller()).map_err(|_| invalid("it is not text"))?;
     let mut learned = BTreeMap::new();
-    let gcp = match spec.format {
-        ServiceAccountFormat::GcpJsonKey => {
-            let key = read_gcp_key(text)?;
-            learned.insert("client_email".to_owned(), key.client_email.clone());
-            if let Some(project) = &key.project_id {
-                learned.insert("project_id".to_owned(), project.clone());
-            }
-            Some(key)
+    if spec.format == ServiceAccountFormat::GcpJsonKey {
+        let key = read_gcp_key(text)?;
+        learned.insert("client_email".to_owned(), key.client_email.clone());
+        if let Some(project) = &key.project_id {
+            learned.insert("project_id".to_owned(), project.clone());
         }
-        _ => None,
-    };
-    let mut verified = false;
+    }
     if verify {
-        let http = Http::new().map_err(|e| ManagerError::Invalid(e.to_string()))?;
-        let token_url = spec
-            .token_url
-            .as_deref()
-            .and_then(|u| fill(u, |n| values.get(n).cloned()));
-        let token = match (spec.format, &gcp, token_url) {
-            (ServiceAccountFormat::GcpJsonKey, Some(key), Some(url)) => {
-                gcp_token(&http, connector, spec, key, &url).await?
-            }
-            (
-                ServiceAccountFormat::AzureClientSecret
-                | ServiceAccountFormat::DatabricksOauthM2m
-                | ServiceAccountFormat::Oauth2ClientCredentials,
-                _,
-                Some(url),
-            ) => {
-                let client_id = values
-                    .get("client_id")
-                    .ok_or_else(|| ManagerError::Invalid("a client_id setting is needed".into()))?;
-                client_credentials(&http, connector, spec, client_id, text, &url).await?
-            }
-            _ => return Err(ManagerError::Invalid(format!(
-                "{} service accounts are not checked yet; add --no-verify to store it unchecked",
-                connector.name
-            ))),
-        };
-        if let Some(check_request) = &spec.check {
-            values.extend(learned.clone());
-            check::bearer(&http, check_request, &values, &token)
-                .await
-                .map_err(|e| match e {
-                    check::CheckError::Refused(status) => token_error(
-                        connector,
-                        format!("a token was issued, but the check call answered HTTP {status}; give the account the role the setup steps name"),
-                    ),
-                    check::CheckError::Unavailable { detail, .. } => unavailable(connector, detail),
-                    other => ManagerError::Invalid(format!("{other:?}")),
-                })?;
-        }
-        verified = true;
+        values.extend(learned.clone());
+        check(connector, &values, text).await?;
     }
     Ok(connections::insert(
         vault,
@@ -281,7 +298,7 @@ pub async fn connect(
             config,
             username: None,
             secret,
-            verified,
+            verified: verify,
             learned: Some(Learned {
                 metadata: learned,
                 ..Default::default()
