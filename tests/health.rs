@@ -1,7 +1,7 @@
 //! `connections test` and `health`: probes recorded per connection, against a key service
 //! stand-in, a real PostgreSQL server, and a host that does not resolve (this machine offline).
 
-use crate::keys::{sendgrid, with_connector, KeyService};
+use crate::keys::{key_service, sendgrid, with_connector};
 use crate::support::{servers, Keyport, PASSPHRASE};
 use serde_json::Value;
 
@@ -23,7 +23,7 @@ fn test(kp: &Keyport, id: &str) -> Value {
 
 #[test]
 fn probes_record_healthy_unhealthy_degraded_and_unknown() {
-    let service = KeyService::start(sendgrid);
+    let service = key_service(sendgrid);
     let kp = with_connector("sendgrid", &service);
     let good = connect_unchecked(&kp, &["standin_sendgrid", "--api-key-stdin"], "SG.good-key");
     let revoked = connect_unchecked(

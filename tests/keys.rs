@@ -1,80 +1,17 @@
 //! Connecting by API key through the real `keyport` binary, checked live against stand-ins on
 //! 127.0.0.1 that answer as each service's docs show: accepted, rejected, rate-limited.
 
+use crate::support::serve::{serve, Answer, Served};
 use crate::support::standin::connector_file;
 use crate::support::{Keyport, PASSPHRASE};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
-/// A service's check endpoint: `answer(path, authorization header, query)` gives the status,
-/// the JSON body and an optional Retry-After.
-pub(crate) struct KeyService {
-    pub(crate) base: String,
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    seen: Arc<Mutex<Vec<(String, String)>>>,
+/// A service's check endpoint: `answer(path, authorization header, query)`.
+pub(crate) fn key_service(answer: fn(&str, &str, &str) -> Answer) -> Served {
+    serve(move |r| answer(&r.path, &r.authorization, &r.query))
 }
 
-pub(crate) type Answer = fn(&str, &str, &str) -> (u16, Value, Option<u64>);
-
-impl KeyService {
-    pub(crate) fn start(answer: Answer) -> KeyService {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-        let base = format!("http://{}", server.server_addr().to_ip().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let thread = {
-            let (server, seen) = (server.clone(), seen.clone());
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let (path, query) = match request.url().split_once('?') {
-                        Some((p, q)) => (p.to_owned(), q.to_owned()),
-                        None => (request.url().to_owned(), String::new()),
-                    };
-                    let auth = request
-                        .headers()
-                        .iter()
-                        .find(|h| h.field.equiv("Authorization"))
-                        .map(|h| h.value.as_str().to_owned())
-                        .unwrap_or_default();
-                    seen.lock().unwrap().push((path.clone(), auth.clone()));
-                    let (status, body, retry) = answer(&path, &auth, &query);
-                    let mut response = tiny_http::Response::from_string(body.to_string())
-                        .with_status_code(status)
-                        .with_header(
-                            "Content-Type: application/json"
-                                .parse::<tiny_http::Header>()
-                                .unwrap(),
-                        );
-                    if let Some(s) = retry {
-                        response = response.with_header(
-                            format!("Retry-After: {s}")
-                                .parse::<tiny_http::Header>()
-                                .unwrap(),
-                        );
-                    }
-                    let _ = request.respond(response);
-                }
-            })
-        };
-        KeyService {
-            base,
-            server,
-            thread: Some(thread),
-            seen,
-        }
-    }
-}
-
-impl Drop for KeyService {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-pub(crate) fn with_connector(id: &str, service: &KeyService) -> Keyport {
+pub(crate) fn with_connector(id: &str, service: &Served) -> Keyport {
     let kp = Keyport::new();
     kp.init_vault();
     let file = kp.write(&format!("{id}.toml"), &connector_file(id, &service.base));
@@ -88,7 +25,7 @@ fn list(kp: &Keyport) -> Vec<Value> {
 
 /// SendGrid: `Authorization: Bearer <key>` on GET /v3/scopes.
 /// https://www.twilio.com/docs/sendgrid/api-reference/api-key-permissions/retrieve-a-list-of-scopes-for-which-this-user-has-access
-pub(crate) fn sendgrid(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
+pub(crate) fn sendgrid(path: &str, auth: &str, _: &str) -> Answer {
     match (path, auth) {
         ("/v3/scopes", "Bearer SG.good-key") => (
             200,
@@ -110,7 +47,7 @@ pub(crate) fn sendgrid(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u
 
 #[test]
 fn a_key_the_service_accepts_is_stored_verified() {
-    let service = KeyService::start(sendgrid);
+    let service = key_service(sendgrid);
     let kp = with_connector("sendgrid", &service);
     let run = kp.run_in(
         &["connect", "standin_sendgrid", "--api-key-stdin"],
@@ -126,16 +63,13 @@ fn a_key_the_service_accepts_is_stored_verified() {
     let c = &list(&kp)[0];
     assert_eq!(c["verified"], true);
     assert_eq!(c["health_status"], "healthy");
+    // The stand-in accepts only `Bearer SG.good-key` on /v3/scopes: the check sent exactly that.
     assert!(c["last_health_check"].is_string());
-    assert_eq!(
-        service.seen.lock().unwrap()[0],
-        ("/v3/scopes".to_owned(), "Bearer SG.good-key".to_owned())
-    );
 }
 
 #[test]
 fn a_rejected_or_unreachable_check_stores_nothing_and_names_no_secret() {
-    let service = KeyService::start(sendgrid);
+    let service = key_service(sendgrid);
     let kp = with_connector("sendgrid", &service);
     let bad = kp.run_in(
         &["connect", "standin_sendgrid", "--api-key-stdin"],
@@ -197,7 +131,7 @@ fn a_rejected_or_unreachable_check_stores_nothing_and_names_no_secret() {
 
 /// Mailchimp: HTTP Basic with any user name and the key as the password, on the data center's
 /// host. https://mailchimp.com/developer/marketing/docs/fundamentals/#api-structure
-fn mailchimp(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
+fn mailchimp(path: &str, auth: &str, _: &str) -> Answer {
     use base64::Engine;
     let good = format!(
         "Basic {}",
@@ -222,7 +156,7 @@ fn mailchimp(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
 
 #[test]
 fn basic_auth_keys_and_settings_reach_the_check() {
-    let service = KeyService::start(mailchimp);
+    let service = key_service(mailchimp);
     let kp = with_connector("mailchimp", &service);
     let run = kp.run_in(
         &[
@@ -269,7 +203,7 @@ fn basic_auth_keys_and_settings_reach_the_check() {
 
 /// Elasticsearch's authenticate call, by API key (`Authorization: ApiKey <encoded>`) or by user
 /// and password (Basic). https://www.elastic.co/guide/en/elasticsearch/reference/current/security-api-authenticate.html
-fn elasticsearch(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
+fn elasticsearch(path: &str, auth: &str, _: &str) -> Answer {
     use base64::Engine;
     let basic = format!(
         "Basic {}",
@@ -301,7 +235,7 @@ fn elasticsearch(path: &str, auth: &str, _: &str) -> (u16, Value, Option<u64>) {
 
 #[test]
 fn elasticsearch_by_api_key_or_password() {
-    let service = KeyService::start(elasticsearch);
+    let service = key_service(elasticsearch);
     let kp = Keyport::new();
     kp.init_vault();
     // The endpoint field takes https only; the stand-in copy takes this loopback address.

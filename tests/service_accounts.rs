@@ -3,60 +3,18 @@
 //! claims, as Google documents; Azure's answers the client-credentials grant. Broken key files
 //! get a message naming what is wrong, and nothing is stored.
 
+use crate::support::serve::{serve, Served};
 use crate::support::standin::connector_file;
 use crate::support::{Keyport, PASSPHRASE};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
-struct TokenService {
-    base: String,
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for TokenService {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// `answer(path, form or query, authorization)` gives the status and JSON body.
-fn serve(answer: impl Fn(&str, &str, &str) -> (u16, Value) + Send + 'static) -> TokenService {
-    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
-    let thread = {
-        let server = server.clone();
-        std::thread::spawn(move || {
-            for mut request in server.incoming_requests() {
-                let mut body = String::new();
-                let _ = request.as_reader().read_to_string(&mut body);
-                let path = request.url().split('?').next().unwrap_or("").to_owned();
-                let auth = request
-                    .headers()
-                    .iter()
-                    .find(|h| h.field.equiv("Authorization"))
-                    .map(|h| h.value.as_str().to_owned())
-                    .unwrap_or_default();
-                let (status, json) = answer(&path, &body, &auth);
-                let response = tiny_http::Response::from_string(json.to_string())
-                    .with_status_code(status)
-                    .with_header(
-                        "Content-Type: application/json"
-                            .parse::<tiny_http::Header>()
-                            .unwrap(),
-                    );
-                let _ = request.respond(response);
-            }
-        })
-    };
-    TokenService {
-        base,
-        server,
-        thread: Some(thread),
-    }
+/// `answer(path, form body, authorization)` gives the status and JSON body.
+fn token_service(answer: impl Fn(&str, &str, &str) -> (u16, Value) + Send + 'static) -> Served {
+    serve(move |r| {
+        let (status, json) = answer(&r.path, &r.body, &r.authorization);
+        (status, json, None)
+    })
 }
 
 /// An RSA key pair made by openssl: (private PKCS#8 PEM, public SPKI PEM).
@@ -117,7 +75,7 @@ fn gcp_json_key_signs_a_jwt_the_token_endpoint_verifies() {
     let audience = Arc::new(Mutex::new(String::new()));
     let service = {
         let audience = audience.clone();
-        serve(move |path, body, auth| match path {
+        token_service(move |path, body, auth| match path {
             // https://developers.google.com/identity/protocols/oauth2/service-account#httprest
             "/token" => {
                 let form: std::collections::BTreeMap<String, String> =
@@ -212,7 +170,7 @@ fn gcp_json_key_signs_a_jwt_the_token_endpoint_verifies() {
 #[test]
 fn azure_client_credentials() {
     // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
-    let service = serve(|path, body, auth| {
+    let service = token_service(|path, body, auth| {
         let form: std::collections::BTreeMap<String, String> =
             url::form_urlencoded::parse(body.as_bytes())
                 .into_owned()

@@ -302,92 +302,66 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
     }
     let catalog = Catalog::load(dir);
     let connector = catalog.get(&args.connector)?;
-    if let Some(file) = &args.service_account_file {
-        let bytes = read_secret_file(file)?;
-        let view = block_on(async {
-            let vault = Vault::open(dir).await?;
-            let unlocked = unlock(&vault).await?;
-            crate::service_account::connect(
-                &vault,
-                &unlocked,
-                connector,
-                args.name,
-                config,
-                bytes,
-                !args.no_verify,
-            )
-            .await
-            .map_err(Failure::from)
-        })?;
-        return print(&connected(connector, &view));
-    }
-    if args.database_url_stdin {
-        if !config.is_empty() {
-            return Err(Failure(
-                "a database connection is given by its URL alone; put host, port, database and options in it".into(),
-            ));
+    // Read the credential before the vault is touched: bad input changes nothing.
+    let credential = match (&args.service_account_file, &args.basic) {
+        (Some(file), _) => Credential::ServiceAccount(read_secret_file(file)?),
+        (None, _) if args.database_url_stdin => {
+            if !config.is_empty() {
+                return Err(Failure(
+                    "a database connection is given by its URL alone; put host, port, database and options in it".into(),
+                ));
+            }
+            Credential::DatabaseUrl(read_stdin_secret()?)
         }
-        let url = read_stdin_secret()?;
-        let view = block_on(async {
-            let vault = Vault::open(dir).await?;
-            let unlocked = unlock(&vault).await?;
-            crate::manager::connect_database(
-                &vault,
-                &unlocked,
-                connector,
-                args.name,
-                url,
-                !args.no_verify,
-            )
-            .await
-            .map_err(Failure::from)
-        })?;
-        return print(&connected(connector, &view));
-    }
-    let (kind, username) = match (&args.basic, args.api_key_stdin, args.token_stdin) {
-        (Some(user), _, _) => (ConnectionType::BasicAuth, Some(user.clone())),
-        (None, true, _) => (ConnectionType::ApiKey, None),
-        (None, _, true) => (ConnectionType::BearerToken, None),
+        (None, Some(user)) => Credential::Key(ConnectionType::BasicAuth, Some(user.clone()), read_stdin_secret()?),
+        (None, None) if args.api_key_stdin => Credential::Key(ConnectionType::ApiKey, None, read_stdin_secret()?),
+        (None, None) if args.token_stdin => Credential::Key(ConnectionType::BearerToken, None, read_stdin_secret()?),
         _ => {
             return Err(Failure(
-                "say how to connect: --oauth, --api-key-stdin, --token-stdin or --basic USER"
-                    .into(),
+                "say how to connect: --oauth, --api-key-stdin, --token-stdin, --basic USER, --database-url-stdin or --service-account-file FILE".into(),
             ))
         }
     };
-    let secret = read_stdin_secret()?;
+    let verify = !args.no_verify;
     let view = block_on(async {
         let vault = Vault::open(dir).await?;
         let unlocked = unlock(&vault).await?;
-        crate::manager::connect_key(
-            &vault,
-            &unlocked,
-            NewConnection {
-                connector,
-                connection_type: kind,
-                name: args.name,
-                config,
-                username,
-                secret,
-                verified: false,
-                learned: None,
-            },
-            !args.no_verify,
-        )
-        .await
+        let (vault, unlocked, name) = (&vault, &unlocked, args.name);
+        match credential {
+            Credential::ServiceAccount(secret) => {
+                crate::service_account::connect(
+                    vault, unlocked, connector, name, config, secret, verify,
+                )
+                .await
+            }
+            Credential::DatabaseUrl(url) => {
+                crate::manager::connect_database(vault, unlocked, connector, name, url, verify)
+                    .await
+            }
+            Credential::Key(kind, username, secret) => {
+                let new = NewConnection {
+                    connector,
+                    connection_type: kind,
+                    name,
+                    config,
+                    username,
+                    secret,
+                    verified: false,
+                    learned: None,
+                };
+                crate::manager::connect_key(vault, unlocked, new, verify).await
+            }
+        }
         .map_err(Failure::from)
     })?;
-    print(&format!(
-        "Connected {} as {} ({}){}.\n",
-        connector.name,
-        view.name,
-        view.id,
-        if view.verified {
-            ", checked with the service"
-        } else {
-            ", unverified"
-        }
-    ))
+    print(&connected(connector, &view))
+}
+
+/// How `connect` was told to connect, read before the vault is opened.
+enum Credential {
+    ServiceAccount(SecretValue),
+    DatabaseUrl(SecretValue),
+    Key(ConnectionType, Option<String>, SecretValue),
 }
 
 pub(super) fn health_word(status: keyport_model::HealthStatus) -> &'static str {

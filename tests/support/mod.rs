@@ -1,6 +1,7 @@
 //! Runs the real `keyport` binary with its own temporary data dir and no inherited
 //! `KEYPORT_*` variables.
 
+pub mod serve;
 pub mod servers;
 pub mod standin;
 
