@@ -121,8 +121,14 @@ fn query(url: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A vault with the stand-in connector `standin_<id>` and its OAuth app.
-fn setup(id: &str, standin: &StandIn, secret: Option<&str>) -> Keyport {
+/// A vault with the stand-in connector `standin_<id>` and its OAuth app (with a client secret
+/// and an https redirect where given).
+pub(crate) fn setup(
+    id: &str,
+    standin: &StandIn,
+    secret: Option<&str>,
+    redirect: Option<&str>,
+) -> Keyport {
     let kp = Keyport::new();
     kp.init_vault();
     let file = kp.write(&format!("{id}.toml"), &connector_file(id, &standin.base));
@@ -137,6 +143,9 @@ fn setup(id: &str, standin: &StandIn, secret: Option<&str>) -> Keyport {
     ];
     if secret.is_some() {
         args.push("--client-secret-stdin");
+    }
+    if let Some(uri) = redirect {
+        args.extend(["--redirect-uri", uri]);
     }
     let run = kp.run_in(&args, secret.unwrap_or(""), Some(PASSPHRASE));
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -164,7 +173,7 @@ fn list(kp: &Keyport) -> Vec<Value> {
 #[test]
 fn salesforce_deep_link_flow_refresh_and_revoke() {
     let standin = StandIn::start(salesforce());
-    let kp = setup("salesforce", &standin, None);
+    let kp = setup("salesforce", &standin, None, None);
     let params = start(&kp, "standin_salesforce");
     assert_eq!(params["response_type"], "code");
     assert_eq!(params["client_id"], CLIENT_ID);
@@ -267,7 +276,7 @@ fn browser_get(url: &str) -> std::io::Result<String> {
 #[test]
 fn google_loopback_flow_closes_its_listener() {
     let standin = StandIn::start(google());
-    let kp = setup("google_workspace", &standin, Some("stand-in-secret"));
+    let kp = setup("google_workspace", &standin, Some("stand-in-secret"), None);
     let mut child = kp
         .command()
         .args([
@@ -340,7 +349,7 @@ fn google_loopback_flow_closes_its_listener() {
 #[test]
 fn refused_states_store_nothing() {
     let standin = StandIn::start(salesforce());
-    let kp = setup("salesforce", &standin, None);
+    let kp = setup("salesforce", &standin, None, None);
     let params = start(&kp, "standin_salesforce");
     let code = standin.consent(&params);
     let state = &params["state"];
@@ -434,7 +443,7 @@ fn connect_github(kp: &Keyport, standin: &StandIn) -> String {
 #[test]
 fn github_errors_in_http_200_and_a_bad_code_are_reported() {
     let standin = StandIn::start(github());
-    let kp = setup("github", &standin, Some("stand-in-secret"));
+    let kp = setup("github", &standin, Some("stand-in-secret"), None);
     let mut child = kp
         .command()
         .args(["connect", "standin_github", "--oauth", "--no-browser"])
@@ -472,7 +481,7 @@ fn github_errors_in_http_200_and_a_bad_code_are_reported() {
 #[test]
 fn concurrent_refreshes_never_spend_a_refresh_token_twice() {
     let standin = StandIn::start(github());
-    let kp = setup("github", &standin, Some("stand-in-secret"));
+    let kp = setup("github", &standin, Some("stand-in-secret"), None);
     let id = connect_github(&kp, &standin);
     let children: Vec<_> = (0..6)
         .map(|_| {
@@ -516,7 +525,7 @@ fn concurrent_refreshes_never_spend_a_refresh_token_twice() {
 #[test]
 fn refresh_failures_are_retryable_or_expire_the_connection() {
     let standin = StandIn::start(github());
-    let kp = setup("github", &standin, Some("stand-in-secret"));
+    let kp = setup("github", &standin, Some("stand-in-secret"), None);
     let id = connect_github(&kp, &standin);
     let refresh = || kp.run_in(&["connections", "refresh", &id], "", Some(PASSPHRASE));
 
@@ -576,7 +585,7 @@ fn refresh_failures_are_retryable_or_expire_the_connection() {
 #[test]
 fn unreadable_token_answers_store_nothing() {
     let standin = StandIn::start(salesforce());
-    let kp = setup("salesforce", &standin, None);
+    let kp = setup("salesforce", &standin, None, None);
     for body in [
         json!("<html><body>Service Unavailable</body></html>"),
         json!("{\"access_token\": \"abc"),
@@ -607,7 +616,7 @@ fn unreadable_token_answers_store_nothing() {
 #[test]
 fn mangled_callbacks_never_panic_or_store_more_than_one_connection() {
     let standin = StandIn::start(salesforce());
-    let kp = setup("salesforce", &standin, None);
+    let kp = setup("salesforce", &standin, None, None);
     let params = start(&kp, "standin_salesforce");
     let code = standin.consent(&params);
     let real = format!(

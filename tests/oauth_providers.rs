@@ -99,27 +99,12 @@ fn sign_in(
 }
 
 fn setup(id: &str, standin: &StandIn, secret: bool, https: bool) -> Keyport {
-    let kp = Keyport::new();
-    kp.init_vault();
-    let file = kp.write(&format!("{id}.toml"), &connector_file(id, &standin.base));
-    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
-    let connector = format!("standin_{id}");
-    let mut args = vec![
-        "oauth-app",
-        "set",
-        connector.as_str(),
-        "--client-id",
-        CLIENT_ID,
-    ];
-    if secret {
-        args.push("--client-secret-stdin");
-    }
-    if https {
-        args.extend(["--redirect-uri", HTTPS_REDIRECT]);
-    }
-    let run = kp.run_in(&args, if secret { SECRET } else { "" }, Some(PASSPHRASE));
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    kp
+    crate::oauth::setup(
+        id,
+        standin,
+        secret.then_some(SECRET),
+        https.then_some(HTTPS_REDIRECT),
+    )
 }
 
 fn only_connection(kp: &Keyport) -> Value {
