@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "connect_credential",
     "connection_rename",
     "connection_delete",
+    "connection_test",
     "connection_reveal",
     "vault_change_passphrase",
     "vault_rotate_key",

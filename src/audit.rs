@@ -144,3 +144,28 @@ pub async fn verify(pool: &SqlitePool) -> Result<Result<usize, String>, sqlx::Er
         ))),
     }
 }
+
+/// One metric event (DESIGN.md section 7): what happened, to which connector, how long it took
+/// and whether it worked. Never a secret; written in the caller's transaction.
+pub async fn metric(
+    tx: &mut SqliteConnection,
+    kind: &str,
+    connector_id: &str,
+    connection_type: &str,
+    value: Option<f64>,
+    ok: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO metric_events (at, kind, connector_id, connection_type, value, ok)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(crate::vault::now())
+    .bind(kind)
+    .bind(connector_id)
+    .bind(connection_type)
+    .bind(value)
+    .bind(ok)
+    .execute(tx)
+    .await
+    .map(|_| ())
+}

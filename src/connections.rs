@@ -32,6 +32,8 @@ pub struct NewConnection<'a> {
 
 #[derive(Debug, Default)]
 pub struct Learned {
+    /// Seconds from the person's Connect to the stored connection (an OAuth sign-in's wait).
+    pub seconds_to_connect: Option<f64>,
     pub scopes: Vec<String>,
     pub token_expires_at: Option<String>,
     pub metadata: BTreeMap<String, String>,
@@ -71,12 +73,16 @@ pub async fn insert(
         }
         _ => {}
     }
-    let (scopes, token_expires_at) = match new.learned {
+    let (scopes, token_expires_at, seconds) = match new.learned {
         Some(grant) => {
             metadata.extend(grant.metadata);
-            (grant.scopes, grant.token_expires_at)
+            (
+                grant.scopes,
+                grant.token_expires_at,
+                grant.seconds_to_connect,
+            )
         }
-        None => (Vec::new(), None),
+        None => (Vec::new(), None, None),
     };
     let secret = new.secret.expose_to_caller();
     if secret.is_empty() {
@@ -137,6 +143,17 @@ pub async fn insert(
     crate::audit::append(&mut tx, "connect", Some(&id), &detail)
         .await
         .map_err(vault.io_err())?;
+    // DESIGN.md section 7: connections made, by connector and type, and how long it took.
+    crate::audit::metric(
+        &mut tx,
+        "connect",
+        &c.id,
+        new.connection_type.id(),
+        seconds,
+        true,
+    )
+    .await
+    .map_err(vault.io_err())?;
     tx.commit().await.map_err(vault.io_err())?;
     get(vault, &id).await
 }

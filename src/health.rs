@@ -219,6 +219,20 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
     }
 }
 
+/// One probe within its timeout. A named function, not a closure, keeps the sweep's future
+/// `Send` for the desktop's runtime.
+async fn probe_one(
+    http: &Http,
+    unlocked: &Unlocked,
+    catalog: &Catalog,
+    t: &Target,
+) -> (String, Outcome) {
+    let outcome = tokio::time::timeout(PROBE_TIMEOUT, run(http, unlocked, catalog, t))
+        .await
+        .unwrap_or_else(|_| Outcome::with(HealthStatus::Unhealthy, "the check timed out"));
+    (t.id.clone(), outcome)
+}
+
 async fn probe_all(
     vault: &Vault,
     unlocked: &Unlocked,
@@ -230,18 +244,13 @@ async fn probe_all(
         return Err(VaultError::ConnectionNotFound(id.to_owned()));
     }
     let http = Http::new().map_err(|e| VaultError::InvalidInput(e.to_string()))?;
-    let outcomes = stream::iter(targets.iter())
-        .map(|t| {
-            let http = &http;
-            async move {
-                let outcome = tokio::time::timeout(PROBE_TIMEOUT, run(http, unlocked, catalog, t))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Outcome::with(HealthStatus::Unhealthy, "the check timed out")
-                    });
-                (t.id.clone(), outcome)
-            }
-        })
+    // The probes are made first and only then streamed: a closure inside the stream's type
+    // would keep the sweep's future from being `Send` (rustc's higher-ranked lifetimes).
+    let probes: Vec<_> = targets
+        .iter()
+        .map(|t| probe_one(&http, unlocked, catalog, t))
+        .collect();
+    let outcomes = stream::iter(probes)
         .buffer_unordered(SWEEP_CONCURRENCY)
         .collect::<Vec<_>>()
         .await;

@@ -20,7 +20,7 @@ pub enum ManagerError {
         what: String,
         status: u16,
     },
-    #[error("{connector} could not be reached to check the credential ({detail}); nothing was stored. Try again{}, or add --no-verify to store it unchecked", retry_after.map(|s| format!(" in {s} s")).unwrap_or_default())]
+    #[error("{connector} could not be reached to check the credential ({detail}); nothing was stored. Try again{}, or store it unchecked (--no-verify)", retry_after.map(|s| format!(" in {s} s")).unwrap_or_default())]
     Unavailable {
         connector: String,
         detail: String,
@@ -94,7 +94,7 @@ pub async fn connect_key(
             Err(CheckError::Refused(status)) => {
                 return Err(ManagerError::Rejected {
                     connector: connector.name.clone(),
-                    what: auth.secret_label.to_lowercase(),
+                    what: auth.secret_label.clone(),
                     status,
                 })
             }

@@ -78,7 +78,7 @@ fn a_rejected_or_unreachable_check_stores_nothing_and_names_no_secret() {
     );
     assert_eq!(bad.code, 1);
     assert!(
-        bad.stderr.contains("refused the api key (HTTP 401)"),
+        bad.stderr.contains("refused the API key (HTTP 401)"),
         "{}",
         bad.stderr
     );

@@ -194,6 +194,20 @@ pub async fn connection_rename(
     session.rename(&id, &name).await.map_err(Shown::shown)
 }
 
+/// Checks one connection with its service now; the returned view carries the recorded health.
+#[tauri::command]
+pub async fn connection_test(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    id: String,
+) -> Reply<ConnectionView> {
+    session.touch();
+    session
+        .test(&desktop.catalog, &id)
+        .await
+        .map_err(Shown::shown)
+}
+
 #[tauri::command]
 pub async fn connection_delete(session: State<'_, Session>, id: String) -> Reply<()> {
     session.touch();

@@ -58,6 +58,7 @@ pub fn run(started: Instant) {
             commands::connect_credential,
             commands::connection_rename,
             commands::connection_delete,
+            commands::connection_test,
             commands::connection_reveal,
             commands::vault_change_passphrase,
             commands::vault_rotate_key,

@@ -215,6 +215,8 @@ pub async fn begin(
 struct Claimed {
     hash: String,
     name: Option<String>,
+    /// Seconds since the flow started.
+    age: f64,
     connector_id: String,
     config: BTreeMap<String, String>,
     verifier: Vec<u8>,
@@ -236,13 +238,15 @@ struct FlowRow {
     used_at: Option<String>,
     expired: bool,
     name: Option<String>,
+    age: f64,
 }
 
 async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError> {
     let hash = state_hash(&callback.state);
     let row: Option<FlowRow> = sqlx::query_as(
         "SELECT connector_id, config, verifier, redirect_uri, used_at,
-                unixepoch(expires_at) <= unixepoch('now') AS expired, name
+                unixepoch(expires_at) <= unixepoch('now') AS expired, name,
+                unixepoch('now', 'subsec') - unixepoch(created_at, 'subsec') AS age
            FROM oauth_flows WHERE state_hash = ?",
     )
     .bind(&hash)
@@ -257,6 +261,7 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
         used_at,
         expired,
         name,
+        age,
     }) = row
     else {
         return Err(OAuthError::StateUnknown);
@@ -273,6 +278,7 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
     Ok(Claimed {
         hash,
         name,
+        age,
         connector_id,
         config: serde_json::from_str(&config).unwrap_or_default(),
         verifier,
@@ -407,6 +413,7 @@ pub async fn complete(
             secret,
             verified: spec.check.is_some(),
             learned: Some(Learned {
+                seconds_to_connect: Some(claimed.age),
                 scopes,
                 token_expires_at: grant.expires_at.take(),
                 metadata: std::mem::take(&mut grant.metadata),

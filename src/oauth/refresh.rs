@@ -165,7 +165,7 @@ async fn refresh_claimed(
         Ok(response) => response,
         Err(err) => {
             let err = token_error(err, connector);
-            record_failure(vault, id, &err).await?;
+            record_failure(vault, id, &connector.id, &err).await?;
             return Err(match err {
                 OAuthError::Provider { error, .. } if DEAD_GRANT.contains(&error.as_str()) => {
                     OAuthError::GrantRevoked {
@@ -214,6 +214,9 @@ async fn refresh_claimed(
         });
     }
     let rotated = response_rotated(&grant.tokens, &refresh_token);
+    crate::audit::metric(&mut tx, "refresh", &connector.id, "oauth2", None, true)
+        .await
+        .map_err(vault.io_err())?;
     crate::audit::append(
         &mut tx,
         "refresh",
@@ -232,7 +235,12 @@ fn response_rotated(tokens: &TokenSet, old: &str) -> bool {
 
 /// Records a failed refresh: a dead grant marks the connection expired (no more retries); a
 /// transient failure only counts.
-async fn record_failure(vault: &Vault, id: &str, err: &OAuthError) -> Result<(), OAuthError> {
+async fn record_failure(
+    vault: &Vault,
+    id: &str,
+    connector_id: &str,
+    err: &OAuthError,
+) -> Result<(), OAuthError> {
     let dead =
         matches!(err, OAuthError::Provider { error, .. } if DEAD_GRANT.contains(&error.as_str()));
     let mut tx = vault.write().await?;
@@ -248,6 +256,9 @@ async fn record_failure(vault: &Vault, id: &str, err: &OAuthError) -> Result<(),
     .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
+    crate::audit::metric(&mut tx, "refresh", connector_id, "oauth2", None, false)
+        .await
+        .map_err(vault.io_err())?;
     let detail = format!("failed: {}", err.code());
     crate::audit::append(&mut tx, "refresh", Some(id), &detail)
         .await

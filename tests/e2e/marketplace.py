@@ -7,7 +7,10 @@ Salesforce; opening a card shows its setup instructions; a second launch with a 
 reaches the first instance (which refuses it, since no sign-in is waiting); the vault flow; and an
 OAuth sign-in against a stand-in Salesforce on 127.0.0.1 (OAuth app form, waiting dialog, consent,
 the keyport:// callback through a second instance, Done, the paste field with a replayed callback,
-Cancel). Screenshots go to target/screenshots/. Any failed check exits non-zero."""
+Cancel); then live key checks against a stand-in SendGrid key service on 127.0.0.1 (a refused key
+inline, a checked key, Test on the Connections page). The real SendGrid cannot be reached here, so
+its connect offers "Store without checking". Screenshots go to target/screenshots/. Any failed
+check exits non-zero."""
 
 import base64
 import hashlib
@@ -270,8 +273,19 @@ def vault_flow(wd):
     wd.type(wd.find_all('[data-testid="connect-secret"]')[0], SENTINEL)
     wd.screenshot("e2e-connect-form.png")
     wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    # The real SendGrid cannot be reached from here: the live check says so and offers to store
+    # the key unchecked, the key still in the form's field only.
+    offer = wd.wait_all('[data-testid="store-unchecked"]', timeout=60,
+                        what='"Store without checking" after an unreachable SendGrid')
+    shown = wd.find_all('[data-testid="connect-dialog"] [data-testid="form-error"]')
+    check(bool(shown) and wd.attr(shown[0], "data-code") == "provider.unavailable",
+          "an unreachable service is shown as provider.unavailable")
+    check(not page_leaks(wd, SENTINEL), "the key waits in the field, not in the page's HTML")
+    wd.screenshot("e2e-connect-unavailable.png")
+    wd.click(offer[0])
     done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="the Done step")
     check("connected" in wd.text(done[0]).lower(), "the Done step says connected")
+    check("stored unchecked" in wd.text(done[0]).lower(), "the Done step says the key was stored unchecked")
     check(not page_leaks(wd, SENTINEL), "the API key is nowhere in the page or web storage")
     wd.screenshot("e2e-connect-done.png")
 
@@ -472,6 +486,145 @@ def standin_connector(base, ident="standin_salesforce", name="Stand-in Salesforc
                 line = line[:at] + '"' + base + (rest[slash:] if slash >= 0 else '"')
             out.append(line)
     return "\n".join(out) + "\n"
+
+
+# ---------- A stand-in SendGrid key service for the live key check ----------
+
+GOOD_KEY = "SG.e2e-good"
+WRONG_KEY = "SG.e2e-wrong-key-5d2a"
+
+
+class KeyStandIn:
+    """SendGrid's `GET /v3/scopes` (the key check of catalog/sendgrid.toml) on 127.0.0.1: 200 with
+    the key's scopes for `Authorization: Bearer SG.e2e-good`, else SendGrid's documented 401. The
+    good answer is held back a moment so the busy states can be seen."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.seen = []   # "good" / "bad" per check received
+        standin = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                if urllib.parse.urlsplit(self.path).path != "/v3/scopes":
+                    return self.reply(404, {"errors": [{"field": None, "message": "not found"}]})
+                good = self.headers.get("Authorization", "") == f"Bearer {GOOD_KEY}"
+                with standin.lock:
+                    standin.seen.append("good" if good else "bad")
+                if not good:
+                    return self.reply(401, {"errors": [{"field": None, "message": "authorization required"}]})
+                time.sleep(1.5)
+                return self.reply(200, {"scopes": ["mail.send"]})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def key_standin_connector(port):
+    """catalog/sendgrid.toml as the custom connector `standin_sendgrid`, its check on the stand-in."""
+    out = []
+    top = True  # the top-level id and name come before any [section]; a later `name` is a header's
+    with open(os.path.join(ROOT, "catalog", "sendgrid.toml")) as f:
+        for line in f.read().splitlines():
+            top = top and not line.startswith("[")
+            if top and line.startswith("id = "):
+                line = 'id = "standin_sendgrid"'
+            elif top and line.startswith("name = "):
+                line = 'name = "Stand-in SendGrid"'
+            elif line == 'url = "https://{api_host}/v3/scopes"':
+                line = f'url = "http://127.0.0.1:{port}/v3/scopes"'
+            out.append(line)
+    text = "\n".join(out) + "\n"
+    assert f"127.0.0.1:{port}/v3/scopes" in text, "the SendGrid check line was not found"
+    return text
+
+
+def key_check_flow(wd, keys):
+    """Live key checks through the real app against the stand-in key service."""
+    print("Key check: a refused key stays in the form, nothing stored")
+    before = len(wd.execute("return window.__ipcLog || [];"))
+    open_standin_dialog(wd, "standin_sendgrid")
+    secret = wd.wait_all('[data-testid="connect-secret"]', what="the key field")[0]
+    wd.type(secret, WRONG_KEY)
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    refused = wd.wait_all('[data-testid="secret-error"]', timeout=30, what="the inline key refusal")
+    check(wd.attr(refused[0], "data-code") == "provider.key_rejected",
+          "the refused key is shown on the key field as provider.key_rejected")
+    check("401" in wd.text(refused[0]), f"the message names the HTTP status ({wd.text(refused[0])!r})")
+    secret = wd.find_all('[data-testid="connect-secret"]')[0]
+    check(wd.attr(secret, "aria-invalid") == "true", "the key field is marked invalid")
+    check(wd.execute("return arguments[0].value;", {"element-6066-11e4-a52e-4f735466cecf": secret}) == "",
+          "the key field is cleared for retyping")
+    check(bool(wd.find_all('[data-testid="connect-dialog"] form')), "the form stays open")
+    check(keys.seen == ["bad"], f"the stand-in was asked once, with the wrong key ({keys.seen})")
+    check(not page_leaks(wd, WRONG_KEY), "the refused key is nowhere in the page")
+    wd.screenshot("e2e-key-rejected.png")
+
+    print("Key check: the right key is checked, then stored")
+    wd.type(secret, GOOD_KEY)
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    busy = wd.wait_all('[data-testid="connect-submit"]',
+                       lambda els: bool(els) and "Checking with Stand-in SendGrid" in wd.text(els[0]),
+                       timeout=10, what="the busy label while checking")
+    check(bool(busy), "the submit button says Checking with Stand-in SendGrid… while it checks")
+    done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="Done after a checked key")
+    text = wd.text(done[0])
+    check("checked with stand-in sendgrid" in text.lower(), f"the Done step says the key was checked ({text!r})")
+    view = ipc_answer(wd, "connect_credential")
+    check(view.get("verified") is True, "the stored connection is marked verified")
+    check(not page_leaks(wd, GOOD_KEY), "the key is nowhere in the page once stored")
+    wd.screenshot("e2e-key-checked.png")
+
+    print("Key check: Test on the Connections page")
+    wd.click(wd.find_all('[data-testid="open-connection"]')[0])
+    ident = view["id"]
+    row_css = f'[data-testid="connection-row"][data-connection-id="{ident}"]'
+    wd.wait_all(row_css, what="the checked connection's row")
+    rows = wd.find_all('[data-testid="connection-row"]')
+    check(len([r for r in rows if "Stand-in SendGrid" in wd.content(r)]) == 1,
+          "only the checked key was stored (the refused one left no row)")
+    test = wd.find_all(f'{row_css} [data-testid="test"]')[0]
+    # By keyboard: focus the button and press Enter.
+    wd.execute("arguments[0].focus();", {"element-6066-11e4-a52e-4f735466cecf": test})
+    check(wd.execute("return document.activeElement === arguments[0];",
+                     {"element-6066-11e4-a52e-4f735466cecf": test}), "the Test button takes keyboard focus")
+    asked = len(keys.seen)
+    wd.key("\ue007")
+    wd.wait_all(f'{row_css} [data-testid="test"][aria-busy="true"] .spinner', timeout=5,
+                what="the spinner while the test runs")
+    badge = wd.wait_all(f'{row_css} [data-testid="health"]',
+                        lambda els: bool(els) and wd.attr(els[0], "data-health") == "healthy"
+                        and not wd.find_all(f'{row_css} [data-testid="test"][aria-busy="true"]'),
+                        timeout=30, what="the healthy badge after Test")
+    check("Healthy" in wd.content(badge[0]), "the row's badge reads Healthy after Test")
+    check(len(keys.seen) == asked + 1 and keys.seen[-1] == "good", "Test asked the service with the stored key")
+    tested = ipc_answer(wd, "connection_test")
+    check(tested.get("health_status") == "healthy" and tested.get("last_health_check"),
+          "connection_test answered the recorded health")
+    wd.screenshot("e2e-connections-test.png")
+
+    log = wd.execute("return window.__ipcLog || [];")[before:]
+    commands = {e["cmd"] for e in log}
+    check({"connect_credential", "connection_test"} <= commands, "the recorder saw connect and test")
+    check(not [e["cmd"] for e in log for k in (GOOD_KEY, WRONG_KEY) if k in (e.get("answer") or "")],
+          "no answer sent to the webview held either key")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -696,6 +849,7 @@ def main():
     os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
     log = open(os.path.join(ROOT, "target", "e2e-driver.log"), "w")
     standin = None
+    keys = None
     driver = Driver(log)
     wd = driver.launch(app)
     try:
@@ -772,6 +926,13 @@ def main():
                                       "Stand-in Salesforce loopback", ["loopback"]))
         subprocess.run([os.path.join(ROOT, "target", "debug", "keyport"), "--data-dir", data_dir,
                         "catalog", "add", loopback], check=True, capture_output=True, text=True)
+        # The stand-in SendGrid key service, for the live key checks.
+        keys = KeyStandIn()
+        sendgrid = os.path.join(data_dir, "standin_sendgrid.toml")
+        with open(sendgrid, "w") as f:
+            f.write(key_standin_connector(keys.port))
+        subprocess.run([os.path.join(ROOT, "target", "debug", "keyport"), "--data-dir", data_dir,
+                        "catalog", "add", sendgrid], check=True, capture_output=True, text=True)
         # The first instance must be gone (its single-instance D-Bus name released), or the
         # next launch would hand its link to the dying one.
         deadline = time.monotonic() + 20
@@ -795,6 +956,7 @@ def main():
             wd.click(dismiss)
 
         oauth_flow(wd, app, standin)
+        key_check_flow(wd, keys)
         print("E2E passed")
     except AssertionError:
         # What the window showed when it went wrong, for whoever reads the CI log.
@@ -811,6 +973,8 @@ def main():
         driver.stop()
         if standin:
             standin.stop()
+        if keys:
+            keys.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -277,6 +277,11 @@ pub async fn connection_rename(id: &str, name: &str) -> Result<ConnectionView, S
     call("connection_rename", &RenameArgs { id, name }).await
 }
 
+/// Checks one connection with its service now; the view carries the recorded health.
+pub async fn connection_test(id: &str) -> Result<ConnectionView, ShownError> {
+    call("connection_test", &IdArgs { id }).await
+}
+
 pub async fn connection_delete(id: &str) -> Result<(), ShownError> {
     let args = IdArgs { id }
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())

@@ -445,6 +445,10 @@ pub fn app() -> Html {
             note.set(Some(text));
         })
     };
+    let on_note = {
+        let note = shell_note.clone();
+        Callback::from(move |text: String| note.set(Some(text)))
+    };
     let on_retry_conns = {
         let generation = conns_generation.clone();
         let conns = conns.clone();
@@ -598,6 +602,7 @@ pub fn app() -> Html {
                 {on_browse}
                 on_retry={on_retry_conns}
                 {on_changed}
+                {on_note}
             />
         },
         (None, Page::Settings) => html! {

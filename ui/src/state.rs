@@ -845,13 +845,16 @@ pub fn missing_required<'a>(
         .collect()
 }
 
-/// The request the form sends: trimmed values, empty optional ones left out.
+/// The request the form sends: trimmed values, empty optional ones left out. `verify` asks the
+/// core to check the credential with the service before storing it (the default); `false` is
+/// the explicit "Store without checking".
 pub fn connect_request(
     connector: &Connector,
     kind: ConnectionType,
     name: &str,
     values: &BTreeMap<String, String>,
     username: &str,
+    verify: bool,
 ) -> ConnectRequest {
     let config = connector
         .fields_for(kind)
@@ -868,8 +871,45 @@ pub fn connect_request(
         name: (!name.is_empty()).then(|| name.to_owned()),
         config,
         username: (kind == ConnectionType::BasicAuth).then(|| username.trim().to_owned()),
-        // Live checks from the desktop come with the connection wizard (issue 6).
-        verify: false,
+        verify,
+    }
+}
+
+/// The submit button while the form waits for the core.
+pub fn connect_busy_label(service: &str, verify: bool) -> String {
+    if verify {
+        format!("Checking with {service}…")
+    } else {
+        "Storing…".to_owned()
+    }
+}
+
+/// The line under the Done title: whether the service accepted the credential.
+pub fn connect_done_text(service: &str, view: &ConnectionView) -> String {
+    if view.verified {
+        format!("Checked with {service} and sealed in your vault. Find it under Connections.")
+    } else {
+        format!(
+            "Stored unchecked: {service} was not asked whether it accepts this credential. \
+             Sealed in your vault; use Test under Connections to check it later."
+        )
+    }
+}
+
+/// Where a refused connect shows: on the secret field (the service refused the key), with a
+/// "Store without checking" offer (the service could not be reached), or under the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectErrorPlace {
+    Secret,
+    Unreachable,
+    Form,
+}
+
+pub fn connect_error_place(code: &str) -> ConnectErrorPlace {
+    match code {
+        "provider.key_rejected" => ConnectErrorPlace::Secret,
+        "provider.unavailable" => ConnectErrorPlace::Unreachable,
+        _ => ConnectErrorPlace::Form,
     }
 }
 
@@ -1305,18 +1345,41 @@ mod tests {
         values.insert("region".to_owned(), "  ".to_owned());
         values.insert("extra_secret".to_owned(), "x".to_owned());
         assert!(missing_required(c.fields.iter(), &values).is_empty());
-        let request = connect_request(&c, ConnectionType::BasicAuth, " ", &values, " jane ");
+        let request = connect_request(&c, ConnectionType::BasicAuth, " ", &values, " jane ", true);
+        assert!(request.verify);
         assert_eq!(request.name, None);
         assert_eq!(request.username.as_deref(), Some("jane"));
         assert_eq!(request.config.len(), 1);
         assert_eq!(request.config["site"], "acme");
-        let request = connect_request(&c, ConnectionType::ApiKey, "Prod", &values, "jane");
+        let request = connect_request(&c, ConnectionType::ApiKey, "Prod", &values, "jane", false);
+        assert!(!request.verify);
         assert_eq!(
             (request.name.as_deref(), request.username),
             (Some("Prod"), None)
         );
         values.insert("site".to_owned(), " ".to_owned());
         assert_eq!(missing_required(c.fields.iter(), &values), ["site"]);
+    }
+
+    #[test]
+    fn connect_texts_say_whether_the_service_checked_the_key() {
+        assert_eq!(
+            connect_busy_label("SendGrid", true),
+            "Checking with SendGrid…"
+        );
+        assert_eq!(connect_busy_label("SendGrid", false), "Storing…");
+        assert_eq!(
+            connect_error_place("provider.key_rejected"),
+            ConnectErrorPlace::Secret
+        );
+        assert_eq!(
+            connect_error_place("provider.unavailable"),
+            ConnectErrorPlace::Unreachable
+        );
+        assert_eq!(
+            connect_error_place("connection.invalid"),
+            ConnectErrorPlace::Form
+        );
     }
 
     #[test]

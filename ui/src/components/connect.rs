@@ -1,8 +1,10 @@
 //! The connect dialog for API keys, tokens, basic auth and OAuth sign-in: a 640 px modal with a
 //! type chooser (when the connector offers more than one of them), the connector's non-secret
 //! fields, a name, the user name (basic auth) and the secret; or, for OAuth, the steps of
-//! `oauth.rs`. The secret lives only in this component's state: it
-//! is cleared on submit and dropped with the component when the dialog closes.
+//! `oauth.rs`. The secret lives only in the secret `<input>` element, never in Rust state: it is
+//! read from the element on submit and handed straight to the shell. The core checks it with the
+//! service first; a refused key clears the field for retyping, an unreachable service keeps it in
+//! the field and offers "Store without checking", which reads it from the field again.
 
 use super::card::Monogram;
 use super::icons;
@@ -10,7 +12,10 @@ use super::oauth::{OAuthConnect, OAuthEvent, Stage, WaitingSlot};
 use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
-use crate::state::{connect_request, form_types, key_auth, missing_required};
+use crate::state::{
+    connect_busy_label, connect_done_text, connect_error_place, connect_request, form_types,
+    key_auth, missing_required, sentence, ConnectErrorPlace,
+};
 use keyport_model::{ConnectionType, ConnectionView, Connector};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -52,7 +57,9 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
     };
     let name = use_state(|| c.name.clone());
     let username = use_state(String::new);
-    let secret = use_state(String::new);
+    let secret_ref = use_node_ref();
+    // Whether the pending submit asked the core to check the key (the busy label says so).
+    let checking = use_state(|| true);
     let show = use_state(|| false);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ShownError>);
@@ -93,10 +100,10 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
         })
     };
     let close = {
-        let secret = secret.clone();
+        let secret_ref = secret_ref.clone();
         let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| {
-            secret.set(String::new());
+            clear_secret(&secret_ref);
             on_close.emit(());
         })
     };
@@ -107,29 +114,38 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
         .to_owned();
     let fields: Vec<_> = c.fields_for(*kind).filter(|f| !f.secret).cloned().collect();
 
-    let onsubmit = {
+    // Sends the form; `verify` is false only for "Store without checking".
+    let send = {
         let c = Rc::clone(c);
         let fields = fields.clone();
-        let (kind, values, name, username, secret) = (
+        let (kind, values, name, username, secret_ref) = (
             *kind,
             values.clone(),
             name.clone(),
             username.clone(),
-            secret.clone(),
+            secret_ref.clone(),
         );
-        let (busy, error, missing, done) =
-            (busy.clone(), error.clone(), missing.clone(), done.clone());
+        let (busy, checking, error, missing, done) = (
+            busy.clone(),
+            checking.clone(),
+            error.clone(),
+            missing.clone(),
+            done.clone(),
+        );
         let on_connected = props.on_connected.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |verify: bool| {
             if *busy {
                 return;
             }
+            let typed = secret_ref
+                .cast::<HtmlInputElement>()
+                .map(|input| input.value())
+                .unwrap_or_default();
             let mut absent = missing_required(fields.iter(), &values);
             if kind == ConnectionType::BasicAuth && username.trim().is_empty() {
                 absent.push("username".to_owned());
             }
-            if secret.is_empty() {
+            if typed.is_empty() {
                 absent.push("secret".to_owned());
             }
             if !absent.is_empty() {
@@ -148,14 +164,14 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
             missing.set(Vec::new());
             error.set(None);
             busy.set(true);
-            let request = connect_request(&c, kind, &name, &values, &username);
-            let typed = (*secret).clone();
-            secret.set(String::new());
-            let (busy, error, done, on_connected) = (
+            checking.set(verify);
+            let request = connect_request(&c, kind, &name, &values, &username, verify);
+            let (busy, error, done, on_connected, secret_ref) = (
                 busy.clone(),
                 error.clone(),
                 done.clone(),
                 on_connected.clone(),
+                secret_ref.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 let result = api::connect_credential(&request, &typed).await;
@@ -163,14 +179,35 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                 busy.set(false);
                 match result {
                     Ok(view) => {
+                        clear_secret(&secret_ref);
                         on_connected.emit(view.clone());
                         done.set(Some(view));
                     }
-                    Err(e) => error.set(Some(e)),
+                    Err(e) => {
+                        match connect_error_place(&e.code) {
+                            // The service refused this key: clear the field for retyping.
+                            ConnectErrorPlace::Secret => {
+                                clear_secret(&secret_ref);
+                                focus_secret(&secret_ref);
+                            }
+                            // Unreachable: the key stays in the field for "Store without checking".
+                            ConnectErrorPlace::Unreachable => {}
+                            ConnectErrorPlace::Form => clear_secret(&secret_ref),
+                        }
+                        error.set(Some(e));
+                    }
                 }
             });
         })
     };
+    let onsubmit = {
+        let send = send.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send.emit(true);
+        })
+    };
+    let store_unchecked = send.reform(|_: MouseEvent| false);
 
     let is_missing = |key: &str| missing.iter().any(|m| m == key);
 
@@ -241,8 +278,9 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                     <h2 id={CONNECT_TITLE_ID} class="dialog-title" tabindex="-1">
                         { format!("{} connected as {}", c.name, view.name) }
                     </h2>
-                    <p class="dialog-lead">
-                        { "The credential is sealed in your vault. Find it under Connections." }
+                    <p class="dialog-lead" data-testid="connect-done-text"
+                        data-verified={if view.verified { "true" } else { "false" }}>
+                        { connect_done_text(&c.name, view) }
                     </p>
                 </div>
                 <footer class="dialog-footer">
@@ -267,12 +305,17 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                 username.set(e.target_unchecked_into::<HtmlInputElement>().value())
             })
         };
-        let on_secret = {
-            let secret = secret.clone();
-            Callback::from(move |e: InputEvent| {
-                secret.set(e.target_unchecked_into::<HtmlInputElement>().value())
-            })
+        let place = error.as_ref().map(|e| connect_error_place(&e.code));
+        let secret_refused = place == Some(ConnectErrorPlace::Secret);
+        let secret_bad = is_missing("secret") || secret_refused;
+        let secret_describedby = if is_missing("secret") {
+            "connect-secret-error connect-secret-help"
+        } else if secret_refused {
+            "connect-secret-refused connect-secret-help"
+        } else {
+            "connect-secret-help"
         };
+        let busy_label = connect_busy_label(&c.name, *checking);
         let toggle = {
             let show = show.clone();
             Callback::from(move |_: MouseEvent| show.set(!*show))
@@ -356,9 +399,9 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                             <input id="connect-secret" class="input input-secret"
                                 type={if *show { "text" } else { "password" }}
                                 data-testid="connect-secret" autocomplete="off" spellcheck="false"
-                                value={(*secret).clone()} oninput={on_secret}
-                                aria-invalid={is_missing("secret").then_some("true")}
-                                aria-describedby={if is_missing("secret") { "connect-secret-error connect-secret-help" } else { "connect-secret-help" }}
+                                ref={secret_ref.clone()}
+                                aria-invalid={secret_bad.then_some("true")}
+                                aria-describedby={secret_describedby}
                                 disabled={*busy} />
                             <button type="button" class="button button-quiet button-row secret-toggle"
                                 aria-pressed={if *show { "true" } else { "false" }}
@@ -368,12 +411,18 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                         </div>
                         if is_missing("secret") {
                             <p id="connect-secret-error" class="field-error">{ format!("Enter the {}", secret_label.to_lowercase()) }</p>
+                        } else if let (true, Some(e)) = (secret_refused, &*error) {
+                            <div id="connect-secret-refused" class="field-error key-rejected"
+                                data-testid="secret-error" data-code={e.code.clone()}>
+                                <p>{ sentence(&e.message) }</p>
+                                <p class="code">{ format!("Code: {}", e.code) }</p>
+                            </div>
                         }
                         <p id="connect-secret-help" class="field-help">
                             { "Sealed in your vault on this device; Keyport never shows it here again." }
                         </p>
                     </div>
-                    if let Some(error) = &*error {
+                    if let (Some(error), false) = (&*error, secret_refused) {
                         <FormError error={error.clone()} />
                     }
                 </div>
@@ -381,10 +430,16 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                     <button type="button" class="button" onclick={close.clone()} disabled={*busy}>
                         { "Cancel" }
                     </button>
+                    if place == Some(ConnectErrorPlace::Unreachable) {
+                        <button type="button" class="button" data-testid="store-unchecked"
+                            onclick={store_unchecked} aria-disabled={busy.then_some("true")}>
+                            { "Store without checking" }
+                        </button>
+                    }
                     <button type="submit" class="button button-primary" data-testid="connect-submit"
                         aria-disabled={busy.then_some("true")}>
                         if *busy {
-                            <span class="spinner" aria-hidden="true"></span>{ "Connecting…" }
+                            <span class="spinner" aria-hidden="true"></span>{ busy_label }
                         } else {
                             { "Connect" }
                         }
@@ -426,4 +481,22 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
             </section>
         </div>
     }
+}
+
+/// Empties the secret field (the only place the typed secret lives).
+fn clear_secret(secret_ref: &NodeRef) {
+    if let Some(input) = secret_ref.cast::<HtmlInputElement>() {
+        input.set_value("");
+    }
+}
+
+/// Focuses the secret field once the form is enabled again (a disabled input takes no focus).
+fn focus_secret(secret_ref: &NodeRef) {
+    let secret_ref = secret_ref.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        api::sleep(0).await;
+        if let Some(input) = secret_ref.cast::<HtmlInputElement>() {
+            let _ = input.focus();
+        }
+    });
 }

@@ -1,6 +1,6 @@
 //! The Connections page: the stored connections (metadata only, so it works while locked), each
-//! a 56 px row with Rename (inline), Reveal (a passphrase-gated dialog) and Delete (an
-//! alertdialog confirm).
+//! a 56 px row with Test (a live check whose answer updates the row's health badge), Rename
+//! (inline), Reveal (a passphrase-gated dialog) and Delete (an alertdialog confirm).
 
 use super::card::Monogram;
 use super::icons;
@@ -35,6 +35,8 @@ pub struct ConnectionsProps {
     pub on_retry: Callback<()>,
     /// Something changed (renamed, deleted): reload the list. Carries a note for the status region.
     pub on_changed: Callback<String>,
+    /// A note for the status region that needs no reload (a test's outcome).
+    pub on_note: Callback<String>,
 }
 
 #[function_component(ConnectionsPage)]
@@ -133,6 +135,19 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
         let editing = editing.clone();
         Callback::from(move |id: Option<String>| editing.set(id))
     };
+    let on_tested = {
+        let error = error.clone();
+        let on_note = props.on_note.clone();
+        Callback::from(
+            move |result: Result<ConnectionView, ShownError>| match result {
+                Ok(view) => {
+                    error.set(None);
+                    on_note.emit(test_note(&view));
+                }
+                Err(e) => error.set(Some(e)),
+            },
+        )
+    };
 
     let count = match &props.load {
         ConnLoad::Loaded(list) => Some(list.len()),
@@ -189,6 +204,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                             on_rename={on_rename.clone()}
                             on_delete={ask_delete.clone()}
                             on_reveal={ask_reveal.clone()}
+                            on_tested={on_tested.clone()}
                         />
                     }
                 }) }
@@ -254,11 +270,29 @@ struct RowProps {
     on_rename: Callback<(String, String)>,
     on_delete: Callback<ConnectionView>,
     on_reveal: Callback<ConnectionView>,
+    /// A test finished: the checked view, or why the check could not run.
+    on_tested: Callback<Result<ConnectionView, ShownError>>,
+}
+
+/// What the status region says after a test: `Stripe: Healthy`.
+fn test_note(view: &ConnectionView) -> String {
+    let (_, _, word) = health_badge(view);
+    match &view.last_error {
+        Some(detail) if !detail.is_empty() => format!("{}: {word} ({detail})", view.name),
+        _ => format!("{}: {word}", view.name),
+    }
 }
 
 #[function_component(ConnectionRow)]
 fn connection_row(props: &RowProps) -> Html {
-    let v = &props.view;
+    // The view a Test returned, shown until the list brings a newer one.
+    let tested = use_state(|| None::<ConnectionView>);
+    {
+        let tested = tested.clone();
+        use_effect_with(props.view.clone(), move |_| tested.set(None));
+    }
+    let testing = use_state(|| false);
+    let v = tested.as_ref().unwrap_or(&props.view);
     let draft = use_state(|| v.name.clone());
     let input = use_node_ref();
     use_select_when(input.clone(), props.editing, |editing| *editing);
@@ -351,6 +385,40 @@ fn connection_row(props: &RowProps) -> Html {
         let (on_reveal, view) = (props.on_reveal.clone(), v.clone());
         Callback::from(move |_: MouseEvent| on_reveal.emit(view.clone()))
     };
+    let test = {
+        let (tested, testing, on_tested, id) = (
+            tested.clone(),
+            testing.clone(),
+            props.on_tested.clone(),
+            v.id.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            if *testing {
+                return;
+            }
+            testing.set(true);
+            let (tested, testing, on_tested, id) = (
+                tested.clone(),
+                testing.clone(),
+                on_tested.clone(),
+                id.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::connection_test(&id).await;
+                testing.set(false);
+                if let Ok(view) = &result {
+                    tested.set(Some(view.clone()));
+                }
+                on_tested.emit(result);
+            });
+        })
+    };
+    let detail = v.last_error.clone().filter(|e| !e.is_empty());
+    let detail_id = format!("conn-{}-health-detail", v.id);
+    let checked = v
+        .last_health_check
+        .as_deref()
+        .map(|at| format!("checked {}", short_date(at)));
 
     html! {
         <li class="conn-row" data-testid="connection-row" data-connection-id={v.id.clone()}
@@ -375,11 +443,30 @@ fn connection_row(props: &RowProps) -> Html {
                 }
             </div>
             <span class="badge" data-connection-type={v.connection_type.id()}>{ v.connection_type.badge() }</span>
-            <span class="health" data-health={health}>
+            <span class="health" data-health={health} data-testid="health"
+                data-connection-id={v.id.clone()} title={detail.clone()}
+                aria-describedby={detail.is_some().then(|| detail_id.clone())}>
                 <span class="health-glyph" aria-hidden="true">{ glyph }</span>{ word }
+                if let Some(detail) = &detail {
+                    <span id={detail_id.clone()} class="sr-only" data-testid="health-detail">
+                        { detail }
+                    </span>
+                }
             </span>
-            <span class="conn-date">{ format!("created {}", short_date(&v.created_at)) }</span>
+            <span class="conn-date" title={checked.as_ref().map(|_| format!("created {}", short_date(&v.created_at)))}>
+                { checked.clone().unwrap_or_else(|| format!("created {}", short_date(&v.created_at))) }
+            </span>
             <span class="conn-actions">
+                <button type="button" class="button button-row row-test" data-testid="test"
+                    aria-label={format!("Test {}", v.name)} onclick={test}
+                    aria-busy={testing.then_some("true")}
+                    aria-disabled={testing.then_some("true")}>
+                    if *testing {
+                        <span class="spinner" aria-hidden="true"></span>{ "Testing…" }
+                    } else {
+                        { "Test" }
+                    }
+                </button>
                 <button type="button" class="icon-button row-rename" data-testid="rename"
                     aria-label={format!("Rename {}", v.name)} title="Rename" onclick={start_edit}
                     disabled={props.editing}>
