@@ -1,8 +1,9 @@
 //! Service accounts: machine credentials a service exchanges for an access token, checked
 //! before they are stored. A Google JSON key signs a JWT (RS256, the `jsonwebtoken` crate)
 //! that the token endpoint trades for a token (RFC 7523); Azure, Databricks and other
-//! client-credentials apps use the `oauth2` crate's client-credentials grant. The token then
-//! makes the connector's check call. The token endpoint is always the catalog's, never one
+//! client-credentials apps use the `oauth2` crate's client-credentials grant; a Snowflake key
+//! pair signs its own JWT, which is the token. The token then makes the connector's check
+//! call. The token endpoint is always the catalog's, never one
 //! named inside an uploaded file.
 
 use crate::catalog::{fill, validate_config};
@@ -77,6 +78,54 @@ fn token_error(connector: &Connector, detail: String) -> ManagerError {
         connector: connector.name.clone(),
         detail,
     }
+}
+
+/// A Snowflake key-pair JWT: RS256 over `iss = ACCOUNT.USER.SHA256:<fingerprint of the public
+/// key>` and `sub = ACCOUNT.USER` (upper case; an account locator without its region), valid
+/// for an hour. Snowflake takes it as the bearer token itself; there is no exchange.
+/// https://docs.snowflake.com/en/developer-guide/sql-api/authenticating
+fn snowflake_jwt(
+    values: &BTreeMap<String, String>,
+    private_pem: &str,
+) -> Result<String, ManagerError> {
+    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+    use sha2::{Digest, Sha256};
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(private_pem.trim()).map_err(|_| {
+        invalid(
+            "the private key is not an unencrypted PKCS#8 RSA key (-----BEGIN PRIVATE KEY-----)",
+        )
+    })?;
+    let public = key
+        .to_public_key()
+        .to_public_key_der()
+        .map_err(|_| invalid("its public half cannot be encoded"))?;
+    use base64::Engine;
+    let fingerprint =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(public.as_bytes()));
+    let account = values
+        .get("account")
+        .and_then(|a| a.split('.').next())
+        .ok_or_else(|| ManagerError::Invalid("the account setting is missing".into()))?
+        .to_uppercase();
+    let user = values
+        .get("user")
+        .ok_or_else(|| ManagerError::Invalid("the user setting is missing".into()))?
+        .to_uppercase();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = serde_json::json!({
+        "iss": format!("{account}.{user}.SHA256:{fingerprint}"),
+        "sub": format!("{account}.{user}"),
+        "iat": now,
+        "exp": now + 3600,
+    });
+    let signing = jsonwebtoken::EncodingKey::from_rsa_pem(private_pem.trim().as_bytes())
+        .map_err(|_| invalid("the private key cannot sign"))?;
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &signing,
+    )
+    .map_err(|_| invalid("the private key cannot sign"))
 }
 
 /// Trades a signed JWT for an access token (RFC 7523), as Google documents for service
@@ -219,6 +268,7 @@ pub async fn check(
             let key = read_gcp_key(secret)?;
             gcp_token(&http, connector, spec, &key, &url).await?
         }
+        (ServiceAccountFormat::SnowflakeKeyPair, _) => snowflake_jwt(values, secret)?,
         (
             ServiceAccountFormat::AzureClientSecret
             | ServiceAccountFormat::DatabricksOauthM2m

@@ -248,3 +248,87 @@ fn azure_client_credentials() {
     let view: Value = serde_json::from_str(&tested.stdout).unwrap();
     assert_eq!(view["health_status"], "healthy", "{}", tested.stderr);
 }
+
+/// Snowflake: the key pair signs a JWT whose issuer names the public key's SHA-256 fingerprint;
+/// the SQL API takes it as the bearer token with `X-Snowflake-Authorization-Token-Type:
+/// KEYPAIR_JWT`. https://docs.snowflake.com/en/developer-guide/sql-api/authenticating
+#[test]
+fn snowflake_key_pair_jwt() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let (private, public) = rsa_pair(&kp, "snow");
+    // The fingerprint as Snowflake's docs compute it, with openssl.
+    let public_path = kp.write("snow.pub", &public);
+    let fingerprint = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "openssl pkey -pubin -in '{}' -outform DER | openssl dgst -sha256 -binary | openssl enc -base64",
+            public_path.display()
+        ))
+        .output()
+        .unwrap();
+    let issuer = format!(
+        "MYORG-ACCOUNT123.KEYPORT_SVC.SHA256:{}",
+        String::from_utf8(fingerprint.stdout).unwrap().trim()
+    );
+    let service = serve(move |r| {
+        let key = jsonwebtoken::DecodingKey::from_rsa_pem(public.as_bytes()).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.set_issuer(&[issuer.as_str()]);
+        validation.validate_aud = false;
+        let token = r.authorization.strip_prefix("Bearer ").unwrap_or("");
+        match (
+            r.path.as_str(),
+            jsonwebtoken::decode::<Value>(token, &key, &validation),
+        ) {
+            ("/api/v2/statements", Ok(data))
+                if data.claims["sub"] == "MYORG-ACCOUNT123.KEYPORT_SVC" =>
+            {
+                (
+                    200,
+                    json!({"code": "090001", "sqlState": "00000", "message": "Statement executed successfully.",
+                       "statementHandle": "01a2b3c4-0000-1111-0000-000000000001", "data": [["KEYPORT_SVC"]]}),
+                    None,
+                )
+            }
+            _ => (
+                401,
+                json!({"code": "390144", "message": "JWT token is invalid."}),
+                None,
+            ),
+        }
+    });
+    let file = kp.write(
+        "snowflake.toml",
+        &connector_file("snowflake", &service.base),
+    );
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let connect = |pem: &str| {
+        let path = kp.write("key.p8", pem);
+        kp.run_in(
+            &[
+                "connect",
+                "standin_snowflake",
+                "--config",
+                "account=myorg-account123",
+                "--config",
+                "user=keyport_svc",
+                "--service-account-file",
+                path.to_str().unwrap(),
+            ],
+            "",
+            Some(PASSPHRASE),
+        )
+    };
+    let (other, _) = rsa_pair(&kp, "other");
+    let wrong = connect(&other);
+    assert!(wrong.stderr.contains("HTTP 401"), "{}", wrong.stderr);
+    assert!(!wrong.stderr.contains("PRIVATE KEY"));
+    let garbage =
+        connect("-----BEGIN RSA PRIVATE KEY-----\nnot a key\n-----END RSA PRIVATE KEY-----");
+    assert!(garbage.stderr.contains("PKCS#8"), "{}", garbage.stderr);
+    assert!(list(&kp).is_empty());
+    let ok = connect(&private);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert_eq!(list(&kp)[0]["verified"], true);
+}

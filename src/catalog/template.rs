@@ -27,15 +27,29 @@ pub fn placeholders(text: &str) -> Result<Vec<&str>, String> {
 }
 
 /// `text` with every placeholder replaced by `value(name)`; `None` when a name has no value.
+/// Braces around anything but a placeholder name stay as they are: a JSON request body
+/// (Snowflake's check) is text, not a template.
 pub fn fill(text: &str, value: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let close = after.find('}')?;
-        out.push_str(&value(&after[..close])?);
-        rest = &after[close + 1..];
+        match after.find('}').filter(|&close| is_name(&after[..close])) {
+            Some(close) => {
+                out.push_str(&value(&after[..close])?);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
     out.push_str(rest);
     Some(out)
@@ -52,6 +66,16 @@ mod tests {
             ["shop", "version"]
         );
         assert!(placeholders("https://example.com").unwrap().is_empty());
+    }
+
+    #[test]
+    fn fills_names_and_leaves_other_braces() {
+        let value = |n: &str| (n == "user").then(|| "ada".to_owned());
+        assert_eq!(
+            fill(r#"{"statement": "SELECT {user}"}"#, value).unwrap(),
+            r#"{"statement": "SELECT ada"}"#
+        );
+        assert_eq!(fill("{missing}", value), None);
     }
 
     #[test]
