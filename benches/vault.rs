@@ -246,6 +246,7 @@ fn oauth() -> Result<(), String> {
         token_path: "/services/oauth2/token",
         revoke_path: None,
         check_path: "/services/oauth2/userinfo",
+        check_token_header: None,
         lookups: &[],
         client_id: "bench-client",
         client_secret: None,

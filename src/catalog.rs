@@ -12,7 +12,7 @@ use include_dir::{include_dir, Dir};
 use keyport_model::{CatalogProblem, CatalogView, Category, Connector};
 use std::path::Path;
 
-pub use config::validate_config;
+pub use config::{validate_config, validate_fields};
 pub use custom::CustomStore;
 pub use error::CatalogError;
 pub use template::{fill, placeholders};

@@ -137,14 +137,21 @@ async fn send(
     let method = reqwest::Method::from_bytes(method.as_bytes())
         .map_err(|_| CheckError::Template(format!("unknown method {method}")))?;
     let mut request = http.client().request(method, &url);
-    if !headers
-        .keys()
-        .any(|h| h.eq_ignore_ascii_case("authorization"))
-    {
+    // A header that carries `{access_token}` itself (Amazon's `x-amz-access-token`) replaces
+    // the bearer header, as does an `Authorization` of the entry's own. Only headers get the
+    // token: it never goes in a URL.
+    let own_place = headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("authorization") || value.contains("{access_token}")
+    });
+    if !own_place {
         request = request.bearer_auth(token);
     }
+    let mut with_token = values.clone();
+    with_token.insert("access_token".to_owned(), token.to_owned());
     for (name, value) in headers {
-        request = request.header(name, fill(value)?);
+        let value = crate::catalog::fill(value, |n| with_token.get(n).cloned())
+            .ok_or_else(|| CheckError::Template(format!("a value for {value} is missing")))?;
+        request = request.header(name, value);
     }
     if let Some(body) = body {
         request = request.body(fill(body)?);
@@ -154,7 +161,7 @@ async fn send(
 
 /// Sends `request`: 5xx and 429 are the service being unavailable, anything else is its
 /// answer (status and body).
-async fn answer(request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), CheckError> {
+pub(crate) async fn answer(request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), CheckError> {
     let response = request.send().await.map_err(|e| CheckError::Unavailable {
         detail: if e.is_timeout() {
             "timed out"

@@ -1,10 +1,13 @@
 //! Database logins: a connection URL (the password in it is the secret), read and checked
 //! before it is stored, by connecting for real and running the cheapest statement: `SELECT 1`
-//! for PostgreSQL and MySQL/MariaDB (sqlx), `PING` for Redis (the redis crate). A closed port
+//! for PostgreSQL and MySQL/MariaDB (sqlx), `PING` for Redis (the redis crate), the `ping`
+//! command for MongoDB (the official driver, which signs in with SCRAM). A closed port
 //! fails within the connect timeout; the server's own messages never reach ours (a server may
 //! echo what it was sent).
 
-use keyport_model::{Connector, DbDriver};
+use crate::catalog::validate_fields;
+use crate::vault::SecretValue;
+use keyport_model::{login, Connector, DbDriver};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
@@ -88,6 +91,83 @@ pub fn read_url(connector: &Connector, text: &str) -> Result<Login, DbError> {
     })
 }
 
+/// Builds the connection URL of a login given field by field (`DatabaseSpec::login_fields`):
+/// the URL is what is stored and checked, exactly as if it had been pasted. Empty values count
+/// as not given.
+pub fn url_from_fields(
+    connector: &Connector,
+    config: &BTreeMap<String, String>,
+    password: Option<&str>,
+) -> Result<SecretValue, DbError> {
+    let spec = connector
+        .database
+        .as_ref()
+        .ok_or_else(|| DbError::Invalid(format!("{} is not a database", connector.name)))?;
+    let fields = spec.login_fields();
+    let plain: Vec<_> = fields.iter().filter(|f| !f.secret).collect();
+    let given: BTreeMap<String, String> = config
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.trim().to_owned()))
+        .collect();
+    let values = validate_fields(connector, &plain, &given).map_err(DbError::Invalid)?;
+    let value = |key: &str| values.get(key).map(String::as_str);
+    let port: u16 = value(login::PORT)
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p > 0)
+        .ok_or_else(|| DbError::Invalid("the port is a number from 1 to 65535".into()))?;
+    let tls = value(login::TLS).unwrap_or_default();
+    let scheme = match spec.driver {
+        DbDriver::Postgres => "postgresql",
+        DbDriver::Mysql => "mysql",
+        DbDriver::Mongodb => "mongodb",
+        DbDriver::Redis if tls == "none" => "redis",
+        DbDriver::Redis => "rediss",
+    };
+    let bad = |_| DbError::Invalid("the host is not a host name or IP address".into());
+    let mut url = url::Url::parse(&format!("{scheme}://localhost")).map_err(bad)?;
+    url.set_host(value(login::HOST)).map_err(bad)?;
+    let unusable = || DbError::Invalid("the user or password cannot go in a URL".into());
+    url.set_port(Some(port)).map_err(|_| unusable())?;
+    url.set_username(value(login::USER).unwrap_or_default())
+        .map_err(|_| unusable())?;
+    if let Some(password) = password.filter(|p| !p.is_empty()) {
+        url.set_password(Some(password)).map_err(|_| unusable())?;
+    }
+    if let Some(database) = value(login::DATABASE) {
+        url.set_path(&format!("/{database}"));
+    }
+    {
+        let mut query = url.query_pairs_mut();
+        match spec.driver {
+            DbDriver::Postgres => {
+                query.append_pair("sslmode", tls);
+            }
+            DbDriver::Mysql => {
+                query.append_pair("ssl-mode", tls);
+            }
+            DbDriver::Mongodb => {
+                // The modes are the connection-string options themselves (`tls=true`).
+                if let Some((k, v)) = tls.split_once('=') {
+                    query.append_pair(k, v);
+                }
+                if let Some(source) = value(login::AUTH_SOURCE) {
+                    query.append_pair("authSource", source);
+                }
+            }
+            DbDriver::Redis => {}
+        }
+    }
+    if url.query() == Some("") {
+        url.set_query(None);
+    }
+    if spec.driver == DbDriver::Redis && tls == "insecure" {
+        // redis-rs: `rediss://…#insecure` skips certificate checks.
+        url.set_fragment(Some("insecure"));
+    }
+    Ok(SecretValue::new(String::from(url).into_bytes()))
+}
+
 fn percent_decode(text: &str) -> String {
     url::form_urlencoded::parse(format!("x={text}").as_bytes())
         .next()
@@ -102,9 +182,7 @@ pub async fn check(login: &Login) -> Result<(), DbError> {
             DbDriver::Postgres => postgres(&login.url).await,
             DbDriver::Mysql => mysql(&login.url).await,
             DbDriver::Redis => redis_ping(&login.url).await,
-            DbDriver::Mongodb => Err(DbError::Invalid(
-                "MongoDB logins are not checked yet; add --no-verify to store it unchecked".into(),
-            )),
+            DbDriver::Mongodb => mongodb_ping(&login.url).await,
         }
     };
     tokio::time::timeout(CONNECT_TIMEOUT, attempt)
@@ -201,4 +279,70 @@ async fn redis_ping(url: &url::Url) -> Result<(), DbError> {
         return Err(DbError::Unreachable("the server did not answer PING"));
     }
     Ok(())
+}
+
+async fn mongodb_ping(url: &url::Url) -> Result<(), DbError> {
+    use mongodb::error::ErrorKind;
+    let mut options = mongodb::options::ClientOptions::parse(url.as_str())
+        .await
+        .map_err(|e| match *e.kind {
+            // A mongodb+srv:// name is looked up while the options are read.
+            ErrorKind::DnsResolve { .. } | ErrorKind::Io(_) => {
+                DbError::Unreachable("its name did not resolve")
+            }
+            _ => DbError::Invalid("the URL's options are not valid".into()),
+        })?;
+    // Within the outer timeout, so the driver's own account of the failure is what we read.
+    options.connect_timeout = Some(CONNECT_TIMEOUT / 2);
+    options.server_selection_timeout = Some(CONNECT_TIMEOUT * 4 / 5);
+    options.retry_reads = Some(false);
+    options.app_name = Some("Keyport".into());
+    let asks_tls = options
+        .tls
+        .as_ref()
+        .is_some_and(|t| matches!(t, mongodb::options::Tls::Enabled(_)));
+    let client = mongodb::Client::with_options(options)
+        .map_err(|_| DbError::Invalid("the URL's options are not valid".into()))?;
+    let database = url.path().trim_start_matches('/');
+    let database = if database.is_empty() {
+        "admin"
+    } else {
+        database
+    };
+    let pinged = client
+        .database(&percent_decode(database))
+        .run_command(mongodb::bson::doc! { "ping": 1 })
+        .await;
+    client.shutdown().await;
+    pinged.map(|_| ()).map_err(|e| match *e.kind {
+        ErrorKind::Authentication { .. } => DbError::AuthFailed,
+        // 18 AuthenticationFailed.
+        ErrorKind::Command(ref c) if c.code == 18 => DbError::AuthFailed,
+        ErrorKind::ServerSelection { ref message, .. } if asks_tls && mentions_tls(message) => {
+            DbError::TlsRefused
+        }
+        ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::DnsResolve { .. } => {
+            DbError::Unreachable("could not connect")
+        }
+        _ => DbError::Unreachable("the server refused the connection"),
+    })
+}
+
+/// Whether the driver's account of a failed connection is a TLS handshake's (it is read, never
+/// shown: it may quote the server). MongoDB has no TLS negotiation: a server without TLS reads
+/// the client's hello as a bad message and hangs up, so a hang-up while TLS was asked for is
+/// the server not offering it.
+fn mentions_tls(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "tls",
+        "ssl",
+        "handshake",
+        "certificate",
+        "connection reset",
+        "end of file",
+        "eof",
+    ]
+    .iter()
+    .any(|w| message.contains(w))
 }

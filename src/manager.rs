@@ -9,7 +9,157 @@ use crate::database::{self, DbError};
 use crate::oauth::http::Http;
 use crate::vault::SecretValue;
 use crate::vault::{Unlocked, Vault, VaultError};
-use keyport_model::{ConnectionType, ConnectionView, Connector, ErrorCode};
+use keyport_model::{login, ConnectionType, ConnectionView, Connector, ErrorCode};
+use std::collections::BTreeMap;
+
+/// A credential as it was given, before it is checked and stored.
+pub enum Credential {
+    /// An API key, a bearer token, or a basic-auth password (with its user).
+    Key {
+        kind: ConnectionType,
+        username: Option<String>,
+        secret: SecretValue,
+    },
+    /// A database's connection URL, password included.
+    DatabaseUrl(SecretValue),
+    /// A database login given field by field: the settings hold host, port, user, database
+    /// and TLS mode (`DatabaseSpec::login_fields`).
+    DatabaseLogin { password: Option<SecretValue> },
+    /// A service account's secret: its key file, client secret or private key, or (AWS) the
+    /// access key pair in the `credential_process` JSON.
+    ServiceAccount(SecretValue),
+}
+
+/// What to connect, beside the credential.
+pub struct Request<'a> {
+    pub connector: &'a Connector,
+    pub name: Option<String>,
+    pub config: BTreeMap<String, String>,
+    pub verify: bool,
+}
+
+impl Credential {
+    /// Reads a credential from a form's secret fields by key: `secret` for keys and tokens
+    /// (with `username` for basic auth), `url` or `password` for a database, and a service
+    /// account's own secret fields.
+    pub fn from_form(
+        connector: &Connector,
+        kind: ConnectionType,
+        username: Option<String>,
+        config: &BTreeMap<String, String>,
+        mut secrets: BTreeMap<String, SecretValue>,
+    ) -> Result<Credential, ManagerError> {
+        let known: &[&str] = match kind {
+            ConnectionType::Database => &["url", login::PASSWORD],
+            ConnectionType::ServiceAccount => &[],
+            ConnectionType::Oauth2 => {
+                return Err(ManagerError::Invalid(
+                    "OAuth connections are made by signing in".into(),
+                ))
+            }
+            _ => &["secret"],
+        };
+        if let Some(extra) = secrets
+            .keys()
+            .find(|k| !known.is_empty() && !known.contains(&k.as_str()))
+        {
+            return Err(ManagerError::Invalid(format!(
+                "`{extra}` is not a secret this form takes"
+            )));
+        }
+        let missing = |what: &str| ManagerError::Invalid(format!("the {what} is missing"));
+        Ok(match kind {
+            ConnectionType::Database => match secrets.remove("url") {
+                Some(url) if config.is_empty() => Credential::DatabaseUrl(url),
+                Some(_) => {
+                    return Err(ManagerError::Invalid(
+                        "a database connection is given by its URL alone; put host, port, database and options in it".into(),
+                    ))
+                }
+                None => Credential::DatabaseLogin {
+                    password: secrets.remove(login::PASSWORD),
+                },
+            },
+            ConnectionType::ServiceAccount => Credential::ServiceAccount(
+                crate::service_account::secret_from_fields(connector, config, secrets)?,
+            ),
+            _ => Credential::Key {
+                kind,
+                username,
+                secret: secrets.remove("secret").ok_or_else(|| missing("secret"))?,
+            },
+        })
+    }
+
+    pub fn kind(&self) -> ConnectionType {
+        match self {
+            Credential::Key { kind, .. } => *kind,
+            Credential::DatabaseUrl(_) | Credential::DatabaseLogin { .. } => {
+                ConnectionType::Database
+            }
+            Credential::ServiceAccount(_) => ConnectionType::ServiceAccount,
+        }
+    }
+}
+
+/// Connects by any credential but OAuth: checks it with the service unless told not to, then
+/// stores it. What the CLI's `connect` and the desktop's connect form both call.
+pub async fn connect(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    request: Request<'_>,
+    credential: Credential,
+) -> Result<ConnectionView, ManagerError> {
+    let Request {
+        connector,
+        name,
+        config,
+        verify,
+    } = request;
+    match credential {
+        Credential::Key {
+            kind,
+            username,
+            secret,
+        } => {
+            let new = NewConnection {
+                connector,
+                connection_type: kind,
+                name,
+                config,
+                username,
+                secret,
+                verified: false,
+                learned: None,
+            };
+            connect_key(vault, unlocked, new, verify).await
+        }
+        Credential::DatabaseUrl(url) => {
+            if !config.is_empty() {
+                return Err(ManagerError::Invalid(
+                    "a database connection is given by its URL alone; put host, port, database and options in it".into(),
+                ));
+            }
+            connect_database(vault, unlocked, connector, name, url, verify).await
+        }
+        Credential::DatabaseLogin { password } => {
+            let password = password
+                .as_ref()
+                .map(|p| std::str::from_utf8(p.expose_to_caller()))
+                .transpose()
+                .map_err(|_| ManagerError::Invalid("the password is not text".into()))?;
+            let url = database::url_from_fields(connector, &config, password)
+                .map_err(|e| db_error(connector, None, e))?;
+            connect_database(vault, unlocked, connector, name, url, verify).await
+        }
+        Credential::ServiceAccount(secret) => {
+            crate::service_account::connect(
+                vault, unlocked, connector, name, config, secret, verify,
+            )
+            .await
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -67,7 +217,7 @@ impl ManagerError {
 
 /// Connects by API key, bearer token or user and password: checks the credential with the
 /// service unless `verify` is false, then stores it (marked verified or not).
-pub async fn connect_key(
+async fn connect_key(
     vault: &Vault,
     unlocked: &Unlocked,
     mut new: NewConnection<'_>,
@@ -122,7 +272,7 @@ pub async fn connect_key(
 /// Connects a database by its connection URL (the secret, password included): reads it, logs
 /// in and runs the cheapest statement unless `verify` is false, then stores it with its host,
 /// port, database, user and TLS mode as metadata.
-pub async fn connect_database(
+async fn connect_database(
     vault: &Vault,
     unlocked: &Unlocked,
     connector: &Connector,

@@ -2,9 +2,11 @@
 //! before they are stored. A Google JSON key signs a JWT (RS256, the `jsonwebtoken` crate)
 //! that the token endpoint trades for a token (RFC 7523); Azure, Databricks and other
 //! client-credentials apps use the `oauth2` crate's client-credentials grant; a Snowflake key
-//! pair signs its own JWT, which is the token. The token then makes the connector's check
-//! call. The token endpoint is always the catalog's, never one
-//! named inside an uploaded file.
+//! pair signs its own JWT, which is the token; an AWS key pair signs the check call itself
+//! (`aws`). The token then makes the connector's check call. The token endpoint is always the
+//! catalog's, never one named inside an uploaded file.
+
+mod aws;
 
 use crate::catalog::{fill, validate_config};
 use crate::check;
@@ -252,12 +254,14 @@ pub async fn check(
     values: &BTreeMap<String, String>,
     secret: &str,
 ) -> Result<(), ManagerError> {
-    let spec = connector.service_account.as_ref().ok_or_else(|| {
-        ManagerError::Invalid(format!(
-            "{} has no service-account connection",
-            connector.name
-        ))
-    })?;
+    let spec = spec_of(connector)?;
+    if spec.format == ServiceAccountFormat::AwsAccessKey {
+        let keys = aws::Keys::read(secret.as_bytes())?;
+        let request = spec.check.as_ref().ok_or_else(|| {
+            ManagerError::Invalid(format!("{} has no check request", connector.name))
+        })?;
+        return aws::check(connector, request, values, &keys).await;
+    }
     let http = Http::new().map_err(|e| ManagerError::Invalid(e.to_string()))?;
     let token_url = spec
         .token_url
@@ -316,12 +320,12 @@ pub async fn connect(
     secret: SecretValue,
     verify: bool,
 ) -> Result<ConnectionView, ManagerError> {
-    let spec = connector.service_account.as_ref().ok_or_else(|| {
-        ManagerError::Invalid(format!(
-            "{} has no service-account connection",
-            connector.name
-        ))
-    })?;
+    let spec = spec_of(connector)?;
+    let mut config = config;
+    if spec.format == ServiceAccountFormat::AwsAccessKey {
+        let keys = aws::Keys::read(secret.expose_to_caller())?;
+        same_access_key(&mut config, &keys)?;
+    }
     let mut values = validate_config(connector, ConnectionType::ServiceAccount, &config)
         .map_err(ManagerError::Invalid)?;
     let text =
@@ -356,4 +360,79 @@ pub async fn connect(
         },
     )
     .await?)
+}
+
+/// The access key ID is kept in the settings (it tells keys apart, and is no secret); one
+/// given there must be the key's own.
+fn same_access_key(
+    config: &mut BTreeMap<String, String>,
+    keys: &aws::Keys,
+) -> Result<(), ManagerError> {
+    let id = keys.access_key_id();
+    match config.get(aws::ACCESS_KEY_ID) {
+        Some(given) if given != id => Err(ManagerError::Invalid(format!(
+            "the access key ID {given} is not the key file's ({id})"
+        ))),
+        Some(_) => Ok(()),
+        None => {
+            config.insert(aws::ACCESS_KEY_ID.to_owned(), id.to_owned());
+            Ok(())
+        }
+    }
+}
+
+fn spec_of(connector: &Connector) -> Result<&ServiceAccountSpec, ManagerError> {
+    connector.service_account.as_ref().ok_or_else(|| {
+        ManagerError::Invalid(format!(
+            "{} has no service-account connection",
+            connector.name
+        ))
+    })
+}
+
+/// The secret to store from a key file (`--service-account-file`): the file itself, or for
+/// AWS the key pair it holds (`aws::Keys::from_file`), whose access key ID joins the settings.
+pub fn secret_from_file(
+    connector: &Connector,
+    config: &mut BTreeMap<String, String>,
+    file: SecretValue,
+) -> Result<SecretValue, ManagerError> {
+    if spec_of(connector)?.format != ServiceAccountFormat::AwsAccessKey {
+        return Ok(file);
+    }
+    let text =
+        std::str::from_utf8(file.expose_to_caller()).map_err(|_| invalid("it is not text"))?;
+    let keys = aws::Keys::from_file(text)?;
+    same_access_key(config, &keys)?;
+    Ok(keys.sealed())
+}
+
+/// The secret to store from a form's secret fields by key: the one secret field a service
+/// account has, or for AWS the key pair (with the access key ID from the settings).
+pub fn secret_from_fields(
+    connector: &Connector,
+    config: &BTreeMap<String, String>,
+    mut secrets: BTreeMap<String, SecretValue>,
+) -> Result<SecretValue, ManagerError> {
+    let spec = spec_of(connector)?;
+    if spec.format == ServiceAccountFormat::AwsAccessKey {
+        let id = config.get(aws::ACCESS_KEY_ID).map(String::as_str);
+        return Ok(aws::Keys::from_fields(id, secrets)?.sealed());
+    }
+    let field = spec
+        .fields
+        .iter()
+        .find(|f| f.secret)
+        .ok_or_else(|| ManagerError::Invalid(format!("{} takes no secret", connector.name)))?;
+    let secret = secrets
+        .remove(&field.key)
+        .filter(|s| !s.expose_to_caller().is_empty())
+        .ok_or_else(|| invalid(format!("the {} is missing", field.label.to_lowercase())))?;
+    if let Some(extra) = secrets.keys().next() {
+        return Err(ManagerError::Invalid(format!(
+            "`{extra}` is not a secret {} takes",
+            connector.name
+        )));
+    }
+    Ok(secret)
 }

@@ -2,13 +2,14 @@
 //! and after the idle time. The shell's commands are thin calls into this.
 
 use crate::catalog::Catalog;
-use crate::connections::{self, NewConnection};
-use crate::manager::{self, ManagerError};
+use crate::connections;
+use crate::manager::{self, Credential, ManagerError};
 use crate::oauth::{self, OAuthError};
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
 use keyport_model::{
     ConnectRequest, ConnectionView, OAuthAppView, RedirectKind, SessionView, VaultStatus,
 };
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -167,36 +168,36 @@ impl Session {
         }
     }
 
-    /// Connects by key, token or password, checked with the service first unless the request
-    /// says not to.
+    /// Connects by key, token, password, database login or service account, checked with the
+    /// service first unless the request says not to. `secrets` are the form's secret fields by
+    /// key (`manager::Credential::from_form`).
     pub async fn connect(
         &self,
         catalog: &Catalog,
         request: ConnectRequest,
-        secret: SecretValue,
+        secrets: BTreeMap<String, SecretValue>,
     ) -> Result<ConnectionView, ManagerError> {
         let connector = catalog
             .get(&request.connector_id)
             .map_err(|e| ManagerError::Invalid(e.to_string()))?;
+        let config = request.config;
+        let credential = Credential::from_form(
+            connector,
+            request.connection_type,
+            request.username,
+            &config,
+            secrets,
+        )?;
         let vault = self.vault().await?;
         // Hold no lock across the await: take what sealing needs, under the lock, first.
         let unlocked = self.unlocked()?;
-        let stored = manager::connect_key(
-            vault,
-            &unlocked,
-            NewConnection {
-                connector,
-                connection_type: request.connection_type,
-                name: request.name,
-                config: request.config,
-                username: request.username,
-                secret,
-                verified: false,
-                learned: None,
-            },
-            request.verify,
-        )
-        .await;
+        let request = manager::Request {
+            connector,
+            name: request.name,
+            config,
+            verify: request.verify,
+        };
+        let stored = manager::connect(vault, &unlocked, request, credential).await;
         if matches!(stored, Err(ManagerError::Vault(VaultError::KeyRetired))) {
             // The key was rotated elsewhere: this one is retired, so ask for an unlock.
             self.state().unlocked = None;

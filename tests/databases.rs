@@ -179,3 +179,200 @@ fn redis_logins() {
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_eq!(list(&kp)[0]["verified"], true);
 }
+
+fn connect_fields(
+    kp: &Keyport,
+    connector: &str,
+    fields: &[(&str, &str)],
+    password: &str,
+) -> crate::support::Run {
+    let pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut args = vec!["connect", connector];
+    for pair in &pairs {
+        args.extend(["--config", pair.as_str()]);
+    }
+    args.push("--password-stdin");
+    kp.run_in(&args, password, Some(PASSPHRASE))
+}
+
+fn health(kp: &Keyport, id: &str) -> Value {
+    let run = kp.run_in(&["connections", "test", id, "--json"], "", Some(PASSPHRASE));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[test]
+fn logins_by_fields_build_the_url_and_are_checked() {
+    let pg = servers::postgres(PASSWORD);
+    let kp = Keyport::new();
+    kp.init_vault();
+    let port = pg.port.to_string();
+    let login = |extra: &[(&'static str, &'static str)]| {
+        let mut fields = vec![
+            ("host", "127.0.0.1"),
+            ("port", port.as_str()),
+            ("user", "postgres"),
+            ("database", "postgres"),
+        ];
+        fields.extend_from_slice(extra);
+        fields
+    };
+    refused(
+        &connect_fields(&kp, "postgresql", &login(&[]), "wrong-pw"),
+        "wrong user or password",
+    );
+    refused(
+        &connect_fields(&kp, "postgresql", &login(&[("tls", "sometimes")]), PASSWORD),
+        "`sometimes` is not a tls mode PostgreSQL knows; use one of prefer, disable",
+    );
+    refused(
+        &connect_fields(&kp, "postgresql", &login(&[("shard", "3")]), PASSWORD),
+        "has no setting `shard`",
+    );
+    let no_host: Vec<_> = login(&[])
+        .into_iter()
+        .filter(|(k, _)| *k != "host")
+        .collect();
+    refused(
+        &connect_fields(&kp, "postgresql", &no_host, PASSWORD),
+        "needs `host`",
+    );
+    let bad_port: Vec<_> = login(&[])
+        .into_iter()
+        .map(|(k, v)| if k == "port" { (k, "99999") } else { (k, v) })
+        .collect();
+    refused(
+        &connect_fields(&kp, "postgresql", &bad_port, PASSWORD),
+        "port is a number from 1 to 65535",
+    );
+    refused(
+        &connect_fields(&kp, "postgresql", &login(&[("tls", "require")]), PASSWORD),
+        "TLS",
+    );
+    assert!(list(&kp).is_empty(), "nothing stored on a refusal");
+
+    let ok = connect_fields(&kp, "postgresql", &login(&[("tls", "disable")]), PASSWORD);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let c = &list(&kp)[0];
+    assert_eq!(c["verified"], true);
+    assert_eq!(c["metadata"]["host"], "127.0.0.1");
+    assert_eq!(c["metadata"]["port"], port);
+    assert_eq!(c["metadata"]["user"], "postgres");
+    assert_eq!(c["metadata"]["tls"], "disable");
+    // The stored URL logs in again: the health probe is a real login.
+    assert_eq!(
+        health(&kp, c["id"].as_str().unwrap())["health_status"],
+        "healthy"
+    );
+
+    // A password with the characters a URL reserves is encoded, not cut.
+    let awkward = "p@ss:w/rd#?%1";
+    let redis = servers::redis(awkward);
+    let port = redis.port.to_string();
+    let fields = [
+        ("host", "127.0.0.1"),
+        ("port", port.as_str()),
+        ("tls", "none"),
+    ];
+    refused(
+        &connect_fields(&kp, "redis", &fields, "p@ss"),
+        "wrong user or password",
+    );
+    let ok = connect_fields(&kp, "redis", &fields, awkward);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let listing = kp.ok(&["connections", "list", "--json"]);
+    assert!(!listing.contains(awkward) && !listing.contains(PASSWORD));
+}
+
+#[test]
+fn mongodb_logins_against_a_scram_stand_in() {
+    let mongo = crate::support::mongo::serve("keyport", "admin", PASSWORD);
+    let kp = Keyport::new();
+    kp.init_vault();
+    let base = format!("127.0.0.1:{}", mongo.port);
+    let pings = || {
+        mongo
+            .authenticated_pings
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    refused(
+        &connect(
+            &kp,
+            "mongodb",
+            &format!("mongodb://keyport:wrong-pw@{base}/app?authSource=admin"),
+        ),
+        "wrong user or password",
+    );
+    refused(
+        &connect(
+            &kp,
+            "mongodb",
+            &format!("mongodb://intruder:{PASSWORD}@{base}/app?authSource=admin"),
+        ),
+        "wrong user or password",
+    );
+    refused(
+        &connect(
+            &kp,
+            "mongodb",
+            &format!("mongodb://keyport:{PASSWORD}@{base}/app?authSource=admin&tls=true"),
+        ),
+        "TLS",
+    );
+    refused(
+        &connect(
+            &kp,
+            "mongodb",
+            &format!(
+                "mongodb://keyport:{PASSWORD}@127.0.0.1:{}/app?authSource=admin",
+                free_port()
+            ),
+        ),
+        "could not be reached",
+    );
+    refused(
+        &connect(
+            &kp,
+            "mongodb",
+            &format!("mongodb://keyport:{PASSWORD}@{base}/app?authSource=admin&maxPoolSize=lots"),
+        ),
+        "options are not valid",
+    );
+    assert!(list(&kp).is_empty(), "nothing stored on a refusal");
+    assert_eq!(pings(), 0, "no refused login got as far as a ping");
+
+    let ok = connect(
+        &kp,
+        "mongodb",
+        &format!("mongodb://keyport:{PASSWORD}@{base}/app?authSource=admin"),
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(pings() >= 1, "the ping ran on a signed-in connection");
+    let c = &list(&kp)[0];
+    assert_eq!(c["verified"], true);
+    assert_eq!(c["metadata"]["database"], "app");
+    assert_eq!(c["metadata"]["user"], "keyport");
+
+    let port = mongo.port.to_string();
+    let fields = [
+        ("host", "127.0.0.1"),
+        ("port", port.as_str()),
+        ("user", "keyport"),
+        ("database", "app"),
+        ("auth_source", "admin"),
+    ];
+    refused(
+        &connect_fields(&kp, "mongodb", &fields[..4], PASSWORD),
+        "wrong user or password",
+    );
+    let ok = connect_fields(&kp, "mongodb", &fields, PASSWORD);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let stored = list(&kp);
+    assert_eq!(stored.len(), 2);
+    for c in &stored {
+        assert_eq!(
+            health(&kp, c["id"].as_str().unwrap())["health_status"],
+            "healthy"
+        );
+    }
+}

@@ -22,6 +22,7 @@ fn base(token_path: &'static str, check_path: &'static str) -> Profile {
         token_path,
         revoke_path: None,
         check_path,
+        check_token_header: None,
         lookups: &[],
         client_id: CLIENT_ID,
         client_secret: Some(SECRET),
@@ -39,6 +40,19 @@ fn sign_in(
     standin: &StandIn,
     connector: &str,
     config: &[&str],
+    extra: &dyn Fn(&BTreeMap<String, String>, &str) -> String,
+) -> crate::support::Run {
+    sign_in_naming_the_code(kp, standin, connector, config, "code", extra)
+}
+
+/// `sign_in` for a provider whose redirect names the code otherwise (Amazon's
+/// `spapi_oauth_code`).
+fn sign_in_naming_the_code(
+    kp: &Keyport,
+    standin: &StandIn,
+    connector: &str,
+    config: &[&str],
+    code_name: &str,
     extra: &dyn Fn(&BTreeMap<String, String>, &str) -> String,
 ) -> crate::support::Run {
     let mut args = vec!["connect", connector, "--oauth", "--no-browser"];
@@ -64,7 +78,7 @@ fn sign_in(
     let code = standin.consent(&params);
     let redirect = params["redirect_uri"].clone();
     let query = format!(
-        "code={code}&state={}{}",
+        "{code_name}={code}&state={}{}",
         params["state"],
         extra(&params, &code)
     );
@@ -638,4 +652,35 @@ fn datev_gets_a_fresh_nonce_per_sign_in() {
     });
     assert!(nonces.iter().all(|n| n.len() >= 20), "{nonces:?}");
     assert_ne!(nonces[0], nonces[1]);
+}
+
+/// Amazon's Selling Partner API: the redirect names the code `spapi_oauth_code` and the seller
+/// `selling_partner_id`; the check call (getMarketplaceParticipations) takes the LWA access
+/// token in `x-amz-access-token`, not as a bearer.
+/// https://developer-docs.amazon.com/sp-api/docs/website-authorization-workflow
+/// https://developer-docs.amazon.com/sp-api/docs/connecting-to-the-selling-partner-api
+#[test]
+fn amazon_code_seller_and_access_token_header() {
+    let mut profile = base("/auth/o2/token", "/sellers/v1/marketplaceParticipations");
+    profile.check_token_header = Some("x-amz-access-token");
+    profile.token_body = |_, access, refresh| json!({"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": 3600});
+    let standin = StandIn::start(profile);
+    let kp = setup("amazon_seller_central", &standin, true, true);
+    let done = sign_in_naming_the_code(
+        &kp,
+        &standin,
+        "standin_amazon_seller_central",
+        &["application_id=amzn1.sp.solution.0bf296b5-36a6-4942-a13e-EXAMPLEfcd28"],
+        "spapi_oauth_code",
+        &|_, _| "&selling_partner_id=A3FFEXAMPLE0".into(),
+    );
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let c = only_connection(&kp);
+    assert_eq!(c["metadata"]["selling_partner_id"], "A3FFEXAMPLE0");
+    assert_eq!(c["verified"], true);
+    assert_eq!(
+        standin.seen.lock().unwrap().checks,
+        1,
+        "the token was proven in x-amz-access-token"
+    );
 }

@@ -22,6 +22,11 @@ fn request() -> ConnectRequest {
     }
 }
 
+/// The form's one secret field for a key.
+fn key(secret: &[u8]) -> BTreeMap<String, SecretValue> {
+    BTreeMap::from([("secret".to_owned(), SecretValue::new(secret.to_vec()))])
+}
+
 #[test]
 fn session_locks_unlocks_and_auto_locks_when_idle() {
     let kp = Keyport::new();
@@ -46,20 +51,14 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
             .unwrap();
         assert!(view.vault.initialized && view.unlocked);
         let stored = session
-            .connect(
-                &catalog,
-                request(),
-                SecretValue::new(b"sk_test_session".to_vec()),
-            )
+            .connect(&catalog, request(), key(b"sk_test_session"))
             .await
             .unwrap();
         assert_eq!(stored.connector_id, "stripe");
 
         let view = session.lock().await.unwrap();
         assert!(!view.unlocked);
-        let refused = session
-            .connect(&catalog, request(), SecretValue::new(b"x".to_vec()))
-            .await;
+        let refused = session.connect(&catalog, request(), key(b"x")).await;
         assert!(
             matches!(refused, Err(ManagerError::Vault(VaultError::Locked))),
             "connecting needs the key"
@@ -119,11 +118,7 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
         // Rotation swaps the session's key for the new one: connecting still works.
         session.rotate_key(&pw).await.unwrap();
         let after = session
-            .connect(
-                &catalog,
-                request(),
-                SecretValue::new(b"sk_after_rotation".to_vec()),
-            )
+            .connect(&catalog, request(), key(b"sk_after_rotation"))
             .await
             .unwrap();
         let opened = session
@@ -135,9 +130,7 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
         // refused rather than used to seal a record nothing could open again.
         let other = keyport::vault::Vault::open(kp.data_dir()).await.unwrap();
         other.rotate_key(&pw).await.unwrap();
-        let stale = session
-            .connect(&catalog, request(), SecretValue::new(b"x".to_vec()))
-            .await;
+        let stale = session.connect(&catalog, request(), key(b"x")).await;
         assert!(
             matches!(stale, Err(ManagerError::Vault(VaultError::KeyRetired))),
             "a retired key is not used"
@@ -150,5 +143,155 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
         let next = Passphrase::new("another good passphrase".into());
         session.change_passphrase(&pw, &next).await.unwrap();
         assert!(session.reveal(&stored.id, &next).await.is_ok());
+    });
+}
+
+fn secrets(pairs: &[(&str, &str)]) -> BTreeMap<String, SecretValue> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), SecretValue::new(v.as_bytes().to_vec())))
+        .collect()
+}
+
+/// The desktop wizard's forms: a database login by fields or by URL, a service account by its
+/// secret fields; the secrets arrive by key, and a form that mixes them up is refused.
+#[test]
+fn wizard_forms_connect_databases_and_service_accounts() {
+    let redis = crate::support::servers::redis("wizard-pw-71");
+    let kp = Keyport::new();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let catalog = Catalog::builtin();
+        let session = Session::new(kp.data_dir().to_path_buf());
+        session
+            .init(&Passphrase::new(PASSPHRASE.into()), false)
+            .await
+            .unwrap();
+        let port = redis.port.to_string();
+        let database = |config: &[(&str, &str)]| ConnectRequest {
+            connector_id: "redis".into(),
+            connection_type: ConnectionType::Database,
+            name: Some("Cache".into()),
+            config: config
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            username: None,
+            verify: true,
+        };
+        let fields = [
+            ("host", "127.0.0.1"),
+            ("port", port.as_str()),
+            ("user", ""),
+            ("tls", "none"),
+        ];
+        let wrong = session
+            .connect(
+                &catalog,
+                database(&fields),
+                secrets(&[("password", "nope")]),
+            )
+            .await;
+        assert!(
+            matches!(wrong, Err(ManagerError::DbAuthFailed { .. })),
+            "{wrong:?}"
+        );
+        let mixed = session
+            .connect(
+                &catalog,
+                database(&fields),
+                secrets(&[("url", "redis://x")]),
+            )
+            .await;
+        assert!(matches!(mixed, Err(ManagerError::Invalid(_))), "{mixed:?}");
+        let stray = session
+            .connect(
+                &catalog,
+                database(&fields),
+                secrets(&[("secret", "wizard-pw-71")]),
+            )
+            .await;
+        assert!(matches!(stray, Err(ManagerError::Invalid(_))), "{stray:?}");
+        assert!(session.connections().await.unwrap().is_empty());
+
+        let by_fields = session
+            .connect(
+                &catalog,
+                database(&fields),
+                secrets(&[("password", "wizard-pw-71")]),
+            )
+            .await
+            .unwrap();
+        assert!(by_fields.verified);
+        assert_eq!(by_fields.metadata["port"], port);
+        let url = format!("redis://:wizard-pw-71@127.0.0.1:{port}/0");
+        let by_url = session
+            .connect(&catalog, database(&[]), secrets(&[("url", &url)]))
+            .await
+            .unwrap();
+        assert!(by_url.verified);
+
+        // A service account's secret fields: AWS takes two, the others one.
+        let aws = |config: &[(&str, &str)]| ConnectRequest {
+            connector_id: "aws".into(),
+            connection_type: ConnectionType::ServiceAccount,
+            name: None,
+            config: config
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            username: None,
+            verify: false,
+        };
+        let id = [
+            ("access_key_id", "AKIAIOSFODNN7EXAMPLE"),
+            ("region", "eu-west-1"),
+        ];
+        let stored = session
+            .connect(
+                &catalog,
+                aws(&id),
+                secrets(&[(
+                    "secret_access_key",
+                    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                )]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(stored.metadata["access_key_id"], "AKIAIOSFODNN7EXAMPLE");
+        let revealed = session
+            .reveal(&stored.id, &Passphrase::new(PASSPHRASE.into()))
+            .await
+            .unwrap();
+        let kept: serde_json::Value = serde_json::from_slice(revealed.expose_to_caller()).unwrap();
+        assert_eq!(kept["Version"], 1, "kept as credential_process JSON");
+        assert_eq!(
+            kept["SecretAccessKey"],
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        );
+        let no_secret = session.connect(&catalog, aws(&id), secrets(&[])).await;
+        assert!(
+            matches!(no_secret, Err(ManagerError::ServiceAccountInvalid(_))),
+            "{no_secret:?}"
+        );
+        let azure = ConnectRequest {
+            connector_id: "azure".into(),
+            connection_type: ConnectionType::ServiceAccount,
+            name: None,
+            config: BTreeMap::new(),
+            username: None,
+            verify: false,
+        };
+        let stray = session
+            .connect(
+                &catalog,
+                azure,
+                secrets(&[("client_secret", "x"), ("password", "y")]),
+            )
+            .await;
+        assert!(matches!(stray, Err(ManagerError::Invalid(_))), "{stray:?}");
     });
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod aws;
 mod catalog;
 mod cli;
 mod crash;

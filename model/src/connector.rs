@@ -190,6 +190,9 @@ pub struct ConfigField {
     pub example: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// The only values allowed, offered as a choice (a database's TLS modes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub required: bool,
     /// Secret fields are stored sealed in the vault and never sent to the webview.
@@ -389,6 +392,115 @@ pub struct DatabaseSpec {
     /// TLS modes offered, in the driver's own words, the default first.
     pub tls_modes: Vec<String>,
     pub docs_url: String,
+}
+
+/// The keys of a database login given field by field; the core builds the connection URL from
+/// them, so the UI and the CLI ask for the same things.
+pub mod login {
+    pub const HOST: &str = "host";
+    pub const PORT: &str = "port";
+    pub const USER: &str = "user";
+    pub const DATABASE: &str = "database";
+    pub const TLS: &str = "tls";
+    pub const AUTH_SOURCE: &str = "auth_source";
+    /// The one secret field.
+    pub const PASSWORD: &str = "password";
+}
+
+impl DatabaseSpec {
+    /// The fields of a login given piece by piece instead of as a URL: host, port, user,
+    /// password, database and TLS mode, in the driver's own terms.
+    pub fn login_fields(&self) -> Vec<ConfigField> {
+        let field = |key: &str, label: &str, help: &str| ConfigField {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            help: Some(help.to_owned()),
+            pattern: None,
+            example: None,
+            default: None,
+            options: Vec::new(),
+            required: true,
+            secret: false,
+        };
+        let redis = self.driver == DbDriver::Redis;
+        let mut fields = vec![
+            ConfigField {
+                // A host name, an IPv4 address, or an IPv6 address in brackets.
+                pattern: Some(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\]".into()),
+                example: Some("db.example.com".into()),
+                ..field(login::HOST, "Host", "The server's host name or IP address.")
+            },
+            ConfigField {
+                pattern: Some("[0-9]{1,5}".into()),
+                default: Some(self.default_port.to_string()),
+                example: Some(self.default_port.to_string()),
+                ..field(login::PORT, "Port", "The TCP port the server listens on.")
+            },
+            ConfigField {
+                pattern: Some("[^\\s:@/]{1,128}".into()),
+                required: !redis,
+                ..field(
+                    login::USER,
+                    "User",
+                    if redis {
+                        "An ACL user; leave empty to sign in as the default user with its password."
+                    } else {
+                        "The database user (role) Keyport signs in as."
+                    },
+                )
+            },
+            ConfigField {
+                secret: true,
+                required: false,
+                ..field(
+                    login::PASSWORD,
+                    "Password",
+                    "The user's password; stored sealed in the vault.",
+                )
+            },
+            if redis {
+                ConfigField {
+                    pattern: Some("[0-9]{1,2}".into()),
+                    required: false,
+                    example: Some("0".into()),
+                    ..field(
+                        login::DATABASE,
+                        "Database number",
+                        "Which logical database to select (0 by default).",
+                    )
+                }
+            } else {
+                ConfigField {
+                    pattern: Some("[^\\s/?#]{1,128}".into()),
+                    required: self.driver == DbDriver::Postgres,
+                    example: Some("app".into()),
+                    ..field(login::DATABASE, "Database", "The database to connect to.")
+                }
+            },
+        ];
+        if self.driver == DbDriver::Mongodb {
+            fields.push(ConfigField {
+                pattern: Some("[^\\s/?#]{1,64}".into()),
+                required: false,
+                example: Some("admin".into()),
+                ..field(
+                    login::AUTH_SOURCE,
+                    "Authentication database",
+                    "Where the user was created, when that is not the database above (Atlas users: admin).",
+                )
+            });
+        }
+        fields.push(ConfigField {
+            default: self.tls_modes.first().cloned(),
+            options: self.tls_modes.clone(),
+            ..field(
+                login::TLS,
+                "TLS mode",
+                "How the connection is encrypted; the first is the driver's default.",
+            )
+        });
+        fields
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

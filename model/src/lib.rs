@@ -9,9 +9,9 @@ mod vault;
 
 pub use catalog::{CatalogProblem, CatalogView, CategoryCount};
 pub use connector::{
-    Category, CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, DatabaseSpec,
-    DbDriver, Icon, KeyAuth, KeyLocation, Lookup, OAuth2Spec, Pkce, RedirectKind, Revocation,
-    ServiceAccountFormat, ServiceAccountSpec,
+    login, Category, CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector,
+    DatabaseSpec, DbDriver, Icon, KeyAuth, KeyLocation, Lookup, OAuth2Spec, Pkce, RedirectKind,
+    Revocation, ServiceAccountFormat, ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
 pub use vault::{

@@ -126,19 +126,23 @@ pub async fn connections_list(session: State<'_, Session>) -> Reply<Vec<Connecti
     session.connections().await.map_err(Shown::shown)
 }
 
-/// Stores a key, token or password typed in the connect form. The secret goes straight into a
-/// zeroizing wrapper and is never echoed back.
+/// Stores a credential typed in the connect wizard: a key, token or password, a database login,
+/// or a service account. The secret fields, by key, go straight into zeroizing wrappers and are
+/// never echoed back.
 #[tauri::command]
 pub async fn connect_credential(
     session: State<'_, Session>,
     desktop: State<'_, Desktop>,
     request: ConnectRequest,
-    secret: String,
+    secrets: BTreeMap<String, String>,
 ) -> Reply<ConnectionView> {
     session.touch();
-    let secret = SecretValue::new(secret.into_bytes());
+    let secrets = secrets
+        .into_iter()
+        .map(|(k, v)| (k, SecretValue::new(v.into_bytes())))
+        .collect();
     session
-        .connect(&desktop.catalog, request, secret)
+        .connect(&desktop.catalog, request, secrets)
         .await
         .map_err(Shown::shown)
 }

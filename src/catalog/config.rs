@@ -2,7 +2,7 @@
 //! non-secret fields, each matching its pattern, required ones present (defaults filled in).
 
 use super::validate::whole_match;
-use keyport_model::{ConnectionType, Connector};
+use keyport_model::{ConfigField, ConnectionType, Connector};
 use std::collections::BTreeMap;
 
 pub fn validate_config(
@@ -11,6 +11,15 @@ pub fn validate_config(
     config: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, String> {
     let fields: Vec<_> = connector.fields_for(kind).filter(|f| !f.secret).collect();
+    validate_fields(connector, &fields, config)
+}
+
+/// Checks `config` against `fields` (non-secret ones), filling in defaults.
+pub fn validate_fields(
+    connector: &Connector,
+    fields: &[&ConfigField],
+    config: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for (key, value) in config {
         let Some(field) = fields.iter().find(|f| &f.key == key) else {
@@ -28,6 +37,14 @@ pub fn validate_config(
                 )
             });
         };
+        if !field.options.is_empty() && !field.options.contains(value) {
+            return Err(format!(
+                "`{value}` is not a {} {} knows; use one of {}",
+                field.label.to_lowercase(),
+                connector.name,
+                field.options.join(", ")
+            ));
+        }
         if let Some(pattern) = &field.pattern {
             let matches = whole_match(pattern).is_ok_and(|re| re.is_match(value));
             if !matches {
@@ -44,7 +61,7 @@ pub fn validate_config(
         }
         out.insert(key.clone(), value.clone());
     }
-    for field in fields {
+    for field in fields.iter() {
         if out.contains_key(&field.key) {
             continue;
         }

@@ -124,6 +124,8 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
             v.push("database.tls_modes", "names no TLS mode");
         }
         v.https_page("database.docs_url", &db.docs_url);
+        // Built from the TLS modes above, so a custom connector's are checked here too.
+        v.fields("database.login", &db.login_fields(), &BTreeMap::new());
     }
     if let Some(sa) = &c.service_account {
         let sa_fields = v.fields("service_account.fields", &sa.fields, &fields);
@@ -288,6 +290,15 @@ impl Validator {
             }
             if f.label.trim().is_empty() {
                 self.push(&format!("{here}.label"), "is empty");
+            }
+            for (name, value) in [("example", &f.example), ("default", &f.default)] {
+                match value {
+                    Some(v) if !f.options.is_empty() && !f.options.contains(v) => self.push(
+                        &format!("{here}.{name}"),
+                        format!("`{v}` is not one of the field's options"),
+                    ),
+                    _ => {}
+                }
             }
             let Some(pattern) = &f.pattern else { continue };
             match whole_match(pattern) {
@@ -500,6 +511,37 @@ mod tests {
         let re = whole_match("[a-z]+").unwrap();
         assert!(re.is_match("acme"));
         assert!(!re.is_match("acme.evil.com/"));
+    }
+
+    #[test]
+    fn database_login_fields_hold_and_keep_hosts_to_hosts() {
+        let catalog = crate::catalog::Catalog::builtin();
+        let databases: Vec<_> = catalog
+            .connectors()
+            .iter()
+            .filter_map(|c| Some((c, c.database.as_ref()?)))
+            .collect();
+        assert_eq!(databases.len(), 4, "PostgreSQL, MySQL, MongoDB, Redis");
+        for (c, db) in databases {
+            assert_eq!(connector(c, Origin::Builtin), Vec::new(), "{}", c.id);
+            let fields = db.login_fields();
+            let tls = fields.iter().find(|f| f.key == "tls").unwrap();
+            assert_eq!(tls.default.as_ref(), db.tls_modes.first());
+            let host = fields.iter().find(|f| f.key == "host").unwrap();
+            let re = whole_match(host.pattern.as_deref().unwrap()).unwrap();
+            for ok in [
+                "db.example.com",
+                "127.0.0.1",
+                "[::1]",
+                "localhost",
+                "my-db-1",
+            ] {
+                assert!(re.is_match(ok), "{ok}");
+            }
+            for bad in ["a b", "db/evil", "user@host", "", "-db", "host:5432"] {
+                assert!(!re.is_match(bad), "{bad}");
+            }
+        }
     }
 
     #[test]

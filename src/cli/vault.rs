@@ -3,7 +3,8 @@
 use super::output::{json, json_document, print, table};
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::connections::{self, NewConnection};
+use crate::connections;
+use crate::manager::{self, Credential};
 use crate::oauth;
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
 use clap::{Args, Subcommand};
@@ -56,6 +57,10 @@ pub struct ConnectArgs {
     /// Read a database connection URL (password included) from stdin
     #[arg(long, group = "credential")]
     database_url_stdin: bool,
+    /// A database login by its fields (--config host=… port=… user=… database=… tls=…), the
+    /// password read from stdin
+    #[arg(long, group = "credential")]
+    password_stdin: bool,
     /// Sign in through the service's OAuth consent page in the browser
     #[arg(long, group = "credential")]
     oauth: bool,
@@ -304,64 +309,50 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
     let connector = catalog.get(&args.connector)?;
     // Read the credential before the vault is touched: bad input changes nothing.
     let credential = match (&args.service_account_file, &args.basic) {
-        (Some(file), _) => Credential::ServiceAccount(read_secret_file(file)?),
-        (None, _) if args.database_url_stdin => {
-            if !config.is_empty() {
-                return Err(Failure(
-                    "a database connection is given by its URL alone; put host, port, database and options in it".into(),
-                ));
-            }
-            Credential::DatabaseUrl(read_stdin_secret()?)
-        }
-        (None, Some(user)) => Credential::Key(ConnectionType::BasicAuth, Some(user.clone()), read_stdin_secret()?),
-        (None, None) if args.api_key_stdin => Credential::Key(ConnectionType::ApiKey, None, read_stdin_secret()?),
-        (None, None) if args.token_stdin => Credential::Key(ConnectionType::BearerToken, None, read_stdin_secret()?),
+        (Some(file), _) => Credential::ServiceAccount(crate::service_account::secret_from_file(
+            connector,
+            &mut config,
+            read_secret_file(file)?,
+        )?),
+        (None, _) if args.database_url_stdin => Credential::DatabaseUrl(read_stdin_secret()?),
+        (None, _) if args.password_stdin => Credential::DatabaseLogin {
+            password: Some(read_stdin_secret()?),
+        },
+        (None, Some(user)) => Credential::Key {
+            kind: ConnectionType::BasicAuth,
+            username: Some(user.clone()),
+            secret: read_stdin_secret()?,
+        },
+        (None, None) if args.api_key_stdin => Credential::Key {
+            kind: ConnectionType::ApiKey,
+            username: None,
+            secret: read_stdin_secret()?,
+        },
+        (None, None) if args.token_stdin => Credential::Key {
+            kind: ConnectionType::BearerToken,
+            username: None,
+            secret: read_stdin_secret()?,
+        },
         _ => {
             return Err(Failure(
-                "say how to connect: --oauth, --api-key-stdin, --token-stdin, --basic USER, --database-url-stdin or --service-account-file FILE".into(),
+                "say how to connect: --oauth, --api-key-stdin, --token-stdin, --basic USER, --database-url-stdin, --password-stdin or --service-account-file FILE".into(),
             ))
         }
     };
-    let verify = !args.no_verify;
+    let request = manager::Request {
+        connector,
+        name: args.name,
+        config,
+        verify: !args.no_verify,
+    };
     let view = block_on(async {
         let vault = Vault::open(dir).await?;
         let unlocked = unlock(&vault).await?;
-        let (vault, unlocked, name) = (&vault, &unlocked, args.name);
-        match credential {
-            Credential::ServiceAccount(secret) => {
-                crate::service_account::connect(
-                    vault, unlocked, connector, name, config, secret, verify,
-                )
-                .await
-            }
-            Credential::DatabaseUrl(url) => {
-                crate::manager::connect_database(vault, unlocked, connector, name, url, verify)
-                    .await
-            }
-            Credential::Key(kind, username, secret) => {
-                let new = NewConnection {
-                    connector,
-                    connection_type: kind,
-                    name,
-                    config,
-                    username,
-                    secret,
-                    verified: false,
-                    learned: None,
-                };
-                crate::manager::connect_key(vault, unlocked, new, verify).await
-            }
-        }
-        .map_err(Failure::from)
+        manager::connect(&vault, &unlocked, request, credential)
+            .await
+            .map_err(Failure::from)
     })?;
     print(&connected(connector, &view))
-}
-
-/// How `connect` was told to connect, read before the vault is opened.
-enum Credential {
-    ServiceAccount(SecretValue),
-    DatabaseUrl(SecretValue),
-    Key(ConnectionType, Option<String>, SecretValue),
 }
 
 pub(super) fn health_word(status: keyport_model::HealthStatus) -> &'static str {

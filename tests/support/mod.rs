@@ -1,8 +1,10 @@
 //! Runs the real `keyport` binary with its own temporary data dir and no inherited
 //! `KEYPORT_*` variables.
 
+pub mod mongo;
 pub mod serve;
 pub mod servers;
+pub mod sigv4;
 pub mod standin;
 
 use std::path::{Path, PathBuf};

@@ -18,6 +18,9 @@ pub struct Profile {
     pub token_path: &'static str,
     pub revoke_path: Option<&'static str>,
     pub check_path: &'static str,
+    /// The header the check call carries the access token in, with no `Authorization` beside
+    /// it (Amazon's `x-amz-access-token`); `None` is `Authorization: Bearer`.
+    pub check_token_header: Option<&'static str>,
     /// Further GET endpoints answering JSON to a valid access token (post-connect lookups).
     pub lookups: &'static [(&'static str, Answer)],
     pub client_id: &'static str,
@@ -112,6 +115,13 @@ impl StandIn {
                         .iter()
                         .find(|h| h.field.equiv("Authorization"))
                         .map(|h| h.value.as_str().to_owned());
+                    let own_token = profile.check_token_header.and_then(|name| {
+                        request
+                            .headers()
+                            .iter()
+                            .find(|h| h.field.equiv(name))
+                            .map(|h| h.value.as_str().to_owned())
+                    });
                     if path == profile.token_path {
                         let stall = std::mem::take(&mut state.lock().unwrap().stall);
                         if stall > 0 {
@@ -158,10 +168,14 @@ impl StandIn {
                         }
                     } else if path.starts_with(profile.check_path) {
                         seen.lock().unwrap().checks += 1;
-                        let token = auth
-                            .as_deref()
-                            .and_then(|a| a.strip_prefix("Bearer "))
-                            .unwrap_or("");
+                        let token = match (profile.check_token_header, &own_token, &auth) {
+                            (Some(_), Some(t), None) => t.as_str(),
+                            (Some(_), _, _) => "",
+                            (None, _, _) => auth
+                                .as_deref()
+                                .and_then(|a| a.strip_prefix("Bearer "))
+                                .unwrap_or(""),
+                        };
                         if state.lock().unwrap().access.contains(token) {
                             reply(
                                 request,
