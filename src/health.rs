@@ -196,7 +196,7 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
         Some(ConnectionType::ServiceAccount) => {
             let text = String::from_utf8_lossy(secret.expose_to_caller()).into_owned();
             match crate::service_account::check(connector, &values, &text).await {
-                Ok(()) => Outcome::healthy(),
+                Ok(_) => Outcome::healthy(),
                 Err(ManagerError::Unavailable { detail, .. }) if detail.starts_with("HTTP ") => {
                     Outcome::with(
                         HealthStatus::Degraded,
@@ -207,7 +207,13 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                     let host = connector
                         .service_account
                         .as_ref()
-                        .and_then(|s| s.token_url.as_deref())
+                        // Where the probe goes first: the token endpoint, or the check call
+                        // itself when the key signs it (AWS, Snowflake).
+                        .and_then(|s| {
+                            s.token_url
+                                .as_deref()
+                                .or(s.check.as_ref().map(|c| c.url.as_str()))
+                        })
                         .and_then(|u| crate::catalog::fill(u, |n| values.get(n).cloned()))
                         .and_then(|u| host_of(&u));
                     unreachable(host, &detail).await

@@ -49,33 +49,27 @@ impl Credential {
         config: &BTreeMap<String, String>,
         mut secrets: BTreeMap<String, SecretValue>,
     ) -> Result<Credential, ManagerError> {
-        let known: &[&str] = match kind {
-            ConnectionType::Database => &["url", login::PASSWORD],
-            ConnectionType::ServiceAccount => &[],
-            ConnectionType::Oauth2 => {
-                return Err(ManagerError::Invalid(
-                    "OAuth connections are made by signing in".into(),
-                ))
-            }
-            _ => &["secret"],
-        };
-        if let Some(extra) = secrets
-            .keys()
-            .find(|k| !known.is_empty() && !known.contains(&k.as_str()))
-        {
-            return Err(ManagerError::Invalid(format!(
-                "`{extra}` is not a secret this form takes"
-            )));
+        if kind == ConnectionType::Oauth2 {
+            return Err(ManagerError::Invalid(
+                "OAuth connections are made by signing in".into(),
+            ));
         }
-        let missing = |what: &str| ManagerError::Invalid(format!("the {what} is missing"));
+        let takes = |allowed: &[&str]| match secrets.keys().find(|k| !allowed.contains(&k.as_str()))
+        {
+            Some(extra) => Err(ManagerError::Invalid(format!(
+                "`{extra}` is not a secret this form takes"
+            ))),
+            None => Ok(()),
+        };
+        match kind {
+            ConnectionType::Database => takes(&["url", login::PASSWORD])?,
+            // A service account's own fields, checked where they are read.
+            ConnectionType::ServiceAccount => {}
+            _ => takes(&["secret"])?,
+        }
         Ok(match kind {
             ConnectionType::Database => match secrets.remove("url") {
-                Some(url) if config.is_empty() => Credential::DatabaseUrl(url),
-                Some(_) => {
-                    return Err(ManagerError::Invalid(
-                        "a database connection is given by its URL alone; put host, port, database and options in it".into(),
-                    ))
-                }
+                Some(url) => Credential::DatabaseUrl(url),
                 None => Credential::DatabaseLogin {
                     password: secrets.remove(login::PASSWORD),
                 },
@@ -86,19 +80,11 @@ impl Credential {
             _ => Credential::Key {
                 kind,
                 username,
-                secret: secrets.remove("secret").ok_or_else(|| missing("secret"))?,
+                secret: secrets
+                    .remove("secret")
+                    .ok_or_else(|| ManagerError::Invalid("the secret is missing".into()))?,
             },
         })
-    }
-
-    pub fn kind(&self) -> ConnectionType {
-        match self {
-            Credential::Key { kind, .. } => *kind,
-            Credential::DatabaseUrl(_) | Credential::DatabaseLogin { .. } => {
-                ConnectionType::Database
-            }
-            Credential::ServiceAccount(_) => ConnectionType::ServiceAccount,
-        }
     }
 }
 

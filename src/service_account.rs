@@ -248,12 +248,12 @@ async fn client_credentials(
 
 /// Gets a token with the credentials and makes the connector's check call with it: what
 /// connecting does before it stores, and what a health probe does later. `values` are the
-/// connection's settings.
+/// connection's settings. Gives what the check learned about the identity (AWS's account).
 pub async fn check(
     connector: &Connector,
     values: &BTreeMap<String, String>,
     secret: &str,
-) -> Result<(), ManagerError> {
+) -> Result<BTreeMap<String, String>, ManagerError> {
     let spec = spec_of(connector)?;
     if spec.format == ServiceAccountFormat::AwsAccessKey {
         let keys = aws::Keys::read(secret.as_bytes())?;
@@ -292,7 +292,7 @@ pub async fn check(
         }
     };
     let Some(check_request) = &spec.check else {
-        return Ok(());
+        return Ok(BTreeMap::new());
     };
     check::bearer(&http, check_request, values, &token)
         .await
@@ -306,7 +306,8 @@ pub async fn check(
             check::CheckError::Unreadable => {
                 ManagerError::Invalid("the check's answer is unreadable".into())
             }
-        })
+        })?;
+    Ok(BTreeMap::new())
 }
 
 /// Connects a service account: `secret` is the key file (Google) or the client secret; the
@@ -340,7 +341,8 @@ pub async fn connect(
     }
     if verify {
         values.extend(learned.clone());
-        check(connector, &values, text).await?;
+        let identity = check(connector, &values, text).await?;
+        learned.extend(identity);
     }
     Ok(connections::insert(
         vault,

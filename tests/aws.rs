@@ -262,6 +262,12 @@ fn aws_keys_are_checked_with_a_signed_get_caller_identity() {
     }
     let temp = stored.iter().find(|c| c["name"] == "Temporary").unwrap();
     assert_eq!(temp["metadata"]["access_key_id"], TEMP_KEY_ID);
+    // What GetCallerIdentity answered tells the keys' accounts apart.
+    assert_eq!(temp["metadata"]["account"], "123456789012");
+    assert_eq!(
+        temp["metadata"]["arn"],
+        "arn:aws:iam::123456789012:user/keyport"
+    );
     let listing = kp.ok(&["connections", "list", "--json"]);
     for secret in [SECRET, TEMP_SECRET, TOKEN] {
         assert!(!listing.contains(secret), "secrets stay sealed");
@@ -321,4 +327,30 @@ fn broken_aws_key_files_are_named_and_nothing_is_stored() {
         "is not the key file's",
     );
     assert!(list(&kp).is_empty());
+}
+
+#[test]
+fn an_unresolvable_sts_host_is_this_machine_offline() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let text = connector_file("aws", "https://sts.{region}.keyport-offline.invalid");
+    let file = kp.write("aws.toml", &text);
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let ok = connect(
+        &kp,
+        "key.json",
+        &process_json(KEY_ID, SECRET, None),
+        &["--no-verify"],
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains("unverified"), "{}", ok.stdout);
+    let id = &list(&kp)[0]["id"];
+    let run = kp.run_in(
+        &["connections", "test", id.as_str().unwrap(), "--json"],
+        "",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let probed: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(probed["health_status"], "unknown", "{probed}");
 }

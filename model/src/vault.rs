@@ -98,8 +98,11 @@ pub struct SessionView {
     pub idle_lock_minutes: u32,
 }
 
-/// A request to store a key, token or basic-auth credential. The secret travels beside it as
-/// its own argument, never inside a type that could be logged or kept.
+/// A request to store a credential made without a sign-in: a key, token or basic-auth
+/// password, a database login, or a service account. The secrets travel beside it as their own
+/// argument, a map by field key, never inside a type that could be logged or kept: `secret` for
+/// keys and tokens; `url`, or `password` with the login fields in `config`
+/// (`DatabaseSpec::login_fields`), for a database; a service account's own secret fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectRequest {
     pub connector_id: String,

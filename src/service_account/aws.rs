@@ -184,13 +184,14 @@ impl Keys {
     }
 }
 
-/// Sends the connector's check (GetCallerIdentity), signed for `sts` in the connection's region.
+/// Sends the connector's check (GetCallerIdentity), signed for `sts` in the connection's region;
+/// gives the account and the identity's ARN it answers with, to tell keys apart.
 pub async fn check(
     connector: &Connector,
     request: &CheckRequest,
     values: &BTreeMap<String, String>,
     keys: &Keys,
-) -> Result<(), ManagerError> {
+) -> Result<BTreeMap<String, String>, ManagerError> {
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     let missing = |what: &str| ManagerError::Invalid(format!("the {what} setting is missing"));
     let region = values.get("region").ok_or_else(|| missing("region"))?;
@@ -236,7 +237,13 @@ pub async fn check(
         call = call.header(name, value);
     }
     match check::answer(call).await {
-        Ok((status, _)) if status == request.expect_status => Ok(()),
+        Ok((status, body)) if status == request.expect_status => {
+            let text = String::from_utf8_lossy(&body);
+            Ok([("account", "Account"), ("arn", "Arn")]
+                .into_iter()
+                .filter_map(|(key, tag)| Some((key.to_owned(), xml_text(&text, tag)?)))
+                .collect())
+        }
         Ok((status, body)) => Err(ManagerError::ServiceAccountRejected {
             connector: connector.name.clone(),
             detail: format!("HTTP {status}{}", error_code(&body)),
@@ -258,12 +265,7 @@ pub async fn check(
 /// The `<Code>` of an AWS query-API error answer (`InvalidClientTokenId`, `SignatureDoesNotMatch`,
 /// `ExpiredToken`), with what it means.
 fn error_code(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let Some(code) = text
-        .split_once("<Code>")
-        .and_then(|(_, rest)| rest.split_once("</Code>"))
-        .map(|(code, _)| provider_words(code.trim()))
-    else {
+    let Some(code) = xml_text(&String::from_utf8_lossy(body), "Code") else {
         return String::new();
     };
     let meaning = match code.as_str() {
@@ -274,4 +276,12 @@ fn error_code(body: &[u8]) -> String {
         _ => "",
     };
     format!(", {code}{meaning}")
+}
+
+/// The text of the first `<tag>` of an AWS query-API answer, as plain words. The answers are
+/// flat, documented XML: the element is found, not the document parsed.
+fn xml_text(text: &str, tag: &str) -> Option<String> {
+    let (_, rest) = text.split_once(&format!("<{tag}>"))?;
+    let (value, _) = rest.split_once(&format!("</{tag}>"))?;
+    Some(provider_words(value.trim())).filter(|v| !v.is_empty())
 }
