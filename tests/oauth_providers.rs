@@ -429,6 +429,7 @@ fn shopify_hmac(params: &[(&str, &str)], secret: &str) -> String {
 #[test]
 fn shopify_signed_callback() {
     let mut profile = base("/admin/oauth/access_token", "/admin/api/");
+    profile.check_token_header = Some("X-Shopify-Access-Token");
     profile.rotates = true;
     profile.token_body = |_, access, refresh| {
         json!({"access_token": access, "scope": "read_products,read_orders,read_customers",
@@ -496,6 +497,11 @@ fn shopify_signed_callback() {
     assert_eq!(
         exchange["expiring"], "1",
         "expiring offline tokens asked for"
+    );
+    assert_eq!(
+        standin.seen.lock().unwrap().checks,
+        1,
+        "the token was proven in X-Shopify-Access-Token"
     );
     let c = only_connection(&kp);
     refresh(&kp, c["id"].as_str().unwrap());
