@@ -148,15 +148,7 @@ fn connect(kp: &Keyport, name: &str, text: &str, extra: &[&str]) -> crate::suppo
 }
 
 fn refused(run: &crate::support::Run, words: &str) {
-    assert_eq!(run.code, 1, "expected a refusal: {}", run.stdout);
-    assert!(
-        run.stderr.contains(words),
-        "expected `{words}`: {}",
-        run.stderr
-    );
-    for secret in [SECRET, TEMP_SECRET, TOKEN, "wrong-secret"] {
-        assert!(!run.stderr.contains(secret), "no secret in: {}", run.stderr);
-    }
+    crate::support::refused(run, words, &[SECRET, TEMP_SECRET, TOKEN, "wrong-secret"]);
 }
 
 fn list(kp: &Keyport) -> Vec<Value> {
@@ -254,10 +246,7 @@ fn aws_keys_are_checked_with_a_signed_get_caller_identity() {
         assert_eq!(c["verified"], true);
         assert_eq!(c["metadata"]["region"], REGION);
         // Health probes sign again, with the key opened from the vault.
-        let id = c["id"].as_str().unwrap();
-        let run = kp.run_in(&["connections", "test", id, "--json"], "", Some(PASSPHRASE));
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let probed: Value = serde_json::from_str(&run.stdout).unwrap();
+        let probed = kp.probe(c["id"].as_str().unwrap());
         assert_eq!(probed["health_status"], "healthy", "{probed}");
     }
     let temp = stored.iter().find(|c| c["name"] == "Temporary").unwrap();
@@ -344,13 +333,6 @@ fn an_unresolvable_sts_host_is_this_machine_offline() {
     );
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert!(ok.stdout.contains("unverified"), "{}", ok.stdout);
-    let id = &list(&kp)[0]["id"];
-    let run = kp.run_in(
-        &["connections", "test", id.as_str().unwrap(), "--json"],
-        "",
-        Some(PASSPHRASE),
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let probed: Value = serde_json::from_str(&run.stdout).unwrap();
+    let probed = kp.probe(list(&kp)[0]["id"].as_str().unwrap());
     assert_eq!(probed["health_status"], "unknown", "{probed}");
 }

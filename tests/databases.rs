@@ -22,17 +22,7 @@ fn list(kp: &Keyport) -> Vec<Value> {
 }
 
 fn refused(run: &crate::support::Run, words: &str) {
-    assert_eq!(run.code, 1, "expected a refusal: {}", run.stdout);
-    assert!(
-        run.stderr.contains(words),
-        "expected `{words}`: {}",
-        run.stderr
-    );
-    assert!(
-        !run.stderr.contains(PASSWORD) && !run.stderr.contains("wrong-pw"),
-        "no password in: {}",
-        run.stderr
-    );
+    crate::support::refused(run, words, &[PASSWORD, "wrong-pw"]);
 }
 
 #[test]
@@ -195,12 +185,6 @@ fn connect_fields(
     kp.run_in(&args, password, Some(PASSPHRASE))
 }
 
-fn health(kp: &Keyport, id: &str) -> Value {
-    let run = kp.run_in(&["connections", "test", id, "--json"], "", Some(PASSPHRASE));
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap()
-}
-
 #[test]
 fn logins_by_fields_build_the_url_and_are_checked() {
     let pg = servers::postgres(PASSWORD);
@@ -261,7 +245,7 @@ fn logins_by_fields_build_the_url_and_are_checked() {
     assert_eq!(c["metadata"]["tls"], "disable");
     // The stored URL logs in again: the health probe is a real login.
     assert_eq!(
-        health(&kp, c["id"].as_str().unwrap())["health_status"],
+        kp.probe(c["id"].as_str().unwrap())["health_status"],
         "healthy"
     );
 
@@ -371,7 +355,7 @@ fn mongodb_logins_against_a_scram_stand_in() {
     assert_eq!(stored.len(), 2);
     for c in &stored {
         assert_eq!(
-            health(&kp, c["id"].as_str().unwrap())["health_status"],
+            kp.probe(c["id"].as_str().unwrap())["health_status"],
             "healthy"
         );
     }

@@ -15,12 +15,6 @@ fn connect_unchecked(kp: &Keyport, args: &[&str], secret: &str) -> String {
     run.stdout[start..start + 36].to_owned()
 }
 
-fn test(kp: &Keyport, id: &str) -> Value {
-    let run = kp.run_in(&["connections", "test", id, "--json"], "", Some(PASSPHRASE));
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap()
-}
-
 #[test]
 fn probes_record_healthy_unhealthy_degraded_and_unknown() {
     let service = key_service(sendgrid);
@@ -33,16 +27,16 @@ fn probes_record_healthy_unhealthy_degraded_and_unknown() {
     );
     let busy = connect_unchecked(&kp, &["standin_sendgrid", "--api-key-stdin"], "SG.busy-key");
 
-    let g = test(&kp, &good);
+    let g = kp.probe(&good);
     assert_eq!(g["health_status"], "healthy");
     assert_eq!(g["is_healthy"], true);
     assert!(g["last_health_check"].is_string());
-    let r = test(&kp, &revoked);
+    let r = kp.probe(&revoked);
     assert_eq!(r["health_status"], "unhealthy");
     assert_eq!(r["error_count"], 1);
     assert!(r["last_error"].as_str().unwrap().contains("HTTP 401"));
     assert!(!r["last_error"].as_str().unwrap().contains("SG.wrong-key"));
-    assert_eq!(test(&kp, &busy)["health_status"], "degraded");
+    assert_eq!(kp.probe(&busy)["health_status"], "degraded");
 
     // A service whose name does not resolve: this machine looks offline, not the service bad.
     let file = kp.write(
@@ -58,7 +52,7 @@ fn probes_record_healthy_unhealthy_degraded_and_unknown() {
         &["acme_internal", "--config", "region=eu1", "--api-key-stdin"],
         "acme-key",
     );
-    let o = test(&kp, &offline);
+    let o = kp.probe(&offline);
     assert_eq!(o["health_status"], "unknown", "{o}");
     assert!(o["last_error"].as_str().unwrap().contains("offline"));
 
@@ -105,9 +99,9 @@ fn a_database_that_goes_away_turns_unhealthy() {
             serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap();
         list[0]["id"].as_str().unwrap().to_owned()
     };
-    assert_eq!(test(&kp, &id)["health_status"], "healthy");
+    assert_eq!(kp.probe(&id)["health_status"], "healthy");
     drop(pg);
-    let after = test(&kp, &id);
+    let after = kp.probe(&id);
     assert_eq!(after["health_status"], "unhealthy");
     assert!(after["last_error"]
         .as_str()

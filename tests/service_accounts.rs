@@ -239,14 +239,8 @@ fn azure_client_credentials() {
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_eq!(list(&kp)[0]["verified"], true);
     // A probe later gets a fresh token the same way.
-    let id = list(&kp)[0]["id"].as_str().unwrap().to_owned();
-    let tested = kp.run_in(
-        &["connections", "test", &id, "--json"],
-        "",
-        Some(PASSPHRASE),
-    );
-    let view: Value = serde_json::from_str(&tested.stdout).unwrap();
-    assert_eq!(view["health_status"], "healthy", "{}", tested.stderr);
+    let view = kp.probe(list(&kp)[0]["id"].as_str().unwrap());
+    assert_eq!(view["health_status"], "healthy", "{view}");
 }
 
 /// Snowflake: the key pair signs a JWT whose issuer names the public key's SHA-256 fingerprint;

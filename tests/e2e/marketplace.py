@@ -9,7 +9,12 @@ OAuth sign-in against a stand-in Salesforce on 127.0.0.1 (OAuth app form, waitin
 the keyport:// callback through a second instance, Done, the paste field with a replayed callback,
 Cancel); then live key checks against a stand-in SendGrid key service on 127.0.0.1 (a refused key
 inline, a checked key, Test on the Connections page). The real SendGrid cannot be reached here, so
-its connect offers "Store without checking". Screenshots go to target/screenshots/. Any failed
+its connect offers "Store without checking". Then the wizard for the other types: the type chooser
+(Snowflake), a broken Google key file refused at its textarea, a database login against a real
+redis-server started here (a wrong password refused at its field, the right one checked, stored
+and tested), and a service account against a stand-in Microsoft Entra + Azure Resource Manager on
+127.0.0.1 (a wrong client secret refused, the right one checked); no password, secret or token
+reaches the page, web storage or an IPC answer. Screenshots go to target/screenshots/. Any failed
 check exits non-zero."""
 
 import base64
@@ -125,6 +130,11 @@ class WebDriver:
 
     def screenshot(self, name):
         os.makedirs(SHOTS, exist_ok=True)
+        # WebKitWebDriver returns the last painted frame: let the page paint what the checks
+        # just saw (two animation frames), and the 200 ms dialog animation end, first.
+        self.s("POST", "/execute/async", {"script": "const done = arguments[arguments.length - 1];"
+               " requestAnimationFrame(() => requestAnimationFrame(() => done(true)));", "args": []})
+        time.sleep(0.3)
         png = base64.b64decode(self.s("GET", "/screenshot"))
         path = os.path.join(SHOTS, name)
         with open(path, "wb") as f:
@@ -270,7 +280,7 @@ def vault_flow(wd):
     wd.click(wd.wait_all('[data-testid="connector-card"][data-connector-id="sendgrid"]')[0])
     wd.click(wd.wait_all('[data-testid="connect-button"]')[0])
     wd.wait_all('[data-testid="connect-dialog"]', what="the connect dialog")
-    wd.type(wd.find_all('[data-testid="connect-secret"]')[0], SENTINEL)
+    wd.type(wd.find_all('[data-testid="field-secret"]')[0], SENTINEL)
     wd.screenshot("e2e-connect-form.png")
     wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
     # The real SendGrid cannot be reached from here: the live check says so and offers to store
@@ -561,14 +571,15 @@ def key_check_flow(wd, keys):
     print("Key check: a refused key stays in the form, nothing stored")
     before = len(wd.execute("return window.__ipcLog || [];"))
     open_standin_dialog(wd, "standin_sendgrid")
-    secret = wd.wait_all('[data-testid="connect-secret"]', what="the key field")[0]
+    secret = wd.wait_all('[data-testid="field-secret"]', what="the key field")[0]
     wd.type(secret, WRONG_KEY)
     wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
-    refused = wd.wait_all('[data-testid="secret-error"]', timeout=30, what="the inline key refusal")
+    refused = wd.wait_all('[data-testid="field-refused"][data-field="secret"]', timeout=30,
+                          what="the inline key refusal")
     check(wd.attr(refused[0], "data-code") == "provider.key_rejected",
           "the refused key is shown on the key field as provider.key_rejected")
     check("401" in wd.text(refused[0]), f"the message names the HTTP status ({wd.text(refused[0])!r})")
-    secret = wd.find_all('[data-testid="connect-secret"]')[0]
+    secret = wd.find_all('[data-testid="field-secret"]')[0]
     check(wd.attr(secret, "aria-invalid") == "true", "the key field is marked invalid")
     check(wd.execute("return arguments[0].value;", {"element-6066-11e4-a52e-4f735466cecf": secret}) == "",
           "the key field is cleared for retyping")
@@ -620,11 +631,463 @@ def key_check_flow(wd, keys):
           "connection_test answered the recorded health")
     wd.screenshot("e2e-connections-test.png")
 
+    no_answer_holds(wd, before, (GOOD_KEY, WRONG_KEY), {"connect_credential", "connection_test"},
+                    "either key")
+
+
+def no_answer_holds(wd, before, secrets, commands, what):
+    """No command answered since log entry `before` held any of `secrets` (THREATS.md row 9), and
+    the recorder saw `commands` meanwhile."""
     log = wd.execute("return window.__ipcLog || [];")[before:]
-    commands = {e["cmd"] for e in log}
-    check({"connect_credential", "connection_test"} <= commands, "the recorder saw connect and test")
-    check(not [e["cmd"] for e in log for k in (GOOD_KEY, WRONG_KEY) if k in (e.get("answer") or "")],
-          "no answer sent to the webview held either key")
+    seen = {e["cmd"] for e in log}
+    check(commands <= seen, f"the recorder saw {', '.join(sorted(commands))}")
+    leaks = [e["cmd"] for e in log for k in secrets if k in (e.get("answer") or "")]
+    check(not leaks, f"no answer sent to the webview held {what} (leaked by: {leaks})")
+
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+def value_of(wd, el):
+    return wd.execute("return arguments[0].value;", {ELEMENT: el})
+
+
+def set_field(wd, el, text):
+    """Replaces a field's text the way the page sees it: emptied with an input event (WebDriver's
+    clear fires none), then typed."""
+    wd.execute("arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+               {ELEMENT: el})
+    if text:
+        wd.type(el, text)
+
+
+def field(wd, key):
+    return wd.wait_all(f'[data-testid="connect-dialog"] [data-testid="field-{key}"]', what=f"the {key} field")[0]
+
+
+def dialog_a11y(wd):
+    """UI.md section 7 in the open dialog: every control has a visible <label for>, every
+    aria-describedby names elements that exist, and the dialog fits the window with a scrolling
+    body."""
+    found = wd.execute("""
+        const d = document.querySelector('[data-testid="connect-dialog"]');
+        const controls = [...d.querySelectorAll('input:not([type=radio]), select, textarea')];
+        const unlabelled = controls.filter(c => {
+            const l = d.querySelector('label[for="' + c.id + '"]');
+            return !l || !l.textContent.trim() || l.getBoundingClientRect().height === 0;
+        }).map(c => c.id || c.outerHTML.slice(0, 60));
+        const dangling = controls.flatMap(c => (c.getAttribute('aria-describedby') || '').split(' ')
+            .filter(id => id && !document.getElementById(id)));
+        const radios = [...d.querySelectorAll('input[type=radio]')].filter(r => !r.closest('label'));
+        const body = d.querySelector('.dialog-body');
+        return {unlabelled, dangling, radios: radios.length,
+                height: d.getBoundingClientRect().height, window: window.innerHeight,
+                width: d.getBoundingClientRect().width,
+                scrolls: getComputedStyle(body).overflowY};""")
+    check(not found["unlabelled"], f"every field in the dialog has a visible label ({found['unlabelled']})")
+    check(not found["dangling"], f"every aria-describedby points at text on the page ({found['dangling']})")
+    check(found["radios"] == 0, "every radio sits in its label")
+    check(found["height"] <= found["window"] - 48 + 0.5,
+          f"the dialog fits the window less 48 px ({found['height']:.0f} of {found['window']})")
+    check(found["width"] <= 640.5, f"the dialog is at most 640 px wide ({found['width']:.0f})")
+    check(found["scrolls"] == "auto", "the dialog body scrolls")
+
+
+def focus_moves_to(wd, element_id, timeout=5.0):
+    """Whether focus lands on the element with `element_id` within `timeout` (focus may move a
+    task after the render)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if wd.execute("return document.activeElement && document.activeElement.id;") == element_id:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# ---------- The wizard for every connection type ----------
+
+def type_chooser_flow(wd):
+    """A connector with two types (Snowflake: service account and API key): the chooser, each
+    type's fields, Esc closing the dialog with focus back on Connect; a broken Google key file
+    refused at its textarea before any network call."""
+    print("Wizard: the type chooser")
+    open_standin_dialog(wd, "snowflake")
+    chooser = wd.wait_all('[data-testid="type-choice"]', what="the type chooser")
+    radios = wd.find_all('[data-testid="type-choice"] input[type="radio"]')
+    check([wd.attr(r, "value") for r in radios] == ["service_account", "api_key"],
+          "Snowflake offers a service account and an API key, in its own order")
+    check(wd.execute("return arguments[0].checked;", {ELEMENT: radios[0]}), "the first type is chosen")
+    check("Private key" in wd.content(chooser[0]), "each choice names what it asks for")
+    key = field(wd, "private_key")
+    check(wd.execute("return arguments[0].tagName;", {ELEMENT: key}) == "TEXTAREA",
+          "the private key is a textarea to paste the PEM into")
+    check(wd.attr(key, "spellcheck") == "false" and wd.attr(key, "autocomplete") == "off",
+          "with spellcheck and autocomplete off")
+    check(bool(wd.find_all('[data-testid="field-account"]')) and bool(wd.find_all('[data-testid="field-user"]')),
+          "the account and user settings come with it")
+    dialog_a11y(wd)
+    wd.screenshot("e2e-wizard-type-chooser.png")
+    wd.type(key, "-----BEGIN PRIVATE KEY-----\nE2E\n-----END PRIVATE KEY-----\n")
+    wd.click(wd.find_all('[data-testid="type-api_key"]')[0])
+    wd.wait_all('[data-testid="connect-dialog"] [data-testid="field-secret"]', what="the API key form")
+    check(not wd.find_all('[data-testid="field-private_key"]'), "another type replaces the fields")
+    check(wd.text(wd.find_all('[data-testid="connect-dialog"] .dialog-subtitle')[0]) == "API key",
+          "the subtitle names the chosen type")
+    wd.key("\ue00c")
+    wd.wait_all('[data-testid="connect-dialog"]', lambda els: not els, what="Esc to close the wizard")
+    opener = wd.wait_all('[data-testid="connector-sheet"] [data-testid="connect-button"]',
+                         lambda els: bool(els) and wd.execute("return document.activeElement === arguments[0];",
+                                                              {ELEMENT: els[0]}),
+                         timeout=5, what="focus back on the sheet's Connect button")
+    check(bool(opener), "focus returns to the sheet's Connect button")
+    wd.click(wd.find_all('[data-testid="connector-sheet"] button[aria-label="Close details"]')[0])
+
+    print("Wizard: a broken key file is refused at its field")
+    open_standin_dialog(wd, "gcp")
+    check(not wd.find_all('[data-testid="type-choice"]'), "one type: no chooser")
+    key = field(wd, "key_json")
+    broken = '{"type": "service_account", "project_id": "e2e"'
+    wd.type(key, broken)
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    refused = wd.wait_all('[data-testid="field-refused"][data-field="key_json"]', timeout=30,
+                          what="the key file refusal at its field")
+    check(wd.attr(refused[0], "data-code") == "service_account.invalid",
+          "a cut-off key file is service_account.invalid, shown at the textarea")
+    check("cut off" in wd.content(refused[0]), "the message says what is wrong with the file")
+    key = field(wd, "key_json")
+    check(wd.attr(key, "aria-invalid") == "true", "the textarea is marked invalid")
+    check(wd.attr(refused[0], "id") in (wd.attr(key, "aria-describedby") or "").split(),
+          "the refusal is the textarea's description")
+    check(value_of(wd, key) == broken, "the pasted file is kept so it can be fixed")
+    check(not page_leaks(wd, '"project_id": "e2e"'), "the pasted file is in the field only")
+    wd.screenshot("e2e-wizard-key-file-invalid.png")
+    wd.click(wd.find_all('[data-testid="connect-dialog"] button[aria-label="Close"]')[0])
+    wd.wait_all('[data-testid="connect-dialog"]', lambda els: not els, what="Close to close the wizard")
+    wd.click(wd.find_all('[data-testid="connector-sheet"] button[aria-label="Close details"]')[0])
+
+
+REDIS_PASSWORD = "e2e-redis-pw-8c3f1a"
+REDIS_WRONG = "e2e-redis-wrong-77d0"
+
+
+class Redis:
+    """A throwaway redis-server on 127.0.0.1 with a password and no persistence."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--requirepass", REDIS_PASSWORD, "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(64):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError("redis-server did not start")
+            time.sleep(0.1)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def database_flow(wd, redis):
+    """The database wizard against the real Redis: Fields entry, a wrong password refused at the
+    password field, the right one checked and stored, then the row and its health on Connections."""
+    print("Database wizard: Redis by field, a wrong password first")
+    before = len(wd.execute("return window.__ipcLog || [];"))
+    open_standin_dialog(wd, "redis")
+    entry = wd.wait_all('[data-testid="db-entry-choice"] input[type="radio"]', what="the Fields / URL choice")
+    check([wd.attr(r, "value") for r in entry] == ["fields", "url"], "the login is entered by field or as a URL")
+    check(wd.execute("return arguments[0].checked;", {ELEMENT: entry[0]}), "by field is the default")
+    check(value_of(wd, field(wd, "port")) == "6379", "the port starts at Redis's default")
+    tls = field(wd, "tls")
+    check(wd.execute("return arguments[0].tagName;", {ELEMENT: tls}) == "SELECT", "the TLS mode is a select")
+    check(wd.execute("return [...arguments[0].options].map(o => o.value);", {ELEMENT: tls}) ==
+          ["none", "secure", "insecure"] and value_of(wd, tls) == "none",
+          "of the catalog's TLS modes, the first chosen")
+    check(wd.attr(field(wd, "password"), "type") == "password", "the password is a password field")
+    asked = len(wd.execute("return window.__ipcLog || [];"))
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    missing = wd.wait_all('[data-testid="connect-dialog"] [data-field="host"] [data-testid="field-missing"]',
+                          what="the empty host marked")
+    check("Enter Host" in wd.content(missing[0]), "an empty required field says what to enter")
+    check(focus_moves_to(wd, "field-host"), "and takes the focus")
+    check(len(wd.execute("return window.__ipcLog || [];")) == asked, "nothing is sent with a field missing")
+    set_field(wd, field(wd, "host"), "127.0.0.1")
+    set_field(wd, field(wd, "port"), "70000")
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    bad = wd.wait_all('[data-testid="field-refused"][data-field="port"]', timeout=30, what="the bad port at its field")
+    check(wd.attr(bad[0], "data-code") == "connection.invalid", "a port out of range is connection.invalid, at the port")
+    set_field(wd, field(wd, "port"), str(redis.port))
+    wd.type(field(wd, "password"), REDIS_WRONG)
+    dialog_a11y(wd)
+    wd.screenshot("e2e-wizard-database-fields.png")
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    refused = wd.wait_all('[data-testid="field-refused"][data-field="password"]', timeout=30,
+                          what="the wrong password refused at its field")
+    check(wd.attr(refused[0], "data-code") == "db.auth_failed", "a wrong password is db.auth_failed")
+    password = field(wd, "password")
+    check(wd.attr(password, "aria-invalid") == "true", "the password field is marked invalid")
+    check(wd.attr(refused[0], "id") in (wd.attr(password, "aria-describedby") or "").split(),
+          "the refusal is the password field's description")
+    check(value_of(wd, password) == "", "the password field is cleared for retyping")
+    check(value_of(wd, field(wd, "host")) == "127.0.0.1" and value_of(wd, field(wd, "port")) == str(redis.port),
+          "host and port are kept")
+    check(focus_moves_to(wd, "field-password"), "focus is on the password field")
+    check(not page_leaks(wd, REDIS_WRONG), "the wrong password is nowhere in the page")
+    dialog_a11y(wd)
+    wd.screenshot("e2e-wizard-database-error.png")
+
+    print("Database wizard: a server that does not answer")
+    closed = free_port()
+    set_field(wd, field(wd, "port"), str(closed))
+    wd.type(field(wd, "password"), REDIS_PASSWORD)
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    offer = wd.wait_all('[data-testid="store-unchecked"]', timeout=30, what='"Store without checking" for a closed port')
+    shown = wd.find_all('[data-testid="connect-dialog"] [data-testid="form-error"]')
+    check(bool(shown) and wd.attr(shown[0], "data-code") == "db.unreachable",
+          "a closed port is db.unreachable, under the form")
+    check(f"127.0.0.1:{closed}" in wd.content(shown[0]) or str(closed) in wd.content(shown[0]),
+          f"the message names host and port ({wd.content(shown[0])!r})")
+    check(bool(offer) and value_of(wd, field(wd, "password")) == REDIS_PASSWORD,
+          "Store without checking is offered, the password still in its field")
+    check(not page_leaks(wd, REDIS_PASSWORD), "and only there")
+    wd.screenshot("e2e-wizard-database-unreachable.png")
+    set_field(wd, field(wd, "port"), str(redis.port))
+    set_field(wd, field(wd, "password"), "")
+    # The smallest window (900 x 600): the dialog still fits with its buttons, the body scrolls.
+    wd.s("POST", "/window/rect", {"width": 900, "height": 600})
+    wd.wait_all('[data-testid="connect-dialog"]', lambda els: wd.execute("return window.innerHeight;") <= 620,
+                timeout=10, what="the window at 900 x 600")
+    dialog_a11y(wd)
+    footer = wd.execute("""const f = document.querySelector('[data-testid="connect-dialog"] .dialog-footer');
+        const r = f.getBoundingClientRect(); return r.bottom <= window.innerHeight && r.height > 0;""")
+    check(footer, "the dialog's buttons stay on screen at 900 x 600")
+    wd.screenshot("e2e-wizard-database-small-window.png")
+    wd.s("POST", "/window/rect", {"width": 1280, "height": 800})
+    wd.wait_all('[data-testid="connect-dialog"]', lambda els: wd.execute("return window.innerHeight;") >= 780,
+                timeout=10, what="the window back at 1280 x 800")
+
+    print("Database wizard: the URL entry, then the right password")
+    wd.click(wd.find_all('[data-testid="db-entry-url"]')[0])
+    url = field(wd, "url")
+    check(wd.attr(url, "type") == "password", "URL entry is one password-type field (the URL holds the password)")
+    check(not wd.find_all('[data-testid="field-host"]'), "and replaces the login fields")
+    wd.screenshot("e2e-wizard-database-url.png")
+    wd.click(wd.find_all('[data-testid="db-entry-fields"]')[0])
+    check(value_of(wd, field(wd, "host")) == "127.0.0.1", "back to Fields, the host is still there")
+    wd.type(field(wd, "password"), REDIS_PASSWORD)
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="Done after the right password")
+    check("Redis connected" in wd.text(done[0]), f"the Done step says Redis connected ({wd.text(done[0])!r})")
+    view = ipc_answer(wd, "connect_credential")
+    check(view.get("verified") is True and view.get("connection_type") == "database",
+          "a checked database connection was stored")
+    check(focus_moves_to(wd, "connect-title"), "focus moves to the Done title")
+    check(not page_leaks(wd, REDIS_PASSWORD), "the password is nowhere in the page once stored")
+    wd.screenshot("e2e-wizard-database-done.png")
+
+    print("Database wizard: the connection and its health")
+    wd.click(wd.find_all('[data-testid="open-connection"]')[0])
+    row_css = f'[data-testid="connection-row"][data-connection-id="{view["id"]}"]'
+    row = wd.wait_all(row_css, what="the Redis row")[0]
+    check("127.0.0.1" in wd.content(row), "the row names the host")
+    check(len([r for r in wd.find_all('[data-testid="connection-row"]') if "Redis" in wd.content(r)]) == 1,
+          "only the accepted login was stored")
+    badge = wd.find_all(f'{row_css} [data-testid="health"]')
+    check(bool(badge) and wd.attr(badge[0], "data-health") in {"healthy", "unknown"}, "the row has a health badge")
+    wd.click(wd.find_all(f'{row_css} [data-testid="test"]')[0])
+    badge = wd.wait_all(f'{row_css} [data-testid="health"]',
+                        lambda els: bool(els) and wd.attr(els[0], "data-health") == "healthy"
+                        and not wd.find_all(f'{row_css} [data-testid="test"][aria-busy="true"]'),
+                        timeout=30, what="the healthy badge after testing Redis")
+    check("Healthy" in wd.content(badge[0]), "Test reaches the real Redis with the stored password: Healthy")
+    check(not page_leaks(wd, REDIS_PASSWORD), "the Connections page holds no password")
+    wd.screenshot("e2e-wizard-database-connections.png")
+    no_answer_holds(wd, before, (REDIS_PASSWORD, REDIS_WRONG), {"connect_credential", "connection_test"},
+                    "the Redis password")
+
+
+AZURE_TENANT = "8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7"
+AZURE_CLIENT = "291bba3f-e0a5-47bc-a099-3bdcb2a50a05"
+AZURE_SECRET = "e2e~AzureSecret.5b9dQ"
+AZURE_WRONG = "e2e~WrongSecret.0c44x"
+AZURE_SCOPE = "https://management.azure.com/.default"
+
+
+class AzureStandIn:
+    """Microsoft Entra's client-credentials grant and Azure Resource Manager's subscription list
+    on 127.0.0.1 (learn.microsoft.com entra/identity-platform/v2-oauth2-client-creds-grant-flow,
+    rest/api/resources/subscriptions/list): `POST /{tenant}/oauth2/v2.0/token` issues a token for
+    the right client secret (held back a moment, so the busy state shows) and answers a wrong one
+    with Entra's documented 401; `GET /subscriptions` answers 200 to an issued token only."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.issued = set()
+        self.grants = []     # "ok" / the refusal, per token request
+        self.checks = []     # True / False per subscription list, whether the token was issued
+        standin = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                parts = urllib.parse.urlsplit(self.path).path.split("/")
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                if len(parts) != 5 or parts[2:] != ["oauth2", "v2.0", "token"]:
+                    return self.reply(404, {"error": "not_found"})
+                status, body = standin.token(parts[1], form)
+                self.reply(status, body)
+
+            def do_GET(self):
+                url = urllib.parse.urlsplit(self.path)
+                if url.path != "/subscriptions":
+                    return self.reply(404, {"error": {"code": "NotFound", "message": "not found"}})
+                auth = self.headers.get("Authorization", "")
+                with standin.lock:
+                    ok = auth.startswith("Bearer ") and auth[len("Bearer "):] in standin.issued
+                    standin.checks.append(ok)
+                if not ok:
+                    return self.reply(401, {"error": {"code": "InvalidAuthenticationToken",
+                                                      "message": "The access token is invalid."}})
+                self.reply(200, {"value": [{
+                    "id": "/subscriptions/00000000-0000-0000-0000-00000000e2e0",
+                    "subscriptionId": "00000000-0000-0000-0000-00000000e2e0",
+                    "displayName": "E2E subscription", "state": "Enabled"}],
+                    "count": {"type": "Total", "value": 1}})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def token(self, tenant, form):
+        def refuse(status, error, description, code):
+            self.grants.append(error)
+            return status, {"error": error, "error_description": description, "error_codes": [code],
+                            "timestamp": time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime()),
+                            "trace_id": "e2e-trace", "correlation_id": "e2e-correlation"}
+        if form.get("grant_type") != "client_credentials":
+            return refuse(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.", 70003)
+        if tenant != AZURE_TENANT:
+            return refuse(400, "invalid_request", f"AADSTS90002: Tenant '{tenant}' not found.", 90002)
+        if form.get("client_id") != AZURE_CLIENT:
+            return refuse(400, "unauthorized_client", "AADSTS700016: Application not found in the directory.", 700016)
+        if form.get("scope") != AZURE_SCOPE:
+            return refuse(400, "invalid_scope", "AADSTS1002012: The provided value for scope is not valid.", 1002012)
+        if form.get("client_secret") != AZURE_SECRET:
+            return refuse(401, "invalid_client",
+                          f"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in "
+                          f"the request is the client secret value, not the client secret ID, for a secret "
+                          f"added to app '{AZURE_CLIENT}'.", 7000215)
+        time.sleep(1.5)
+        token = "eyJ0eXAiOiJKV1QiE2E." + os.urandom(16).hex()
+        with self.lock:
+            self.issued.add(token)
+            self.grants.append("ok")
+        return 200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def azure_standin_connector(port):
+    """catalog/azure.toml as the custom connector `standin_azure`: its token endpoint, check and
+    API base on the stand-in (same paths)."""
+    base = f"http://127.0.0.1:{port}"
+    out = []
+    top = True
+    with open(os.path.join(ROOT, "catalog", "azure.toml")) as f:
+        for line in f.read().splitlines():
+            top = top and not line.startswith("[")
+            if top and line.startswith("id = "):
+                line = 'id = "standin_azure"'
+            elif top and line.startswith("name = "):
+                line = 'name = "Stand-in Azure"'
+            elif line.startswith(("token_url = ", "url = ", "api_base_url = ")):
+                for host in ("https://login.microsoftonline.com", "https://management.azure.com"):
+                    line = line.replace(f'"{host}', f'"{base}')
+            out.append(line)
+    text = "\n".join(out) + "\n"
+    for what in (f"{base}/{{tenant}}/oauth2/v2.0/token", f"{base}/subscriptions?"):
+        assert what in text, f"azure.toml no longer has {what}"
+    return text
+
+
+def service_account_flow(wd, azure):
+    """The service-account wizard against the stand-in Azure: a wrong client secret refused,
+    the right one checked and stored."""
+    print("Service-account wizard: a wrong client secret first")
+    before = len(wd.execute("return window.__ipcLog || [];"))
+    open_standin_dialog(wd, "standin_azure")
+    check(not wd.find_all('[data-testid="type-choice"]'), "Azure has one type: no chooser")
+    set_field(wd, field(wd, "tenant"), AZURE_TENANT)
+    set_field(wd, field(wd, "client_id"), AZURE_CLIENT)
+    secret = field(wd, "client_secret")
+    check(wd.attr(secret, "type") == "password", "the client secret is a password field")
+    wd.type(secret, AZURE_WRONG)
+    dialog_a11y(wd)
+    wd.screenshot("e2e-wizard-service-account.png")
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    shown = wd.wait_all('[data-testid="connect-dialog"] [data-testid="form-error"]', timeout=30,
+                        what="the refusal of the wrong secret")
+    check(wd.attr(shown[0], "data-code") == "service_account.rejected",
+          f"a wrong client secret is service_account.rejected ({wd.attr(shown[0], 'data-code')})")
+    text = wd.content(shown[0])
+    check("invalid client" in text.lower() or "invalid_client" in text.lower(),
+          f"the message says the client was refused ({text!r})")
+    check(azure.grants == ["invalid_client"], f"Entra was asked once and refused ({azure.grants})")
+    check(not azure.checks, "no check call without a token")
+    check(value_of(wd, field(wd, "client_secret")) == AZURE_WRONG,
+          "the secret stays in its field to be corrected (tenant or client ID may be what is wrong)")
+    check(value_of(wd, field(wd, "tenant")) == AZURE_TENANT, "the settings are kept")
+    check(not page_leaks(wd, AZURE_WRONG), "the wrong secret is nowhere in the page")
+    wd.screenshot("e2e-wizard-service-account-error.png")
+
+    print("Service-account wizard: the right secret")
+    set_field(wd, field(wd, "client_secret"), AZURE_SECRET)
+    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+    busy = wd.wait_all('[data-testid="connect-submit"]',
+                       lambda els: bool(els) and "Checking with Stand-in Azure" in wd.text(els[0]),
+                       timeout=10, what="the busy label while Entra answers")
+    check(bool(busy), "the button says Checking with Stand-in Azure… while the core checks")
+    check(wd.attr(field(wd, "client_secret"), "disabled") is not None, "the fields are disabled meanwhile")
+    done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="Done after the right secret")
+    check("checked with stand-in azure" in wd.text(done[0]).lower(), f"Done says it was checked ({wd.text(done[0])!r})")
+    view = ipc_answer(wd, "connect_credential")
+    check(view.get("verified") is True and view.get("connection_type") == "service_account",
+          "a checked service-account connection was stored")
+    check(azure.grants == ["invalid_client", "ok"] and azure.checks == [True],
+          f"a token was issued and the subscription list called with it ({azure.grants}, {azure.checks})")
+    check(not page_leaks(wd, AZURE_SECRET), "the client secret is nowhere in the page once stored")
+    check(not any(page_leaks(wd, t) for t in azure.issued), "nor is the access token")
+    wd.screenshot("e2e-wizard-service-account-done.png")
+    no_answer_holds(wd, before, (AZURE_SECRET, AZURE_WRONG, *azure.issued), {"connect_credential"},
+                    "the client secret or the token")
+    wd.click(wd.find_all('[data-testid="open-connection"]')[0])
+    wd.wait_all(f'[data-testid="connection-row"][data-connection-id="{view["id"]}"]', what="the Azure row")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -677,8 +1140,9 @@ def oauth_flow(wd, app, standin):
     wd.wait_all('[data-testid="oauth-app-form"]', what="the OAuth app form")
     connect = wd.find_all('[data-testid="oauth-connect"]')[0]
     check(wd.attr(connect, "disabled") is not None, "Connect is disabled until an OAuth app is set")
-    hint = wd.find_all('[data-testid="oauth-connect-hint"]')
-    check(bool(hint) and "client ID" in wd.text(hint[0]), "a hint says why Connect is disabled")
+    hint = wd.wait_all('[data-testid="oauth-connect-hint"]', lambda els: bool(els) and "client ID" in wd.content(els[0]),
+                       timeout=10, what="the hint under a disabled Connect")
+    check("client ID" in wd.content(hint[0]), "a hint says why Connect is disabled")
     uris = wd.content(wd.find_all('[data-testid="oauth-redirect-uris"]')[0])
     check("keyport://oauth/callback" in uris, "the form shows the redirect URI to register")
     wd.type(wd.find_all('[data-testid="oauth-client-id"]')[0], "e2e-standin-client")
@@ -850,6 +1314,8 @@ def main():
     log = open(os.path.join(ROOT, "target", "e2e-driver.log"), "w")
     standin = None
     keys = None
+    azure = None
+    redis = None
     driver = Driver(log)
     wd = driver.launch(app)
     try:
@@ -933,6 +1399,15 @@ def main():
             f.write(key_standin_connector(keys.port))
         subprocess.run([os.path.join(ROOT, "target", "debug", "keyport"), "--data-dir", data_dir,
                         "catalog", "add", sendgrid], check=True, capture_output=True, text=True)
+        # The stand-in Azure for the service-account wizard, and a real Redis for the database one.
+        azure = AzureStandIn()
+        azure_file = os.path.join(data_dir, "standin_azure.toml")
+        with open(azure_file, "w") as f:
+            f.write(azure_standin_connector(azure.port))
+        added = subprocess.run([os.path.join(ROOT, "target", "debug", "keyport"), "--data-dir", data_dir,
+                                "catalog", "add", azure_file], capture_output=True, text=True)
+        check(added.returncode == 0, f"the stand-in Azure is added as a custom connector {added.stderr.strip()}")
+        redis = Redis()
         # The first instance must be gone (its single-instance D-Bus name released), or the
         # next launch would hand its link to the dying one.
         deadline = time.monotonic() + 20
@@ -957,6 +1432,9 @@ def main():
 
         oauth_flow(wd, app, standin)
         key_check_flow(wd, keys)
+        type_chooser_flow(wd)
+        database_flow(wd, redis)
+        service_account_flow(wd, azure)
         print("E2E passed")
     except AssertionError:
         # What the window showed when it went wrong, for whoever reads the CI log.
@@ -975,6 +1453,10 @@ def main():
             standin.stop()
         if keys:
             keys.stop()
+        if azure:
+            azure.stop()
+        if redis:
+            redis.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

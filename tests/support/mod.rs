@@ -167,6 +167,13 @@ impl Keyport {
         }
     }
 
+    /// `connections test ID --json`: the probed connection's view.
+    pub fn probe(&self, id: &str) -> serde_json::Value {
+        let run = self.run_in(&["connections", "test", id, "--json"], "", Some(PASSPHRASE));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str(&run.stdout).expect("a connection view")
+    }
+
     /// A vault made with [`PASSPHRASE`] and no keyring slot.
     pub fn init_vault(&self) {
         let run = self.run_in(&["vault", "init", "--no-keyring"], "", Some(PASSPHRASE));
@@ -200,6 +207,19 @@ impl Keyport {
         let mut out = Vec::new();
         walk(self.dir.path(), &mut out);
         out
+    }
+}
+
+/// A refusal: exit 1, `words` in the message, and none of `secrets` anywhere in it.
+pub fn refused(run: &Run, words: &str, secrets: &[&str]) {
+    assert_eq!(run.code, 1, "expected a refusal: {}", run.stdout);
+    assert!(
+        run.stderr.contains(words),
+        "expected `{words}`: {}",
+        run.stderr
+    );
+    for secret in secrets {
+        assert!(!run.stderr.contains(secret), "no secret in: {}", run.stderr);
     }
 }
 
