@@ -188,7 +188,7 @@ struct IdleArgs {
 #[derive(Serialize)]
 struct ConnectArgs<'a> {
     request: &'a ConnectRequest,
-    secret: &'a str,
+    secrets: &'a BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -265,12 +265,15 @@ pub async fn connections_list() -> Result<Vec<ConnectionView>, ShownError> {
     call("connections_list", &NoArgs {}).await
 }
 
-/// Stores a key, token or basic-auth credential. `secret` goes straight to the shell.
+/// Checks and stores a credential typed in the connect wizard: a key, token or password, a
+/// database login or URL, a service account. `secrets` are its secret fields by key (`secret`,
+/// `url`, `password`, or a service account's own, e.g. `key_json`), read from their elements
+/// just before and handed straight to the shell.
 pub async fn connect_credential(
     request: &ConnectRequest,
-    secret: &str,
+    secrets: &BTreeMap<String, String>,
 ) -> Result<ConnectionView, ShownError> {
-    call("connect_credential", &ConnectArgs { request, secret }).await
+    call("connect_credential", &ConnectArgs { request, secrets }).await
 }
 
 pub async fn connection_rename(id: &str, name: &str) -> Result<ConnectionView, ShownError> {

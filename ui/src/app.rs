@@ -675,17 +675,18 @@ fn on_page_key(
 ) {
     let ctrl = e.ctrl_key() || e.meta_key();
     let key = e.key();
-    let modal_open = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(
-                "[data-testid=\"connector-sheet\"], [data-testid=\"connect-dialog\"], \
-                 [data-testid=\"delete-dialog\"], [data-testid=\"reveal-dialog\"]",
-            )
-            .ok()
-        })
-        .flatten()
-        .is_some();
+    let open = |selector: &str| {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok())
+            .flatten()
+            .is_some()
+    };
+    let dialog_open = open(
+        "[data-testid=\"connect-dialog\"], [data-testid=\"delete-dialog\"], \
+         [data-testid=\"reveal-dialog\"]",
+    );
+    let modal_open = dialog_open || open("[data-testid=\"connector-sheet\"]");
     match key.as_str() {
         "f" | "F" if ctrl && !e.shift_key() => {
             e.prevent_default();
@@ -702,7 +703,8 @@ fn on_page_key(
                 shell.dispatch(ShellAction::Navigate(page));
             }
         }
-        "Escape" if !e.default_prevented() && modal_open => {
+        // Only the topmost layer closes: a dialog over the sheet handles its own Esc.
+        "Escape" if !e.default_prevented() && modal_open && !dialog_open => {
             dispatch.dispatch(Action::CloseSheet);
         }
         // The webview must never reload, print or open devtools.

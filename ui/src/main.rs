@@ -3,8 +3,11 @@
 mod api;
 mod app;
 mod components;
+mod connect_form;
 mod hooks;
 mod state;
+#[cfg(test)]
+mod test_support;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -4,11 +4,9 @@
 
 use crate::api::{Finished, Outcome, ShownError};
 use keyport_model::{
-    CatalogProblem, CatalogView, Category, ConfigField, ConnectRequest, ConnectionStatus,
-    ConnectionType, ConnectionView, Connector, HealthStatus, KeyAuth, OAuthVia, RedirectKind,
-    SessionView,
+    CatalogProblem, CatalogView, Category, ConnectionStatus, ConnectionView, Connector,
+    HealthStatus, OAuthVia, RedirectKind, SessionView,
 };
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -698,53 +696,6 @@ pub fn sentence(message: &str) -> String {
     }
 }
 
-/// The connection types this version connects from the window.
-pub const FORM_TYPES: [ConnectionType; 3] = [
-    ConnectionType::ApiKey,
-    ConnectionType::BearerToken,
-    ConnectionType::BasicAuth,
-];
-
-/// The key, token or basic-auth section behind a type, if the connector has it.
-pub fn key_auth(connector: &Connector, kind: ConnectionType) -> Option<&KeyAuth> {
-    match kind {
-        ConnectionType::ApiKey => connector.api_key.as_ref(),
-        ConnectionType::BearerToken => connector.bearer_token.as_ref(),
-        ConnectionType::BasicAuth => connector.basic_auth.as_ref(),
-        _ => None,
-    }
-}
-
-/// The types the connect dialog offers for this connector, in the connector's order: the key,
-/// token and basic-auth forms it has sections for, and OAuth sign-in when it has an OAuth
-/// section.
-pub fn form_types(connector: &Connector) -> Vec<ConnectionType> {
-    connector
-        .connection_types
-        .iter()
-        .copied()
-        .filter(|t| {
-            (FORM_TYPES.contains(t) && key_auth(connector, *t).is_some())
-                || (*t == ConnectionType::Oauth2 && connector.oauth2.is_some())
-        })
-        .collect()
-}
-
-/// What the sheet says instead of a Connect button when the form cannot connect this connector.
-pub fn connect_note(connector: &Connector) -> Option<&'static str> {
-    if !form_types(connector).is_empty() {
-        return None;
-    }
-    let types = &connector.connection_types;
-    Some(if types.contains(&ConnectionType::Oauth2) {
-        "Connecting by OAuth arrives in a later version; use the CLI meanwhile"
-    } else if types.contains(&ConnectionType::Database) {
-        "Connecting a database arrives in a later version; use the CLI meanwhile"
-    } else {
-        "Connecting with a service account arrives in a later version; use the CLI meanwhile"
-    })
-}
-
 /// Whether a waiting sign-in (flow `flow_id` for `connector_id`) takes this outcome, or the page
 /// shows it elsewhere (a banner, a toast). A paste answers its own field; a loopback outcome names
 /// its flow; a link names no flow, so a connection for this connector, or a refusal that is not
@@ -833,84 +784,31 @@ pub fn failed_hint(code: &str, name: &str) -> String {
     }
 }
 
-/// The keys of required fields left empty (whitespace counts as empty).
-pub fn missing_required<'a>(
-    fields: impl IntoIterator<Item = &'a ConfigField>,
-    values: &BTreeMap<String, String>,
-) -> Vec<String> {
-    fields
-        .into_iter()
-        .filter(|f| f.required && values.get(&f.key).is_none_or(|v| v.trim().is_empty()))
-        .map(|f| f.key.clone())
-        .collect()
-}
-
-/// The request the form sends: trimmed values, empty optional ones left out. `verify` asks the
-/// core to check the credential with the service before storing it (the default); `false` is
-/// the explicit "Store without checking".
-pub fn connect_request(
-    connector: &Connector,
-    kind: ConnectionType,
-    name: &str,
-    values: &BTreeMap<String, String>,
-    username: &str,
-    verify: bool,
-) -> ConnectRequest {
-    let config = connector
-        .fields_for(kind)
-        .filter(|f| !f.secret)
-        .filter_map(|f| {
-            let value = values.get(&f.key)?.trim();
-            (!value.is_empty()).then(|| (f.key.clone(), value.to_owned()))
-        })
-        .collect();
-    let name = name.trim();
-    ConnectRequest {
-        connector_id: connector.id.clone(),
-        connection_type: kind,
-        name: (!name.is_empty()).then(|| name.to_owned()),
-        config,
-        username: (kind == ConnectionType::BasicAuth).then(|| username.trim().to_owned()),
-        verify,
+/// The line under a connection's name: `connector · account · host`, so two accounts at one
+/// service (or two servers) can be told apart; the type when neither is known.
+pub fn connection_subline(connector: &str, view: &ConnectionView) -> String {
+    let meta = |key: &str| view.metadata.get(key).filter(|v| !v.is_empty());
+    let account = [
+        "email",
+        "client_email",
+        "username",
+        "user",
+        "tenant",
+        "account",
+    ]
+    .into_iter()
+    .find_map(meta);
+    let host = meta("host").map(|host| match meta("port") {
+        Some(port) => format!("{host}:{port}"),
+        None => host.clone(),
+    });
+    let mut parts = vec![connector.to_owned()];
+    parts.extend(account.cloned());
+    parts.extend(host);
+    if parts.len() == 1 {
+        parts.push(view.connection_type.badge().to_owned());
     }
-}
-
-/// The submit button while the form waits for the core.
-pub fn connect_busy_label(service: &str, verify: bool) -> String {
-    if verify {
-        format!("Checking with {service}…")
-    } else {
-        "Storing…".to_owned()
-    }
-}
-
-/// The line under the Done title: whether the service accepted the credential.
-pub fn connect_done_text(service: &str, view: &ConnectionView) -> String {
-    if view.verified {
-        format!("Checked with {service} and sealed in your vault. Find it under Connections.")
-    } else {
-        format!(
-            "Stored unchecked: {service} was not asked whether it accepts this credential. \
-             Sealed in your vault; use Test under Connections to check it later."
-        )
-    }
-}
-
-/// Where a refused connect shows: on the secret field (the service refused the key), with a
-/// "Store without checking" offer (the service could not be reached), or under the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectErrorPlace {
-    Secret,
-    Unreachable,
-    Form,
-}
-
-pub fn connect_error_place(code: &str) -> ConnectErrorPlace {
-    match code {
-        "provider.key_rejected" => ConnectErrorPlace::Secret,
-        "provider.unavailable" => ConnectErrorPlace::Unreachable,
-        _ => ConnectErrorPlace::Form,
-    }
+    parts.join(" · ")
 }
 
 /// The health badge of a row: `data-health`, its glyph and its word (never colour alone).
@@ -968,32 +866,7 @@ pub fn connection_count_text(count: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use keyport_model::{ConnectionType, Icon};
-
-    fn connector(id: &str, name: &str, category: Category, description: &str) -> Connector {
-        Connector {
-            id: id.to_owned(),
-            name: name.to_owned(),
-            category,
-            connection_types: vec![ConnectionType::ApiKey],
-            description: description.to_owned(),
-            api_docs_url: format!("https://example.com/{id}"),
-            setup_instructions: vec!["Create a key.".to_owned()],
-            icon: Icon {
-                monogram: name[..1].to_owned(),
-                color: "#333333".to_owned(),
-            },
-            api_base_url: None,
-            fields: Vec::new(),
-            oauth2: None,
-            api_key: None,
-            basic_auth: None,
-            bearer_token: None,
-            database: None,
-            service_account: None,
-            custom: false,
-        }
-    }
+    use crate::test_support::{connection, connector};
 
     fn view() -> CatalogView {
         CatalogView {
@@ -1222,58 +1095,6 @@ mod tests {
         assert_eq!(sentence(""), "");
     }
 
-    fn field(key: &str, required: bool, secret: bool) -> ConfigField {
-        ConfigField {
-            key: key.to_owned(),
-            label: key.to_owned(),
-            help: None,
-            pattern: None,
-            example: None,
-            default: None,
-            required,
-            secret,
-        }
-    }
-
-    fn key_auth_section() -> KeyAuth {
-        KeyAuth {
-            secret_label: "API token".to_owned(),
-            location: keyport_model::KeyLocation::Header,
-            name: Some("Authorization".to_owned()),
-            template: Some("Bearer {secret}".to_owned()),
-            username: None,
-            password: None,
-            check: keyport_model::CheckRequest {
-                method: "GET".to_owned(),
-                url: "https://example.com/me".to_owned(),
-                expect_status: 200,
-                headers: BTreeMap::new(),
-                body: None,
-                docs_url: "https://example.com".to_owned(),
-            },
-            docs_url: "https://example.com".to_owned(),
-        }
-    }
-
-    #[test]
-    fn form_offers_only_key_token_and_basic_types_it_has_sections_for() {
-        let mut c = connector("jira", "Jira", Category::Crm, "Issues");
-        c.connection_types = vec![
-            ConnectionType::Oauth2,
-            ConnectionType::BasicAuth,
-            ConnectionType::ApiKey,
-        ];
-        c.basic_auth = Some(key_auth_section());
-        assert_eq!(form_types(&c), [ConnectionType::BasicAuth]);
-        assert_eq!(connect_note(&c), None);
-        c.basic_auth = None;
-        assert!(form_types(&c).is_empty());
-        assert_eq!(
-            connect_note(&c),
-            Some("Connecting by OAuth arrives in a later version; use the CLI meanwhile")
-        );
-    }
-
     fn finished(via: OAuthVia, flow: Option<&str>, outcome: Outcome) -> Finished {
         Finished {
             flow_id: flow.map(str::to_owned),
@@ -1333,53 +1154,19 @@ mod tests {
     }
 
     #[test]
-    fn request_trims_and_leaves_out_empty_values() {
-        let mut c = connector("jira", "Jira", Category::Crm, "Issues");
-        c.fields = vec![
-            field("site", true, false),
-            field("region", false, false),
-            field("extra_secret", false, true),
-        ];
-        let mut values = BTreeMap::new();
-        values.insert("site".to_owned(), " acme ".to_owned());
-        values.insert("region".to_owned(), "  ".to_owned());
-        values.insert("extra_secret".to_owned(), "x".to_owned());
-        assert!(missing_required(c.fields.iter(), &values).is_empty());
-        let request = connect_request(&c, ConnectionType::BasicAuth, " ", &values, " jane ", true);
-        assert!(request.verify);
-        assert_eq!(request.name, None);
-        assert_eq!(request.username.as_deref(), Some("jane"));
-        assert_eq!(request.config.len(), 1);
-        assert_eq!(request.config["site"], "acme");
-        let request = connect_request(&c, ConnectionType::ApiKey, "Prod", &values, "jane", false);
-        assert!(!request.verify);
+    fn rows_name_the_account_and_the_host() {
+        let mut view = connection("redis", keyport_model::ConnectionType::Database);
+        view.metadata
+            .insert("host".to_owned(), "127.0.0.1".to_owned());
+        view.metadata.insert("port".to_owned(), "6380".to_owned());
+        assert_eq!(connection_subline("Redis", &view), "Redis · 127.0.0.1:6380");
+        view.metadata.insert("user".to_owned(), "app".to_owned());
         assert_eq!(
-            (request.name.as_deref(), request.username),
-            (Some("Prod"), None)
+            connection_subline("Redis", &view),
+            "Redis · app · 127.0.0.1:6380"
         );
-        values.insert("site".to_owned(), " ".to_owned());
-        assert_eq!(missing_required(c.fields.iter(), &values), ["site"]);
-    }
-
-    #[test]
-    fn connect_texts_say_whether_the_service_checked_the_key() {
-        assert_eq!(
-            connect_busy_label("SendGrid", true),
-            "Checking with SendGrid…"
-        );
-        assert_eq!(connect_busy_label("SendGrid", false), "Storing…");
-        assert_eq!(
-            connect_error_place("provider.key_rejected"),
-            ConnectErrorPlace::Secret
-        );
-        assert_eq!(
-            connect_error_place("provider.unavailable"),
-            ConnectErrorPlace::Unreachable
-        );
-        assert_eq!(
-            connect_error_place("connection.invalid"),
-            ConnectErrorPlace::Form
-        );
+        view.metadata.clear();
+        assert_eq!(connection_subline("Redis", &view), "Redis · Database");
     }
 
     #[test]

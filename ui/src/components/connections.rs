@@ -9,7 +9,7 @@ use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::hooks::use_select_when;
-use crate::state::{connection_count_text, health_badge, short_date, Catalog};
+use crate::state::{connection_count_text, connection_subline, health_badge, short_date, Catalog};
 use keyport_model::ConnectionView;
 use std::rc::Rc;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -438,7 +438,7 @@ fn connection_row(props: &RowProps) -> Html {
                 } else {
                     <span class="conn-name" id={name_id}>{ &v.name }</span>
                     <span class="conn-sub">
-                        { connector_name }{ " · " }{ v.connection_type.badge() }
+                        { connection_subline(&connector_name, v) }
                     </span>
                 }
             </div>

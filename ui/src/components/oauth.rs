@@ -10,12 +10,15 @@
 
 use super::card::Monogram;
 use super::connect::CONNECT_TITLE_ID;
+use super::done_step::DoneStep;
+use super::form_field::{clear_node, focus_field, node_text, set_value_of, FormField, Problem};
 use super::icons;
 use super::vault_screens::FormError;
 use crate::api::{self, Finished, Outcome, ShownError};
+use crate::connect_form::{defaults, form_fields, missing_required, settings, DbEntry};
 use crate::state::{
-    env_var_prefix, expires_text, failed_hint, https_redirect, missing_required, retry_label,
-    sentence, url_host, FLOW_SECONDS,
+    env_var_prefix, expires_text, failed_hint, https_redirect, retry_label, sentence, url_host,
+    FLOW_SECONDS,
 };
 use keyport_model::{
     ConnectionType, ConnectionView, Connector, OAuthAppView, OAuthStartView, RedirectKind,
@@ -95,26 +98,6 @@ pub struct OAuthProps {
     pub on_another: Callback<()>,
 }
 
-fn defaults(connector: &Connector) -> BTreeMap<String, String> {
-    connector
-        .fields_for(ConnectionType::Oauth2)
-        .filter(|f| !f.secret)
-        .filter_map(|f| Some((f.key.clone(), f.default.clone()?)))
-        .collect()
-}
-
-/// The settings the flow starts with: trimmed, empty ones left out.
-fn config(connector: &Connector, values: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    connector
-        .fields_for(ConnectionType::Oauth2)
-        .filter(|f| !f.secret)
-        .filter_map(|f| {
-            let value = values.get(&f.key)?.trim();
-            (!value.is_empty()).then(|| (f.key.clone(), value.to_owned()))
-        })
-        .collect()
-}
-
 /// The https redirect stored with the app, if any.
 fn registered_https(view: &OAuthAppView) -> Option<String> {
     view.redirect_uris
@@ -143,14 +126,15 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
     let app = use_state(|| None::<Result<OAuthAppView, ShownError>>);
     let editing = use_state(|| false);
     let client_id = use_state(String::new);
-    let client_secret = use_state(String::new);
+    // The client secret lives only in its input element (UI.md section 9).
+    let client_secret = use_node_ref();
     let redirect_uri = use_state(String::new);
     let show_secret = use_state(|| false);
     let app_busy = use_state(|| false);
     let app_error = use_state(|| None::<ShownError>);
     let values = {
         let c = Rc::clone(c);
-        use_state(move || defaults(&c))
+        use_state(move || defaults(&form_fields(&c, ConnectionType::Oauth2, DbEntry::Fields)))
     };
     let missing = use_state(Vec::<String>::new);
     let phase = use_state(|| Phase::Setup);
@@ -275,11 +259,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
         _ => None,
     };
     let app_set = app_view.as_ref().is_some_and(|a| a.client_id.is_some());
-    let fields: Vec<_> = c
-        .fields_for(ConnectionType::Oauth2)
-        .filter(|f| !f.secret)
-        .cloned()
-        .collect();
+    let fields = form_fields(c, ConnectionType::Oauth2, DbEntry::Fields);
 
     // Starts (or restarts) the sign-in with the settings as typed.
     let start = {
@@ -304,10 +284,10 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
             if *starting {
                 return;
             }
-            let absent = missing_required(fields.iter(), &values);
+            let absent = missing_required(&fields, &values, &BTreeMap::new());
             if let Some(first) = absent.first() {
                 phase.set(Phase::Setup);
-                super::connections::focus_selector(&format!("#field-{first}"));
+                focus_field(first);
                 missing.set(absent);
                 return;
             }
@@ -318,7 +298,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
             paste_error.set(None);
             paste_open.set(https_redirect(&c));
             link_note.set(None);
-            let config = config(&c, &values);
+            let config = settings(ConnectionType::Oauth2, &fields, &values);
             let id = c.id.clone();
             let (phase, starting, start_error, waiting, alive) = (
                 phase.clone(),
@@ -375,6 +355,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                 error: &app_error,
             });
             let is_missing = |key: &str| missing.iter().any(|m| m == key);
+            let on_change = set_value_of(&values);
             let hint_id = "oauth-connect-hint";
             html! {
                 <form class="dialog-form" {onsubmit} novalidate=true>
@@ -384,47 +365,11 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                         if !fields.is_empty() {
                             <section class="oauth-settings" aria-labelledby="oauth-settings-title">
                                 <h3 id="oauth-settings-title" class="section-title">{ "Sign-in settings" }</h3>
-                                { for fields.iter().map(|f| {
-                                    let id = format!("field-{}", f.key);
-                                    let help_id = format!("{id}-help");
-                                    let err_id = format!("{id}-error");
-                                    let bad = is_missing(&f.key);
-                                    let describedby = [
-                                        f.help.as_ref().map(|_| help_id.clone()),
-                                        bad.then(|| err_id.clone()),
-                                    ].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                                    let oninput = {
-                                        let (values, key) = (values.clone(), f.key.clone());
-                                        Callback::from(move |e: InputEvent| {
-                                            let mut next = (*values).clone();
-                                            next.insert(key.clone(), input_value(&e));
-                                            values.set(next);
-                                        })
-                                    };
-                                    html! {
-                                        <div class="field" key={f.key.clone()}>
-                                            <label for={id.clone()} class="field-label">
-                                                { &f.label }
-                                                if f.required {
-                                                    <span class="required">{ " (required)" }</span>
-                                                } else {
-                                                    <span class="optional">{ " (optional)" }</span>
-                                                }
-                                            </label>
-                                            <input id={id.clone()} class="input" type="text" data-testid={id.clone()}
-                                                placeholder={f.example.clone()} spellcheck="false" autocomplete="off"
-                                                value={values.get(&f.key).cloned().unwrap_or_default()}
-                                                required={f.required} aria-invalid={bad.then_some("true")}
-                                                aria-describedby={(!describedby.is_empty()).then_some(describedby)}
-                                                {oninput} disabled={*starting} />
-                                            if let Some(help) = &f.help {
-                                                <p id={help_id} class="field-help">{ help }</p>
-                                            }
-                                            if bad {
-                                                <p id={err_id} class="field-error">{ format!("Enter {}", f.label) }</p>
-                                            }
-                                        </div>
-                                    }
+                                { for fields.iter().map(|f| html! {
+                                    <FormField key={f.key.clone()} field={f.clone()}
+                                        value={values.get(&f.key).cloned().unwrap_or_default()}
+                                        problem={is_missing(&f.key).then_some(Problem::Missing)}
+                                        disabled={*starting} on_change={on_change.clone()} />
                                 }) }
                             </section>
                         }
@@ -641,41 +586,22 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                 </>
             }
         }
-        Phase::Done(view) => {
-            let open = props.on_open_connections.reform(|_: MouseEvent| ());
-            let another = props.on_another.reform(|_: MouseEvent| ());
-            let title = if view.name == c.name {
-                format!("{name} connected")
-            } else {
-                format!("{name} connected as {}", view.name)
-            };
-            html! {
-                <>
-                    <div class="dialog-body done" data-testid="connect-done"
-                        data-connection-id={view.id.clone()}>
-                        <span class="done-mark">{ icons::check() }</span>
-                        <h2 id={CONNECT_TITLE_ID} class="dialog-title" tabindex="-1">{ title }</h2>
-                        <ul class="oauth-checks" aria-label="Sign-in steps">
-                            <li>{ "Code received ✓" }</li>
-                            <li>{ "Token exchanged ✓" }</li>
-                            if view.verified {
-                                <li>{ "Test call ✓" }</li>
-                            }
-                        </ul>
-                        <p class="dialog-lead">
-                            { "The tokens are sealed in your vault, and Keyport renews them by itself. Find the connection under Connections." }
-                        </p>
-                    </div>
-                    <footer class="dialog-footer">
-                        <button type="button" class="button" onclick={another} data-testid="connect-another">
-                            { "Connect another" }
-                        </button>
-                        <button type="button" class="button button-primary" onclick={open}
-                            data-testid="open-connection">{ "Open connection" }</button>
-                    </footer>
-                </>
-            }
-        }
+        Phase::Done(view) => html! {
+            <DoneStep service={name.clone()} view={(**view).clone()}
+                on_open_connections={props.on_open_connections.clone()}
+                on_another={props.on_another.clone()}>
+                <ul class="oauth-checks" aria-label="Sign-in steps">
+                    <li>{ "Code received ✓" }</li>
+                    <li>{ "Token exchanged ✓" }</li>
+                    if view.verified {
+                        <li>{ "Test call ✓" }</li>
+                    }
+                </ul>
+                <p class="dialog-lead">
+                    { "The tokens are sealed in your vault, and Keyport renews them by itself. Find the connection under Connections." }
+                </p>
+            </DoneStep>
+        },
         Phase::Failed(error) => {
             let again = start.reform(|_: MouseEvent| ());
             let edit = {
@@ -722,7 +648,7 @@ struct AppSection<'a> {
     app: &'a UseStateHandle<Option<Result<OAuthAppView, ShownError>>>,
     editing: &'a UseStateHandle<bool>,
     client_id: &'a UseStateHandle<String>,
-    client_secret: &'a UseStateHandle<String>,
+    client_secret: &'a NodeRef,
     redirect_uri: &'a UseStateHandle<String>,
     show_secret: &'a UseStateHandle<bool>,
     busy: &'a UseStateHandle<bool>,
@@ -783,8 +709,8 @@ fn app_section(s: AppSection<'_>) -> Html {
                 super::connections::focus_selector("#oauth-redirect-uri");
                 return;
             }
-            let secret = (*client_secret).clone();
-            client_secret.set(String::new());
+            let secret = node_text(&client_secret);
+            clear_node(&client_secret);
             busy.set(true);
             error.set(None);
             let (app, editing, busy, error, id) = (
@@ -843,7 +769,7 @@ fn app_section(s: AppSection<'_>) -> Html {
         let (editing, client_secret, error) =
             (s.editing.clone(), s.client_secret.clone(), s.error.clone());
         Callback::from(move |_: MouseEvent| {
-            client_secret.set(String::new());
+            clear_node(&client_secret);
             error.set(None);
             editing.set(false);
         })
@@ -851,10 +777,6 @@ fn app_section(s: AppSection<'_>) -> Html {
     let on_id = {
         let client_id = s.client_id.clone();
         Callback::from(move |e: InputEvent| client_id.set(input_value(&e)))
-    };
-    let on_secret = {
-        let client_secret = s.client_secret.clone();
-        Callback::from(move |e: InputEvent| client_secret.set(input_value(&e)))
     };
     let on_redirect = {
         let redirect_uri = s.redirect_uri.clone();
@@ -937,7 +859,7 @@ fn app_section(s: AppSection<'_>) -> Html {
                             <input id="oauth-client-secret" class="input input-secret"
                                 type={if show { "text" } else { "password" }}
                                 data-testid="oauth-client-secret" autocomplete="off" spellcheck="false"
-                                value={(**s.client_secret).clone()} oninput={on_secret} onkeydown={on_enter}
+                                data-secret="true" ref={s.client_secret.clone()} onkeydown={on_enter}
                                 aria-describedby="oauth-client-secret-help" disabled={busy} />
                             <button type="button" class="button button-quiet button-row secret-toggle"
                                 aria-pressed={if show { "true" } else { "false" }}

@@ -4,7 +4,7 @@
 use super::card::Monogram;
 use super::icons;
 use crate::api::ShownError;
-use crate::state::connect_note;
+use crate::connect_form::connect_note;
 use keyport_model::{ConnectionType, Connector};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -175,7 +175,8 @@ pub fn connector_sheet(props: &SheetProps) -> Html {
 /// Keeps Tab and Shift+Tab inside the dialog: from the last control back to the first.
 pub fn trap_tab(dialog: &Element, e: &KeyboardEvent) {
     let Ok(nodes) = dialog.query_selector_all(
-        "button:not([disabled]), a[href], input:not([disabled]), select, [tabindex]:not([tabindex=\"-1\"])",
+        "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), \
+         textarea:not([disabled]), [tabindex]:not([tabindex=\"-1\"])",
     ) else {
         return;
     };

@@ -1,0 +1,236 @@
+//! The Details and Verify steps of the connect wizard for every type but OAuth: an API key,
+//! token or basic-auth password; a database login, by field (default) or as a connection URL;
+//! a service account's settings and secret (a pasted key file, a client secret, a key pair).
+//! Which fields show comes from `connect_form::form_fields`. Submitting reads the secret fields
+//! from their elements and hands them straight to `connect_credential`, which checks them with
+//! the service first: the button reads `Checking with Redis…` meanwhile. A refusal shows at
+//! the field it is about (`connect_form::error_place`); a refused key or password is emptied for
+//! retyping, everything else is kept. An unreachable service offers "Store without checking".
+
+use super::choice::{Choice, ChoiceOption};
+use super::form_field::{
+    clear_secret, clear_secrets, focus_field, secret_text, set_value_of, FormField, Problem,
+};
+use super::vault_screens::FormError;
+use crate::api::{self, ShownError};
+use crate::connect_form::{
+    clears_field, connect_busy_label, connect_request, defaults, error_place, form_fields,
+    missing_required, name_field, typed_secrets, DbEntry, ErrorPlace,
+};
+use keyport_model::{ConnectionType, ConnectionView, Connector};
+use std::rc::Rc;
+use web_sys::Element;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CredentialFormProps {
+    pub connector: Rc<Connector>,
+    pub kind: ConnectionType,
+    /// The type chooser, shown first when the connector offers more than one type.
+    #[prop_or_default]
+    pub chooser: Html,
+    /// Cancel was pressed.
+    pub on_cancel: Callback<()>,
+    /// Whether the form waits for the core (the chooser is disabled meanwhile).
+    pub on_busy: Callback<bool>,
+    pub on_connected: Callback<ConnectionView>,
+}
+
+#[function_component(CredentialForm)]
+pub fn credential_form(props: &CredentialFormProps) -> Html {
+    let c = &props.connector;
+    let kind = props.kind;
+    let entry = use_state(DbEntry::default);
+    let values = {
+        let c = Rc::clone(c);
+        use_state(move || defaults(&form_fields(&c, kind, DbEntry::default())))
+    };
+    let name = use_state(|| c.name.clone());
+    // Whether the pending submit asked the core to check (the busy label says so).
+    let checking = use_state(|| true);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ShownError>);
+    let missing = use_state(Vec::<String>::new);
+    let form = use_node_ref();
+    let fields = form_fields(c, kind, *entry);
+
+    {
+        let on_busy = props.on_busy.clone();
+        use_effect_with(*busy, move |busy| on_busy.emit(*busy));
+    }
+
+    // Sends the form; `verify` is false only for "Store without checking".
+    let send = {
+        let c = Rc::clone(c);
+        let fields = fields.clone();
+        let (values, name, form) = (values.clone(), name.clone(), form.clone());
+        let (busy, checking, error, missing) = (
+            busy.clone(),
+            checking.clone(),
+            error.clone(),
+            missing.clone(),
+        );
+        let on_connected = props.on_connected.clone();
+        Callback::from(move |verify: bool| {
+            if *busy {
+                return;
+            }
+            let secrets = typed_secrets(&fields, secret_text);
+            let absent = missing_required(&fields, &values, &secrets);
+            if let Some(first) = absent.first() {
+                focus_field(first);
+                missing.set(absent);
+                return;
+            }
+            missing.set(Vec::new());
+            error.set(None);
+            busy.set(true);
+            checking.set(verify);
+            let request = connect_request(&c, kind, &fields, &name, &values, verify);
+            let (busy, error, form, fields) =
+                (busy.clone(), error.clone(), form.clone(), fields.clone());
+            let on_connected = on_connected.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::connect_credential(&request, &secrets).await;
+                drop(secrets);
+                busy.set(false);
+                match result {
+                    Ok(view) => {
+                        if let Some(form) = form.cast::<Element>() {
+                            clear_secrets(&form);
+                        }
+                        on_connected.emit(view);
+                    }
+                    Err(e) => {
+                        match error_place(&e.code, &e.message, &fields) {
+                            ErrorPlace::Field(key) => {
+                                if clears_field(&e.code, &key) {
+                                    clear_secret(&key);
+                                }
+                                focus_field(&key);
+                            }
+                            // Under the fields, which may fill more than the dialog: bring it up.
+                            ErrorPlace::Form | ErrorPlace::Unreachable => show_form_error(&form),
+                        }
+                        error.set(Some(e));
+                    }
+                }
+            });
+        })
+    };
+    let onsubmit = {
+        let send = send.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send.emit(true);
+        })
+    };
+    let store_unchecked = send.reform(|_: MouseEvent| false);
+    let cancel = props.on_cancel.reform(|_: MouseEvent| ());
+
+    let on_change = set_value_of(&values);
+    let on_name = {
+        let name = name.clone();
+        Callback::from(move |(_, value): (String, String)| name.set(value))
+    };
+    let on_entry = {
+        let (entry, missing, error, form) =
+            (entry.clone(), missing.clone(), error.clone(), form.clone());
+        Callback::from(move |id: &'static str| {
+            let Some(next) = DbEntry::ALL.into_iter().find(|e| e.id() == id) else {
+                return;
+            };
+            // The password or URL field is about to go: empty it first.
+            if let Some(form) = form.cast::<Element>() {
+                clear_secrets(&form);
+            }
+            entry.set(next);
+            missing.set(Vec::new());
+            error.set(None);
+        })
+    };
+
+    let place = error
+        .as_ref()
+        .map(|e| error_place(&e.code, &e.message, &fields));
+    let problem = |key: &str| {
+        if missing.iter().any(|m| m == key) {
+            Some(Problem::Missing)
+        } else {
+            match (&place, &*error) {
+                (Some(ErrorPlace::Field(at)), Some(e)) if at == key => {
+                    Some(Problem::Refused(e.clone()))
+                }
+                _ => None,
+            }
+        }
+    };
+    let entry_choice = (kind == ConnectionType::Database).then(|| {
+        let options = DbEntry::ALL
+            .into_iter()
+            .map(|e| ChoiceOption {
+                id: e.id(),
+                label: e.label().to_owned(),
+                hint: None,
+            })
+            .collect::<Vec<_>>();
+        html! {
+            <Choice legend="Enter the login as" name="db-entry" compact=true {options}
+                chosen={entry.id()} disabled={*busy} on_choose={on_entry} />
+        }
+    });
+
+    html! {
+        <form class="dialog-form" {onsubmit} novalidate=true ref={form}
+            aria-busy={busy.then_some("true")}>
+            <div class="dialog-body">
+                { props.chooser.clone() }
+                { for entry_choice }
+                { for fields.iter().map(|f| html! {
+                    <FormField key={f.key.clone()} field={f.clone()}
+                        value={values.get(&f.key).cloned().unwrap_or_default()}
+                        problem={problem(&f.key)} disabled={*busy} on_change={on_change.clone()} />
+                }) }
+                <FormField field={name_field()} value={(*name).clone()} disabled={*busy}
+                    on_change={on_name} />
+                if let (Some(error), Some(ErrorPlace::Form | ErrorPlace::Unreachable)) = (&*error, &place) {
+                    <FormError error={error.clone()} />
+                }
+            </div>
+            <footer class="dialog-footer">
+                <button type="button" class="button" onclick={cancel} disabled={*busy}>
+                    { "Cancel" }
+                </button>
+                if place == Some(ErrorPlace::Unreachable) {
+                    <button type="button" class="button" data-testid="store-unchecked"
+                        onclick={store_unchecked} aria-disabled={busy.then_some("true")}>
+                        { "Store without checking" }
+                    </button>
+                }
+                <button type="submit" class="button button-primary" data-testid="connect-submit"
+                    aria-disabled={busy.then_some("true")}>
+                    if *busy {
+                        <span class="spinner" aria-hidden="true"></span>
+                        { connect_busy_label(&c.name, *checking) }
+                    } else {
+                        { "Connect" }
+                    }
+                </button>
+            </footer>
+        </form>
+    }
+}
+
+/// Scrolls the error under the form into view once it is drawn.
+fn show_form_error(form: &NodeRef) {
+    let form = form.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        api::sleep(0).await;
+        if let Some(Ok(Some(shown))) = form
+            .cast::<Element>()
+            .map(|f| f.query_selector("[data-testid=\"form-error\"]"))
+        {
+            shown.scroll_into_view_with_bool(false);
+        }
+    });
+}

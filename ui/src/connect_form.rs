@@ -1,0 +1,765 @@
+//! The connect wizard's form as data: which connection types the window connects, the fields
+//! each type asks for and the control each is drawn as, how what was typed becomes the request's
+//! settings and its secrets, and where a refusal shows. Nothing here touches the DOM, and a typed
+//! secret passes through only for the one call that hands it to the shell, so all of it is tested
+//! natively with `cargo test -p keyport-ui`.
+
+use keyport_model::{
+    login, ConfigField, ConnectRequest, ConnectionType, ConnectionView, Connector, DatabaseSpec,
+    DbDriver,
+};
+use std::collections::BTreeMap;
+
+/// The secret of a key, token or basic-auth form, by the name the core's `secrets` map uses.
+pub const SECRET: &str = "secret";
+/// A database's whole connection URL, password included (URL entry).
+pub const URL: &str = "url";
+/// The basic-auth user name: sent as `request.username`, never among the settings.
+pub const USERNAME: &str = "username";
+
+/// The help under every secret field that has none of its own.
+pub const SEALED_HELP: &str =
+    "Sealed in your vault on this device; Keyport never shows it here again.";
+
+/// Whether the connector has the catalog section the form for `kind` needs.
+fn has_section(connector: &Connector, kind: ConnectionType) -> bool {
+    match kind {
+        ConnectionType::Oauth2 => connector.oauth2.is_some(),
+        ConnectionType::Database => connector.database.is_some(),
+        ConnectionType::ServiceAccount => connector.service_account.is_some(),
+        key => connector.key_auth(key).is_some(),
+    }
+}
+
+/// The types the connect dialog offers for this connector, in the connector's order: each type
+/// it lists and has a section for.
+pub fn form_types(connector: &Connector) -> Vec<ConnectionType> {
+    connector
+        .connection_types
+        .iter()
+        .copied()
+        .filter(|t| has_section(connector, *t))
+        .collect()
+}
+
+/// What the sheet says instead of a Connect button when the dialog cannot connect this connector.
+pub fn connect_note(connector: &Connector) -> Option<&'static str> {
+    form_types(connector)
+        .is_empty()
+        .then_some("This connector's file describes no way to connect; use the CLI to check it")
+}
+
+/// The line under each choice of the type chooser.
+pub fn type_hint(connector: &Connector, kind: ConnectionType) -> String {
+    match kind {
+        ConnectionType::Oauth2 => "Sign in with your browser".to_owned(),
+        ConnectionType::Database => "Host and password, or a connection URL".to_owned(),
+        ConnectionType::ServiceAccount => connector
+            .fields_for(kind)
+            .find(|f| f.secret)
+            .map_or_else(|| "A machine identity".to_owned(), |f| f.label.clone()),
+        key => connector
+            .key_auth(key)
+            .map_or_else(|| kind.badge().to_owned(), |a| a.secret_label.clone()),
+    }
+}
+
+/// How a database login is entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DbEntry {
+    /// Host, port, user, password, database and TLS mode, one field each.
+    #[default]
+    Fields,
+    /// The whole connection URL in one secret field.
+    Url,
+}
+
+impl DbEntry {
+    pub const ALL: [DbEntry; 2] = [DbEntry::Fields, DbEntry::Url];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            DbEntry::Fields => "fields",
+            DbEntry::Url => "url",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DbEntry::Fields => "Fields",
+            DbEntry::Url => "Connection URL",
+        }
+    }
+}
+
+/// A required field with a label and, maybe, help; nothing else set.
+fn plain(key: &str, label: &str, help: Option<&str>, secret: bool) -> ConfigField {
+    ConfigField {
+        key: key.to_owned(),
+        label: label.to_owned(),
+        help: help.map(str::to_owned),
+        pattern: None,
+        example: None,
+        default: None,
+        options: Vec::new(),
+        required: true,
+        secret,
+    }
+}
+
+/// The one field of URL entry, its help naming the URL's shape for this driver.
+fn url_field(spec: &DatabaseSpec) -> ConfigField {
+    let scheme = spec.url_schemes.first().map_or("…", String::as_str);
+    let path = if spec.driver == DbDriver::Redis {
+        "0"
+    } else {
+        "database"
+    };
+    let schemes = spec
+        .url_schemes
+        .iter()
+        .map(|s| format!("{s}://"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let help = format!(
+        "The whole URL, password included, e.g. {scheme}://user:password@host:{}/{path} \
+         (starting {schemes}). Sealed in your vault on this device.",
+        spec.default_port
+    );
+    plain(URL, "Connection URL", Some(&help), true)
+}
+
+/// The connection's name: how it shows in Keyport. Not a setting the core checks, so it is
+/// not among `form_fields`.
+pub fn name_field() -> ConfigField {
+    let help = "How this connection shows in Keyport, e.g. Production or Jane’s account.";
+    ConfigField {
+        required: false,
+        ..plain("connection_name", "Name", Some(help), false)
+    }
+}
+
+/// The fields the form for `kind` shows, in order; `entry` matters for databases only. The
+/// connector's own settings come first; secret fields are those the core takes in `secrets`.
+pub fn form_fields(
+    connector: &Connector,
+    kind: ConnectionType,
+    entry: DbEntry,
+) -> Vec<ConfigField> {
+    // A service account's secrets are its own fields; other types take only their settings.
+    let own = connector
+        .fields_for(kind)
+        .filter(|f| kind == ConnectionType::ServiceAccount || !f.secret)
+        .cloned();
+    match kind {
+        ConnectionType::Database => match (&connector.database, entry) {
+            (Some(spec), DbEntry::Url) => vec![url_field(spec)],
+            (Some(spec), DbEntry::Fields) => own.chain(spec.login_fields()).collect(),
+            (None, _) => own.collect(),
+        },
+        ConnectionType::ServiceAccount | ConnectionType::Oauth2 => own.collect(),
+        key => {
+            let mut fields: Vec<_> = own.collect();
+            if let Some(auth) = connector.key_auth(key) {
+                if key == ConnectionType::BasicAuth {
+                    fields.push(plain(USERNAME, "User name", None, false));
+                }
+                fields.push(plain(SECRET, &auth.secret_label, Some(SEALED_HELP), true));
+            }
+            fields
+        }
+    }
+}
+
+/// The control a field is drawn as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Text,
+    /// A `<select>` of the field's options.
+    Choice,
+    /// A password input with a Show toggle.
+    Password,
+    /// A masked, monospace textarea the person pastes a key file into.
+    File,
+}
+
+pub fn control(field: &ConfigField) -> Control {
+    let key = field.key.as_str();
+    if !field.options.is_empty() {
+        Control::Choice
+    } else if field.secret && (key.ends_with("_json") || key.ends_with("private_key")) {
+        Control::File
+    } else if field.secret {
+        Control::Password
+    } else {
+        Control::Text
+    }
+}
+
+/// The values a form starts with: each setting's default (a choice's is its first option).
+pub fn defaults(fields: &[ConfigField]) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter(|f| !f.secret)
+        .filter_map(|f| {
+            let default = f.default.clone().or_else(|| f.options.first().cloned())?;
+            Some((f.key.clone(), default))
+        })
+        .collect()
+}
+
+/// The secrets as typed, by key, for the one call that sends them: `read` gives a secret
+/// field's content; empty ones are left out (Redis without a password, no AWS session token).
+pub fn typed_secrets(
+    fields: &[ConfigField],
+    mut read: impl FnMut(&str) -> String,
+) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter(|f| f.secret)
+        .map(|f| (f.key.clone(), read(&f.key)))
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+}
+
+/// The keys of required fields left empty (whitespace counts as empty), settings and secrets.
+pub fn missing_required(
+    fields: &[ConfigField],
+    values: &BTreeMap<String, String>,
+    secrets: &BTreeMap<String, String>,
+) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|f| {
+            let given = if f.secret { secrets } else { values };
+            f.required && given.get(&f.key).is_none_or(|v| v.trim().is_empty())
+        })
+        .map(|f| f.key.clone())
+        .collect()
+}
+
+/// The settings a form sends: its non-secret fields, trimmed, empty ones left out (the core
+/// treats a missing optional value as not given).
+pub fn settings(
+    kind: ConnectionType,
+    fields: &[ConfigField],
+    values: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter(|f| {
+            let username = kind == ConnectionType::BasicAuth && f.key == USERNAME;
+            !f.secret && !username
+        })
+        .filter_map(|f| {
+            let value = values.get(&f.key)?.trim();
+            (!value.is_empty()).then(|| (f.key.clone(), value.to_owned()))
+        })
+        .collect()
+}
+
+/// The request the form sends beside its secrets. `verify` asks the core to check the
+/// credential with the service before storing it (the default); `false` is the explicit
+/// "Store without checking".
+pub fn connect_request(
+    connector: &Connector,
+    kind: ConnectionType,
+    fields: &[ConfigField],
+    name: &str,
+    values: &BTreeMap<String, String>,
+    verify: bool,
+) -> ConnectRequest {
+    let name = name.trim();
+    ConnectRequest {
+        connector_id: connector.id.clone(),
+        connection_type: kind,
+        name: (!name.is_empty()).then(|| name.to_owned()),
+        config: settings(kind, fields, values),
+        username: (kind == ConnectionType::BasicAuth).then(|| {
+            values
+                .get(USERNAME)
+                .map(|u| u.trim().to_owned())
+                .unwrap_or_default()
+        }),
+        verify,
+    }
+}
+
+/// The submit button while the form waits for the core.
+pub fn connect_busy_label(service: &str, verify: bool) -> String {
+    if verify {
+        format!("Checking with {service}…")
+    } else {
+        "Storing…".to_owned()
+    }
+}
+
+/// The Done step's title: `Redis connected`, or `HubSpot connected as acme-corp`.
+pub fn done_title(service: &str, view: &ConnectionView) -> String {
+    if view.name == service {
+        format!("{service} connected")
+    } else {
+        format!("{service} connected as {}", view.name)
+    }
+}
+
+/// The line under the Done title: whether the service accepted the credential.
+pub fn connect_done_text(service: &str, view: &ConnectionView) -> String {
+    if view.verified {
+        format!("Checked with {service} and sealed in your vault. Find it under Connections.")
+    } else {
+        format!(
+            "Stored unchecked: {service} was not asked whether it accepts this credential. \
+             Sealed in your vault; use Test under Connections to check it later."
+        )
+    }
+}
+
+/// Where a refused connect shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorPlace {
+    /// Under this field, which is marked invalid.
+    Field(String),
+    /// Under the form, with "Store without checking" (the service could not be reached).
+    Unreachable,
+    /// Under the form.
+    Form,
+}
+
+/// Where the core's refusal `code` (with its `message`) shows in a form of `fields`: a refused
+/// key or password, a missing database or a refused TLS mode at its field (at the URL in URL
+/// entry), a broken key file at the secret it came from, a bad setting at the field its message
+/// names.
+pub fn error_place(code: &str, message: &str, fields: &[ConfigField]) -> ErrorPlace {
+    let has = |key: &str| fields.iter().any(|f| f.key == key);
+    let at = |key: &str| [key, URL].into_iter().find(|k| has(k)).map(str::to_owned);
+    let first_secret = || fields.iter().find(|f| f.secret).map(|f| f.key.clone());
+    let field = match code {
+        "provider.unavailable" | "db.unreachable" => return ErrorPlace::Unreachable,
+        "provider.key_rejected" | "service_account.invalid" => first_secret(),
+        "db.auth_failed" => at(login::PASSWORD),
+        "db.not_found" => at(login::DATABASE),
+        "db.tls_refused" => at(login::TLS),
+        "connection.invalid" => named_field(message, fields),
+        _ => None,
+    };
+    field.map_or(ErrorPlace::Form, ErrorPlace::Field)
+}
+
+/// Whether a refusal empties the field it sits at so the person types it again: a refused key
+/// or password. A key file, a URL (it holds more than the password) and every other field keep
+/// what was typed.
+pub fn clears_field(code: &str, key: &str) -> bool {
+    matches!(code, "provider.key_rejected" | "db.auth_failed") && key != URL
+}
+
+/// The field a `connection.invalid` message names: by its label (outside the quoted value the
+/// message repeats; the longest label named wins, so `authentication database` beats
+/// `database`), else by its key.
+fn named_field(message: &str, fields: &[ConfigField]) -> Option<String> {
+    let text = message.to_lowercase();
+    let unquoted: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    let by_label = fields
+        .iter()
+        .filter(|f| mentions(&unquoted, &f.label.to_lowercase()))
+        .max_by_key(|f| f.label.len());
+    let by_key = || {
+        fields
+            .iter()
+            .filter(|f| mentions(&text, &f.key) || mentions(&unquoted, &f.key.replace('_', " ")))
+            .max_by_key(|f| f.key.len())
+    };
+    by_label.or_else(by_key).map(|f| f.key.clone())
+}
+
+/// Whether `word` stands in `text` as a whole word.
+fn mentions(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    !word.is_empty()
+        && text.match_indices(word).any(|(at, _)| {
+            let before = text[..at].chars().next_back().is_none_or(|c| !is_word(c));
+            let after = text[at + word.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_word(c));
+            before && after
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{connection, connector, field, key_auth_section};
+    use keyport_model::{Category, ServiceAccountFormat, ServiceAccountSpec};
+
+    fn keys(fields: &[ConfigField]) -> Vec<&str> {
+        fields.iter().map(|f| f.key.as_str()).collect()
+    }
+
+    fn database(driver: DbDriver, port: u16, schemes: &[&str], tls: &[&str]) -> Connector {
+        let mut c = connector("redis", "Redis", Category::Databases, "Key-value store");
+        c.connection_types = vec![ConnectionType::Database];
+        c.database = Some(DatabaseSpec {
+            driver,
+            default_port: port,
+            url_schemes: schemes.iter().map(|s| s.to_string()).collect(),
+            tls_modes: tls.iter().map(|s| s.to_string()).collect(),
+            docs_url: "https://example.com".to_owned(),
+        });
+        c
+    }
+
+    fn service_account(fields: Vec<ConfigField>) -> Connector {
+        let mut c = connector("aws", "AWS", Category::Cloud, "Cloud");
+        c.connection_types = vec![ConnectionType::ServiceAccount, ConnectionType::ApiKey];
+        c.api_key = Some(key_auth_section());
+        c.service_account = Some(ServiceAccountSpec {
+            format: ServiceAccountFormat::AwsAccessKey,
+            fields,
+            token_url: None,
+            scopes: Vec::new(),
+            check: None,
+            docs_url: "https://example.com".to_owned(),
+        });
+        c
+    }
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_type_with_a_section_gets_a_form() {
+        let mut c = connector("jira", "Jira", Category::Crm, "Issues");
+        c.connection_types = vec![
+            ConnectionType::Oauth2,
+            ConnectionType::BasicAuth,
+            ConnectionType::ApiKey,
+        ];
+        c.basic_auth = Some(key_auth_section());
+        assert_eq!(form_types(&c), [ConnectionType::BasicAuth]);
+        assert_eq!(connect_note(&c), None);
+        c.basic_auth = None;
+        assert!(form_types(&c).is_empty());
+        assert!(connect_note(&c).is_some());
+        let db = database(DbDriver::Redis, 6379, &["redis"], &["none"]);
+        assert_eq!(form_types(&db), [ConnectionType::Database]);
+        let sa = service_account(vec![field("secret_access_key", true, true)]);
+        assert_eq!(
+            form_types(&sa),
+            [ConnectionType::ServiceAccount, ConnectionType::ApiKey]
+        );
+        assert_eq!(
+            type_hint(&sa, ConnectionType::ServiceAccount),
+            "secret_access_key"
+        );
+        assert_eq!(type_hint(&sa, ConnectionType::ApiKey), "API token");
+        assert_eq!(
+            type_hint(&db, ConnectionType::Database),
+            "Host and password, or a connection URL"
+        );
+    }
+
+    #[test]
+    fn key_forms_end_with_the_user_name_and_the_secret() {
+        let mut c = connector("jira", "Jira", Category::Crm, "Issues");
+        c.connection_types = vec![ConnectionType::BasicAuth, ConnectionType::ApiKey];
+        c.fields = vec![field("site", true, false), field("extra", false, true)];
+        c.basic_auth = Some(key_auth_section());
+        c.api_key = Some(key_auth_section());
+        let basic = form_fields(&c, ConnectionType::BasicAuth, DbEntry::Fields);
+        assert_eq!(keys(&basic), ["site", USERNAME, SECRET]);
+        assert_eq!(basic[2].label, "API token");
+        assert_eq!(control(&basic[2]), Control::Password);
+        let key = form_fields(&c, ConnectionType::ApiKey, DbEntry::Url);
+        assert_eq!(keys(&key), ["site", SECRET]);
+    }
+
+    #[test]
+    fn database_forms_ask_for_the_login_or_the_url() {
+        let c = database(
+            DbDriver::Postgres,
+            5432,
+            &["postgresql", "postgres"],
+            &["prefer", "disable", "require"],
+        );
+        let fields = form_fields(&c, ConnectionType::Database, DbEntry::Fields);
+        assert_eq!(
+            keys(&fields),
+            ["host", "port", "user", "password", "database", "tls"]
+        );
+        let secret: Vec<_> = fields.iter().filter(|f| f.secret).collect();
+        assert_eq!(
+            keys(&secret.into_iter().cloned().collect::<Vec<_>>()),
+            ["password"]
+        );
+        let tls = fields.iter().find(|f| f.key == "tls").unwrap();
+        assert_eq!(control(tls), Control::Choice);
+        let start = defaults(&fields);
+        assert_eq!(start["port"], "5432");
+        assert_eq!(start["tls"], "prefer");
+        assert!(!start.contains_key("password"));
+
+        let url = form_fields(&c, ConnectionType::Database, DbEntry::Url);
+        assert_eq!(keys(&url), [URL]);
+        assert_eq!(control(&url[0]), Control::Password);
+        let help = url[0].help.as_deref().unwrap();
+        assert!(help.contains("postgresql://user:password@host:5432/database"));
+        assert!(help.contains("postgresql:// or postgres://"));
+
+        let redis = database(
+            DbDriver::Redis,
+            6379,
+            &["redis", "rediss"],
+            &["none", "secure"],
+        );
+        let fields = form_fields(&redis, ConnectionType::Database, DbEntry::Fields);
+        let user = fields.iter().find(|f| f.key == "user").unwrap();
+        assert!(!user.required, "Redis signs in as the default user");
+        let url = form_fields(&redis, ConnectionType::Database, DbEntry::Url);
+        assert!(url[0].help.as_deref().unwrap().contains("@host:6379/0"));
+    }
+
+    #[test]
+    fn database_fields_split_into_settings_and_the_password() {
+        let c = database(DbDriver::Redis, 6379, &["redis"], &["none", "secure"]);
+        let fields = form_fields(&c, ConnectionType::Database, DbEntry::Fields);
+        let mut values = defaults(&fields);
+        values.insert("host".to_owned(), " 127.0.0.1 ".to_owned());
+        values.insert("user".to_owned(), "".to_owned());
+        let secrets = typed_secrets(&fields, |key| {
+            assert_eq!(key, "password");
+            "pw with spaces ".to_owned()
+        });
+        assert_eq!(secrets, map(&[("password", "pw with spaces ")]));
+        assert!(missing_required(&fields, &values, &secrets).is_empty());
+        let request = connect_request(&c, ConnectionType::Database, &fields, "", &values, true);
+        assert_eq!(
+            request.config,
+            map(&[("host", "127.0.0.1"), ("port", "6379"), ("tls", "none")])
+        );
+        assert_eq!((request.name, request.username), (None, None));
+        // Redis without a password: no secret at all.
+        assert!(typed_secrets(&fields, |_| String::new()).is_empty());
+
+        // URL entry: the URL is the one secret and the settings stay empty.
+        let url = form_fields(&c, ConnectionType::Database, DbEntry::Url);
+        let values = defaults(&url);
+        let secrets = typed_secrets(&url, |_| "redis://:pw@127.0.0.1:6379".to_owned());
+        assert_eq!(secrets.keys().collect::<Vec<_>>(), [URL]);
+        let request = connect_request(&c, ConnectionType::Database, &url, "Cache", &values, false);
+        assert!(request.config.is_empty());
+        assert!(!request.verify);
+        assert_eq!(request.name.as_deref(), Some("Cache"));
+        assert_eq!(
+            missing_required(&url, &values, &BTreeMap::new()),
+            [URL.to_owned()]
+        );
+    }
+
+    #[test]
+    fn service_account_secrets_are_its_secret_fields() {
+        let mut key_json = field("key_json", true, true);
+        key_json.label = "Service account key (JSON)".to_owned();
+        let mut region = field("region", true, false);
+        region.default = Some("us-east-1".to_owned());
+        let mut c = service_account(vec![
+            field("access_key_id", true, false),
+            field("secret_access_key", true, true),
+            field("session_token", false, true),
+            region,
+            key_json,
+            field("private_key", true, true),
+        ]);
+        c.fields = vec![field("workspace_host", true, false)];
+        let fields = form_fields(&c, ConnectionType::ServiceAccount, DbEntry::Fields);
+        assert_eq!(
+            keys(&fields),
+            [
+                "workspace_host",
+                "access_key_id",
+                "secret_access_key",
+                "session_token",
+                "region",
+                "key_json",
+                "private_key"
+            ]
+        );
+        let controls: Vec<_> = fields.iter().map(control).collect();
+        assert_eq!(
+            controls,
+            [
+                Control::Text,
+                Control::Text,
+                Control::Password,
+                Control::Password,
+                Control::Text,
+                Control::File,
+                Control::File
+            ]
+        );
+        let mut values = defaults(&fields);
+        values.insert("access_key_id".to_owned(), "AKIAEXAMPLE".to_owned());
+        let typed = map(&[
+            ("secret_access_key", "wJalr"),
+            ("session_token", ""),
+            ("key_json", "{}"),
+        ]);
+        let secrets = typed_secrets(&fields, |key| typed.get(key).cloned().unwrap_or_default());
+        assert_eq!(
+            secrets,
+            map(&[("secret_access_key", "wJalr"), ("key_json", "{}")])
+        );
+        assert_eq!(
+            missing_required(&fields, &values, &secrets),
+            ["workspace_host", "private_key"]
+        );
+        let request = connect_request(
+            &c,
+            ConnectionType::ServiceAccount,
+            &fields,
+            " Prod ",
+            &values,
+            true,
+        );
+        assert_eq!(
+            request.config,
+            map(&[("access_key_id", "AKIAEXAMPLE"), ("region", "us-east-1")])
+        );
+        assert_eq!(request.name.as_deref(), Some("Prod"));
+        assert!(!request.config.keys().any(|k| secrets.contains_key(k)));
+    }
+
+    #[test]
+    fn request_trims_and_leaves_out_empty_values() {
+        let mut c = connector("jira", "Jira", Category::Crm, "Issues");
+        c.fields = vec![
+            field("site", true, false),
+            field("region", false, false),
+            field("extra_secret", false, true),
+        ];
+        c.basic_auth = Some(key_auth_section());
+        c.api_key = Some(key_auth_section());
+        let basic = form_fields(&c, ConnectionType::BasicAuth, DbEntry::Fields);
+        let mut values = map(&[("site", " acme "), ("region", "  "), (USERNAME, " jane ")]);
+        let secrets = map(&[(SECRET, "x")]);
+        assert!(missing_required(&basic, &values, &secrets).is_empty());
+        let request = connect_request(&c, ConnectionType::BasicAuth, &basic, " ", &values, true);
+        assert!(request.verify);
+        assert_eq!(request.name, None);
+        assert_eq!(request.username.as_deref(), Some("jane"));
+        assert_eq!(request.config, map(&[("site", "acme")]));
+        let key = form_fields(&c, ConnectionType::ApiKey, DbEntry::Fields);
+        let request = connect_request(&c, ConnectionType::ApiKey, &key, "Prod", &values, false);
+        assert!(!request.verify);
+        assert_eq!(
+            (request.name.as_deref(), request.username),
+            (Some("Prod"), None)
+        );
+        values.insert("site".to_owned(), " ".to_owned());
+        values.insert(USERNAME.to_owned(), "".to_owned());
+        assert_eq!(
+            missing_required(&basic, &values, &BTreeMap::new()),
+            ["site", USERNAME, SECRET]
+        );
+    }
+
+    #[test]
+    fn refusals_show_at_the_field_they_are_about() {
+        let c = database(DbDriver::Mongodb, 27017, &["mongodb"], &["tls=false"]);
+        let fields = form_fields(&c, ConnectionType::Database, DbEntry::Fields);
+        let url = form_fields(&c, ConnectionType::Database, DbEntry::Url);
+        let at = |key: &str| ErrorPlace::Field(key.to_owned());
+        assert_eq!(error_place("db.auth_failed", "m", &fields), at("password"));
+        assert_eq!(error_place("db.not_found", "m", &fields), at("database"));
+        assert_eq!(error_place("db.tls_refused", "m", &fields), at("tls"));
+        assert_eq!(error_place("db.auth_failed", "m", &url), at(URL));
+        assert_eq!(error_place("db.not_found", "m", &url), at(URL));
+        assert_eq!(
+            error_place("db.unreachable", "m", &fields),
+            ErrorPlace::Unreachable
+        );
+        assert_eq!(error_place("internal", "m", &fields), ErrorPlace::Form);
+        assert!(clears_field("db.auth_failed", "password"));
+        assert!(!clears_field("db.auth_failed", URL));
+        assert!(!clears_field("service_account.invalid", "key_json"));
+
+        let invalid = |m: &str| error_place("connection.invalid", m, &fields);
+        assert_eq!(invalid("the port is a number from 1 to 65535"), at("port"));
+        assert_eq!(
+            invalid("`database` is not a valid host (for example db.example.com)"),
+            at("host")
+        );
+        assert_eq!(
+            invalid("MongoDB needs `auth_source` (Authentication database)"),
+            at("auth_source")
+        );
+        assert_eq!(invalid("the URL's options are not valid"), ErrorPlace::Form);
+        assert_eq!(
+            error_place(
+                "connection.invalid",
+                "the URL's options are not valid",
+                &url
+            ),
+            at(URL)
+        );
+
+        let sa = service_account(vec![
+            field("access_key_id", true, false),
+            field("secret_access_key", true, true),
+        ]);
+        let fields = form_fields(&sa, ConnectionType::ServiceAccount, DbEntry::Fields);
+        assert_eq!(
+            error_place("service_account.invalid", "m", &fields),
+            at("secret_access_key")
+        );
+        assert_eq!(
+            error_place("service_account.rejected", "m", &fields),
+            ErrorPlace::Form
+        );
+        assert_eq!(
+            error_place(
+                "connection.invalid",
+                "the access key ID AKIA is not the key file's",
+                &fields
+            ),
+            at("access_key_id")
+        );
+        assert_eq!(
+            error_place("connection.invalid", "something else", &fields),
+            ErrorPlace::Form
+        );
+        assert_eq!(
+            error_place(
+                "provider.key_rejected",
+                "m",
+                &form_fields(&sa, ConnectionType::ApiKey, DbEntry::Fields)
+            ),
+            at(SECRET)
+        );
+        assert_eq!(
+            error_place("provider.unavailable", "m", &fields),
+            ErrorPlace::Unreachable
+        );
+    }
+
+    #[test]
+    fn connect_texts_say_whether_the_service_checked_the_credential() {
+        assert_eq!(
+            connect_busy_label("SendGrid", true),
+            "Checking with SendGrid…"
+        );
+        assert_eq!(connect_busy_label("SendGrid", false), "Storing…");
+        let mut view = connection("redis", ConnectionType::Database);
+        view.name = "Redis".to_owned();
+        assert_eq!(done_title("Redis", &view), "Redis connected");
+        assert!(connect_done_text("Redis", &view).starts_with("Checked with Redis"));
+        view.name = "Cache".to_owned();
+        view.verified = false;
+        assert_eq!(done_title("Redis", &view), "Redis connected as Cache");
+        assert!(connect_done_text("Redis", &view).starts_with("Stored unchecked"));
+    }
+}
