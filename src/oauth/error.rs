@@ -92,7 +92,39 @@ impl OAuthError {
 }
 
 /// Provider words are shown to people: keep them short and printable, so a hostile server
-/// cannot fill a dialog or a terminal with control sequences.
+/// cannot fill a dialog or a terminal with control sequences. Microsoft's trailing
+/// `Trace ID: … Correlation ID: … Timestamp: …` is for its support desk, not the person; a cut
+/// falls between words and says so.
 pub fn provider_words(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).take(200).collect()
+    const LIMIT: usize = 300;
+    let text = text.split(" Trace ID: ").next().unwrap_or_default();
+    let printable: String = text.chars().filter(|c| !c.is_control()).collect();
+    if printable.chars().count() <= LIMIT {
+        return printable;
+    }
+    let cut: String = printable.chars().take(LIMIT).collect();
+    let words = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", words.trim_end_matches([',', ';', ':', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::provider_words;
+
+    #[test]
+    fn provider_words_are_short_printable_and_cut_between_words() {
+        assert_eq!(provider_words("bad\u{1b}[31m code"), "bad[31m code");
+        let azure = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '291bba3f-e0a5-47bc-a099-3bdcb2a50a05'. Trace ID: 0b1c Correlation ID: 9d8e Timestamp: 2026-12-01 20:00:00Z";
+        let shown = provider_words(azure);
+        assert!(
+            shown.ends_with("'291bba3f-e0a5-47bc-a099-3bdcb2a50a05'."),
+            "{shown}"
+        );
+        let long = "word ".repeat(100);
+        let shown = provider_words(&long);
+        assert!(
+            shown.chars().count() <= 301 && shown.ends_with("word…"),
+            "{shown}"
+        );
+    }
 }
