@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "set_idle_lock",
     "connections_list",
     "connect_credential",
+    "key_file_choose",
+    "key_file_describe",
     "connection_rename",
     "connection_delete",
     "connection_test",

@@ -15,7 +15,8 @@ use crate::manager::ManagerError;
 use crate::oauth::http::Http;
 use crate::vault::{SecretValue, Unlocked, Vault};
 use keyport_model::{
-    ConnectionType, ConnectionView, Connector, ServiceAccountFormat, ServiceAccountSpec,
+    ConnectionType, ConnectionView, Connector, KeyFact, KeyFileView, ServiceAccountFormat,
+    ServiceAccountSpec,
 };
 use oauth2::TokenResponse as _;
 use std::collections::BTreeMap;
@@ -82,14 +83,10 @@ fn token_error(connector: &Connector, detail: String) -> ManagerError {
     }
 }
 
-/// A Snowflake key-pair JWT: RS256 over `iss = ACCOUNT.USER.SHA256:<fingerprint of the public
-/// key>` and `sub = ACCOUNT.USER` (upper case; an account locator without its region), valid
-/// for an hour. Snowflake takes it as the bearer token itself; there is no exchange.
-/// https://docs.snowflake.com/en/developer-guide/sql-api/authenticating
-fn snowflake_jwt(
-    values: &BTreeMap<String, String>,
-    private_pem: &str,
-) -> Result<String, ManagerError> {
+/// The SHA-256 fingerprint (base64) of an RSA private key's public half, as Snowflake shows it
+/// for a user's `RSA_PUBLIC_KEY_FP`.
+fn public_key_fingerprint(private_pem: &str) -> Result<String, ManagerError> {
+    use base64::Engine;
     use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
     use sha2::{Digest, Sha256};
     let key = rsa::RsaPrivateKey::from_pkcs8_pem(private_pem.trim()).map_err(|_| {
@@ -101,9 +98,18 @@ fn snowflake_jwt(
         .to_public_key()
         .to_public_key_der()
         .map_err(|_| invalid("its public half cannot be encoded"))?;
-    use base64::Engine;
-    let fingerprint =
-        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(public.as_bytes()));
+    Ok(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(public.as_bytes())))
+}
+
+/// A Snowflake key-pair JWT: RS256 over `iss = ACCOUNT.USER.SHA256:<fingerprint of the public
+/// key>` and `sub = ACCOUNT.USER` (upper case; an account locator without its region), valid
+/// for an hour. Snowflake takes it as the bearer token itself; there is no exchange.
+/// https://docs.snowflake.com/en/developer-guide/sql-api/authenticating
+fn snowflake_jwt(
+    values: &BTreeMap<String, String>,
+    private_pem: &str,
+) -> Result<String, ManagerError> {
+    let fingerprint = public_key_fingerprint(private_pem)?;
     let account = values
         .get("account")
         .and_then(|a| a.split('.').next())
@@ -389,6 +395,75 @@ fn spec_of(connector: &Connector) -> Result<&ServiceAccountSpec, ManagerError> {
             "{} has no service-account connection",
             connector.name
         ))
+    })
+}
+
+/// A key file chosen by the person, read by the core (at most 64 KB, one trailing newline
+/// dropped): the CLI's `--service-account-file`, the desktop's file picker.
+pub fn read_key_file(path: &std::path::Path) -> Result<SecretValue, ManagerError> {
+    use std::io::Read;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let unreadable = |e: std::io::Error| invalid(format!("{name} cannot be read ({e})"));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut buf = Vec::new();
+    file.take(MAX_KEY_FILE + 1)
+        .read_to_end(&mut buf)
+        .map_err(unreadable)?;
+    if buf.len() as u64 > MAX_KEY_FILE {
+        return Err(invalid(format!(
+            "{name} is larger than 64 KB; a key file is a few KB"
+        )));
+    }
+    if buf.ends_with(b"\n") {
+        buf.pop();
+    }
+    Ok(SecretValue::new(buf))
+}
+
+const MAX_KEY_FILE: u64 = 64 * 1024;
+
+/// What a key file says about itself, without its secret: what the desktop shows once a file is
+/// picked, before anything is sent anywhere. Broken files are named as when connecting.
+pub fn describe_key_file(
+    connector: &Connector,
+    path: &std::path::Path,
+) -> Result<KeyFileView, ManagerError> {
+    let spec = spec_of(connector)?;
+    let file = read_key_file(path)?;
+    let text =
+        std::str::from_utf8(file.expose_to_caller()).map_err(|_| invalid("it is not text"))?;
+    let fact = |label: &str, value: &str| KeyFact {
+        label: label.to_owned(),
+        value: value.to_owned(),
+    };
+    let facts = match spec.format {
+        ServiceAccountFormat::GcpJsonKey => {
+            let key = read_gcp_key(text)?;
+            let mut facts = vec![fact("Service account", &key.client_email)];
+            facts.extend(key.project_id.as_deref().map(|p| fact("Project", p)));
+            facts
+        }
+        ServiceAccountFormat::SnowflakeKeyPair => vec![fact(
+            "Public key fingerprint",
+            &format!("SHA256:{}", public_key_fingerprint(text)?),
+        )],
+        ServiceAccountFormat::AwsAccessKey => {
+            let keys = aws::Keys::from_file(text)?;
+            vec![fact("Access key ID", keys.access_key_id())]
+        }
+        _ => {
+            return Err(ManagerError::Invalid(format!(
+                "{} takes no key file",
+                connector.name
+            )))
+        }
+    };
+    Ok(KeyFileView {
+        path: path.display().to_string(),
+        facts,
     })
 }
 

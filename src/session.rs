@@ -7,7 +7,8 @@ use crate::manager::{self, Credential, ManagerError};
 use crate::oauth::{self, OAuthError};
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
 use keyport_model::{
-    ConnectRequest, ConnectionView, OAuthAppView, RedirectKind, SessionView, VaultStatus,
+    ConnectRequest, ConnectionType, ConnectionView, KeyFileView, OAuthAppView, RedirectKind,
+    SessionView, VaultStatus,
 };
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -175,11 +176,30 @@ impl Session {
         &self,
         catalog: &Catalog,
         request: ConnectRequest,
-        secrets: BTreeMap<String, SecretValue>,
+        mut secrets: BTreeMap<String, SecretValue>,
+        key_file: Option<&std::path::Path>,
     ) -> Result<ConnectionView, ManagerError> {
         let connector = catalog
             .get(&request.connector_id)
             .map_err(|e| ManagerError::Invalid(e.to_string()))?;
+        if let Some(path) = key_file {
+            // The picked file fills its field; the webview only ever had its path.
+            let field = connector
+                .service_account
+                .as_ref()
+                .and_then(|s| s.key_file_field())
+                .filter(|_| request.connection_type == ConnectionType::ServiceAccount)
+                .ok_or_else(|| {
+                    ManagerError::Invalid(format!("{} takes no key file", connector.name))
+                })?;
+            let file = crate::service_account::read_key_file(path)?;
+            if secrets.insert(field.key.clone(), file).is_some() {
+                return Err(ManagerError::Invalid(format!(
+                    "the {} is given twice",
+                    field.label.to_lowercase()
+                )));
+            }
+        }
         let config = request.config;
         let credential = Credential::from_form(
             connector,
@@ -203,6 +223,19 @@ impl Session {
             self.state().unlocked = None;
         }
         stored
+    }
+
+    /// What a picked key file says about itself (no secret), for the wizard to show.
+    pub fn describe_key_file(
+        &self,
+        catalog: &Catalog,
+        connector_id: &str,
+        path: &std::path::Path,
+    ) -> Result<KeyFileView, ManagerError> {
+        let connector = catalog
+            .get(connector_id)
+            .map_err(|e| ManagerError::Invalid(e.to_string()))?;
+        crate::service_account::describe_key_file(connector, path)
     }
 
     /// Checks a connection with its service now and records the outcome.

@@ -51,14 +51,14 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
             .unwrap();
         assert!(view.vault.initialized && view.unlocked);
         let stored = session
-            .connect(&catalog, request(), key(b"sk_test_session"))
+            .connect(&catalog, request(), key(b"sk_test_session"), None)
             .await
             .unwrap();
         assert_eq!(stored.connector_id, "stripe");
 
         let view = session.lock().await.unwrap();
         assert!(!view.unlocked);
-        let refused = session.connect(&catalog, request(), key(b"x")).await;
+        let refused = session.connect(&catalog, request(), key(b"x"), None).await;
         assert!(
             matches!(refused, Err(ManagerError::Vault(VaultError::Locked))),
             "connecting needs the key"
@@ -118,7 +118,7 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
         // Rotation swaps the session's key for the new one: connecting still works.
         session.rotate_key(&pw).await.unwrap();
         let after = session
-            .connect(&catalog, request(), key(b"sk_after_rotation"))
+            .connect(&catalog, request(), key(b"sk_after_rotation"), None)
             .await
             .unwrap();
         let opened = session
@@ -130,7 +130,7 @@ fn session_locks_unlocks_and_auto_locks_when_idle() {
         // refused rather than used to seal a record nothing could open again.
         let other = keyport::vault::Vault::open(kp.data_dir()).await.unwrap();
         other.rotate_key(&pw).await.unwrap();
-        let stale = session.connect(&catalog, request(), key(b"x")).await;
+        let stale = session.connect(&catalog, request(), key(b"x"), None).await;
         assert!(
             matches!(stale, Err(ManagerError::Vault(VaultError::KeyRetired))),
             "a retired key is not used"
@@ -193,6 +193,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 &catalog,
                 database(&fields),
                 secrets(&[("password", "nope")]),
+                None,
             )
             .await;
         assert!(
@@ -204,6 +205,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 &catalog,
                 database(&fields),
                 secrets(&[("url", "redis://x")]),
+                None,
             )
             .await;
         assert!(matches!(mixed, Err(ManagerError::Invalid(_))), "{mixed:?}");
@@ -212,6 +214,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 &catalog,
                 database(&fields),
                 secrets(&[("secret", "wizard-pw-71")]),
+                None,
             )
             .await;
         assert!(matches!(stray, Err(ManagerError::Invalid(_))), "{stray:?}");
@@ -222,6 +225,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 &catalog,
                 database(&fields),
                 secrets(&[("password", "wizard-pw-71")]),
+                None,
             )
             .await
             .unwrap();
@@ -229,7 +233,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
         assert_eq!(by_fields.metadata["port"], port);
         let url = format!("redis://:wizard-pw-71@127.0.0.1:{port}/0");
         let by_url = session
-            .connect(&catalog, database(&[]), secrets(&[("url", &url)]))
+            .connect(&catalog, database(&[]), secrets(&[("url", &url)]), None)
             .await
             .unwrap();
         assert!(by_url.verified);
@@ -258,6 +262,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                     "secret_access_key",
                     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
                 )]),
+                None,
             )
             .await
             .unwrap();
@@ -272,7 +277,9 @@ fn wizard_forms_connect_databases_and_service_accounts() {
             kept["SecretAccessKey"],
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
         );
-        let no_secret = session.connect(&catalog, aws(&id), secrets(&[])).await;
+        let no_secret = session
+            .connect(&catalog, aws(&id), secrets(&[]), None)
+            .await;
         assert!(
             matches!(no_secret, Err(ManagerError::ServiceAccountInvalid(_))),
             "{no_secret:?}"
@@ -290,8 +297,114 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 &catalog,
                 azure,
                 secrets(&[("client_secret", "x"), ("password", "y")]),
+                None,
             )
             .await;
         assert!(matches!(stray, Err(ManagerError::Invalid(_))), "{stray:?}");
+    });
+}
+
+/// The desktop's key-file picker: the core reads the file and the page gets only its path and
+/// what it says about itself; connecting reads the file again.
+#[test]
+fn key_files_are_read_by_the_core_and_described_without_their_secret() {
+    let kp = Keyport::new();
+    let key = kp.write(
+        "sa.json",
+        &serde_json::json!({
+            "type": "service_account",
+            "project_id": "keyport-test-123",
+            "private_key": "-----BEGIN PRIVATE KEY-----\nplanted-key-material\n-----END PRIVATE KEY-----\n",
+            "client_email": "keyport@keyport-test-123.iam.gserviceaccount.com",
+        })
+        .to_string(),
+    );
+    let pem = kp.write("rsa_key.p8", "");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+        ])
+        .arg(&pem)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let broken = kp.write("cut.json", "{\"type\": \"service_account\", \"private_");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let catalog = Catalog::builtin();
+        let session = Session::new(kp.data_dir().to_path_buf());
+        session
+            .init(&Passphrase::new(PASSPHRASE.into()), false)
+            .await
+            .unwrap();
+        let gcp = session.describe_key_file(&catalog, "gcp", &key).unwrap();
+        let facts: Vec<(&str, &str)> = gcp
+            .facts
+            .iter()
+            .map(|f| (f.label.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            facts,
+            [
+                ("Service account", "keyport@keyport-test-123.iam.gserviceaccount.com"),
+                ("Project", "keyport-test-123")
+            ]
+        );
+        assert!(!format!("{gcp:?}").contains("planted-key-material"));
+        let snowflake = session.describe_key_file(&catalog, "snowflake", &pem).unwrap();
+        assert_eq!(snowflake.facts[0].label, "Public key fingerprint");
+        assert!(snowflake.facts[0].value.starts_with("SHA256:"));
+        let cut = session.describe_key_file(&catalog, "gcp", &broken);
+        assert!(
+            matches!(&cut, Err(ManagerError::ServiceAccountInvalid(m)) if m.contains("cut off")),
+            "{cut:?}"
+        );
+        let missing = session.describe_key_file(&catalog, "gcp", &kp.data_dir().join("nope.json"));
+        assert!(
+            matches!(&missing, Err(ManagerError::ServiceAccountInvalid(m)) if m.contains("nope.json cannot be read")),
+            "{missing:?}"
+        );
+
+        let request = |connector: &str| ConnectRequest {
+            connector_id: connector.into(),
+            connection_type: ConnectionType::ServiceAccount,
+            name: None,
+            config: BTreeMap::new(),
+            username: None,
+            verify: false,
+        };
+        let stored = session
+            .connect(&catalog, request("gcp"), BTreeMap::new(), Some(&key))
+            .await
+            .unwrap();
+        assert_eq!(
+            stored.metadata["client_email"],
+            "keyport@keyport-test-123.iam.gserviceaccount.com"
+        );
+        let twice = session
+            .connect(
+                &catalog,
+                request("gcp"),
+                secrets(&[("key_json", "{}")]),
+                Some(&key),
+            )
+            .await;
+        assert!(matches!(twice, Err(ManagerError::Invalid(_))), "{twice:?}");
+        let no_file = session
+            .connect(&catalog, request("azure"), BTreeMap::new(), Some(&key))
+            .await;
+        assert!(
+            matches!(&no_file, Err(ManagerError::Invalid(m)) if m.contains("takes no key file")),
+            "{no_file:?}"
+        );
+        assert_eq!(session.connections().await.unwrap().len(), 1);
     });
 }

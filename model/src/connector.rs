@@ -529,6 +529,19 @@ pub struct ServiceAccountSpec {
     pub docs_url: String,
 }
 
+impl ServiceAccountSpec {
+    /// The secret field a key file fills, for formats that come as a file (Google's JSON key,
+    /// a PEM private key): the desktop offers a file picker for it, and the core reads the file.
+    pub fn key_file_field(&self) -> Option<&ConfigField> {
+        match self.format {
+            ServiceAccountFormat::GcpJsonKey | ServiceAccountFormat::SnowflakeKeyPair => {
+                self.fields.iter().find(|f| f.secret)
+            }
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceAccountFormat {

@@ -15,7 +15,7 @@ pub use connector::{
 };
 pub use error::{CommandError, ErrorCode};
 pub use vault::{
-    AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, HealthStatus, KdfView,
-    KeySlotView, OAuthAppView, OAuthFinished, OAuthOutcome, OAuthStartView, OAuthVia, SessionView,
-    VaultStatus,
+    AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, HealthStatus, KdfView, KeyFact,
+    KeyFileView, KeySlotView, OAuthAppView, OAuthFinished, OAuthOutcome, OAuthStartView, OAuthVia,
+    SessionView, VaultStatus,
 };

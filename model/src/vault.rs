@@ -174,3 +174,18 @@ pub struct OAuthFinished {
     pub via: OAuthVia,
     pub outcome: OAuthOutcome,
 }
+
+/// A key file the person picked, as the webview may see it: where it is and what it says about
+/// itself (a service account's email and project, a public key's fingerprint), never its secret.
+/// The core reads the file again when connecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFileView {
+    pub path: String,
+    pub facts: Vec<KeyFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFact {
+    pub label: String,
+    pub value: String,
+}

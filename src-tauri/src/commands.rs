@@ -7,8 +7,8 @@ use keyport::catalog::CatalogError;
 use keyport::session::Session;
 use keyport::vault::{Passphrase, SecretValue, VaultError};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, OAuthAppView,
-    OAuthFinished, OAuthStartView, OAuthVia, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, KeyFileView,
+    OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia, SessionView,
 };
 use std::collections::BTreeMap;
 use tauri::{AppHandle, State};
@@ -135,15 +135,62 @@ pub async fn connect_credential(
     desktop: State<'_, Desktop>,
     request: ConnectRequest,
     secrets: BTreeMap<String, String>,
+    key_file: Option<String>,
 ) -> Reply<ConnectionView> {
     session.touch();
     let secrets = secrets
         .into_iter()
         .map(|(k, v)| (k, SecretValue::new(v.into_bytes())))
         .collect();
+    let key_file = key_file.map(std::path::PathBuf::from);
     session
-        .connect(&desktop.catalog, request, secrets)
+        .connect(&desktop.catalog, request, secrets, key_file.as_deref())
         .await
+        .map_err(Shown::shown)
+}
+
+/// Opens the system's file chooser for a service-account key file; the core reads the file, and
+/// the page gets back only its path and what it says about itself. `None` when cancelled.
+#[tauri::command]
+pub async fn key_file_choose(
+    app: AppHandle,
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    connector_id: String,
+) -> Reply<Option<KeyFileView>> {
+    use tauri_plugin_dialog::DialogExt;
+    session.touch();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Choose the key file")
+        .pick_file(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let Ok(Some(picked)) = rx.await else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(|_| CommandError {
+        code: ErrorCode::ServiceAccountInvalid,
+        message: "that file is not on this computer's disk".into(),
+    })?;
+    session
+        .describe_key_file(&desktop.catalog, &connector_id, &path)
+        .map(Some)
+        .map_err(Shown::shown)
+}
+
+/// What the key file at a typed path says about itself (no secret).
+#[tauri::command]
+pub fn key_file_describe(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    connector_id: String,
+    path: String,
+) -> Reply<KeyFileView> {
+    session.touch();
+    session
+        .describe_key_file(&desktop.catalog, &connector_id, std::path::Path::new(&path))
         .map_err(Shown::shown)
 }
 

@@ -29,6 +29,7 @@ pub fn run(started: Instant) {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Desktop {
             catalog: Catalog::load(&data_dir),
         })
@@ -56,6 +57,8 @@ pub fn run(started: Instant) {
             commands::set_idle_lock,
             commands::connections_list,
             commands::connect_credential,
+            commands::key_file_choose,
+            commands::key_file_describe,
             commands::connection_rename,
             commands::connection_delete,
             commands::connection_test,

@@ -253,26 +253,6 @@ pub fn vault(cmd: VaultCommand, dir: &Path) -> Result<(), Failure> {
     }
 }
 
-/// A secret file, at most 64 KB, read whole (one trailing newline dropped, as from stdin).
-fn read_secret_file(path: &Path) -> Result<SecretValue, Failure> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure(format!("{} cannot be read: {e}", path.display())))?;
-    let mut buf = Vec::new();
-    file.take(64 * 1024 + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Failure(format!("{} cannot be read: {e}", path.display())))?;
-    if buf.len() > 64 * 1024 {
-        return Err(Failure(format!(
-            "{} is larger than 64 KB; a key file is a few KB",
-            path.display()
-        )));
-    }
-    if buf.ends_with(b"\n") {
-        buf.pop();
-    }
-    Ok(SecretValue::new(buf))
-}
-
 pub(super) fn read_stdin_secret() -> Result<SecretValue, Failure> {
     let mut buf = Vec::new();
     std::io::stdin()
@@ -312,7 +292,7 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
         (Some(file), _) => Credential::ServiceAccount(crate::service_account::secret_from_file(
             connector,
             &mut config,
-            read_secret_file(file)?,
+            crate::service_account::read_key_file(file)?,
         )?),
         (None, _) if args.database_url_stdin => Credential::DatabaseUrl(read_stdin_secret()?),
         (None, _) if args.password_stdin => Credential::DatabaseLogin {
