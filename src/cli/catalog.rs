@@ -239,6 +239,16 @@ fn describe(c: &Connector) -> String {
                 ("Default port", db.default_port.to_string()),
                 ("URL schemes", db.url_schemes.join(", ")),
                 ("TLS modes", db.tls_modes.join(", ")),
+                (
+                    "Login fields",
+                    db.login_fields()
+                        .iter()
+                        .filter(|f| !f.secret)
+                        .map(|f| format!("{}{}", f.key, if f.required { "" } else { "?" }))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + " (--config; the password with --password-stdin)",
+                ),
                 ("Docs", db.docs_url.clone()),
             ],
         );

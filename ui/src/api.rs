@@ -5,8 +5,8 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, OAuthAppView,
-    OAuthStartView, OAuthVia, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, KeyFileView,
+    OAuthAppView, OAuthStartView, OAuthVia, SessionView,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -186,9 +186,11 @@ struct IdleArgs {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ConnectArgs<'a> {
     request: &'a ConnectRequest,
     secrets: &'a BTreeMap<String, String>,
+    key_file: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -268,12 +270,38 @@ pub async fn connections_list() -> Result<Vec<ConnectionView>, ShownError> {
 /// Checks and stores a credential typed in the connect wizard: a key, token or password, a
 /// database login or URL, a service account. `secrets` are its secret fields by key (`secret`,
 /// `url`, `password`, or a service account's own, e.g. `key_json`), read from their elements
-/// just before and handed straight to the shell.
+/// just before and handed straight to the shell. `key_file` is the path of a service account's
+/// key file: the core reads it for the key-file field, which `secrets` then leaves out.
 pub async fn connect_credential(
     request: &ConnectRequest,
     secrets: &BTreeMap<String, String>,
+    key_file: Option<&str>,
 ) -> Result<ConnectionView, ShownError> {
-    call("connect_credential", &ConnectArgs { request, secrets }).await
+    let args = ConnectArgs {
+        request,
+        secrets,
+        key_file,
+    };
+    call("connect_credential", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyFileArgs<'a> {
+    connector_id: &'a str,
+    path: &'a str,
+}
+
+/// Opens the system's file chooser for a key file; the core reads the file and answers with its
+/// path and what it says about itself, never its contents. `None` when the person cancelled.
+pub async fn key_file_choose(connector_id: &str) -> Result<Option<KeyFileView>, ShownError> {
+    call("key_file_choose", &ConnectorArgs { connector_id }).await
+}
+
+/// What the key file at a typed path says about itself (no secret); a broken file is
+/// `service_account.invalid`.
+pub async fn key_file_describe(connector_id: &str, path: &str) -> Result<KeyFileView, ShownError> {
+    call("key_file_describe", &KeyFileArgs { connector_id, path }).await
 }
 
 pub async fn connection_rename(id: &str, name: &str) -> Result<ConnectionView, ShownError> {

@@ -16,6 +16,10 @@ pub const SECRET: &str = "secret";
 pub const URL: &str = "url";
 /// The basic-auth user name: sent as `request.username`, never among the settings.
 pub const USERNAME: &str = "username";
+/// A service account's key file, by its path: sent as `keyFile`, never among the settings. The
+/// core reads the file itself for the spec's key-file field, so its contents never reach the
+/// webview.
+pub const KEY_FILE: &str = "key_file";
 
 /// The help under every secret field that has none of its own.
 pub const SEALED_HELP: &str =
@@ -139,18 +143,40 @@ pub fn name_field() -> ConfigField {
     }
 }
 
+/// The field that stands for a key file (Google's JSON key, Snowflake's PEM key): its path, a
+/// setting of the form only. Its help names what the file holds.
+fn key_file_input(file: &ConfigField) -> ConfigField {
+    let help = match &file.help {
+        Some(help) => format!("{}. {help}", file.label),
+        None => file.label.clone(),
+    };
+    ConfigField {
+        required: file.required,
+        ..plain(KEY_FILE, "Key file", Some(&help), false)
+    }
+}
+
 /// The fields the form for `kind` shows, in order; `entry` matters for databases only. The
 /// connector's own settings come first; secret fields are those the core takes in `secrets`.
+/// A service account's key file is asked for by its path (`KEY_FILE`) instead of its contents.
 pub fn form_fields(
     connector: &Connector,
     kind: ConnectionType,
     entry: DbEntry,
 ) -> Vec<ConfigField> {
     // A service account's secrets are its own fields; other types take only their settings.
+    let key_file = connector
+        .service_account
+        .as_ref()
+        .and_then(|s| s.key_file_field())
+        .filter(|_| kind == ConnectionType::ServiceAccount);
     let own = connector
         .fields_for(kind)
         .filter(|f| kind == ConnectionType::ServiceAccount || !f.secret)
-        .cloned();
+        .map(|f| match key_file {
+            Some(file) if file.key == f.key => key_file_input(f),
+            _ => f.clone(),
+        });
     match kind {
         ConnectionType::Database => match (&connector.database, entry) {
             (Some(spec), DbEntry::Url) => vec![url_field(spec)],
@@ -179,16 +205,15 @@ pub enum Control {
     Choice,
     /// A password input with a Show toggle.
     Password,
-    /// A masked, monospace textarea the person pastes a key file into.
-    File,
+    /// A key file's path, typed or picked with the system's file chooser.
+    KeyFile,
 }
 
 pub fn control(field: &ConfigField) -> Control {
-    let key = field.key.as_str();
     if !field.options.is_empty() {
         Control::Choice
-    } else if field.secret && (key.ends_with("_json") || key.ends_with("private_key")) {
-        Control::File
+    } else if field.key == KEY_FILE && !field.secret {
+        Control::KeyFile
     } else if field.secret {
         Control::Password
     } else {
@@ -249,7 +274,7 @@ pub fn settings(
         .iter()
         .filter(|f| {
             let username = kind == ConnectionType::BasicAuth && f.key == USERNAME;
-            !f.secret && !username
+            !f.secret && !username && f.key != KEY_FILE
         })
         .filter_map(|f| {
             let value = values.get(&f.key)?.trim();
@@ -285,6 +310,64 @@ pub fn connect_request(
     }
 }
 
+/// The key file's path the form sends as `keyFile`, when it asks for one and one was given.
+pub fn key_file_path(fields: &[ConfigField], values: &BTreeMap<String, String>) -> Option<String> {
+    fields.iter().find(|f| f.key == KEY_FILE)?;
+    let path = values.get(KEY_FILE)?.trim();
+    (!path.is_empty()).then(|| path.to_owned())
+}
+
+/// The line under a key file's facts, where one helps: a Snowflake key's fingerprint must be the
+/// one Snowflake holds for the user.
+pub fn key_fact_hint(label: &str) -> Option<&'static str> {
+    (label == "Public key fingerprint").then_some(
+        "It must match RSA_PUBLIC_KEY_FP in Snowflake’s DESCRIBE USER for this user.",
+    )
+}
+
+/// A step of the connect wizard, as `Step 2 of 4` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WizardStep {
+    /// Choosing how to connect; only when the connector offers more than one type.
+    Type,
+    /// Filling in the form (the type chooser, when there is one, stays above it).
+    Details,
+    /// The core checks the credential with the service.
+    Verify,
+    Done,
+}
+
+impl WizardStep {
+    pub fn label(self) -> &'static str {
+        match self {
+            WizardStep::Type => "Type",
+            WizardStep::Details => "Details",
+            WizardStep::Verify => "Verify",
+            WizardStep::Done => "Done",
+        }
+    }
+}
+
+/// The wizard's steps for a connector with `types` ways to connect: Type only when there is a
+/// choice to make.
+pub fn wizard_steps(types: usize) -> Vec<WizardStep> {
+    let all = [
+        WizardStep::Type,
+        WizardStep::Details,
+        WizardStep::Verify,
+        WizardStep::Done,
+    ];
+    let skip = usize::from(types <= 1);
+    all[skip..].to_vec()
+}
+
+/// `Step 2 of 4`: where `current` stands among the wizard's steps.
+pub fn step_text(types: usize, current: WizardStep) -> String {
+    let steps = wizard_steps(types);
+    let at = steps.iter().position(|s| *s == current).unwrap_or(0) + 1;
+    format!("Step {at} of {}", steps.len())
+}
+
 /// The submit button while the form waits for the core.
 pub fn connect_busy_label(service: &str, verify: bool) -> String {
     if verify {
@@ -294,12 +377,45 @@ pub fn connect_busy_label(service: &str, verify: bool) -> String {
     }
 }
 
-/// The Done step's title: `Redis connected`, or `HubSpot connected as acme-corp`.
+/// Who or what a new connection signs in as, by the most telling setting it carries: an email
+/// (a service account's `client_email`), a user at its host or account, a host and port, a user
+/// name, a tenant or account; else its name.
+pub fn done_account(view: &ConnectionView) -> String {
+    let meta = |key: &str| {
+        view.metadata
+            .get(key)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let host = meta("host").map(|host| match meta("port") {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    });
+    let user = meta("user").or(meta("username"));
+    let email = meta("email").or(meta("client_email"));
+    if let Some(email) = email {
+        return email.to_owned();
+    }
+    match (user, host.or(meta("account").map(str::to_owned))) {
+        (Some(user), Some(place)) => return format!("{user}@{place}"),
+        (None, Some(place)) => return place,
+        (Some(user), None) => return user.to_owned(),
+        (None, None) => {}
+    }
+    ["tenant", "access_key_id", "client_id"]
+        .into_iter()
+        .find_map(meta)
+        .map_or_else(|| view.name.clone(), str::to_owned)
+}
+
+/// The Done step's title: `HubSpot connected as acme-corp`, `Redis connected as
+/// 127.0.0.1:6379`; just `Redis connected` when nothing names the account but the connector.
 pub fn done_title(service: &str, view: &ConnectionView) -> String {
-    if view.name == service {
+    let account = done_account(view);
+    if account == service {
         format!("{service} connected")
     } else {
-        format!("{service} connected as {}", view.name)
+        format!("{service} connected as {account}")
     }
 }
 
@@ -336,6 +452,7 @@ pub fn error_place(code: &str, message: &str, fields: &[ConfigField]) -> ErrorPl
     let first_secret = || fields.iter().find(|f| f.secret).map(|f| f.key.clone());
     let field = match code {
         "provider.unavailable" | "db.unreachable" => return ErrorPlace::Unreachable,
+        "service_account.invalid" if has(KEY_FILE) => Some(KEY_FILE.to_owned()),
         "provider.key_rejected" | "service_account.invalid" => first_secret(),
         "db.auth_failed" => at(login::PASSWORD),
         "db.not_found" => at(login::DATABASE),
