@@ -10,7 +10,9 @@ the keyport:// callback through a second instance, Done, the paste field with a 
 Cancel); then live key checks against a stand-in SendGrid key service on 127.0.0.1 (a refused key
 inline, a checked key, Test on the Connections page). The real SendGrid cannot be reached here, so
 its connect offers "Store without checking". Then the wizard for the other types: the type chooser
-(Snowflake), a broken Google key file refused at its textarea, a database login against a real
+and the step line (Snowflake), Google key files by their path (a cut-off one refused at the field
+with its code, a good one showing its service account and project, its private key never in the
+page or an IPC answer), a database login against a real
 redis-server started here (a wrong password refused at its field, the right one checked, stored
 and tested), and a service account against a stand-in Microsoft Entra + Azure Resource Manager on
 127.0.0.1 (a wrong client secret refused, the right one checked); no password, secret or token
@@ -707,9 +709,10 @@ def focus_moves_to(wd, element_id, timeout=5.0):
 # ---------- The wizard for every connection type ----------
 
 def type_chooser_flow(wd):
-    """A connector with two types (Snowflake: service account and API key): the chooser, each
-    type's fields, Esc closing the dialog with focus back on Connect; a broken Google key file
-    refused at its textarea before any network call."""
+    """A connector with two types (Snowflake: service account and API key): the chooser, the step
+    line, each type's fields, Esc closing the dialog with focus back on Connect; Google key files
+    by their path: a cut-off one refused at the field, a good one named by what it says about
+    itself, its private key never reaching the page."""
     print("Wizard: the type chooser")
     open_standin_dialog(wd, "snowflake")
     chooser = wd.wait_all('[data-testid="type-choice"]', what="the type chooser")
@@ -718,19 +721,29 @@ def type_chooser_flow(wd):
           "Snowflake offers a service account and an API key, in its own order")
     check(wd.execute("return arguments[0].checked;", {ELEMENT: radios[0]}), "the first type is chosen")
     check("Private key" in wd.content(chooser[0]), "each choice names what it asks for")
-    key = field(wd, "private_key")
-    check(wd.execute("return arguments[0].tagName;", {ELEMENT: key}) == "TEXTAREA",
-          "the private key is a textarea to paste the PEM into")
-    check(wd.attr(key, "spellcheck") == "false" and wd.attr(key, "autocomplete") == "off",
-          "with spellcheck and autocomplete off")
+    steps = wd.find_all('[data-testid="connect-dialog"] [data-testid="wizard-steps"]')
+    check(bool(steps) and "Step 2 of 4" in wd.content(steps[0]),
+          f"two types: the step line reads Step 2 of 4 ({wd.content(steps[0]) if steps else None!r})")
+    current = wd.find_all('[data-testid="wizard-steps"] [aria-current="step"]')
+    check(len(current) == 1 and wd.content(current[0]).strip() == "Details", "the current step, Details, is aria-current")
+    check([wd.content(li).strip() for li in wd.find_all('[data-testid="wizard-steps"] li')]
+          == ["Type", "Details", "Verify", "Done"], "the steps are Type, Details, Verify, Done")
+    key = field(wd, "key_file")
+    check(wd.execute("return arguments[0].tagName + ':' + arguments[0].type;", {ELEMENT: key}) == "INPUT:text",
+          "the private key is asked for as a key file's path, not pasted")
+    label = wd.find_all('[data-testid="connect-dialog"] label[for="field-key_file"]')
+    check(bool(label) and wd.content(label[0]).startswith("Key file"), "labelled Key file")
+    check("rsa_key.p8" in wd.content(wd.find_all('[data-field="key_file"] .field-help')[0]),
+          "the help under it is the field's own")
+    check(bool(wd.find_all('[data-field="key_file"] [data-testid="key-file-choose"]')),
+          "with Choose file… beside it for the system's file chooser")
     check(bool(wd.find_all('[data-testid="field-account"]')) and bool(wd.find_all('[data-testid="field-user"]')),
           "the account and user settings come with it")
     dialog_a11y(wd)
     wd.screenshot("e2e-wizard-type-chooser.png")
-    wd.type(key, "-----BEGIN PRIVATE KEY-----\nE2E\n-----END PRIVATE KEY-----\n")
     wd.click(wd.find_all('[data-testid="type-api_key"]')[0])
     wd.wait_all('[data-testid="connect-dialog"] [data-testid="field-secret"]', what="the API key form")
-    check(not wd.find_all('[data-testid="field-private_key"]'), "another type replaces the fields")
+    check(not wd.find_all('[data-testid="field-key_file"]'), "another type replaces the fields")
     check(wd.text(wd.find_all('[data-testid="connect-dialog"] .dialog-subtitle')[0]) == "API key",
           "the subtitle names the chosen type")
     wd.key("\ue00c")
@@ -742,28 +755,90 @@ def type_chooser_flow(wd):
     check(bool(opener), "focus returns to the sheet's Connect button")
     wd.click(wd.find_all('[data-testid="connector-sheet"] button[aria-label="Close details"]')[0])
 
-    print("Wizard: a broken key file is refused at its field")
-    open_standin_dialog(wd, "gcp")
-    check(not wd.find_all('[data-testid="type-choice"]'), "one type: no chooser")
-    key = field(wd, "key_json")
-    broken = '{"type": "service_account", "project_id": "e2e"'
-    wd.type(key, broken)
-    wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
-    refused = wd.wait_all('[data-testid="field-refused"][data-field="key_json"]', timeout=30,
-                          what="the key file refusal at its field")
-    check(wd.attr(refused[0], "data-code") == "service_account.invalid",
-          "a cut-off key file is service_account.invalid, shown at the textarea")
-    check("cut off" in wd.content(refused[0]), "the message says what is wrong with the file")
-    key = field(wd, "key_json")
-    check(wd.attr(key, "aria-invalid") == "true", "the textarea is marked invalid")
-    check(wd.attr(refused[0], "id") in (wd.attr(key, "aria-describedby") or "").split(),
-          "the refusal is the textarea's description")
-    check(value_of(wd, key) == broken, "the pasted file is kept so it can be fixed")
-    check(not page_leaks(wd, '"project_id": "e2e"'), "the pasted file is in the field only")
-    wd.screenshot("e2e-wizard-key-file-invalid.png")
-    wd.click(wd.find_all('[data-testid="connect-dialog"] button[aria-label="Close"]')[0])
-    wd.wait_all('[data-testid="connect-dialog"]', lambda els: not els, what="Close to close the wizard")
-    wd.click(wd.find_all('[data-testid="connector-sheet"] button[aria-label="Close details"]')[0])
+    print("Wizard: Google key files by their path")
+    files = tempfile.mkdtemp(prefix="keyport-e2e-keys-")
+    broken = os.path.join(files, "cut-off.json")
+    with open(broken, "w") as f:
+        f.write('{"type": "service_account", "project_id": "e2e"')
+    good = os.path.join(files, "keyport-e2e.json")
+    with open(good, "w") as f:
+        json.dump({"type": "service_account", "project_id": "keyport-e2e",
+                   "private_key_id": "e2e", "private_key": GCP_PRIVATE_KEY,
+                   "client_email": "keyport-e2e@keyport-e2e.iam.gserviceaccount.com",
+                   "token_uri": "https://oauth2.googleapis.com/token"}, f)
+    before = len(wd.execute("return window.__ipcLog || [];"))
+    try:
+        open_standin_dialog(wd, "gcp")
+        check(not wd.find_all('[data-testid="type-choice"]'), "one type: no chooser")
+        steps = wd.find_all('[data-testid="wizard-steps"]')
+        check(bool(steps) and "Step 1 of 3" in wd.content(steps[0]), "one type: Step 1 of 3, no Type step")
+        key = field(wd, "key_file")
+        set_field(wd, key, broken)
+        wd.key("\ue004")  # Tab: the path is committed and the core reads the file
+        refused = wd.wait_all('[data-testid="field-refused"][data-field="key_file"]', timeout=30,
+                              what="the key file refusal at its field")
+        check(wd.attr(refused[0], "data-code") == "service_account.invalid",
+              "a cut-off key file is service_account.invalid, shown at the path as soon as it is typed")
+        check("cut off" in wd.content(refused[0]), "the message says what is wrong with the file")
+        check("Code: service_account.invalid" in wd.content(refused[0]), "with its code")
+        key = field(wd, "key_file")
+        check(wd.attr(key, "aria-invalid") == "true", "the path is marked invalid")
+        check(wd.attr(refused[0], "id") in (wd.attr(key, "aria-describedby") or "").split(),
+              "the refusal is the field's description")
+        wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
+        deadline = time.monotonic() + 30
+        while not [e for e in wd.execute("return window.__ipcLog || [];")[before:]
+                   if e["cmd"] == "connect_credential" and e.get("answer")]:
+            if time.monotonic() > deadline:
+                raise AssertionError("connect_credential did not answer")
+            time.sleep(0.1)
+        check("service_account.invalid" in ipc_answer(wd, "connect_credential").get("code", ""),
+              "Connect with the cut-off file is refused by the core as service_account.invalid")
+        refused = wd.wait_all('[data-testid="field-refused"][data-field="key_file"]', timeout=30,
+                              what="the key file refusal after Connect")
+        check(wd.attr(refused[0], "data-code") == "service_account.invalid",
+              "Connect sends the path and the core refuses the same file at the field")
+        sent = [e for e in wd.execute("return window.__ipcLog || [];")[before:] if e["cmd"] == "connect_credential"]
+        args = json.loads(sent[-1]["args"]) if sent else {}
+        check(args.get("keyFile") == broken and "key_json" not in args.get("secrets", {}),
+              f"connect_credential got the path as keyFile and no key_json secret ({args.get('secrets')})")
+        check(value_of(wd, field(wd, "key_file")) == broken, "the path is kept so it can be fixed")
+        check(not page_leaks(wd, '"project_id": "e2e"'), "the file's contents are not in the page")
+        wd.screenshot("e2e-wizard-key-file-invalid.png")
+
+        set_field(wd, field(wd, "key_file"), good)
+        wd.key("\ue004")
+        facts = wd.wait_all('[data-field="key_file"] [data-testid="key-facts"]', timeout=30,
+                            what="what the good key file says about itself")
+        text = wd.content(facts[0])
+        check("keyport-e2e@keyport-e2e.iam.gserviceaccount.com" in text and "Service account" in text,
+              f"the facts name the service account ({text!r})")
+        check("Project" in text and "keyport-e2e" in text, "and the project")
+        check(not wd.find_all('[data-testid="field-refused"][data-field="key_file"]'),
+              "the older refusal is gone once a good file is read")
+        check(wd.attr(field(wd, "key_file"), "aria-invalid") is None, "the path is no longer marked invalid")
+        described = wd.attr(field(wd, "key_file"), "aria-describedby") or ""
+        check("field-key_file-note" in described.split(), "the facts describe the field")
+        dialog_a11y(wd)
+        wd.screenshot("e2e-wizard-key-file-facts.png")
+        marker = GCP_PRIVATE_KEY.splitlines()[1]
+        check(not page_leaks(wd, marker), "the private key is nowhere in the page or web storage")
+        no_answer_holds(wd, before, (marker, "BEGIN PRIVATE KEY"), {"key_file_describe", "connect_credential"},
+                        "the key file's private key")
+        log = wd.execute("return window.__ipcLog || [];")[before:]
+        check(not [e for e in log if marker in (e.get("args") or "")],
+              "and no call the page made carried it: only the path crossed")
+        wd.click(wd.find_all('[data-testid="connect-dialog"] button[aria-label="Close"]')[0])
+        wd.wait_all('[data-testid="connect-dialog"]', lambda els: not els, what="Close to close the wizard")
+        wd.click(wd.find_all('[data-testid="connector-sheet"] button[aria-label="Close details"]')[0])
+    finally:
+        shutil.rmtree(files, ignore_errors=True)
+
+
+# A dummy private key for the good key file: the core reads the file, the page must never see it.
+GCP_PRIVATE_KEY = ("-----BEGIN PRIVATE KEY-----\n"
+                   "MIIE_E2E_GCP_DUMMY_PRIVATE_KEY_BODY_5b9e0c\n"
+                   "-----END PRIVATE KEY-----\n")
 
 
 REDIS_PASSWORD = "e2e-redis-pw-8c3f1a"
@@ -1073,9 +1148,19 @@ def service_account_flow(wd, azure):
                        lambda els: bool(els) and "Checking with Stand-in Azure" in wd.text(els[0]),
                        timeout=10, what="the busy label while Entra answers")
     check(bool(busy), "the button says Checking with Stand-in Azure… while the core checks")
+    steps = wd.find_all('[data-testid="wizard-steps"]')
+    check(bool(steps) and wd.attr(steps[0], "data-step") == "verify" and "Step 2 of 3" in wd.content(steps[0]),
+          "meanwhile the step line reads Step 2 of 3, Verify")
     check(wd.attr(field(wd, "client_secret"), "disabled") is not None, "the fields are disabled meanwhile")
     done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="Done after the right secret")
     check("checked with stand-in azure" in wd.text(done[0]).lower(), f"Done says it was checked ({wd.text(done[0])!r})")
+    title = wd.content(wd.find_all('[data-testid="connect-done"] h2')[0])
+    check(title.startswith("Stand-in Azure connected as ") and AZURE_TENANT in title,
+          f"the title names the account, here the tenant ({title!r})")
+    steps = wd.find_all('[data-testid="wizard-steps"]')
+    current = wd.find_all('[data-testid="wizard-steps"] [aria-current="step"]')
+    check(bool(steps) and "Step 3 of 3" in wd.content(steps[0]) and [wd.content(c).strip() for c in current] == ["Done"],
+          "the step line reads Step 3 of 3 with Done current")
     view = ipc_answer(wd, "connect_credential")
     check(view.get("verified") is True and view.get("connection_type") == "service_account",
           "a checked service-account connection was stored")
@@ -1087,7 +1172,13 @@ def service_account_flow(wd, azure):
     no_answer_holds(wd, before, (AZURE_SECRET, AZURE_WRONG, *azure.issued), {"connect_credential"},
                     "the client secret or the token")
     wd.click(wd.find_all('[data-testid="open-connection"]')[0])
-    wd.wait_all(f'[data-testid="connection-row"][data-connection-id="{view["id"]}"]', what="the Azure row")
+    row_css = f'[data-testid="connection-row"][data-connection-id="{view["id"]}"]'
+    wd.wait_all(row_css, what="the Azure row")
+    focused = wd.wait_all(row_css, lambda els: bool(els) and wd.execute(
+        "return document.activeElement === arguments[0];", {ELEMENT: els[0]}), timeout=5,
+        what="focus on the new connection's row")
+    check(bool(focused), "Open connection shows the Connections page with the new row focused")
+    wd.screenshot("e2e-wizard-open-connection.png")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -34,6 +34,8 @@ pub fn app() -> Html {
     let shell = use_reducer(Shell::default);
     let conns = use_state(|| ConnLoad::Loading);
     let conns_generation = use_state(|| 0_u32);
+    // The connection the Connections page brings into view next (the wizard's Open connection).
+    let show_conn = use_state(|| None::<AttrValue>);
     let shell_note = use_state(|| None::<String>);
     let search_ref = use_node_ref();
 
@@ -416,10 +418,16 @@ pub fn app() -> Html {
     let on_open_connections = {
         let dispatch = shell.dispatcher();
         let marketplace = state.dispatcher();
-        Callback::from(move |_: ()| {
+        let show_conn = show_conn.clone();
+        Callback::from(move |id: String| {
             marketplace.dispatch(Action::CloseSheet);
+            show_conn.set(Some(AttrValue::from(id)));
             dispatch.dispatch(ShellAction::Navigate(Page::Connections));
         })
+    };
+    let on_shown = {
+        let show_conn = show_conn.clone();
+        Callback::from(move |_: ()| show_conn.set(None))
     };
     let on_another = {
         let dispatch = shell.dispatcher();
@@ -603,6 +611,8 @@ pub fn app() -> Html {
                 on_retry={on_retry_conns}
                 {on_changed}
                 {on_note}
+                show={(*show_conn).clone()}
+                {on_shown}
             />
         },
         (None, Page::Settings) => html! {

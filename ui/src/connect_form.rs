@@ -320,9 +320,8 @@ pub fn key_file_path(fields: &[ConfigField], values: &BTreeMap<String, String>) 
 /// The line under a key file's facts, where one helps: a Snowflake key's fingerprint must be the
 /// one Snowflake holds for the user.
 pub fn key_fact_hint(label: &str) -> Option<&'static str> {
-    (label == "Public key fingerprint").then_some(
-        "It must match RSA_PUBLIC_KEY_FP in Snowflake’s DESCRIBE USER for this user.",
-    )
+    (label == "Public key fingerprint")
+        .then_some("It must match RSA_PUBLIC_KEY_FP in Snowflake’s DESCRIBE USER for this user.")
 }
 
 /// A step of the connect wizard, as `Step 2 of 4` names it.
@@ -714,8 +713,8 @@ mod tests {
                 Control::Password,
                 Control::Password,
                 Control::Text,
-                Control::File,
-                Control::File
+                Control::Password,
+                Control::Password
             ]
         );
         let mut values = defaults(&fields);
@@ -748,6 +747,142 @@ mod tests {
         );
         assert_eq!(request.name.as_deref(), Some("Prod"));
         assert!(!request.config.keys().any(|k| secrets.contains_key(k)));
+    }
+
+    #[test]
+    fn a_key_file_is_asked_for_by_its_path() {
+        let mut key_json = field("key_json", true, true);
+        key_json.label = "Service account key (JSON)".to_owned();
+        key_json.help = Some("The whole downloaded key file.".to_owned());
+        let mut c = service_account(vec![key_json]);
+        c.connection_types = vec![ConnectionType::ServiceAccount];
+        c.service_account.as_mut().unwrap().format = ServiceAccountFormat::GcpJsonKey;
+        let fields = form_fields(&c, ConnectionType::ServiceAccount, DbEntry::Fields);
+        assert_eq!(keys(&fields), [KEY_FILE]);
+        let file = &fields[0];
+        assert_eq!(control(file), Control::KeyFile);
+        assert!(!file.secret && file.required);
+        assert_eq!(file.label, "Key file");
+        assert_eq!(
+            file.help.as_deref(),
+            Some("Service account key (JSON). The whole downloaded key file.")
+        );
+        // The path is neither a secret nor a setting: it goes as `keyFile`.
+        let values = map(&[(KEY_FILE, " /home/jane/key.json ")]);
+        assert!(typed_secrets(&fields, |_| unreachable!()).is_empty());
+        assert!(missing_required(&fields, &values, &BTreeMap::new()).is_empty());
+        let request = connect_request(
+            &c,
+            ConnectionType::ServiceAccount,
+            &fields,
+            "",
+            &values,
+            true,
+        );
+        assert!(request.config.is_empty());
+        assert_eq!(
+            key_file_path(&fields, &values).as_deref(),
+            Some("/home/jane/key.json")
+        );
+        assert_eq!(key_file_path(&fields, &map(&[(KEY_FILE, " ")])), None);
+        assert_eq!(
+            missing_required(&fields, &BTreeMap::new(), &BTreeMap::new()),
+            [KEY_FILE]
+        );
+        // A broken file is refused at the path.
+        assert_eq!(
+            error_place("service_account.invalid", "it is cut off", &fields),
+            ErrorPlace::Field(KEY_FILE.to_owned())
+        );
+        assert!(!clears_field("service_account.invalid", KEY_FILE));
+        // Another type of the same connector has no key file.
+        assert_eq!(
+            key_file_path(
+                &form_fields(&c, ConnectionType::ApiKey, DbEntry::Fields),
+                &values
+            ),
+            None
+        );
+        assert_eq!(
+            key_fact_hint("Public key fingerprint"),
+            Some("It must match RSA_PUBLIC_KEY_FP in Snowflake’s DESCRIBE USER for this user.")
+        );
+        assert_eq!(key_fact_hint("Project"), None);
+    }
+
+    #[test]
+    fn the_wizard_counts_its_steps() {
+        assert_eq!(
+            wizard_steps(2),
+            [
+                WizardStep::Type,
+                WizardStep::Details,
+                WizardStep::Verify,
+                WizardStep::Done
+            ]
+        );
+        assert_eq!(wizard_steps(1)[0], WizardStep::Details);
+        assert_eq!(step_text(2, WizardStep::Details), "Step 2 of 4");
+        assert_eq!(step_text(1, WizardStep::Details), "Step 1 of 3");
+        assert_eq!(step_text(1, WizardStep::Verify), "Step 2 of 3");
+        assert_eq!(step_text(3, WizardStep::Done), "Step 4 of 4");
+    }
+
+    #[test]
+    fn done_names_the_account() {
+        let mut view = connection("gcp", ConnectionType::ServiceAccount);
+        view.name = "Google Cloud Platform".to_owned();
+        let with = |pairs: &[(&str, &str)]| {
+            let mut v = view.clone();
+            if pairs.iter().any(|(k, _)| *k == "tenant") {
+                v.name = "Prod".to_owned();
+            }
+            v.metadata = map(pairs);
+            done_title("Google Cloud Platform", &v)
+        };
+        assert_eq!(with(&[]), "Google Cloud Platform connected");
+        assert_eq!(
+            with(&[
+                ("client_email", "keyport@acme.iam.gserviceaccount.com"),
+                ("project_id", "acme")
+            ]),
+            "Google Cloud Platform connected as keyport@acme.iam.gserviceaccount.com"
+        );
+        assert_eq!(
+            with(&[
+                ("host", "db.example.com"),
+                ("port", "5432"),
+                ("user", "app")
+            ]),
+            "Google Cloud Platform connected as app@db.example.com:5432"
+        );
+        assert_eq!(
+            with(&[("host", "127.0.0.1"), ("port", "6379")]),
+            "Google Cloud Platform connected as 127.0.0.1:6379"
+        );
+        assert_eq!(
+            with(&[("account", "myorg-acct"), ("user", "KEYPORT_SVC")]),
+            "Google Cloud Platform connected as KEYPORT_SVC@myorg-acct"
+        );
+        assert_eq!(
+            with(&[
+                ("account", "123456789012"),
+                ("access_key_id", "AKIAEXAMPLE")
+            ]),
+            "Google Cloud Platform connected as 123456789012"
+        );
+        assert_eq!(
+            with(&[("access_key_id", "AKIAEXAMPLE")]),
+            "Google Cloud Platform connected as AKIAEXAMPLE"
+        );
+        assert_eq!(
+            with(&[("username", "jane")]),
+            "Google Cloud Platform connected as jane"
+        );
+        assert_eq!(
+            with(&[("tenant", " ")]),
+            "Google Cloud Platform connected as Prod"
+        );
     }
 
     #[test]

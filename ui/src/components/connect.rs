@@ -13,8 +13,9 @@ use super::form_field::clear_secrets;
 use super::icons;
 use super::oauth::{OAuthConnect, OAuthEvent, Stage, WaitingSlot};
 use super::sheet::trap_tab;
+use super::steps::WizardSteps;
 use crate::api;
-use crate::connect_form::{connect_done_text, form_types, type_hint};
+use crate::connect_form::{connect_done_text, form_types, type_hint, WizardStep};
 use keyport_model::{ConnectionType, ConnectionView, Connector};
 use std::rc::Rc;
 use web_sys::{Element, HtmlElement};
@@ -26,7 +27,7 @@ pub const CONNECT_TITLE_ID: &str = "connect-title";
 pub struct ConnectProps {
     pub connector: Rc<Connector>,
     pub on_close: Callback<()>,
-    pub on_open_connections: Callback<()>,
+    pub on_open_connections: Callback<String>,
     pub on_another: Callback<()>,
     pub on_connected: Callback<ConnectionView>,
     /// The OAuth flow this dialog waits for, shared with the page root that routes outcomes.
@@ -177,6 +178,16 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
     } else {
         done.is_none()
     };
+    // Where the wizard stands; the OAuth waiting and outcome views draw their own.
+    let step = if done.is_some() {
+        Some(WizardStep::Done)
+    } else if is_oauth {
+        (*oauth_stage == Stage::Setup).then_some(WizardStep::Details)
+    } else if *form_busy {
+        Some(WizardStep::Verify)
+    } else {
+        Some(WizardStep::Details)
+    };
     let close_click = close.reform(|_: MouseEvent| ());
     html! {
         <div class="dialog-layer">
@@ -199,6 +210,9 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                             { icons::close() }
                         </button>
                     </header>
+                }
+                if let Some(current) = step {
+                    <WizardSteps types={types.len()} {current} />
                 }
                 { body }
             </section>

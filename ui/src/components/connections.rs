@@ -37,6 +37,13 @@ pub struct ConnectionsProps {
     pub on_changed: Callback<String>,
     /// A note for the status region that needs no reload (a test's outcome).
     pub on_note: Callback<String>,
+    /// The connection to bring into view and focus once its row shows (the wizard's Open
+    /// connection).
+    #[prop_or_default]
+    pub show: Option<AttrValue>,
+    /// `show` was brought into view.
+    #[prop_or_default]
+    pub on_shown: Callback<()>,
 }
 
 #[function_component(ConnectionsPage)]
@@ -148,6 +155,32 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
             },
         )
     };
+
+    // Open connection: focus the new row once it is listed and the page takes focus again.
+    {
+        let listed = match (&props.load, &props.show) {
+            (ConnLoad::Loaded(list), Some(id)) => list.iter().any(|v| v.id == id.as_str()),
+            _ => false,
+        };
+        let on_shown = props.on_shown.clone();
+        use_effect_with(
+            (props.show.clone(), listed, props.inert),
+            move |(show, listed, inert)| {
+                if let (Some(id), true, false) = (show, *listed, *inert) {
+                    let selector =
+                        format!("[data-testid=\"connection-row\"][data-connection-id=\"{id}\"]");
+                    if let Some(Ok(Some(row))) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .map(|d| d.query_selector(&selector))
+                    {
+                        row.scroll_into_view_with_bool(false);
+                    }
+                    focus_selector(&selector);
+                    on_shown.emit(());
+                }
+            },
+        );
+    }
 
     let count = match &props.load {
         ConnLoad::Loaded(list) => Some(list.len()),
@@ -422,7 +455,7 @@ fn connection_row(props: &RowProps) -> Html {
 
     html! {
         <li class="conn-row" data-testid="connection-row" data-connection-id={v.id.clone()}
-            aria-labelledby={name_id.clone()}>
+            aria-labelledby={name_id.clone()} tabindex="-1">
             <Monogram {text} {color} />
             <div class="conn-main">
                 if props.editing {

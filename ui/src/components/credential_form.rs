@@ -1,8 +1,9 @@
 //! The Details and Verify steps of the connect wizard for every type but OAuth: an API key,
 //! token or basic-auth password; a database login, by field (default) or as a connection URL;
-//! a service account's settings and secret (a pasted key file, a client secret, a key pair).
-//! Which fields show comes from `connect_form::form_fields`. Submitting reads the secret fields
-//! from their elements and hands them straight to `connect_credential`, which checks them with
+//! a service account's settings and secret (a client secret, or a key file by its path, which
+//! the core reads: `key_file.rs`). Which fields show comes from `connect_form::form_fields`.
+//! Submitting reads the secret fields from their elements and hands them straight to
+//! `connect_credential` (with the key file's path as `keyFile`), which checks them with
 //! the service first: the button reads `Checking with Redis…` meanwhile. A refusal shows at
 //! the field it is about (`connect_form::error_place`); a refused key or password is emptied for
 //! retyping, everything else is kept. An unreachable service offers "Store without checking".
@@ -11,11 +12,13 @@ use super::choice::{Choice, ChoiceOption};
 use super::form_field::{
     clear_secret, clear_secrets, focus_field, secret_text, set_value_of, FormField, Problem,
 };
+use super::key_file::KeyFileField;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::connect_form::{
-    clears_field, connect_busy_label, connect_request, defaults, error_place, form_fields,
-    missing_required, name_field, typed_secrets, DbEntry, ErrorPlace,
+    clears_field, connect_busy_label, connect_request, control, defaults, error_place, form_fields,
+    key_file_path, missing_required, name_field, typed_secrets, Control, DbEntry, ErrorPlace,
+    KEY_FILE,
 };
 use keyport_model::{ConnectionType, ConnectionView, Connector};
 use std::rc::Rc;
@@ -87,11 +90,12 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
             busy.set(true);
             checking.set(verify);
             let request = connect_request(&c, kind, &fields, &name, &values, verify);
+            let key_file = key_file_path(&fields, &values);
             let (busy, error, form, fields) =
                 (busy.clone(), error.clone(), form.clone(), fields.clone());
             let on_connected = on_connected.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = api::connect_credential(&request, &secrets).await;
+                let result = api::connect_credential(&request, &secrets, key_file.as_deref()).await;
                 drop(secrets);
                 busy.set(false);
                 match result {
@@ -165,6 +169,18 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
             }
         }
     };
+    // A key file read anew: a refusal of the file it held no longer applies.
+    let on_key_file_read = {
+        let (error, fields) = (error.clone(), fields.clone());
+        Callback::from(move |_: ()| {
+            let at_file = error.as_ref().is_some_and(|e| {
+                error_place(&e.code, &e.message, &fields) == ErrorPlace::Field(KEY_FILE.to_owned())
+            });
+            if at_file {
+                error.set(None);
+            }
+        })
+    };
     let entry_choice = (kind == ConnectionType::Database).then(|| {
         let options = DbEntry::ALL
             .into_iter()
@@ -186,10 +202,22 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
             <div class="dialog-body">
                 { props.chooser.clone() }
                 { for entry_choice }
-                { for fields.iter().map(|f| html! {
-                    <FormField key={f.key.clone()} field={f.clone()}
-                        value={values.get(&f.key).cloned().unwrap_or_default()}
-                        problem={problem(&f.key)} disabled={*busy} on_change={on_change.clone()} />
+                { for fields.iter().map(|f| {
+                    let value = AttrValue::from(values.get(&f.key).cloned().unwrap_or_default());
+                    if control(f) == Control::KeyFile {
+                        html! {
+                            <KeyFileField key={f.key.clone()} connector_id={c.id.clone()}
+                                field={f.clone()} {value} problem={problem(&f.key)}
+                                disabled={*busy} on_change={on_change.clone()}
+                                on_read={on_key_file_read.clone()} />
+                        }
+                    } else {
+                        html! {
+                            <FormField key={f.key.clone()} field={f.clone()} {value}
+                                problem={problem(&f.key)} disabled={*busy}
+                                on_change={on_change.clone()} />
+                        }
+                    }
                 }) }
                 <FormField field={name_field()} value={(*name).clone()} disabled={*busy}
                     on_change={on_name} />

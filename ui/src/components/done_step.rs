@@ -1,6 +1,7 @@
-//! The wizard's Done step, for every connection type: the check mark, `Redis connected` (or
-//! `HubSpot connected as acme-corp`) as the focused title, what happened, and **Connect
-//! another** · **Open connection**.
+//! The wizard's Done step, for every connection type: the check mark, `HubSpot connected as
+//! acme-corp` (the account from `connect_form::done_account`) as the focused title, what
+//! happened, and **Connect another** · **Open connection** (the Connections page, with the new
+//! connection's row in view and focused).
 
 use super::connect::CONNECT_TITLE_ID;
 use super::icons;
@@ -15,13 +16,17 @@ pub struct DoneStepProps {
     pub view: ConnectionView,
     /// What happened, under the title.
     pub children: Html,
-    pub on_open_connections: Callback<()>,
+    /// Open connection: the Connections page, showing this connection (its id).
+    pub on_open_connections: Callback<String>,
     pub on_another: Callback<()>,
 }
 
 #[function_component(DoneStep)]
 pub fn done_step(props: &DoneStepProps) -> Html {
-    let open = props.on_open_connections.reform(|_: MouseEvent| ());
+    let id = props.view.id.clone();
+    let open = props
+        .on_open_connections
+        .reform(move |_: MouseEvent| id.clone());
     let another = props.on_another.reform(|_: MouseEvent| ());
     html! {
         <>

@@ -1,7 +1,7 @@
 //! One field of a connect form, drawn from its `ConfigField`: the label above (with `(required)`
 //! or `(optional)` written out), the control (`connect_form::control`: a text input, a select of
-//! its options, a password input or a key-file textarea, both with a Show toggle), the error under
-//! it and the help below. A setting's value comes in as a prop and goes out through `on_change`;
+//! its options, a password input with a Show toggle, or a key file's path with an action beside
+//! it), a note under it (what a key file says about itself), the error and the help below. A setting's value comes in as a prop and goes out through `on_change`;
 //! a secret field is never given a value: what is typed stays in the element, read once on
 //! submit with `secret_text` and emptied with `clear_secret` / `clear_secrets`.
 
@@ -46,6 +46,15 @@ pub struct FormFieldProps {
     /// A setting changed: its key and new value. Never called for a secret field.
     #[prop_or_default]
     pub on_change: Callback<(String, String)>,
+    /// A text setting was committed (changed, then left): its key and value.
+    #[prop_or_default]
+    pub on_commit: Callback<(String, String)>,
+    /// A control beside the input (a key file's Choose file… button).
+    #[prop_or_default]
+    pub action: Html,
+    /// What shows under the control and describes it (a key file's facts).
+    #[prop_or_default]
+    pub note: Option<Html>,
 }
 
 #[function_component(FormField)]
@@ -55,12 +64,14 @@ pub fn form_field(props: &FormFieldProps) -> Html {
     let id = field_id(&f.key);
     let help_id = format!("{id}-help");
     let err_id = format!("{id}-error");
+    let note_id = format!("{id}-note");
     let help = f
         .help
         .as_deref()
         .or(f.secret.then_some(SEALED_HELP))
         .map(str::to_owned);
     let describedby = [
+        props.note.as_ref().map(|_| note_id.clone()),
         props.problem.as_ref().map(|_| err_id.clone()),
         help.as_ref().map(|_| help_id.clone()),
     ]
@@ -79,6 +90,10 @@ pub fn form_field(props: &FormFieldProps) -> Html {
         Callback::from(move |e: InputEvent| changed(&e))
     };
     let onchange = Callback::from(move |e: Event| changed(&e));
+    let oncommit = {
+        let (on_commit, key) = (props.on_commit.clone(), f.key.clone());
+        Callback::from(move |e: Event| on_commit.emit((key.clone(), value_of(e.target()))))
+    };
     let toggle = {
         let show = show.clone();
         Callback::from(move |_: MouseEvent| show.set(!*show))
@@ -90,12 +105,17 @@ pub fn form_field(props: &FormFieldProps) -> Html {
             { icons::eye() }{ if *show { "Hide" } else { "Show" } }
         </button>
     };
+    let text = html! {
+        <input id={id.clone()} class="input" type="text" data-testid={id.clone()}
+            placeholder={f.example.clone()} spellcheck="false" autocomplete="off"
+            value={props.value.clone()} required={f.required} aria-invalid={invalid}
+            aria-describedby={describedby.clone()} disabled={props.disabled} {oninput}
+            onchange={oncommit} />
+    };
     let input = match control(f) {
-        Control::Text => html! {
-            <input id={id.clone()} class="input" type="text" data-testid={id.clone()}
-                placeholder={f.example.clone()} spellcheck="false" autocomplete="off"
-                value={props.value.clone()} required={f.required} aria-invalid={invalid}
-                aria-describedby={describedby.clone()} disabled={props.disabled} {oninput} />
+        Control::Text => text,
+        Control::KeyFile => html! {
+            <div class="field-row">{ text }{ props.action.clone() }</div>
         },
         Control::Choice => html! {
             <select id={id.clone()} class="select" data-testid={id.clone()} aria-invalid={invalid}
@@ -115,16 +135,6 @@ pub fn form_field(props: &FormFieldProps) -> Html {
                 { show_button }
             </div>
         },
-        Control::File => html! {
-            <div class="secret-box secret-box-file">
-                <textarea id={id.clone()} data-testid={id.clone()} data-secret="true"
-                    class={classes!("input", "input-mono", "input-file", (!*show).then_some("masked"))}
-                    rows="6" spellcheck="false" autocomplete="off" autocapitalize="off"
-                    required={f.required} aria-invalid={invalid}
-                    aria-describedby={describedby.clone()} disabled={props.disabled} />
-                { show_button }
-            </div>
-        },
     };
     html! {
         <div class="field" data-field={f.key.clone()}>
@@ -137,6 +147,9 @@ pub fn form_field(props: &FormFieldProps) -> Html {
                 }
             </label>
             { input }
+            if let Some(note) = &props.note {
+                <div id={note_id} class="field-note">{ note.clone() }</div>
+            }
             {
                 match &props.problem {
                     Some(Problem::Missing) => html! {

@@ -94,7 +94,7 @@ pub struct OAuthProps {
     pub event: Option<OAuthEvent>,
     pub on_stage: Callback<Stage>,
     pub on_close: Callback<()>,
-    pub on_open_connections: Callback<()>,
+    pub on_open_connections: Callback<String>,
     pub on_another: Callback<()>,
 }
 
