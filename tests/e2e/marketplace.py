@@ -13,8 +13,9 @@ its connect offers "Store without checking". Then the wizard for the other types
 and the step line (Snowflake), Google key files by their path (a cut-off one refused at the field
 with its code, a good one showing its service account and project, its private key never in the
 page or an IPC answer), a database login against a real
-redis-server started here (a wrong password refused at its field, the right one checked, stored
-and tested), and a service account against a stand-in Microsoft Entra + Azure Resource Manager on
+redis-server started here (a wrong password refused at its field, a pasted redis:// URL filling
+the fields with its password moved into the password field, the right one checked, stored and
+tested), and a service account against a stand-in Microsoft Entra + Azure Resource Manager on
 127.0.0.1 (a wrong client secret refused, the right one checked); no password, secret or token
 reaches the page, web storage or an IPC answer. Screenshots go to target/screenshots/. Any failed
 check exits non-zero."""
@@ -961,7 +962,29 @@ def database_flow(wd, redis):
     wd.screenshot("e2e-wizard-database-url.png")
     wd.click(wd.find_all('[data-testid="db-entry-fields"]')[0])
     check(value_of(wd, field(wd, "host")) == "127.0.0.1", "back to Fields, the host is still there")
-    wd.type(field(wd, "password"), REDIS_PASSWORD)
+
+    print("Database wizard: a connection URL pasted as the host fills the fields")
+    set_field(wd, field(wd, "host"), "")
+    set_field(wd, field(wd, "port"), "6379")
+    host = field(wd, "host")
+    taken = wd.execute("""const el = arguments[0]; el.focus();
+        const data = new DataTransfer(); data.setData('text/plain', arguments[1]);
+        const e = new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true});
+        return !el.dispatchEvent(e);""", {ELEMENT: host}, f"redis://:{REDIS_PASSWORD}@127.0.0.1:{redis.port}/0")
+    check(taken, "the page takes the pasted URL instead of inserting it")
+    wd.execute("arguments[0].blur();", {ELEMENT: host})
+    filled = wd.wait_all('[data-testid="connect-dialog"] [data-field="host"] [data-testid="url-filled"]',
+                         what="the note that the URL filled the fields")
+    check("Filled in from the URL" in wd.content(filled[0]), "the Host field says the URL filled the fields")
+    check(value_of(wd, field(wd, "host")) == "127.0.0.1", "the Host input holds only the host")
+    check(value_of(wd, field(wd, "port")) == str(redis.port) and value_of(wd, field(wd, "database")) == "0"
+          and value_of(wd, field(wd, "user")) == "" and value_of(wd, field(wd, "tls")) == "none",
+          "port, database number, user and TLS mode come from the URL")
+    check(wd.execute("return arguments[0].value.length;", {ELEMENT: field(wd, "password")}) == len(REDIS_PASSWORD),
+          "the URL's password is in the password field")
+    check(not page_leaks(wd, REDIS_PASSWORD), "and nowhere else in the page")
+    dialog_a11y(wd)
+    wd.screenshot("e2e-wizard-database-url-filled.png")
     wd.click(wd.find_all('[data-testid="connect-submit"]')[0])
     done = wd.wait_all('[data-testid="connect-done"]', timeout=30, what="Done after the right password")
     check("Redis connected" in wd.text(done[0]), f"the Done step says Redis connected ({wd.text(done[0])!r})")

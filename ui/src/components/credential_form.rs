@@ -7,20 +7,23 @@
 //! the service first: the button reads `Checking with Redis…` meanwhile. A refusal shows at
 //! the field it is about (`connect_form::error_place`); a refused key or password is emptied for
 //! retyping, everything else is kept. An unreachable service offers "Store without checking".
+//! A connection URL pasted (or typed and left) as a database's host fills the login fields
+//! (`connect_form::login_from_url`), its password going straight into the password element.
 
 use super::choice::{Choice, ChoiceOption};
 use super::form_field::{
-    clear_secret, clear_secrets, focus_field, secret_text, set_value_of, FormField, Problem,
+    clear_secret, clear_secrets, focus_field, secret_text, set_secret, set_value_of, FormField,
+    Problem,
 };
 use super::key_file::KeyFileField;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::connect_form::{
     clears_field, connect_busy_label, connect_request, control, defaults, error_place, form_fields,
-    key_file_path, missing_required, name_field, typed_secrets, Control, DbEntry, ErrorPlace,
-    KEY_FILE,
+    key_file_path, login_from_url, missing_required, name_field, typed_secrets, Control, DbEntry,
+    ErrorPlace, KEY_FILE, URL_FILLED,
 };
-use keyport_model::{ConnectionType, ConnectionView, Connector};
+use keyport_model::{login, ConnectionType, ConnectionView, Connector};
 use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
@@ -54,6 +57,8 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<ShownError>);
     let missing = use_state(Vec::<String>::new);
+    // Whether the login fields were just filled in from a URL given as the host.
+    let url_filled = use_state(|| false);
     let form = use_node_ref();
     let fields = form_fields(c, kind, *entry);
 
@@ -132,14 +137,64 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
     let store_unchecked = send.reform(|_: MouseEvent| false);
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
 
-    let on_change = set_value_of(&values);
+    let on_change = {
+        let (set, url_filled) = (set_value_of(&values), url_filled.clone());
+        Callback::from(move |(key, value): (String, String)| {
+            if key == login::HOST && *url_filled {
+                url_filled.set(false);
+            }
+            set.emit((key, value));
+        })
+    };
+    // A connection URL pasted, or typed and left, as the host fills the login fields instead:
+    // the settings into the form's values, the password into its element only.
+    let fill_from_url = {
+        let c = Rc::clone(c);
+        let (values, url_filled, missing, error) = (
+            values.clone(),
+            url_filled.clone(),
+            missing.clone(),
+            error.clone(),
+        );
+        let by_field = kind == ConnectionType::Database && *entry == DbEntry::Fields;
+        Callback::from(move |(key, text): (String, String)| -> bool {
+            let spec = c
+                .database
+                .as_ref()
+                .filter(|_| by_field && key == login::HOST);
+            let Some(login) = spec.and_then(|spec| login_from_url(spec, &text)) else {
+                return false;
+            };
+            let mut next = (*values).clone();
+            next.extend(login.values);
+            values.set(next);
+            if let Some(password) = &login.password {
+                set_secret(login::PASSWORD, password);
+            }
+            url_filled.set(true);
+            missing.set(Vec::new());
+            error.set(None);
+            true
+        })
+    };
+    let on_commit = {
+        let fill_from_url = fill_from_url.clone();
+        Callback::from(move |change: (String, String)| {
+            fill_from_url.emit(change);
+        })
+    };
     let on_name = {
         let name = name.clone();
         Callback::from(move |(_, value): (String, String)| name.set(value))
     };
     let on_entry = {
-        let (entry, missing, error, form) =
-            (entry.clone(), missing.clone(), error.clone(), form.clone());
+        let (entry, missing, error, form, url_filled) = (
+            entry.clone(),
+            missing.clone(),
+            error.clone(),
+            form.clone(),
+            url_filled.clone(),
+        );
         Callback::from(move |id: &'static str| {
             let Some(next) = DbEntry::ALL.into_iter().find(|e| e.id() == id) else {
                 return;
@@ -149,6 +204,7 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                 clear_secrets(&form);
             }
             entry.set(next);
+            url_filled.set(false);
             missing.set(Vec::new());
             error.set(None);
         })
@@ -212,10 +268,14 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                                 on_read={on_key_file_read.clone()} />
                         }
                     } else {
+                        let note = (f.key == login::HOST && *url_filled).then(|| html! {
+                            <span role="status" data-testid="url-filled">{ URL_FILLED }</span>
+                        });
                         html! {
                             <FormField key={f.key.clone()} field={f.clone()} {value}
                                 problem={problem(&f.key)} disabled={*busy}
-                                on_change={on_change.clone()} />
+                                on_change={on_change.clone()} on_commit={on_commit.clone()}
+                                on_paste={fill_from_url.clone()} {note} />
                         }
                     }
                 }) }

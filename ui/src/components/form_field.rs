@@ -3,7 +3,8 @@
 //! its options, a password input with a Show toggle, or a key file's path with an action beside
 //! it), a note under it (what a key file says about itself), the error and the help below. A setting's value comes in as a prop and goes out through `on_change`;
 //! a secret field is never given a value: what is typed stays in the element, read once on
-//! submit with `secret_text` and emptied with `clear_secret` / `clear_secrets`.
+//! submit with `secret_text`, filled with `set_secret` (a pasted URL's password) and emptied with
+//! `clear_secret` / `clear_secrets`.
 
 use super::icons;
 use crate::api::{self, ShownError};
@@ -13,7 +14,7 @@ use js_sys::Reflect;
 use keyport_model::ConfigField;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, EventTarget, HtmlElement};
+use web_sys::{ClipboardEvent, Element, EventTarget, HtmlElement};
 use yew::prelude::*;
 
 /// What marks a field's element as holding a secret (for `clear_secrets`).
@@ -49,6 +50,10 @@ pub struct FormFieldProps {
     /// A text setting was committed (changed, then left): its key and value.
     #[prop_or_default]
     pub on_commit: Callback<(String, String)>,
+    /// Text pasted into a text setting: its key and the text. `true` takes the paste, which is
+    /// then not inserted (a database URL, password included, never reaches the form's state).
+    #[prop_or_default]
+    pub on_paste: Option<Callback<(String, String), bool>>,
     /// A control beside the input (a key file's Choose file… button).
     #[prop_or_default]
     pub action: Html,
@@ -94,6 +99,19 @@ pub fn form_field(props: &FormFieldProps) -> Html {
         let (on_commit, key) = (props.on_commit.clone(), f.key.clone());
         Callback::from(move |e: Event| on_commit.emit((key.clone(), value_of(e.target()))))
     };
+    let onpaste = props.on_paste.clone().map(|on_paste| {
+        let key = f.key.clone();
+        Callback::from(move |e: Event| {
+            let text = e
+                .dyn_ref::<ClipboardEvent>()
+                .and_then(ClipboardEvent::clipboard_data)
+                .and_then(|data| data.get_data("text/plain").ok())
+                .unwrap_or_default();
+            if !text.is_empty() && on_paste.emit((key.clone(), text)) {
+                e.prevent_default();
+            }
+        })
+    });
     let toggle = {
         let show = show.clone();
         Callback::from(move |_: MouseEvent| show.set(!*show))
@@ -110,7 +128,7 @@ pub fn form_field(props: &FormFieldProps) -> Html {
             placeholder={f.example.clone()} spellcheck="false" autocomplete="off"
             value={props.value.clone()} required={f.required} aria-invalid={invalid}
             aria-describedby={describedby.clone()} disabled={props.disabled} {oninput}
-            onchange={oncommit} />
+            onchange={oncommit} {onpaste} />
     };
     let input = match control(f) {
         Control::Text => text,
@@ -232,8 +250,13 @@ pub fn clear_node(node: &NodeRef) {
 
 /// Empties the secret field `key`.
 pub fn clear_secret(key: &str) {
+    set_secret(key, "");
+}
+
+/// Puts `text` in the secret field `key`, its element only (a password read from a pasted URL).
+pub fn set_secret(key: &str, text: &str) {
     if let Some(e) = element(key).filter(|e| e.has_attribute(SECRET_MARK)) {
-        set_value(&e, "");
+        set_value(&e, text);
     }
 }
 
