@@ -336,29 +336,27 @@ fn peak_rss_mb() -> f64 {
 
 fn health() -> Result<(), String> {
     const N: usize = 1_000;
-    // A check endpoint that accepts every key, as fast as a local service can answer.
-    let server = std::sync::Arc::new(
-        tiny_http::Server::http("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?,
-    );
+    // A check endpoint that accepts every key, as fast as a local service can answer: one
+    // thread per connection, one answer, then the connection closes. (tiny_http, used before,
+    // now and then left a request unanswered under 16 concurrent connections.)
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
     let base = format!(
         "http://{}",
-        server.server_addr().to_ip().ok_or("no address")?
+        listener.local_addr().map_err(|e| e.to_string())?
     );
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let server = server.clone();
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    // One request per connection: tiny_http's worker threads can leave a kept-alive
-                    // connection's next request waiting behind another connection.
-                    let close = "Connection: close".parse::<tiny_http::Header>().unwrap();
-                    let _ = request.respond(
-                        tiny_http::Response::from_string("{\"scopes\":[]}").with_header(close),
-                    );
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acceptor = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
                 }
-            })
+                let Ok(stream) = stream else { continue };
+                std::thread::spawn(move || answer_check(stream));
+            }
         })
-        .collect();
+    };
     let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
     std::fs::create_dir_all(dir.path().join("connectors")).map_err(|e| e.to_string())?;
     std::fs::write(
@@ -422,14 +420,30 @@ fn health() -> Result<(), String> {
         vault.close().await;
         Ok(())
     });
-    server.unblock();
-    for _ in 0..4 {
-        server.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = std::net::TcpStream::connect(base.trim_start_matches("http://"));
+    let _ = acceptor.join();
     result
+}
+
+/// Reads one request's head (the check has no body) and answers it, closing the connection.
+fn answer_check(mut stream: std::net::TcpStream) {
+    use std::io::{Read, Write};
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let body = "{\"scopes\":[]}";
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
 }
 
 fn unlock() -> Result<(), String> {
