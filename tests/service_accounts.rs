@@ -18,7 +18,7 @@ fn token_service(answer: impl Fn(&str, &str, &str) -> (u16, Value) + Send + 'sta
 }
 
 /// An RSA key pair made by openssl: (private PKCS#8 PEM, public SPKI PEM).
-fn rsa_pair(kp: &Keyport, name: &str) -> (String, String) {
+pub fn rsa_pair(kp: &Keyport, name: &str) -> (String, String) {
     let private = kp.write(&format!("{name}.key"), "");
     let made = std::process::Command::new("openssl")
         .args([

@@ -22,6 +22,24 @@ fn request() -> ConnectRequest {
     }
 }
 
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// A session over a new vault, unlocked.
+async fn unlocked_session(kp: &Keyport) -> Session {
+    let session = Session::new(kp.data_dir().to_path_buf());
+    session
+        .init(&Passphrase::new(PASSPHRASE.into()), false)
+        .await
+        .unwrap();
+    session
+}
+
 /// The form's one secret field for a key.
 fn key(secret: &[u8]) -> BTreeMap<String, SecretValue> {
     BTreeMap::from([("secret".to_owned(), SecretValue::new(secret.to_vec()))])
@@ -30,11 +48,7 @@ fn key(secret: &[u8]) -> BTreeMap<String, SecretValue> {
 #[test]
 fn session_locks_unlocks_and_auto_locks_when_idle() {
     let kp = Keyport::new();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let catalog = Catalog::builtin();
         let session = Session::new(kp.data_dir().to_path_buf());
         let view = session.view().await.unwrap();
@@ -159,17 +173,9 @@ fn secrets(pairs: &[(&str, &str)]) -> BTreeMap<String, SecretValue> {
 fn wizard_forms_connect_databases_and_service_accounts() {
     let redis = crate::support::servers::redis("wizard-pw-71");
     let kp = Keyport::new();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let catalog = Catalog::builtin();
-        let session = Session::new(kp.data_dir().to_path_buf());
-        session
-            .init(&Passphrase::new(PASSPHRASE.into()), false)
-            .await
-            .unwrap();
+        let session = unlocked_session(&kp).await;
         let port = redis.port.to_string();
         let database = |config: &[(&str, &str)]| ConnectRequest {
             connector_id: "redis".into(),
@@ -319,32 +325,12 @@ fn key_files_are_read_by_the_core_and_described_without_their_secret() {
         })
         .to_string(),
     );
-    let pem = kp.write("rsa_key.p8", "");
-    let made = std::process::Command::new("openssl")
-        .args([
-            "genpkey",
-            "-algorithm",
-            "RSA",
-            "-pkeyopt",
-            "rsa_keygen_bits:2048",
-            "-out",
-        ])
-        .arg(&pem)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    crate::service_accounts::rsa_pair(&kp, "rsa_key");
+    let pem = kp.data_dir().join("rsa_key.key");
     let broken = kp.write("cut.json", "{\"type\": \"service_account\", \"private_");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let catalog = Catalog::builtin();
-        let session = Session::new(kp.data_dir().to_path_buf());
-        session
-            .init(&Passphrase::new(PASSPHRASE.into()), false)
-            .await
-            .unwrap();
+        let session = unlocked_session(&kp).await;
         let gcp = session.describe_key_file(&catalog, "gcp", &key).unwrap();
         let facts: Vec<(&str, &str)> = gcp
             .facts
@@ -354,12 +340,17 @@ fn key_files_are_read_by_the_core_and_described_without_their_secret() {
         assert_eq!(
             facts,
             [
-                ("Service account", "keyport@keyport-test-123.iam.gserviceaccount.com"),
+                (
+                    "Service account",
+                    "keyport@keyport-test-123.iam.gserviceaccount.com"
+                ),
                 ("Project", "keyport-test-123")
             ]
         );
         assert!(!format!("{gcp:?}").contains("planted-key-material"));
-        let snowflake = session.describe_key_file(&catalog, "snowflake", &pem).unwrap();
+        let snowflake = session
+            .describe_key_file(&catalog, "snowflake", &pem)
+            .unwrap();
         assert_eq!(snowflake.facts[0].label, "Public key fingerprint");
         assert!(snowflake.facts[0].value.starts_with("SHA256:"));
         let cut = session.describe_key_file(&catalog, "gcp", &broken);
