@@ -364,6 +364,24 @@ def b64url_sha256(text):
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+class JsonHandler(http.server.BaseHTTPRequestHandler):
+    """What every stand-in's handler shares: no request log, and JSON answers."""
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=None, headers=()):
+        data = json.dumps(body).encode() if body is not None else b""
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        if body is not None:
+            self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
 class StandIn:
     """Salesforce's web server flow on 127.0.0.1 (help.salesforce.com remoteaccess_oauth_web_server_flow):
     /authorize approves at once and redirects with a code, /token checks the code, the redirect URI
@@ -379,20 +397,7 @@ class StandIn:
         self.userinfo_ok = 0
         standin = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def reply(self, status, body=None, headers=()):
-                data = json.dumps(body).encode() if body is not None else b""
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                if body is not None:
-                    self.send_header("Content-Type", "application/json;charset=UTF-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
 
             def do_GET(self):
                 url = urllib.parse.urlsplit(self.path)
@@ -517,17 +522,7 @@ class KeyStandIn:
         self.seen = []   # "good" / "bad" per check received
         standin = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def reply(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
 
             def do_GET(self):
                 if urllib.parse.urlsplit(self.path).path != "/v3/scopes":
@@ -1037,17 +1032,7 @@ class AzureStandIn:
         self.checks = []     # True / False per subscription list, whether the token was issued
         standin = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def reply(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(JsonHandler):
 
             def do_POST(self):
                 parts = urllib.parse.urlsplit(self.path).path.split("/")
