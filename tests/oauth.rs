@@ -2,11 +2,13 @@
 //! that answer as each provider's docs show (tests/support/standin.rs).
 
 use crate::support::standin::{connector_file, rfc6749_refusal, Profile, StandIn};
-use crate::support::{Keyport, PASSPHRASE};
+use crate::support::{refused, Keyport, PASSPHRASE};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::Stdio;
+use std::net::TcpStream;
+use std::process::{Child, ChildStdout, Stdio};
+use std::time::{Duration, Instant};
 
 const CLIENT_ID: &str = "stand-in-client";
 
@@ -262,70 +264,139 @@ fn salesforce_deep_link_flow_refresh_and_revoke() {
     assert!(list(&kp).is_empty());
 }
 
+/// How long a test waits on the binary or its listener before calling it hung: a guard
+/// against a stalled suite, not a speed requirement.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// Sends `head` to the loopback listener on `port`; returns the whole answer.
+fn send(port: u16, head: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(HANG_GUARD))?;
+    stream.write_all(head.as_bytes())?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
 /// Sends the browser's redirect to the loopback listener; returns the HTTP status line.
 fn browser_get(url: &str) -> std::io::Result<String> {
     let url = url::Url::parse(url).unwrap();
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", url.port().unwrap()))?;
     let target = format!("{}?{}", url.path(), url.query().unwrap_or(""));
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    let answer = send(
+        url.port().unwrap(),
+        &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
     )?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer)?;
     Ok(answer.lines().next().unwrap_or("").to_owned())
+}
+
+/// `connect CONNECTOR --oauth --no-browser` for a loopback connector, waiting on its listener.
+struct LoopbackSignIn {
+    child: Child,
+    out: BufReader<ChildStdout>,
+    /// The authorization request's parameters.
+    params: BTreeMap<String, String>,
+}
+
+struct Ended {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+// A test that fails midway leaves no sign-in waiting behind it.
+impl Drop for LoopbackSignIn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl LoopbackSignIn {
+    fn start(kp: &Keyport, connector: &str, extra: &[&str]) -> LoopbackSignIn {
+        let mut child = kp
+            .command()
+            .args(["connect", connector, "--oauth", "--no-browser"])
+            .args(extra)
+            .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let params = query(&line);
+        let redirect = &params["redirect_uri"];
+        assert!(
+            redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/oauth/callback"),
+            "{redirect}"
+        );
+        LoopbackSignIn { child, out, params }
+    }
+
+    fn redirect(&self) -> &str {
+        &self.params["redirect_uri"]
+    }
+
+    fn port(&self) -> u16 {
+        url::Url::parse(self.redirect()).unwrap().port().unwrap()
+    }
+
+    /// The callback the provider's redirect brings after consent.
+    fn callback_url(&self, standin: &StandIn) -> String {
+        let code = standin.consent(&self.params);
+        format!(
+            "{}?state={}&code={code}&scope=openid",
+            self.redirect(),
+            self.params["state"]
+        )
+    }
+
+    fn is_waiting(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Waits for the command to end, killing it if it hangs.
+    fn end(mut self) -> Ended {
+        let deadline = Instant::now() + HANG_GUARD;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the sign-in did not end after its callback");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stdout = String::new();
+        self.out.read_to_string(&mut stdout).unwrap();
+        let mut stderr = String::new();
+        let mut err = self.child.stderr.take().unwrap();
+        err.read_to_string(&mut stderr).unwrap();
+        Ended {
+            success: status.success(),
+            stdout,
+            stderr,
+        }
+    }
 }
 
 #[test]
 fn google_loopback_flow_closes_its_listener() {
     let standin = StandIn::start(google());
     let kp = setup("google_workspace", &standin, Some("stand-in-secret"), None);
-    let mut child = kp
-        .command()
-        .args([
-            "connect",
-            "standin_google_workspace",
-            "--oauth",
-            "--no-browser",
-            "--name",
-            "Work mail",
-        ])
-        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let params = query(&line);
+    let sign_in = LoopbackSignIn::start(&kp, "standin_google_workspace", &["--name", "Work mail"]);
+    let params = sign_in.params.clone();
     assert_eq!(params["access_type"], "offline");
     assert_eq!(params["prompt"], "consent");
     let redirect = params["redirect_uri"].clone();
-    assert!(
-        redirect.starts_with("http://127.0.0.1:") && redirect.ends_with("/oauth/callback"),
-        "{redirect}"
-    );
 
-    let code = standin.consent(&params);
-    let status = browser_get(&format!(
-        "{redirect}?state={}&code={code}&scope=openid",
-        params["state"]
-    ))
-    .unwrap();
+    let status = browser_get(&sign_in.callback_url(&standin)).unwrap();
     assert!(status.contains("200"), "{status}");
-    let mut rest = String::new();
-    out.read_to_string(&mut rest).unwrap();
-    let exit = child.wait().unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert!(exit.success(), "{err}");
-    assert!(rest.contains("Connected"), "{rest}");
+    let ended = sign_in.end();
+    assert!(ended.success, "{}", ended.stderr);
+    assert!(ended.stdout.contains("Connected"), "{}", ended.stdout);
     // THREATS.md row 5: the listener is gone once the one redirect arrived.
     assert!(
         browser_get(&format!("{redirect}?state=x&code=y")).is_err(),
@@ -422,24 +493,10 @@ fn refused_states_store_nothing() {
 }
 
 fn connect_github(kp: &Keyport, standin: &StandIn) -> String {
-    let mut child = kp
-        .command()
-        .args(["connect", "standin_github", "--oauth", "--no-browser"])
-        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let params = query(&line);
-    let code = standin.consent(&params);
-    browser_get(&format!(
-        "{}?code={code}&state={}",
-        params["redirect_uri"], params["state"]
-    ))
-    .unwrap();
-    assert!(child.wait().unwrap().success());
+    let sign_in = LoopbackSignIn::start(kp, "standin_github", &[]);
+    browser_get(&sign_in.callback_url(standin)).unwrap();
+    let ended = sign_in.end();
+    assert!(ended.success, "{}", ended.stderr);
     list(kp)[0]["id"].as_str().unwrap().to_owned()
 }
 
@@ -447,32 +504,16 @@ fn connect_github(kp: &Keyport, standin: &StandIn) -> String {
 fn github_errors_in_http_200_and_a_bad_code_are_reported() {
     let standin = StandIn::start(github());
     let kp = setup("github", &standin, Some("stand-in-secret"), None);
-    let mut child = kp
-        .command()
-        .args(["connect", "standin_github", "--oauth", "--no-browser"])
-        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let params = query(&line);
+    let sign_in = LoopbackSignIn::start(&kp, "standin_github", &[]);
     browser_get(&format!(
         "{}?code=not-a-code&state={}",
-        params["redirect_uri"], params["state"]
+        sign_in.redirect(),
+        sign_in.params["state"]
     ))
     .unwrap();
-    let exit = child.wait().unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert!(!exit.success());
+    let ended = sign_in.end();
+    let err = ended.stderr;
+    assert!(!ended.success);
     assert!(err.contains("bad_verification_code"), "{err}");
     assert!(
         !err.contains("not-a-code"),
@@ -685,4 +726,163 @@ fn mangled_callbacks_never_panic_or_store_more_than_one_connection() {
     });
     assert!(stored <= 1, "one flow, at most one connection ({stored})");
     assert_eq!(list(&kp).len(), stored);
+}
+
+/// THREATS.md row 16: requests that are not the flow's exact callback (another state, another
+/// path, no state, a repeated parameter, another method) get an error page and leave the
+/// sign-in waiting; the real callback then completes it, and the listener closes.
+#[test]
+fn stray_loopback_requests_leave_the_sign_in_to_complete() {
+    let standin = StandIn::start(google());
+    let kp = setup("google_workspace", &standin, Some("stand-in-secret"), None);
+    let mut sign_in = LoopbackSignIn::start(&kp, "standin_google_workspace", &[]);
+    let state = sign_in.params["state"].clone();
+    let code = standin.consent(&sign_in.params);
+    let real = format!("{}?state={state}&code={code}", sign_in.redirect());
+    for (request, status) in [
+        (
+            format!("GET /oauth/callback?state=not-the-state&code={code}"),
+            "400",
+        ),
+        (format!("GET /oauth/callback?code={code}"), "400"),
+        (
+            format!("GET /oauth/callback?state={state}&state={state}&code={code}"),
+            "400",
+        ),
+        (
+            format!("GET /oauth/callback?state={state}&code={code}&code={code}"),
+            "400",
+        ),
+        (
+            format!("POST /oauth/callback?state={state}&code={code}"),
+            "400",
+        ),
+        (
+            format!("GET /oauth/callbackx?state={state}&code={code}"),
+            "404",
+        ),
+        ("GET /favicon.ico".to_owned(), "404"),
+        (
+            format!("GET /x/../oauth/callback?state={state}&code={code}"),
+            "404",
+        ),
+    ] {
+        let answer = send(
+            sign_in.port(),
+            &format!("{request} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+        )
+        .unwrap();
+        let status_line = answer.lines().next().unwrap_or("");
+        assert!(status_line.contains(status), "{request}: {answer}");
+        assert!(
+            !answer.contains("received the sign-in"),
+            "{request} is not told the sign-in arrived"
+        );
+        assert!(sign_in.is_waiting(), "{request} ended the sign-in");
+    }
+    assert!(
+        standin.seen.lock().unwrap().token_requests.is_empty(),
+        "no stray request reached the token endpoint"
+    );
+
+    let port = sign_in.port();
+    let status = browser_get(&real).unwrap();
+    assert!(status.contains("200"), "{status}");
+    let ended = sign_in.end();
+    assert!(ended.success, "{}", ended.stderr);
+    assert!(ended.stdout.contains("Connected"), "{}", ended.stdout);
+    assert_eq!(list(&kp).len(), 1);
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the listener closed with the sign-in"
+    );
+}
+
+/// THREATS.md row 16: clients that connect and send nothing, or half a request, and hold on
+/// do not keep the browser's redirect from being served.
+#[test]
+fn half_open_connections_do_not_hold_up_the_callback() {
+    let standin = StandIn::start(google());
+    let kp = setup("google_workspace", &standin, Some("stand-in-secret"), None);
+    let sign_in = LoopbackSignIn::start(&kp, "standin_google_workspace", &[]);
+    let port = sign_in.port();
+    let mut idle: Vec<TcpStream> = (0..12)
+        .map(|i| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            if i % 2 == 1 {
+                stream.write_all(b"GET /oauth/callback?state=").unwrap();
+            }
+            stream
+        })
+        .collect();
+
+    let status = browser_get(&sign_in.callback_url(&standin)).unwrap();
+    assert!(status.contains("200"), "{status}");
+    let ended = sign_in.end();
+    assert!(ended.success, "{}", ended.stderr);
+    assert_eq!(list(&kp).len(), 1);
+    // The end of the sign-in closes the connections still open, unanswered.
+    for stream in &mut idle {
+        stream.set_read_timeout(Some(HANG_GUARD)).unwrap();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    }
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+}
+
+/// A provider's error redirect carrying the flow's state ends the sign-in, as it should.
+#[test]
+fn a_declined_loopback_sign_in_ends_the_wait() {
+    let standin = StandIn::start(google());
+    let kp = setup("google_workspace", &standin, Some("stand-in-secret"), None);
+    let sign_in = LoopbackSignIn::start(&kp, "standin_google_workspace", &[]);
+    let status = browser_get(&format!(
+        "{}?error=access_denied&state={}",
+        sign_in.redirect(),
+        sign_in.params["state"]
+    ))
+    .unwrap();
+    assert!(status.contains("200"), "{status}");
+    let ended = sign_in.end();
+    assert!(!ended.success);
+    assert!(ended.stderr.contains("declined"), "{}", ended.stderr);
+    assert!(list(&kp).is_empty());
+}
+
+/// Issue 11 item 12: once a callback's code was taken to the token endpoint its state is
+/// spent, so a failed exchange names why and says to start again, not "try again"; the same
+/// callback delivered again is refused as used.
+#[test]
+fn a_failed_code_exchange_says_the_sign_in_is_used_up() {
+    let standin = StandIn::start(salesforce());
+    let kp = setup("salesforce", &standin, None, None);
+    let deliver = |code: &str, state: &str| {
+        let url = format!("keyport://oauth/callback?code={code}&state={state}");
+        (callback(&kp, &url), url)
+    };
+    let restart = "start it again with `keyport connect standin_salesforce --oauth`";
+
+    // A code the provider never issued: RFC 6749 section 5.2's invalid_grant.
+    let params = start(&kp, "standin_salesforce");
+    let (run, url) = deliver("never-issued-code", &params["state"]);
+    refused(
+        &run,
+        "Stand-in salesforce refused the sign-in's code: invalid_grant (refused by the stand-in)",
+        &["never-issued-code", &params["state"]],
+    );
+    assert!(run.stderr.contains(restart), "{}", run.stderr);
+    assert!(!run.stderr.contains("try again"), "{}", run.stderr);
+    refused(&callback(&kp, &url), "already completed", &[]);
+
+    // A token endpoint that is down: the flow is spent all the same.
+    let params = start(&kp, "standin_salesforce");
+    let code = standin.consent(&params);
+    standin.force(503, json!({"message": "Service Unavailable"}), None);
+    let (run, url) = deliver(&code, &params["state"]);
+    refused(&run, "could not be reached or is busy (HTTP 503)", &[&code]);
+    assert!(run.stderr.contains(restart), "{}", run.stderr);
+    assert!(!run.stderr.contains("nothing changed"), "{}", run.stderr);
+    refused(&callback(&kp, &url), "already completed", &[]);
+    assert!(list(&kp).is_empty());
 }

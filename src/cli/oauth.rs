@@ -129,9 +129,17 @@ async fn complete(
     unlocked: &crate::vault::Unlocked,
     catalog: &Catalog,
     url: &str,
-) -> Result<ConnectionView, OAuthError> {
+) -> Result<ConnectionView, Failure> {
     let callback = oauth::parse_callback(url)?;
-    oauth::complete(vault, unlocked, catalog, &callback).await
+    oauth::complete(vault, unlocked, catalog, &callback)
+        .await
+        .map_err(|err| match &err {
+            // The desktop's own button starts again; here it takes a command.
+            OAuthError::SignInSpent { connector_id, .. } => Failure::from(format!(
+                "{err} with `keyport connect {connector_id} --oauth`"
+            )),
+            _ => Failure::from(err),
+        })
 }
 
 /// `oauth callback URL`: completes a pending flow from the address the browser landed on.
@@ -149,9 +157,7 @@ pub fn callback(url: &str, dir: &Path) -> Result<(), Failure> {
             Err(e) => return Err(e.into()),
         };
         let unlocked = unlock(&vault).await?;
-        complete(&vault, &unlocked, &catalog, url)
-            .await
-            .map_err(Failure::from)
+        complete(&vault, &unlocked, &catalog, url).await
     })?;
     print(&connected(&view))
 }

@@ -8,6 +8,9 @@ use std::fmt;
 /// The longest callback URL accepted; real ones are a few hundred bytes.
 const MAX_URL_LEN: usize = 8 * 1024;
 
+/// The path of the loopback redirect.
+pub const CALLBACK_PATH: &str = "/oauth/callback";
+
 /// What the provider sent back.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Callback {
@@ -73,7 +76,7 @@ pub fn parse_callback(text: &str) -> Result<Callback, CallbackError> {
         "http" => {
             url.host() == Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
                 && url.port().is_some()
-                && url.path() == "/oauth/callback"
+                && url.path() == CALLBACK_PATH
         }
         "https" => url.host_str().is_some(),
         _ => false,

@@ -56,8 +56,22 @@ pub enum OAuthError {
     CheckFailed { connector: String, detail: String },
     #[error("no browser came back within {0} minutes; start the connection again")]
     TimedOut(u64),
+    /// The flow was claimed (its state spent) and then could not finish: its callback cannot
+    /// be delivered again, so unlike a refresh there is nothing to retry but a new sign-in.
+    #[error(
+        "{connector} {failure}; nothing was stored, and this sign-in is used up: start it again"
+    )]
+    SignInSpent {
+        connector: String,
+        connector_id: String,
+        failure: SpentBy,
+    },
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Http(#[from] super::http::ClientError),
+    #[error(transparent)]
+    Secret(#[from] crate::manager::SecretError),
     #[error(transparent)]
     Vault(#[from] VaultError),
 }
@@ -80,7 +94,14 @@ impl OAuthError {
             OAuthError::NoRefreshToken(_) => ErrorCode::OAuthNoRefreshToken,
             OAuthError::CheckFailed { .. } => ErrorCode::OAuthCheckFailed,
             OAuthError::TimedOut(_) => ErrorCode::OAuthTimedOut,
+            OAuthError::SignInSpent { failure, .. } => match failure {
+                SpentBy::Refused { .. } => ErrorCode::OAuthProviderError,
+                SpentBy::Unreachable { .. } => ErrorCode::OAuthUnavailable,
+                SpentBy::Unreadable { .. } => ErrorCode::OAuthBadResponse,
+            },
             OAuthError::Invalid(_) => ErrorCode::ConnectionInvalid,
+            OAuthError::Http(e) => e.code(),
+            OAuthError::Secret(_) => ErrorCode::CredentialInvalid,
             OAuthError::Vault(e) => e.code(),
         }
     }
@@ -88,6 +109,47 @@ impl OAuthError {
     /// Whether trying again later may work (the provider was down or rate-limited).
     pub fn is_retryable(&self) -> bool {
         matches!(self, OAuthError::Unavailable { .. })
+    }
+}
+
+/// Why a claimed sign-in could not finish, after the provider's code was taken.
+#[derive(Debug, thiserror::Error)]
+pub enum SpentBy {
+    /// The token endpoint's error (RFC 6749 section 5.2), in the provider's words.
+    #[error("refused the sign-in's code: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Refused {
+        error: String,
+        description: Option<String>,
+    },
+    #[error("could not be reached or is busy ({detail})")]
+    Unreachable { detail: String },
+    #[error("answered {what} that Keyport cannot read")]
+    Unreadable { what: String },
+}
+
+impl OAuthError {
+    /// This error as it is once the flow's state is spent: an error that would say "try
+    /// again" says to start again instead. Others are returned as they are.
+    pub(super) fn spent(self, connector_id: &str) -> OAuthError {
+        let (connector, failure) = match self {
+            OAuthError::Provider {
+                connector,
+                error,
+                description,
+            } => (connector, SpentBy::Refused { error, description }),
+            OAuthError::Unavailable {
+                connector, detail, ..
+            } => (connector, SpentBy::Unreachable { detail }),
+            OAuthError::BadResponse { connector, what } => {
+                (connector, SpentBy::Unreadable { what })
+            }
+            other => return other,
+        };
+        OAuthError::SignInSpent {
+            connector,
+            connector_id: connector_id.to_owned(),
+            failure,
+        }
     }
 }
 

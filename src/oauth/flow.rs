@@ -7,7 +7,7 @@
 use super::app::{self, OAuthApp};
 use super::error::provider_words;
 use super::http::{Http, TransportError};
-use super::loopback::Loopback;
+use super::loopback::{Loopback, Port};
 use super::signature;
 use super::tokens::{self, Client, Grant};
 use super::{Callback, CallbackResult, OAuthError};
@@ -47,7 +47,7 @@ pub fn spec(connector: &Connector) -> Result<&OAuth2Spec, OAuthError> {
         .ok_or_else(|| OAuthError::NotOAuth(connector.name.clone()))
 }
 
-fn state_hash(state: &str) -> String {
+pub(super) fn state_hash(state: &str) -> String {
     hex::encode(Sha256::digest(state.as_bytes()))
 }
 
@@ -118,11 +118,11 @@ pub async fn begin(
                 connector.name
             ))
         })?;
-    let (loopback, redirect_uri) = match redirect {
+    let (port, redirect_uri) = match redirect {
         RedirectKind::Loopback => {
-            let loopback = Loopback::bind().await?;
-            let uri = loopback.redirect_uri();
-            (Some(loopback), uri)
+            let port = Port::bind().await?;
+            let uri = port.redirect_uri();
+            (Some(port), uri)
         }
         RedirectKind::CustomScheme => (None, CUSTOM_SCHEME_REDIRECT.to_owned()),
         RedirectKind::Https => {
@@ -204,10 +204,10 @@ pub async fn begin(
     .map_err(vault.io_err())?;
     tx.commit().await.map_err(vault.io_err())?;
     Ok(Started {
+        loopback: port.map(|port| port.expecting(hash.clone())),
         flow_id: hash,
         authorization_url: url.to_string(),
         redirect,
-        loopback,
     })
 }
 
@@ -384,21 +384,26 @@ pub async fn complete(
     for (name, value) in &spec.extra_token_params {
         exchange = exchange.add_extra_param(name.as_str(), value.as_str());
     }
+    // From here the state is spent: a failure cannot be retried with the same callback.
+    let spent = |e: OAuthError| e.spent(&connector.id);
     let response = exchange
         .request_async(&http)
         .await
-        .map_err(|e| token_error(e, connector))?;
-    let mut grant =
-        tokens::read(&response, spec, None).map_err(|what| OAuthError::BadResponse {
+        .map_err(|e| spent(token_error(e, connector)))?;
+    let mut grant = tokens::read(&response, spec, None).map_err(|what| {
+        spent(OAuthError::BadResponse {
             connector: connector.name.clone(),
             what,
-        })?;
+        })
+    })?;
     for (key, param) in &spec.callback_metadata {
         if let Some((_, value)) = callback.extra.iter().find(|(k, _)| k == param) {
             grant.metadata.insert(key.clone(), provider_words(value));
         }
     }
-    verify(&http, connector, spec, &claimed.config, &mut grant).await?;
+    verify(&http, connector, spec, &claimed.config, &mut grant)
+        .await
+        .map_err(spent)?;
     let scopes = grant.scopes.take().unwrap_or_else(|| spec.scopes.clone());
     let secret = SecretValue::new(grant.tokens.to_bytes().to_vec());
     let view = connections::insert(
