@@ -6,6 +6,7 @@ mod custom;
 mod error;
 mod parse;
 mod template;
+pub mod text;
 mod validate;
 
 use include_dir::{include_dir, Dir};
@@ -15,7 +16,7 @@ use std::path::Path;
 pub use config::{validate_config, validate_fields};
 pub use custom::CustomStore;
 pub use error::CatalogError;
-pub use template::{fill, placeholders};
+pub use template::{fill, fill_url, placeholders, CheckedUrl, UrlError, UrlProblem, UrlRule};
 
 static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog");
 
@@ -57,6 +58,18 @@ impl Catalog {
             Ok(files) => {
                 for (path, text) in files {
                     let name = path.display().to_string();
+                    let text = match text {
+                        Ok(text) => text,
+                        Err(err) => {
+                            catalog.problems.push(CatalogProblem {
+                                file: name,
+                                field: String::new(),
+                                line: None,
+                                message: err.to_string(),
+                            });
+                            continue;
+                        }
+                    };
                     let stem = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned);
                     let parsed =
                         parse::connector(&name, &text, stem.as_deref(), parse::Origin::Custom)

@@ -66,11 +66,12 @@ pub async fn key(
     };
     let check = &auth.check;
     // Only the check's own URL is filled without the secret: a secret never goes in a path.
-    let url = fill(&check.url, |name| values.get(name).cloned())
-        .ok_or_else(|| CheckError::Template("a setting the check URL needs is missing".into()))?;
+    let url = http
+        .url(&check.url, values)
+        .map_err(|e| CheckError::Template(e.to_string()))?;
     let method = reqwest::Method::from_bytes(check.method.as_bytes())
         .map_err(|_| CheckError::Template(format!("unknown method {}", check.method)))?;
-    let mut request = http.client().request(method, &url);
+    let mut request = http.request(method, &url);
     request = match (auth.location, &auth.name) {
         (KeyLocation::Header, Some(name)) => {
             let value = fill_all(auth.template.as_deref().unwrap_or("{secret}"))?;
@@ -133,10 +134,12 @@ async fn send(
         fill(text, |name| values.get(name).cloned())
             .ok_or_else(|| CheckError::Template(format!("a value for {text} is missing")))
     };
-    let url = fill(url)?;
+    let url = http
+        .url(url, values)
+        .map_err(|e| CheckError::Template(e.to_string()))?;
     let method = reqwest::Method::from_bytes(method.as_bytes())
         .map_err(|_| CheckError::Template(format!("unknown method {method}")))?;
-    let mut request = http.client().request(method, &url);
+    let mut request = http.request(method, &url);
     // A header that carries `{access_token}` itself (Amazon's `x-amz-access-token`) replaces
     // the bearer header, as does an `Authorization` of the entry's own. Only headers get the
     // token: it never goes in a URL.

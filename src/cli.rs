@@ -115,9 +115,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(message)) if output::is_broken_pipe(&message) => ExitCode::SUCCESS,
         Err(Failure(message)) => {
-            for line in message.lines() {
-                eprintln!("keyport: {line}");
-            }
+            output::stderr_lines("", &message);
             ExitCode::FAILURE
         }
     }

@@ -163,9 +163,16 @@ pub(crate) fn clean_name(name: &str) -> Result<String, VaultError> {
     if name.is_empty() {
         return Err(VaultError::InvalidInput("the name is empty".into()));
     }
-    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+    if name.chars().count() > MAX_NAME_CHARS {
         return Err(VaultError::InvalidInput(format!(
-            "a name is at most {MAX_NAME_CHARS} characters, without control characters"
+            "a name is at most {MAX_NAME_CHARS} characters"
+        )));
+    }
+    // Names are shown in tables, dialogs and the tray: none may rewrite or disguise them.
+    if let Some(c) = crate::catalog::text::unsafe_char(name) {
+        return Err(VaultError::InvalidInput(format!(
+            "the name {}; choose a name without it",
+            crate::catalog::text::holds(c)
         )));
     }
     Ok(name.to_owned())

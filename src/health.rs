@@ -134,6 +134,7 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
         );
     };
     let values: BTreeMap<String, String> = serde_json::from_str(&t.metadata).unwrap_or_default();
+    let http = &http.for_connector(connector);
     let kind = ConnectionType::ALL.into_iter().find(|k| k.id() == t.kind);
     match kind {
         Some(
@@ -148,7 +149,9 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                 return Outcome::with(HealthStatus::Unhealthy, "the credential is not text");
             };
             let user = values.get("username").map(String::as_str);
-            let url = crate::catalog::fill(&auth.check.url, |n| values.get(n).cloned())
+            let url = http
+                .url(&auth.check.url, &values)
+                .map(|u| u.as_str().to_owned())
                 .unwrap_or_default();
             from_check(check::key(http, auth, &values, text, user).await, &url).await
         }
@@ -164,8 +167,10 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                 );
             };
             let token = tokens.access_token.as_str();
-            let url =
-                crate::catalog::fill(&check.url, |n| values.get(n).cloned()).unwrap_or_default();
+            let url = http
+                .url(&check.url, &values)
+                .map(|u| u.as_str().to_owned())
+                .unwrap_or_default();
             from_check(check::bearer(http, check, &values, token).await, &url).await
         }
         Some(ConnectionType::Database) => {
@@ -214,8 +219,8 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                                 .as_deref()
                                 .or(s.check.as_ref().map(|c| c.url.as_str()))
                         })
-                        .and_then(|u| crate::catalog::fill(u, |n| values.get(n).cloned()))
-                        .and_then(|u| host_of(&u));
+                        .and_then(|u| http.url(u, &values).ok())
+                        .and_then(|u| host_of(u.as_str()));
                     unreachable(host, &detail).await
                 }
                 Err(other) => Outcome::with(HealthStatus::Unhealthy, other.to_string()),

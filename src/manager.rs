@@ -181,6 +181,8 @@ pub enum ManagerError {
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
+    Url(#[from] crate::catalog::UrlError),
+    #[error(transparent)]
     Vault(#[from] VaultError),
 }
 
@@ -196,6 +198,7 @@ impl ManagerError {
             ManagerError::ServiceAccountInvalid(_) => ErrorCode::ServiceAccountInvalid,
             ManagerError::ServiceAccountRejected { .. } => ErrorCode::ServiceAccountRejected,
             ManagerError::Invalid(_) => ErrorCode::ConnectionInvalid,
+            ManagerError::Url(_) => ErrorCode::ConnectionInvalid,
             ManagerError::Vault(e) => e.code(),
         }
     }
@@ -223,7 +226,9 @@ async fn connect_key(
             .map_err(ManagerError::Invalid)?;
         let secret = std::str::from_utf8(new.secret.expose_to_caller())
             .map_err(|_| ManagerError::Invalid("the secret is not text".into()))?;
-        let http = Http::new().map_err(|e| ManagerError::Invalid(e.to_string()))?;
+        let http = Http::new()
+            .map_err(|e| ManagerError::Invalid(e.to_string()))?
+            .for_connector(connector);
         let checked = check::key(&http, auth, &values, secret, new.username.as_deref()).await;
         match checked {
             Ok(()) => new.verified = true,

@@ -8,7 +8,7 @@
 
 mod aws;
 
-use crate::catalog::{fill, validate_config};
+use crate::catalog::{validate_config, CheckedUrl};
 use crate::check;
 use crate::connections::{self, Learned, NewConnection};
 use crate::manager::ManagerError;
@@ -143,13 +143,13 @@ async fn gcp_token(
     connector: &Connector,
     spec: &ServiceAccountSpec,
     key: &GcpKey,
-    token_url: &str,
+    token_url: &CheckedUrl,
 ) -> Result<String, ManagerError> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = GcpClaims {
         iss: &key.client_email,
         scope: spec.scopes.join(" "),
-        aud: token_url,
+        aud: token_url.as_str(),
         iat: now,
         exp: now + 3600,
     };
@@ -162,8 +162,7 @@ async fn gcp_token(
     )
     .map_err(|_| invalid("its private_key cannot sign"))?;
     let response = http
-        .client()
-        .post(token_url)
+        .request(reqwest::Method::POST, token_url)
         .form(&[
             ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
             ("assertion", assertion.as_str()),
@@ -268,11 +267,14 @@ pub async fn check(
         })?;
         return aws::check(connector, request, values, &keys).await;
     }
-    let http = Http::new().map_err(|e| ManagerError::Invalid(e.to_string()))?;
+    let http = Http::new()
+        .map_err(|e| ManagerError::Invalid(e.to_string()))?
+        .for_connector(connector);
     let token_url = spec
         .token_url
         .as_deref()
-        .and_then(|u| fill(u, |n| values.get(n).cloned()));
+        .map(|u| http.url(u, values))
+        .transpose()?;
     let token = match (spec.format, token_url) {
         (ServiceAccountFormat::GcpJsonKey, Some(url)) => {
             let key = read_gcp_key(secret)?;
@@ -288,7 +290,7 @@ pub async fn check(
             let client_id = values
                 .get("client_id")
                 .ok_or_else(|| ManagerError::Invalid("a client_id setting is needed".into()))?;
-            client_credentials(&http, connector, spec, client_id, secret, &url).await?
+            client_credentials(&http, connector, spec, client_id, secret, url.as_str()).await?
         }
         _ => {
             return Err(ManagerError::Invalid(format!(

@@ -182,3 +182,30 @@ fn every_connector_has_setup_steps_and_docs() {
         assert!(c.api_docs_url.starts_with("https://"), "{}", c.id);
     }
 }
+
+#[test]
+fn activecampaign_takes_only_its_documented_api_domains() {
+    use keyport::catalog::validate_config;
+    let catalog = Catalog::builtin();
+    let ac = catalog.get("activecampaign").unwrap();
+    let host = |value: &str| {
+        let config = [("api_host".to_owned(), value.to_owned())].into();
+        validate_config(ac, ConnectionType::ApiKey, &config)
+    };
+    // https://developers.activecampaign.com/reference/authentication and .../docs/authentication
+    for ok in ["123456demo.api-us1.com", "acme-co.activehosted.com"] {
+        assert!(host(ok).is_ok(), "{ok}: {:?}", host(ok));
+    }
+    // Look-alike domains anyone could register, and hosts smuggled into the value.
+    for bad in [
+        "acme.api-zz9.com",
+        "acme.api-us2.com",
+        "acme.api-us1.com.evil.com",
+        "evil.com/x.api-us1.com",
+        "x@acme.api-us1.com",
+        "-acme.api-us1.com",
+    ] {
+        let err = host(bad).unwrap_err();
+        assert!(err.contains("is not a valid api host"), "{bad}: {err}");
+    }
+}

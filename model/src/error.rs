@@ -18,6 +18,8 @@ pub enum ErrorCode {
     CatalogIo,
     #[serde(rename = "catalog.exists")]
     CatalogExists,
+    #[serde(rename = "catalog.in_use")]
+    CatalogInUse,
     #[serde(rename = "oauth.callback_malformed")]
     OAuthCallbackMalformed,
     #[serde(rename = "oauth.state_unknown")]
@@ -123,6 +125,7 @@ impl ErrorCode {
             ErrorCode::ProviderKeyRejected => "provider.key_rejected",
             ErrorCode::ProviderUnavailable => "provider.unavailable",
             ErrorCode::DbAuthFailed => "db.auth_failed",
+            ErrorCode::CatalogInUse => "catalog.in_use",
             ErrorCode::DbUnreachable => "db.unreachable",
             ErrorCode::DbNotFound => "db.not_found",
             ErrorCode::DbTlsRefused => "db.tls_refused",
@@ -206,6 +209,7 @@ mod tests {
             ErrorCode::VaultAlreadyInitialized,
             ErrorCode::VaultWrongPassphrase,
             ErrorCode::VaultThrottled,
+            ErrorCode::CatalogInUse,
             ErrorCode::VaultLocked,
             ErrorCode::VaultIo,
             ErrorCode::VaultCorrupt,

@@ -1,6 +1,8 @@
 //! Checks the values a person gives for a connector's fields (`--config k=v`): only declared,
-//! non-secret fields, each matching its pattern, required ones present (defaults filled in).
+//! non-secret fields, each matching its pattern, required ones present (defaults filled in),
+//! and every address the connection will call still acceptable once they are filled in.
 
+use super::template::{fill_url, placeholders, UrlRule};
 use super::validate::whole_match;
 use keyport_model::{ConfigField, ConnectionType, Connector};
 use std::collections::BTreeMap;
@@ -11,7 +13,59 @@ pub fn validate_config(
     config: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, String> {
     let fields: Vec<_> = connector.fields_for(kind).filter(|f| !f.secret).collect();
-    validate_fields(connector, &fields, config)
+    let values = validate_fields(connector, &fields, config)?;
+    // Refused here, before a browser opens or anything is stored; each request checks its
+    // address again, with what a sign-in learned too (Salesforce's `instance_url`).
+    for (_, template) in endpoints(connector, kind) {
+        let complete =
+            placeholders(template).is_ok_and(|names| names.iter().all(|n| values.contains_key(*n)));
+        if complete {
+            fill_url(template, &values, UrlRule::of(connector)).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(values)
+}
+
+/// The URL templates a connection of `kind` sends requests to, each with its field path.
+pub(crate) fn endpoints(c: &Connector, kind: ConnectionType) -> Vec<(String, &str)> {
+    let mut urls = Vec::new();
+    match kind {
+        ConnectionType::Oauth2 => {
+            if let Some(o) = &c.oauth2 {
+                urls.push((
+                    "oauth2.authorization_url".to_owned(),
+                    o.authorization_url.as_str(),
+                ));
+                urls.push(("oauth2.token_url".to_owned(), o.token_url.as_str()));
+                if let Some(r) = &o.revocation_url {
+                    urls.push(("oauth2.revocation_url".to_owned(), r.as_str()));
+                }
+                for (i, lookup) in o.post_connect.iter().enumerate() {
+                    urls.push((format!("oauth2.post_connect[{i}].url"), lookup.url.as_str()));
+                }
+                if let Some(check) = &o.check {
+                    urls.push(("oauth2.check.url".to_owned(), check.url.as_str()));
+                }
+            }
+        }
+        ConnectionType::ApiKey | ConnectionType::BearerToken | ConnectionType::BasicAuth => {
+            if let Some(auth) = c.key_auth(kind) {
+                urls.push((format!("{}.check.url", kind.id()), auth.check.url.as_str()));
+            }
+        }
+        ConnectionType::ServiceAccount => {
+            if let Some(sa) = &c.service_account {
+                if let Some(t) = &sa.token_url {
+                    urls.push(("service_account.token_url".to_owned(), t.as_str()));
+                }
+                if let Some(check) = &sa.check {
+                    urls.push(("service_account.check.url".to_owned(), check.url.as_str()));
+                }
+            }
+        }
+        ConnectionType::Database => {}
+    }
+    urls
 }
 
 /// Checks `config` against `fields` (non-secret ones), filling in defaults.

@@ -1,18 +1,26 @@
 //! The person's custom connectors: `connectors/<id>.toml` under the data dir.
 
 use super::{parse_custom, Catalog, CatalogError};
+use crate::files::{private_dir, read_limited, write_private, FileError};
+use crate::vault::{Vault, VaultError};
 use keyport_model::Connector;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The most a connector file may hold. The largest built-in one is under 9 KB; every custom
+/// file is parsed on every run, so a huge one would slow every command.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+const WHAT: &str = "connector file";
+
 pub struct CustomStore {
+    data_dir: PathBuf,
     dir: PathBuf,
 }
 
 impl CustomStore {
     pub fn new(data_dir: &Path) -> CustomStore {
         CustomStore {
+            data_dir: data_dir.to_path_buf(),
             dir: data_dir.join("connectors"),
         }
     }
@@ -22,8 +30,9 @@ impl CustomStore {
     }
 
     /// Every stored custom file with its text, in name order. A missing folder is no custom
-    /// connector, not an error.
-    pub fn files(&self) -> Result<Vec<(PathBuf, String)>, CatalogError> {
+    /// connector, not an error; a file that cannot be read (too large, not a regular file) is
+    /// reported by itself and the others still load.
+    pub fn files(&self) -> Result<Vec<(PathBuf, Result<String, CatalogError>)>, CatalogError> {
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -33,17 +42,19 @@ impl CustomStore {
         for entry in entries {
             let path = entry.map_err(|err| io("reading", &self.dir, err))?.path();
             if path.extension().is_some_and(|e| e == "toml") {
-                let text = fs::read(&path).map_err(|err| io("reading", &path, err))?;
-                files.push((path, String::from_utf8_lossy(&text).into_owned()));
+                let text = read_limited(&path, MAX_FILE_BYTES, WHAT)
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    .map_err(CatalogError::File);
+                files.push((path, text));
             }
         }
-        files.sort();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(files)
     }
 
     /// Validates `file` and stores it. Nothing is written unless every check passes.
     pub fn add(&self, catalog: &Catalog, file: &Path) -> Result<Connector, CatalogError> {
-        let bytes = fs::read(file).map_err(|err| io("reading", file, err))?;
+        let bytes = read_limited(file, MAX_FILE_BYTES, WHAT)?;
         let name = file.display().to_string();
         let text = String::from_utf8(bytes).map_err(|_| CatalogError::Invalid {
             problems: vec![keyport_model::CatalogProblem {
@@ -56,27 +67,26 @@ impl CustomStore {
         let connector = parse_custom(catalog, &name, &text)
             .map_err(|problems| CatalogError::Invalid { problems })?;
         let target = self.dir.join(format!("{}.toml", connector.id));
-        // A broken file under that name is still the person's: never overwrite it silently.
-        if catalog.find(&connector.id).is_some() || target.exists() {
+        if catalog.find(&connector.id).is_some() {
             return Err(CatalogError::CustomExists {
                 id: connector.id.clone(),
             });
         }
-        fs::create_dir_all(&self.dir).map_err(|err| io("creating", &self.dir, err))?;
-        // Write beside the target and rename, so a crash never leaves a half-written connector.
-        let temp = self.dir.join(format!(".{}.toml.tmp", connector.id));
-        let written = fs::File::create(&temp)
-            .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-            .and_then(|()| fs::rename(&temp, &target));
-        if let Err(err) = written {
-            let _ = fs::remove_file(&temp);
-            return Err(io("writing", &target, err));
-        }
+        private_dir(&self.dir)?;
+        // A temporary file renamed into place, so a crash never leaves a half-written
+        // connector; an existing file (a broken one is still the person's) is never replaced.
+        write_private(&target, text.as_bytes(), false).map_err(|err| match err {
+            FileError::Exists { .. } => CatalogError::CustomExists {
+                id: connector.id.clone(),
+            },
+            other => other.into(),
+        })?;
         Ok(connector)
     }
 
-    /// Removes a custom connector; built-in ones cannot be removed.
-    pub fn remove(&self, catalog: &Catalog, id: &str) -> Result<(), CatalogError> {
+    /// Removes a custom connector; built-in ones cannot be removed, nor one that stored
+    /// connections still use (they would be left with no connector to check or refresh them).
+    pub async fn remove(&self, catalog: &Catalog, id: &str) -> Result<(), CatalogError> {
         let path = self.dir.join(format!("{id}.toml"));
         match catalog.find(id) {
             Some(c) if !c.custom => return Err(CatalogError::NotCustom { id: id.to_owned() }),
@@ -86,7 +96,32 @@ impl CustomStore {
             }
             _ => {}
         }
+        let connections = self.connections_using(id).await?;
+        if connections > 0 {
+            return Err(CatalogError::InUse {
+                id: id.to_owned(),
+                connections,
+            });
+        }
         fs::remove_file(&path).map_err(|err| io("removing", &path, err))
+    }
+
+    /// How many stored connections use connector `id`: none when there is no vault yet. Only
+    /// reads the vault, so it needs no passphrase.
+    async fn connections_using(&self, id: &str) -> Result<u64, CatalogError> {
+        let vault = match Vault::open(&self.data_dir).await {
+            Ok(vault) => vault,
+            Err(VaultError::NotInitialized) => return Ok(0),
+            Err(err) => return Err(err.into()),
+        };
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM connections WHERE connector_id = ?")
+                .bind(id)
+                .fetch_one(vault.pool())
+                .await
+                .map_err(vault.io_err())?;
+        vault.close().await;
+        Ok(u64::try_from(count).unwrap_or_default())
     }
 }
 

@@ -13,6 +13,12 @@ pub enum CatalogError {
     CustomExists { id: String },
     #[error("`{id}` is a built-in connector; only custom connectors can be removed")]
     NotCustom { id: String },
+    #[error("{connections} stored connection{} use{} `{id}`; delete {} first (`keyport connections list` shows them, `keyport connections delete ID` deletes one), then remove the connector", if *.connections == 1 { "" } else { "s" }, if *.connections == 1 { "s" } else { "" }, if *.connections == 1 { "it" } else { "them" })]
+    InUse { id: String, connections: u64 },
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
+    #[error(transparent)]
+    Vault(#[from] crate::vault::VaultError),
     #[error("{action} `{path}` failed: {source}")]
     Io {
         action: &'static str,
@@ -37,6 +43,9 @@ impl CatalogError {
             CatalogError::Invalid { .. } => ErrorCode::CatalogInvalid,
             CatalogError::CustomExists { .. } => ErrorCode::CatalogExists,
             CatalogError::NotCustom { .. } => ErrorCode::CatalogNotCustom,
+            CatalogError::InUse { .. } => ErrorCode::CatalogInUse,
+            CatalogError::File(e) => e.code(),
+            CatalogError::Vault(e) => e.code(),
             CatalogError::Io { .. } => ErrorCode::CatalogIo,
         }
     }

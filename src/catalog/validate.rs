@@ -2,8 +2,10 @@
 //! constrained placeholders, sections that match `connection_types`. Every problem is reported
 //! with its field path, not just the first (as Nango's provider validator does).
 
+use super::config::endpoints;
 use super::parse::Origin;
-use super::template::{fill, placeholders};
+use super::template::{fill_url, host_placeholders, placeholders, UrlRule};
+use super::text::{holds, unsafe_char};
 use keyport_model::{
     CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, KeyAuth, KeyLocation, Pkce,
 };
@@ -15,6 +17,25 @@ pub type Problem = (String, String);
 
 /// Placeholder names the key templates fill from the credential itself, never from a field.
 const RESERVED: [&str; 2] = ["secret", "username"];
+
+/// Values a pattern for a host-position field must refuse: each would change the scheme or
+/// hide the host behind a user name, a query or a fragment.
+const HOST_PROBES: [&str; 9] = [
+    "a@b",
+    "a#b",
+    "a?b",
+    "a\\b",
+    "http://x",
+    "ftp://x",
+    "https://a@b",
+    "https://a#b",
+    "https://a?b",
+];
+
+/// Values a field that is only part of a host must refuse too: `https://{shop}.example.com`
+/// with `evil.com/` goes to evil.com. A field that is the whole host names it outright, and a
+/// path after it (a shop in a sub-folder) moves nothing.
+const PATH_PROBES: [&str; 3] = ["evil.com/x", "x:80/y", "https://a/b"];
 
 pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
     let mut v = Validator {
@@ -69,14 +90,6 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
             }
         }
         v.https_page("oauth2.docs_url", &o.docs_url);
-        urls.push((
-            "oauth2.authorization_url".to_owned(),
-            o.authorization_url.as_str(),
-        ));
-        urls.push(("oauth2.token_url".to_owned(), o.token_url.as_str()));
-        if let Some(r) = &o.revocation_url {
-            urls.push(("oauth2.revocation_url".to_owned(), r.as_str()));
-        }
         for (i, lookup) in o.post_connect.iter().enumerate() {
             let path = format!("oauth2.post_connect[{i}]");
             v.https_page(&format!("{path}.docs_url"), &lookup.docs_url);
@@ -91,12 +104,10 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
                     "maps identifiers to JSON pointers into the answer, at least one",
                 );
             }
-            urls.push((format!("{path}.url"), lookup.url.as_str()));
         }
 
         if let Some(check) = &o.check {
             v.check("oauth2.check", check);
-            urls.push(("oauth2.check.url".to_owned(), check.url.as_str()));
         }
     }
     for (kind, auth) in [
@@ -107,8 +118,15 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
         if let Some(auth) = auth {
             v.key_auth(kind, auth, &fields);
             v.check(&format!("{kind}.check"), &auth.check);
-            urls.push((format!("{kind}.check.url"), auth.check.url.as_str()));
         }
+    }
+    for kind in [
+        ConnectionType::Oauth2,
+        ConnectionType::ApiKey,
+        ConnectionType::BearerToken,
+        ConnectionType::BasicAuth,
+    ] {
+        urls.extend(endpoints(c, kind));
     }
     if let Some(db) = &c.database {
         if db.default_port == 0 {
@@ -130,12 +148,11 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
     if let Some(sa) = &c.service_account {
         let sa_fields = v.fields("service_account.fields", &sa.fields, &fields);
         v.https_page("service_account.docs_url", &sa.docs_url);
-        if let Some(t) = &sa.token_url {
-            v.url_with(&sa_fields, "service_account.token_url", t);
-        }
         if let Some(check) = &sa.check {
             v.check("service_account.check", check);
-            v.url_with(&sa_fields, "service_account.check.url", &check.url);
+        }
+        for (path, url) in endpoints(c, ConnectionType::ServiceAccount) {
+            v.url_with(&sa_fields, &path, url);
         }
     }
     for (path, url) in urls {
@@ -180,6 +197,13 @@ impl Validator {
         self.problems.push((path.to_owned(), message.into()));
     }
 
+    /// Text a person reads: no character that could rewrite the terminal or disguise it.
+    fn text(&mut self, path: &str, value: &str) {
+        if let Some(c) = unsafe_char(value) {
+            self.push(path, format!("{}; remove it", holds(c)));
+        }
+    }
+
     fn top_level(&mut self, c: &Connector) {
         if !is_identifier(&c.id) {
             self.push(
@@ -191,7 +215,9 @@ impl Validator {
             if value.trim().is_empty() {
                 self.push(path, "is empty");
             }
+            self.text(path, value);
         }
+        self.text("icon.monogram", &c.icon.monogram);
         if c.setup_instructions.is_empty() {
             self.push(
                 "setup_instructions",
@@ -202,6 +228,7 @@ impl Validator {
             if step.trim().is_empty() {
                 self.push(&format!("setup_instructions[{i}]"), "is an empty step");
             }
+            self.text(&format!("setup_instructions[{i}]"), step);
         }
         self.https_page("api_docs_url", &c.api_docs_url);
         let count = c.icon.monogram.chars().count();
@@ -291,6 +318,19 @@ impl Validator {
             if f.label.trim().is_empty() {
                 self.push(&format!("{here}.label"), "is empty");
             }
+            self.text(&format!("{here}.label"), &f.label);
+            for (name, value) in [
+                ("help", &f.help),
+                ("example", &f.example),
+                ("default", &f.default),
+            ] {
+                if let Some(value) = value {
+                    self.text(&format!("{here}.{name}"), value);
+                }
+            }
+            for (j, option) in f.options.iter().enumerate() {
+                self.text(&format!("{here}.options[{j}]"), option);
+            }
             for (name, value) in [("example", &f.example), ("default", &f.default)] {
                 match value {
                     Some(v) if !f.options.is_empty() && !f.options.contains(v) => self.push(
@@ -325,6 +365,7 @@ impl Validator {
 
     fn key_auth(&mut self, kind: &str, auth: &KeyAuth, fields: &BTreeMap<&str, &ConfigField>) {
         self.https_page(&format!("{kind}.docs_url"), &auth.docs_url);
+        self.text(&format!("{kind}.secret_label"), &auth.secret_label);
         let templates: Vec<(&str, Option<&String>)> = match auth.location {
             KeyLocation::Header => vec![
                 ("name", auth.name.as_ref()),
@@ -404,8 +445,10 @@ impl Validator {
         }
     }
 
-    /// An endpoint: placeholders declared and constrained, and https once filled with the
-    /// fields' examples (plain http only to loopback, and only in custom connectors).
+    /// An endpoint: placeholders declared and constrained, host-position fields that cannot
+    /// move the host, and an acceptable address once filled with the fields' examples (https;
+    /// plain http only to loopback, and only in custom connectors). Every request checks its
+    /// address again with the values actually filled in.
     fn url_with(&mut self, fields: &BTreeMap<&str, &ConfigField>, path: &str, url: &str) {
         let names = match placeholders(url) {
             Ok(names) => names,
@@ -421,22 +464,45 @@ impl Validator {
                 Some(_) => {}
             }
         }
-        let Some(filled) = fill(url, |name| fields.get(name).and_then(|f| f.example.clone()))
-        else {
-            return;
-        };
-        match url::Url::parse(&filled) {
-            Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {}
-            Ok(u) if u.scheme() == "http" && is_loopback(&u) => {
-                if self.origin == Origin::Builtin {
-                    self.push(path, "a built-in connector must use https");
-                }
+        for host in host_placeholders(url) {
+            let name = host.name;
+            let re = fields
+                .get(name)
+                .and_then(|f| f.pattern.as_deref())
+                .and_then(|p| whole_match(p).ok());
+            let path_probes = if host.whole {
+                &[][..]
+            } else {
+                &PATH_PROBES[..]
+            };
+            let mut probes = HOST_PROBES.iter().chain(path_probes);
+            if let Some(probe) = re.and_then(|re| probes.find(|p| re.is_match(p))) {
+                self.push(
+                    path,
+                    format!(
+                        "puts `{{{name}}}` in the host, but the pattern of field `{name}` admits `{probe}`: a host field's pattern must refuse `@`, `#`, `?`, `\\`, any scheme but https, and `/` unless the field is the whole host"
+                    ),
+                );
             }
-            Ok(_) => self.push(
-                path,
-                format!("`{filled}` is not https (plain http is allowed only to 127.0.0.1 or localhost)"),
-            ),
-            Err(err) => self.push(path, format!("`{filled}` is not a valid URL: {err}")),
+        }
+        let examples: BTreeMap<String, String> = names
+            .iter()
+            .filter_map(|n| Some(((*n).to_owned(), fields.get(n)?.example.clone()?)))
+            .collect();
+        if names.iter().any(|n| !examples.contains_key(*n)) {
+            return;
+        }
+        let rule = match self.origin {
+            Origin::Builtin => UrlRule::HttpsOnly,
+            Origin::Custom => UrlRule::HttpsOrLoopback,
+        };
+        if let Err(err) = fill_url(url, &examples, rule) {
+            let with = if names.is_empty() {
+                ""
+            } else {
+                "with the fields' examples, "
+            };
+            self.push(path, format!("{with}{err}"));
         }
     }
 }
@@ -446,15 +512,6 @@ fn location_id(l: KeyLocation) -> &'static str {
         KeyLocation::Header => "header",
         KeyLocation::Query => "query",
         KeyLocation::Basic => "basic",
-    }
-}
-
-fn is_loopback(u: &url::Url) -> bool {
-    match u.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -1,6 +1,6 @@
 //! `keyport catalog list|show|add|remove`.
 
-use super::output::{json, print, table};
+use super::output::{json, print, stderr_lines, table};
 use super::Failure;
 use crate::catalog::{Catalog, CustomStore};
 use clap::Subcommand;
@@ -55,7 +55,7 @@ pub fn run(cmd: CatalogCommand, data_dir: &Path) -> Result<(), Failure> {
     let catalog = Catalog::load(data_dir);
     // A broken custom file must not hide the rest: warn and go on.
     for problem in catalog.problems() {
-        eprintln!("keyport: warning: {problem}");
+        stderr_lines("warning: ", &problem.to_string());
     }
     match cmd {
         CatalogCommand::List {
@@ -99,7 +99,7 @@ pub fn run(cmd: CatalogCommand, data_dir: &Path) -> Result<(), Failure> {
             ))
         }
         CatalogCommand::Remove { id } => {
-            CustomStore::new(data_dir).remove(&catalog, &id)?;
+            super::vault::block_on(CustomStore::new(data_dir).remove(&catalog, &id))?;
             print(&format!("Removed custom connector {id}\n"))
         }
     }

@@ -510,7 +510,7 @@ pub fn reveal(id: &str, dir: &Path) -> Result<(), Failure> {
     })?;
     let mut text = String::from_utf8_lossy(secret.expose_to_caller()).into_owned();
     text.push('\n');
-    let printed = print(&text);
+    let printed = super::output::print_raw(&text);
     zeroize::Zeroize::zeroize(&mut text);
     printed
 }

@@ -5,14 +5,20 @@
 //! become retryable transport errors that keep their `Retry-After`.
 
 use super::OAuthError;
+use crate::catalog::{fill_url, CheckedUrl, UrlError, UrlRule};
+use keyport_model::Connector;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The most of a provider's answer Keyport reads; token responses are a few KB.
 const MAX_BODY: usize = 1024 * 1024;
 
+/// The client and the addresses it may send to: every request goes to a [`CheckedUrl`] filled in
+/// and checked for this client's rule, or (from the `oauth2` crate) is checked before it leaves.
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
+    rule: UrlRule,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +31,8 @@ pub enum TransportError {
         status: u16,
         retry_after: Option<u64>,
     },
+    #[error(transparent)]
+    Refused(UrlError),
 }
 
 impl TransportError {
@@ -35,6 +43,7 @@ impl TransportError {
                 status,
                 retry_after,
             } => (format!("HTTP {status}"), retry_after),
+            TransportError::Refused(err) => return OAuthError::Invalid(err.to_string()),
         };
         OAuthError::Unavailable {
             connector: connector.to_owned(),
@@ -71,11 +80,33 @@ impl Http {
             .user_agent(concat!("Keyport/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|_| OAuthError::Invalid("the HTTP client could not start".into()))?;
-        Ok(Http { client })
+        // The widest rule any connector has; `for_connector` narrows it for a built-in one.
+        Ok(Http {
+            client,
+            rule: UrlRule::HttpsOrLoopback,
+        })
     }
 
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
+    /// The same client, sending only where `connector` may: https alone for a built-in one.
+    pub fn for_connector(&self, connector: &Connector) -> Http {
+        Http {
+            client: self.client.clone(),
+            rule: UrlRule::of(connector),
+        }
+    }
+
+    /// `template` filled from `values` and checked for this client's rule.
+    pub fn url(
+        &self,
+        template: &str,
+        values: &BTreeMap<String, String>,
+    ) -> Result<CheckedUrl, UrlError> {
+        fill_url(template, values, self.rule)
+    }
+
+    /// A request to a checked address: the only way to build one.
+    pub fn request(&self, method: reqwest::Method, url: &CheckedUrl) -> reqwest::RequestBuilder {
+        self.client.request(method, url.url().clone())
     }
 
     /// Sends a request built by the `oauth2` crate and hands back its answer, normalized.
@@ -83,6 +114,12 @@ impl Http {
         &self,
         request: oauth2::HttpRequest,
     ) -> Result<oauth2::HttpResponse, TransportError> {
+        CheckedUrl::check(&request.uri().to_string(), self.rule).map_err(|problem| {
+            TransportError::Refused(UrlError {
+                field: None,
+                problem,
+            })
+        })?;
         let request = reqwest::Request::try_from(request)
             .map_err(|_| TransportError::Network("the request could not be built"))?;
         let response = self

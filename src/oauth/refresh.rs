@@ -156,7 +156,7 @@ async fn refresh_claimed(
         serde_json::from_str(&row.metadata).unwrap_or_default();
     let app = app::get(vault, unlocked, connector).await?;
     let client = client(spec, &app, &values, CUSTOM_SCHEME_REDIRECT)?;
-    let http = Http::new()?;
+    let http = Http::new()?.for_connector(connector);
     let answer = client
         .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
         .request_async(&http)

@@ -7,9 +7,10 @@ use super::flow::spec;
 use super::http::{read_limited, Http};
 use super::tokens::TokenSet;
 use super::OAuthError;
-use crate::catalog::{fill, Catalog};
+use crate::catalog::Catalog;
 use crate::vault::{Unlocked, Vault, VaultError};
 use keyport_model::{ClientAuth, ConnectionType, Revocation};
+use reqwest::Method;
 use std::collections::BTreeMap;
 
 /// What happened at the provider.
@@ -47,8 +48,10 @@ pub async fn revoke(
         return Ok(Revoked::NotApplicable);
     };
     let values: BTreeMap<String, String> = serde_json::from_str(&metadata).unwrap_or_default();
-    let url = fill(url, |name| values.get(name).cloned())
-        .ok_or_else(|| OAuthError::Invalid("the revocation URL needs a missing setting".into()))?;
+    let http = Http::new()?.for_connector(connector);
+    let url = http
+        .url(url, &values)
+        .map_err(|e| OAuthError::Invalid(e.to_string()))?;
     let opened = unlocked.open("connection", id, &sealed)?;
     let tokens = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
     let (token, hint) = match &tokens.refresh_token {
@@ -60,15 +63,13 @@ pub async fn revoke(
         .client_secret
         .as_ref()
         .and_then(|s| String::from_utf8(s.expose_to_caller().to_vec()).ok());
-    let http = Http::new()?;
-    let client = http.client();
     let request = match spec.revocation {
         Revocation::Rfc7009 => {
             let mut form = vec![
                 ("token", token.to_owned()),
                 ("token_type_hint", hint.into()),
             ];
-            let mut request = client.post(&url);
+            let mut request = http.request(Method::POST, &url);
             match (spec.client_auth, secret) {
                 (ClientAuth::Basic, Some(secret)) => {
                     request = request.basic_auth(&app.client_id, Some(secret));
@@ -86,32 +87,20 @@ pub async fn revoke(
                 .refresh_token
                 .as_deref()
                 .ok_or_else(|| OAuthError::NoRefreshToken(connector.name.clone()))?;
-            let mut target = url::Url::parse(&url)
-                .map_err(|_| OAuthError::Invalid("the revocation URL is not a URL".into()))?;
-            target
-                .path_segments_mut()
-                .map_err(|_| OAuthError::Invalid("the revocation URL has no path".into()))?
-                .push(refresh);
-            client.delete(target)
+            http.request(Method::DELETE, &url.with_segments([refresh]))
         }
-        Revocation::DeleteGrantBasicJson => {
-            let mut target = url::Url::parse(&url)
-                .map_err(|_| OAuthError::Invalid("the revocation URL is not a URL".into()))?;
-            target
-                .path_segments_mut()
-                .map_err(|_| OAuthError::Invalid("the revocation URL has no path".into()))?
-                .extend([app.client_id.as_str(), "grant"]);
-            client
-                .delete(target)
-                .basic_auth(&app.client_id, secret)
-                .json(&serde_json::json!({ "access_token": tokens.access_token }))
-        }
+        Revocation::DeleteGrantBasicJson => http
+            .request(
+                Method::DELETE,
+                &url.with_segments([app.client_id.as_str(), "grant"]),
+            )
+            .basic_auth(&app.client_id, secret)
+            .json(&serde_json::json!({ "access_token": tokens.access_token })),
         Revocation::Deauthorize => {
             let account = values.get("stripe_user_id").ok_or_else(|| {
                 OAuthError::Invalid("the connected account's id was not kept at sign-in".into())
             })?;
-            client
-                .post(&url)
+            http.request(Method::POST, &url)
                 .bearer_auth(secret.unwrap_or_default())
                 .form(&[
                     ("client_id", app.client_id.as_str()),

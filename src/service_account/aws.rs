@@ -5,7 +5,6 @@
 //! https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html
 //! https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 
-use crate::catalog::fill;
 use crate::check::{self, CheckError};
 use crate::manager::ManagerError;
 use crate::oauth::http::Http;
@@ -195,7 +194,10 @@ pub async fn check(
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     let missing = |what: &str| ManagerError::Invalid(format!("the {what} setting is missing"));
     let region = values.get("region").ok_or_else(|| missing("region"))?;
-    let url = fill(&request.url, |n| values.get(n).cloned()).ok_or_else(|| missing("region"))?;
+    let http = Http::new()
+        .map_err(|e| ManagerError::Invalid(e.to_string()))?
+        .for_connector(connector);
+    let url = http.url(&request.url, values)?;
     let body = request.body.as_deref().unwrap_or_default();
     let identity = aws_credential_types::Credentials::new(
         keys.access_key_id.clone(),
@@ -221,7 +223,7 @@ pub async fn check(
         .collect();
     let signable = SignableRequest::new(
         &request.method,
-        &url,
+        url.as_str(),
         headers.iter().copied(),
         SignableBody::Bytes(body.as_bytes()),
     )
@@ -231,8 +233,7 @@ pub async fn check(
         .into_parts();
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
         .map_err(|_| ManagerError::Invalid(format!("unknown method {}", request.method)))?;
-    let http = Http::new().map_err(|e| ManagerError::Invalid(e.to_string()))?;
-    let mut call = http.client().request(method, &url).body(body.to_owned());
+    let mut call = http.request(method, &url).body(body.to_owned());
     for (name, value) in headers.iter().copied().chain(instructions.headers()) {
         call = call.header(name, value);
     }
