@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 const WHAT: &str = "connector file";
 
+/// A stored custom file: its path, and its text or why it could not be read.
+pub type StoredFile = (PathBuf, Result<String, CatalogError>);
+
 pub struct CustomStore {
     data_dir: PathBuf,
     dir: PathBuf,
@@ -32,7 +35,7 @@ impl CustomStore {
     /// Every stored custom file with its text, in name order. A missing folder is no custom
     /// connector, not an error; a file that cannot be read (too large, not a regular file) is
     /// reported by itself and the others still load.
-    pub fn files(&self) -> Result<Vec<(PathBuf, Result<String, CatalogError>)>, CatalogError> {
+    pub fn files(&self) -> Result<Vec<StoredFile>, CatalogError> {
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
