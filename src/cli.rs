@@ -92,8 +92,13 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = err.print();
+            // Help and version go to stdout with 0; usage errors to stderr with 2, escaped like
+            // every error since they echo the arguments.
+            if err.use_stderr() {
+                output::eprint(&err.render().to_string());
+            } else {
+                let _ = err.print();
+            }
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };

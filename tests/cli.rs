@@ -520,6 +520,16 @@ fn stored_values_and_echoed_arguments_are_printed_escaped() {
     assert_eq!(run.code, 1);
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
     assert!(run.stderr.contains(r"nope\u{1b}[2J"), "{}", run.stderr);
+
+    // A usage error echoes its argument too.
+    let run = kp.run(&["catalog", "list", "--category", "x\u{202E}\u{1b}[2Jy"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{202E}'),
+        "{:?}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(r"x\u{202e}"), "{}", run.stderr);
 }
 
 #[test]

@@ -63,6 +63,11 @@ pub fn stderr_lines(prefix: &str, message: &str) {
     }
 }
 
+/// `text` on stderr as it is but for control and bidirectional characters, escaped.
+pub fn eprint(text: &str) {
+    eprint!("{}", escape(text, &['\n', '\t']));
+}
+
 /// Rows laid out in columns as wide as their widest cell (by characters, not bytes); a cell's
 /// line breaks, tabs and other control or bidirectional characters are escaped, so no cell can
 /// break the layout or the terminal.
