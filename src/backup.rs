@@ -4,6 +4,7 @@
 //! first (the passphrase, the vault it belongs to, every record opening, the audit chain) and
 //! only then swaps files, so a refused or interrupted restore changes nothing.
 
+use crate::files::{self, FileError};
 use crate::vault::{now, Aad, Passphrase, Vault, VaultError};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -24,10 +25,14 @@ struct Header {
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct BackupFile {
     #[serde(flatten)]
     header: Header,
+    /// Base64 of an empty seal under the backup key: it opens exactly when the passphrase is
+    /// right, so a payload that then fails to open is known to be damaged, not mistyped.
+    /// Backups made before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_check: Option<String>,
     /// Base64 of `nonce || ciphertext || tag`.
     payload: String,
 }
@@ -36,33 +41,89 @@ fn invalid(why: &str) -> VaultError {
     VaultError::BackupInvalid(format!("this is not a usable Keyport backup: {why}"))
 }
 
-fn fs_err(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
-    move |e| VaultError::Io {
-        path: path.display().to_string(),
-        detail: e.kind().to_string(),
+fn key_check_aad() -> Aad<'static> {
+    Aad {
+        kind: "backup_key_check",
+        row: "",
+        key_version: 1,
     }
 }
 
-/// Writes an encrypted backup of `vault` to `out`. Needs the vault's passphrase, which is also
-/// what restoring it will ask for.
-pub async fn create(vault: &Vault, passphrase: &Passphrase, out: &Path) -> Result<(), VaultError> {
+/// Refuses an output path that is, or would become, one of the vault's own files (the database,
+/// its WAL and shm, through a link or not): writing there destroys the vault.
+fn refuse_vault_files(dir: &Path, out: &Path) -> Result<(), VaultError> {
+    let db = Vault::db_path(dir);
+    let own: Vec<PathBuf> = ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| path_with_suffix(&db, suffix))
+        .collect();
+    let named_like_ours = || {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let same_dir = match (std::fs::canonicalize(parent), std::fs::canonicalize(dir)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        same_dir
+            && own
+                .iter()
+                .any(|f| f.file_name().is_some_and(|n| Some(n) == out.file_name()))
+    };
+    if own.iter().any(|f| files::same_file(f, out)) || named_like_ours() {
+        return Err(FileError::IsVaultFile {
+            path: out.display().to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes an encrypted backup of `vault` to `out`, refusing an existing file unless `replace`.
+/// Needs the vault's passphrase, which is also what restoring it will ask for.
+pub async fn create(
+    vault: &Vault,
+    passphrase: &Passphrase,
+    out: &Path,
+    replace: bool,
+) -> Result<(), VaultError> {
+    refuse_vault_files(vault.dir(), out)?;
+    if !replace && std::fs::symlink_metadata(out).is_ok() {
+        return Err(FileError::Exists {
+            path: out.display().to_string(),
+        }
+        .into());
+    }
     let unlocked = vault.unlock_passphrase(passphrase).await?;
     let mut tx = vault.write().await?;
     crate::audit::append(&mut tx, "backup", None, "")
         .await
         .map_err(vault.io_err())?;
     tx.commit().await.map_err(vault.io_err())?;
-    let snapshot = vault
-        .dir()
-        .join(format!(".backup-{}.db", uuid::Uuid::new_v4()));
-    sqlx::query("VACUUM INTO ?")
-        .bind(snapshot.display().to_string())
-        .execute(vault.pool())
-        .await
-        .map_err(vault.io_err())?;
-    let bytes = std::fs::read(&snapshot).map_err(fs_err(&snapshot));
-    let _ = std::fs::remove_file(&snapshot);
-    let bytes = zeroize::Zeroizing::new(bytes?);
+    let bytes = {
+        let _staging = crate::vault::staging_lock(vault.dir())?;
+        let snapshot = vault.dir().join(format!(
+            "{}{}.db",
+            crate::vault::BACKUP_SNAPSHOT,
+            uuid::Uuid::new_v4()
+        ));
+        // Created owner-only and empty, as `VACUUM INTO` accepts, so the copy is never readable
+        // by others even for a moment.
+        files::create_private(&snapshot).map_err(|e| VaultError::Io {
+            path: snapshot.display().to_string(),
+            detail: e.kind().to_string(),
+        })?;
+        let vacuumed = sqlx::query("VACUUM INTO ?")
+            .bind(snapshot.display().to_string())
+            .execute(vault.pool())
+            .await
+            .map_err(vault.io_err());
+        let bytes =
+            vacuumed.and_then(|_| Ok(files::read_limited(&snapshot, MAX_BACKUP_BYTES, "vault")?));
+        let _ = std::fs::remove_file(&snapshot);
+        zeroize::Zeroizing::new(bytes?)
+    };
     let kdf = crate::vault::KdfParams::fresh().map_err(|_| invalid("no randomness"))?;
     let header = Header {
         format: FORMAT.to_owned(),
@@ -82,24 +143,22 @@ pub async fn create(vault: &Vault, passphrase: &Passphrase, out: &Path) -> Resul
         &bytes,
     )
     .map_err(|_| invalid("sealing failed"))?;
+    let key_check = crate::vault::seal_raw(&key, key_check_aad(), b"")
+        .map_err(|_| invalid("sealing failed"))?;
     let file = BackupFile {
         header,
+        key_check: Some(B64.encode(key_check)),
         payload: B64.encode(sealed),
     };
     let text = serde_json::to_vec_pretty(&file).map_err(|_| invalid("encoding"))?;
-    let temp = out.with_extension("partial");
-    std::fs::write(&temp, text).map_err(fs_err(&temp))?;
-    std::fs::rename(&temp, out).map_err(fs_err(out))
+    files::write_private(out, &text, replace)?;
+    Ok(())
 }
 
 /// Restores `file` into `dir`, replacing the vault there (if any) only when the backup is of that
 /// same vault and everything in it checks out.
 pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result<(), VaultError> {
-    let len = std::fs::metadata(file).map_err(fs_err(file))?.len();
-    if len > MAX_BACKUP_BYTES {
-        return Err(invalid("the file is far too large"));
-    }
-    let text = std::fs::read(file).map_err(fs_err(file))?;
+    let text = files::read_limited(file, MAX_BACKUP_BYTES, "Keyport backup")?;
     let parsed: BackupFile = serde_json::from_slice(&text)
         .map_err(|_| invalid("the file is not a backup, or it is cut short"))?;
     if parsed.header.format != FORMAT {
@@ -112,6 +171,19 @@ pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result
         .await
         .map_err(|_| invalid("its key parameters are not acceptable"))?;
     let aad_row = serde_json::to_string(&parsed.header).map_err(|_| invalid("header"))?;
+    let key_is_right = match &parsed.key_check {
+        Some(check) => {
+            let check = B64
+                .decode(check.as_bytes())
+                .map_err(|_| invalid("the key check is damaged"))?;
+            let right = crate::vault::open_raw(&key, key_check_aad(), &check).is_ok();
+            Some(right)
+        }
+        None => None,
+    };
+    if key_is_right == Some(false) {
+        return Err(VaultError::BackupWrongPassphrase);
+    }
     let db = crate::vault::open_raw(
         &key,
         Aad {
@@ -121,7 +193,10 @@ pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result
         },
         &sealed,
     )
-    .map_err(|_| VaultError::BackupWrongPassphrase)?;
+    .map_err(|_| match key_is_right {
+        Some(true) => VaultError::BackupDamaged,
+        _ => VaultError::BackupWrongPassphrase,
+    })?;
     let db = zeroize::Zeroizing::new(db);
 
     // The vault already here, if any, must be the one the backup was made of.
@@ -136,10 +211,16 @@ pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result
         }
     }
 
-    // Check the restored database on a copy beside the vault.
-    std::fs::create_dir_all(dir).map_err(fs_err(dir))?;
-    let staging = dir.join(format!(".restore-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir(&staging).map_err(fs_err(&staging))?;
+    // Check the restored database on a copy beside the vault; the staging lock tells a later
+    // start that a copy left behind belongs to a dead process.
+    files::private_dir(dir)?;
+    let _staging_lock = crate::vault::staging_lock(dir)?;
+    let staging = dir.join(format!(
+        "{}{}",
+        crate::vault::RESTORE_STAGING,
+        uuid::Uuid::new_v4()
+    ));
+    files::private_dir(&staging)?;
     let checked = check_staged(&staging, &db, &parsed.header.vault_id, passphrase).await;
     if let Err(e) = checked {
         let _ = std::fs::remove_dir_all(&staging);
@@ -154,7 +235,10 @@ pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result
         let _ = std::fs::remove_file(path_with_suffix(&target, suffix));
     }
     // One rename: a crash before it leaves the old vault, after it the restored one.
-    let swapped = std::fs::rename(&staged, &target).map_err(fs_err(&target));
+    let swapped = std::fs::rename(&staged, &target).map_err(|e| VaultError::Io {
+        path: target.display().to_string(),
+        detail: e.kind().to_string(),
+    });
     let _ = std::fs::remove_dir_all(&staging);
     swapped?;
     let vault = Vault::open(dir).await?;
@@ -172,7 +256,7 @@ async fn check_staged(
     passphrase: &Passphrase,
 ) -> Result<(), VaultError> {
     let path = Vault::db_path(staging);
-    std::fs::write(&path, db).map_err(fs_err(&path))?;
+    files::write_private(&path, db, false)?;
     let staged = Vault::open(staging)
         .await
         .map_err(|_| invalid("the database inside does not open"))?;

@@ -58,6 +58,9 @@ enum Command {
     Backup {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace FILE if it exists (never the vault's own files)
+        #[arg(long)]
+        force: bool,
     },
     /// Restore the vault from a backup (needs the passphrase it was made with)
     Restore { file: PathBuf },
@@ -103,6 +106,15 @@ pub fn main() -> ExitCode {
         }
     };
     let data_dir = cli.data_dir.unwrap_or_else(crate::paths::default_data_dir);
+    // Every command first brings an existing data dir to owner-only, and says what it changed.
+    match crate::vault::secure(&data_dir) {
+        Ok(fixed) => {
+            for fix in fixed {
+                output::stderr_lines("note: ", &fix.to_string());
+            }
+        }
+        Err(err) => output::stderr_lines("warning: ", &err.to_string()),
+    }
     let result = match cli.command {
         Command::Catalog(cmd) => catalog::run(cmd, &data_dir),
         Command::Oauth(OauthCommand::Callback { url }) => oauth::callback(&url, &data_dir),
@@ -112,7 +124,7 @@ pub fn main() -> ExitCode {
         Command::Connections(cmd) => vault::connections(cmd, &data_dir),
         Command::Health { check, json } => vault::health(check, json, &data_dir),
         Command::Reveal { id } => vault::reveal(&id, &data_dir),
-        Command::Backup { out } => vault::backup(&out, &data_dir),
+        Command::Backup { out, force } => vault::backup(&out, force, &data_dir),
         Command::Restore { file } => vault::restore(&file, &data_dir),
         Command::Audit { command, json } => vault::audit(command, json, &data_dir),
     };

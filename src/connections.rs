@@ -235,9 +235,16 @@ fn unreadable_row() -> VaultError {
     VaultError::Corrupt("a connection's stored fields are unreadable".into())
 }
 
-pub async fn rename(vault: &Vault, id: &str, name: &str) -> Result<ConnectionView, VaultError> {
+/// Renames a connection. Like every change to the vault, it needs the vault unlocked.
+pub async fn rename(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    id: &str,
+    name: &str,
+) -> Result<ConnectionView, VaultError> {
     let name = clean_name(name)?;
     let mut tx = vault.write().await?;
+    unlocked.check_current(&mut tx, vault).await?;
     let changed = sqlx::query("UPDATE connections SET name = ?, updated_at = ? WHERE id = ?")
         .bind(&name)
         .bind(now())
@@ -256,8 +263,10 @@ pub async fn rename(vault: &Vault, id: &str, name: &str) -> Result<ConnectionVie
     get(vault, id).await
 }
 
-pub async fn delete(vault: &Vault, id: &str) -> Result<(), VaultError> {
+/// Deletes a connection. Like every change to the vault, it needs the vault unlocked.
+pub async fn delete(vault: &Vault, unlocked: &Unlocked, id: &str) -> Result<(), VaultError> {
     let mut tx = vault.write().await?;
+    unlocked.check_current(&mut tx, vault).await?;
     let gone = sqlx::query("DELETE FROM connections WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)

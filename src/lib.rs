@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod connections;
 pub mod database;
+pub mod files;
 pub mod health;
 pub mod manager;
 pub mod oauth;

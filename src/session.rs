@@ -382,11 +382,13 @@ impl Session {
     }
 
     pub async fn rename(&self, id: &str, name: &str) -> Result<ConnectionView, VaultError> {
-        connections::rename(self.vault().await?, id, name).await
+        let unlocked = self.unlocked()?;
+        connections::rename(self.vault().await?, &unlocked, id, name).await
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), VaultError> {
-        connections::delete(self.vault().await?, id).await
+        let unlocked = self.unlocked()?;
+        connections::delete(self.vault().await?, &unlocked, id).await
     }
 }
 

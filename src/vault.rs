@@ -3,6 +3,7 @@
 //! passphrase (PBKDF2) and one by the OS keyring, and either slot unlocks. Every multi-step write
 //! is one transaction, so a crash leaves the old state or the new one, never a mix.
 
+mod dir;
 mod error;
 mod kdf;
 mod keyring_slot;
@@ -10,6 +11,7 @@ mod seal;
 mod secret;
 mod throttle;
 
+pub use dir::{secure, staging_lock, Tightened, BACKUP_SNAPSHOT, RESTORE_STAGING};
 pub use error::VaultError;
 pub use kdf::KdfParams;
 pub use keyring_slot::{available as keyring_available, backend_name as keyring_backend};
@@ -115,8 +117,22 @@ impl Vault {
         dir.join(DB_FILE)
     }
 
+    /// Connects and migrates; the caller holds the open lock. A new vault file is created
+    /// owner-only before SQLite opens it, and SQLite gives its WAL and shm files the same mode.
     async fn connect(dir: &Path, create: bool) -> Result<SqlitePool, VaultError> {
         let path = Self::db_path(dir);
+        if create {
+            match crate::files::create_private(&path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(VaultError::Io {
+                        path: path.display().to_string(),
+                        detail: e.kind().to_string(),
+                    })
+                }
+            }
+        }
         let options = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(create)
@@ -140,7 +156,11 @@ impl Vault {
         if !Self::db_path(dir).is_file() {
             return Err(VaultError::NotInitialized);
         }
-        let pool = Self::connect(dir, false).await?;
+        dir::secure(dir)?;
+        let pool = {
+            let _lock = dir::lock(dir, dir::OPEN_LOCK)?;
+            Self::connect(dir, false).await?
+        };
         let vault = Vault {
             pool,
             dir: dir.to_path_buf(),
@@ -159,10 +179,11 @@ impl Vault {
         use_keyring: bool,
     ) -> Result<(Vault, bool), VaultError> {
         check_strength(passphrase)?;
-        std::fs::create_dir_all(dir).map_err(|e| VaultError::Io {
-            path: dir.display().to_string(),
-            detail: e.kind().to_string(),
-        })?;
+        crate::files::private_dir(dir)?;
+        dir::secure(dir)?;
+        // Held until the vault's first row commits: the loser of two concurrent inits then
+        // finds the winner's vault instead of colliding with it.
+        let _lock = dir::lock(dir, dir::OPEN_LOCK)?;
         let pool = Self::connect(dir, true).await?;
         let vault = Vault {
             pool,
@@ -317,14 +338,23 @@ impl Vault {
 
     /// Unlocks with the passphrase, subject to the wrong-passphrase throttle.
     pub async fn unlock_passphrase(&self, passphrase: &Passphrase) -> Result<Unlocked, VaultError> {
-        throttle::check(self).await?;
+        // One try at a time: a right passphrase in many processes at once must not look like a
+        // burst of failures, and a burst of guesses must each see the count the others left.
+        let dir = self.dir.clone();
+        let _turn = tokio::task::spawn_blocking(move || dir::lock(&dir, dir::UNLOCK_LOCK))
+            .await
+            .map_err(|_| VaultError::Io {
+                path: self.dir.display().to_string(),
+                detail: "waiting for another unlock failed".into(),
+            })??;
+        throttle::claim(self).await?;
         match self.try_passphrase(passphrase).await? {
             Some(unlocked) => {
                 throttle::reset(self).await?;
                 Ok(unlocked)
             }
             None => {
-                throttle::record_failure(self).await?;
+                throttle::audit_failure(self).await?;
                 Err(VaultError::WrongPassphrase)
             }
         }

@@ -15,3 +15,4 @@ mod oauth_providers;
 mod service_accounts;
 mod session;
 mod vault;
+mod vault_hardening;

@@ -68,7 +68,7 @@ fn connect_list_rename_reveal_delete() {
         assert!(list[0].get(key).is_some(), "{key}");
     }
 
-    kp.ok(&["connections", "rename", &id, "Stripe live"]);
+    kp.change(&["connections", "rename", &id, "Stripe live"]);
     let shown: Value =
         serde_json::from_str(&kp.ok(&["connections", "show", &id, "--json"])).unwrap();
     assert_eq!(shown["name"], "Stripe live");
@@ -86,7 +86,7 @@ fn connect_list_rename_reveal_delete() {
     );
     assert!(!wrong.stdout.contains(SENTINEL));
 
-    kp.ok(&["connections", "delete", &id]);
+    kp.change(&["connections", "delete", &id]);
     let list: Vec<Value> =
         serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap();
     assert!(list.is_empty());
@@ -109,7 +109,7 @@ fn listing_derives_expiry_flags_and_sorts_by_name() {
         ("alpha", Some(-60)),
     ] {
         let id = kp.connect_key("stripe", &[], SENTINEL);
-        kp.ok(&["connections", "rename", &id, name]);
+        kp.change(&["connections", "rename", &id, name]);
         ids.push((id, name, offset_s));
     }
     rt().block_on(async {
@@ -471,7 +471,7 @@ fn backup_and_restore_round_trip_and_refusals_change_nothing() {
             .code,
         0
     );
-    kp.ok(&["connections", "delete", &a]);
+    kp.change(&["connections", "delete", &a]);
 
     let db = kp.data_dir().join("vault.db");
     let before = std::fs::read(&db).unwrap();
@@ -568,8 +568,8 @@ fn audit_verify_names_edited_deleted_and_reordered_rows() {
         let kp = Keyport::new();
         kp.init_vault();
         let id = kp.connect_key("stripe", &[], SENTINEL);
-        kp.ok(&["connections", "rename", &id, "two"]);
-        kp.ok(&["connections", "rename", &id, "three"]);
+        kp.change(&["connections", "rename", &id, "two"]);
+        kp.change(&["connections", "rename", &id, "three"]);
         kp.ok(&["audit", "verify"]);
         kp
     };

@@ -94,6 +94,24 @@ pub enum ErrorCode {
     BackupOtherVault,
     #[serde(rename = "audit.broken")]
     AuditBroken,
+    #[serde(rename = "file.not_found")]
+    FileNotFound,
+    #[serde(rename = "file.not_regular")]
+    FileNotRegular,
+    #[serde(rename = "file.too_large")]
+    FileTooLarge,
+    #[serde(rename = "file.empty")]
+    FileEmpty,
+    #[serde(rename = "file.exists")]
+    FileExists,
+    #[serde(rename = "file.is_vault")]
+    FileIsVault,
+    #[serde(rename = "file.io")]
+    FileIo,
+    #[serde(rename = "credential.invalid")]
+    CredentialInvalid,
+    #[serde(rename = "env.invalid")]
+    EnvInvalid,
     #[serde(rename = "internal")]
     Internal,
 }
@@ -107,6 +125,7 @@ impl ErrorCode {
             ErrorCode::CatalogNotCustom => "catalog.not_custom",
             ErrorCode::CatalogIo => "catalog.io",
             ErrorCode::CatalogExists => "catalog.exists",
+            ErrorCode::CatalogInUse => "catalog.in_use",
             ErrorCode::OAuthCallbackMalformed => "oauth.callback_malformed",
             ErrorCode::OAuthStateUnknown => "oauth.state_unknown",
             ErrorCode::OAuthStateExpired => "oauth.state_expired",
@@ -125,7 +144,6 @@ impl ErrorCode {
             ErrorCode::ProviderKeyRejected => "provider.key_rejected",
             ErrorCode::ProviderUnavailable => "provider.unavailable",
             ErrorCode::DbAuthFailed => "db.auth_failed",
-            ErrorCode::CatalogInUse => "catalog.in_use",
             ErrorCode::DbUnreachable => "db.unreachable",
             ErrorCode::DbNotFound => "db.not_found",
             ErrorCode::DbTlsRefused => "db.tls_refused",
@@ -145,6 +163,15 @@ impl ErrorCode {
             ErrorCode::BackupWrongPassphrase => "backup.wrong_passphrase",
             ErrorCode::BackupOtherVault => "backup.other_vault",
             ErrorCode::AuditBroken => "audit.broken",
+            ErrorCode::FileNotFound => "file.not_found",
+            ErrorCode::FileNotRegular => "file.not_regular",
+            ErrorCode::FileTooLarge => "file.too_large",
+            ErrorCode::FileEmpty => "file.empty",
+            ErrorCode::FileExists => "file.exists",
+            ErrorCode::FileIsVault => "file.is_vault",
+            ErrorCode::FileIo => "file.io",
+            ErrorCode::CredentialInvalid => "credential.invalid",
+            ErrorCode::EnvInvalid => "env.invalid",
             ErrorCode::Internal => "internal",
         }
     }
@@ -182,6 +209,7 @@ mod tests {
             ErrorCode::CatalogNotCustom,
             ErrorCode::CatalogIo,
             ErrorCode::CatalogExists,
+            ErrorCode::CatalogInUse,
             ErrorCode::OAuthCallbackMalformed,
             ErrorCode::OAuthStateUnknown,
             ErrorCode::OAuthStateExpired,
@@ -209,7 +237,6 @@ mod tests {
             ErrorCode::VaultAlreadyInitialized,
             ErrorCode::VaultWrongPassphrase,
             ErrorCode::VaultThrottled,
-            ErrorCode::CatalogInUse,
             ErrorCode::VaultLocked,
             ErrorCode::VaultIo,
             ErrorCode::VaultCorrupt,
@@ -220,6 +247,15 @@ mod tests {
             ErrorCode::BackupWrongPassphrase,
             ErrorCode::BackupOtherVault,
             ErrorCode::AuditBroken,
+            ErrorCode::FileNotFound,
+            ErrorCode::FileNotRegular,
+            ErrorCode::FileTooLarge,
+            ErrorCode::FileEmpty,
+            ErrorCode::FileExists,
+            ErrorCode::FileIsVault,
+            ErrorCode::FileIo,
+            ErrorCode::CredentialInvalid,
+            ErrorCode::EnvInvalid,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

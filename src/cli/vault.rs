@@ -133,8 +133,14 @@ where
 /// The passphrase from `var`, else a prompt on the terminal. Never from a flag: it would land in
 /// the shell history and the process list.
 fn ask(var: &str, prompt: &str) -> Result<Passphrase, VaultError> {
-    if let Ok(value) = std::env::var(var) {
-        return Ok(Passphrase::new(value));
+    match std::env::var(var) {
+        Ok(value) => return Ok(Passphrase::new(value)),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(VaultError::PassphraseNotText {
+                var: var.to_owned(),
+            })
+        }
+        Err(std::env::VarError::NotPresent) => {}
     }
     if !std::io::stdin().is_terminal() && !std::io::stderr().is_terminal() {
         return Err(VaultError::Locked);
@@ -145,8 +151,8 @@ fn ask(var: &str, prompt: &str) -> Result<Passphrase, VaultError> {
 }
 
 fn ask_new(var: &str) -> Result<Passphrase, VaultError> {
-    if let Ok(value) = std::env::var(var) {
-        return Ok(Passphrase::new(value));
+    if std::env::var_os(var).is_some() {
+        return ask(var, "");
     }
     let first = ask(var, "New passphrase: ")?;
     let second = ask(var, "Repeat it: ")?;
@@ -253,20 +259,31 @@ pub fn vault(cmd: VaultCommand, dir: &Path) -> Result<(), Failure> {
     }
 }
 
+/// A secret from stdin as given, but for one trailing newline (the terminal's, not the
+/// secret's). What it must be is checked by the core, the same for every way in.
 pub(super) fn read_stdin_secret() -> Result<SecretValue, Failure> {
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .take(64 * 1024 + 2)
-        .read_to_end(&mut buf)
-        .map_err(|e| Failure(format!("reading stdin failed: {e}")))?;
-    // One trailing newline is the terminal's, not the secret's.
-    if buf.ends_with(b"\n") {
-        buf.pop();
-        if buf.ends_with(b"\r") {
-            buf.pop();
+    const LIMIT: usize = 64 * 1024;
+    // Sized up front so the secret is never left behind in a grown-and-freed buffer.
+    let mut bytes = Vec::with_capacity(LIMIT + 3);
+    let read = std::io::stdin()
+        .take(LIMIT as u64 + 3)
+        .read_to_end(&mut bytes);
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
         }
     }
-    Ok(SecretValue::new(buf))
+    let secret = SecretValue::new(bytes);
+    read.map_err(|e| Failure(format!("reading stdin failed: {e}")))?;
+    if secret.expose_to_caller().len() > LIMIT {
+        // Cut short, it would be stored altered.
+        return Err(Failure(format!(
+            "stdin holds more than {} KB; no credential is that long. Nothing was stored",
+            LIMIT / 1024
+        )));
+    }
+    Ok(secret)
 }
 
 pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
@@ -413,7 +430,9 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
         }
         ConnectionsCommand::Rename { id, name } => {
             let view = block_on(async {
-                connections::rename(&Vault::open(dir).await?, &id, &name).await
+                let vault = Vault::open(dir).await?;
+                let unlocked = unlock(&vault).await?;
+                connections::rename(&vault, &unlocked, &id, &name).await
             })?;
             print(&format!("Renamed {} to {}.\n", view.id, view.name))
         }
@@ -421,14 +440,14 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
             let revoked = block_on(async {
                 let vault = Vault::open(dir).await?;
                 let view = connections::get(&vault, &id).await?;
+                let unlocked = unlock(&vault).await?;
                 let revoked = if view.connection_type == ConnectionType::Oauth2 {
-                    let unlocked = unlock(&vault).await?;
                     let catalog = Catalog::load(dir);
                     Some(oauth::revoke(&vault, &unlocked, &catalog, &id).await)
                 } else {
                     None
                 };
-                connections::delete(&vault, &id).await?;
+                connections::delete(&vault, &unlocked, &id).await?;
                 Ok::<_, VaultError>(revoked)
             })?;
             let note = match revoked {
@@ -444,6 +463,7 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
             print(&format!("Deleted {id}.{note}\n"))
         }
         ConnectionsCommand::Test { id, json: as_json } => {
+            use keyport_model::HealthStatus;
             let catalog = Catalog::load(dir);
             let view = block_on(async {
                 let vault = Vault::open(dir).await?;
@@ -451,18 +471,25 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
                 crate::health::test(&vault, &unlocked, &catalog, &id).await
             })?;
             if as_json {
-                return json(&view);
+                json(&view)?;
             }
-            print(&format!(
-                "{} ({}): {}{}\n",
-                view.name,
-                view.id,
-                health_word(view.health_status),
-                match (&view.last_error, view.health_status) {
-                    (Some(e), s) if s != keyport_model::HealthStatus::Healthy => format!(": {e}"),
-                    _ => String::new(),
-                }
-            ))
+            // A check that did not pass fails the command, so scripts can tell; the view is
+            // still printed with --json, and an offline machine says so in its own words.
+            let why = view.last_error.as_deref().unwrap_or("no reason was recorded");
+            let (name, id) = (&view.name, &view.id);
+            match view.health_status {
+                HealthStatus::Healthy if as_json => Ok(()),
+                HealthStatus::Healthy => print(&format!("{name} ({id}): healthy\n")),
+                HealthStatus::Unhealthy => Err(Failure(format!(
+                    "{name} ({id}) failed its check: {why}"
+                ))),
+                HealthStatus::Degraded => Err(Failure(format!(
+                    "{name} ({id}) could not be checked now: {why}; try again later"
+                ))),
+                HealthStatus::Unknown => Err(Failure(format!(
+                    "{name} ({id}) could not be checked: {why}"
+                ))),
+            }
         }
         ConnectionsCommand::Refresh { id, json: as_json } => {
             let catalog = Catalog::load(dir);
@@ -515,11 +542,11 @@ pub fn reveal(id: &str, dir: &Path) -> Result<(), Failure> {
     printed
 }
 
-pub fn backup(out: &Path, dir: &Path) -> Result<(), Failure> {
+pub fn backup(out: &Path, force: bool, dir: &Path) -> Result<(), Failure> {
     block_on(async {
         let vault = Vault::open(dir).await?;
         let pw = ask("KEYPORT_PASSPHRASE", "Vault passphrase: ")?;
-        crate::backup::create(&vault, &pw, out).await
+        crate::backup::create(&vault, &pw, out, force).await
     })?;
     print(&format!("Backup written to {}.\n", out.display()))
 }

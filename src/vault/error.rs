@@ -38,6 +38,12 @@ pub enum VaultError {
     BackupOtherVault,
     #[error("{0}")]
     AuditBroken(String),
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
+    #[error("{var} is not valid UTF-8; set it to the passphrase as text")]
+    PassphraseNotText { var: String },
+    #[error("the backup file is damaged (its contents do not match their seal); the passphrase is right, but this copy cannot be restored")]
+    BackupDamaged,
 }
 
 impl VaultError {
@@ -57,6 +63,9 @@ impl VaultError {
             VaultError::BackupWrongPassphrase => ErrorCode::BackupWrongPassphrase,
             VaultError::BackupOtherVault => ErrorCode::BackupOtherVault,
             VaultError::AuditBroken(_) => ErrorCode::AuditBroken,
+            VaultError::File(e) => e.code(),
+            VaultError::PassphraseNotText { .. } => ErrorCode::VaultWrongPassphrase,
+            VaultError::BackupDamaged => ErrorCode::BackupInvalid,
         }
     }
 }

@@ -1,6 +1,12 @@
 //! The wrong-passphrase throttle, stored in the vault so a restart does not reset it: after 5
 //! failures each further try waits 30 s, doubling up to 5 minutes (UI.md section 3), and a try
 //! inside the wait is refused without running the KDF, so the CLI is no brute-force oracle.
+//!
+//! Tries are taken one at a time across processes (the caller holds the data dir's unlock lock),
+//! and each is claimed, and counted as a failure, in a write transaction *before* the KDF runs;
+//! a right passphrase then clears the count. So guesses started in parallel each see the count
+//! the others left: at most one is checked per allowed slot however many start at once, and
+//! killing a guess mid-KDF does not take its count back.
 
 use super::{now, Vault, VaultError};
 use sqlx::Row;
@@ -20,29 +26,41 @@ fn wait_after(failures: i64) -> u64 {
     (FIRST_WAIT_S << doublings).min(MAX_WAIT_S)
 }
 
-pub async fn check(vault: &Vault) -> Result<(), VaultError> {
-    let row = sqlx::query("SELECT count, last_at FROM unlock_failures WHERE id = 1")
-        .fetch_optional(vault.pool())
-        .await
-        .map_err(vault.io_err())?;
-    let Some(row) = row else { return Ok(()) };
-    let count: i64 = row.get(0);
-    let last: String = row.get(1);
-    let wait = wait_after(count);
-    if wait == 0 {
-        return Ok(());
-    }
+/// Seconds still to wait after `count` failures, the last at `last`; a last failure in the
+/// future (the clock was set back) counts as now, so the wait never grows by the skew.
+fn remaining(count: i64, last: Option<OffsetDateTime>, now: OffsetDateTime) -> u64 {
     // An unreadable time counts as just now: editing it must not lift the wait.
-    let last = OffsetDateTime::parse(&last, &Rfc3339).unwrap_or_else(|_| OffsetDateTime::now_utc());
-    let elapsed = (OffsetDateTime::now_utc() - last).whole_seconds().max(0) as u64;
-    if elapsed < wait {
-        return Err(VaultError::Throttled(wait - elapsed));
-    }
-    Ok(())
+    let last = last.unwrap_or(now).min(now);
+    let elapsed = (now - last).whole_seconds().max(0) as u64;
+    wait_after(count).saturating_sub(elapsed)
 }
 
-pub async fn record_failure(vault: &Vault) -> Result<(), VaultError> {
+/// Claims one passphrase check, or refuses with the seconds left to wait.
+pub async fn claim(vault: &Vault) -> Result<(), VaultError> {
     let mut tx = vault.write().await?;
+    let row = sqlx::query("SELECT count, last_at FROM unlock_failures WHERE id = 1")
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(vault.io_err())?;
+    let now_at = OffsetDateTime::now_utc();
+    if let Some(row) = row {
+        let count: i64 = row.get(0);
+        let last_text: String = row.get(1);
+        let last = OffsetDateTime::parse(&last_text, &Rfc3339).ok();
+        let wait = remaining(count, last, now_at);
+        if wait > 0 {
+            if last.is_some_and(|l| l > now_at) {
+                // Pin the future time to now, so the wait runs out from here.
+                sqlx::query("UPDATE unlock_failures SET last_at = ? WHERE id = 1")
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(vault.io_err())?;
+                tx.commit().await.map_err(vault.io_err())?;
+            }
+            return Err(VaultError::Throttled(wait));
+        }
+    }
     sqlx::query(
         "INSERT INTO unlock_failures (id, count, last_at) VALUES (1, 1, ?1)
          ON CONFLICT (id) DO UPDATE SET count = count + 1, last_at = ?1",
@@ -51,6 +69,12 @@ pub async fn record_failure(vault: &Vault) -> Result<(), VaultError> {
     .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())
+}
+
+/// Records a wrong passphrase in the audit log (the claim already counted it).
+pub async fn audit_failure(vault: &Vault) -> Result<(), VaultError> {
+    let mut tx = vault.write().await?;
     crate::audit::append(&mut tx, "unlock_failed", None, "wrong passphrase")
         .await
         .map_err(vault.io_err())?;
@@ -72,5 +96,18 @@ mod tests {
         let waits: Vec<u64> = (0..12).map(super::wait_after).collect();
         assert_eq!(waits, [0, 0, 0, 0, 0, 30, 60, 120, 240, 300, 300, 300]);
         assert_eq!(super::wait_after(i64::MAX), 300);
+    }
+
+    #[test]
+    fn a_failure_in_the_future_counts_as_now() {
+        let now = time::OffsetDateTime::now_utc();
+        let day_ahead = now + time::Duration::days(1);
+        assert_eq!(super::remaining(5, Some(day_ahead), now), 30);
+        assert_eq!(super::remaining(5, None, now), 30);
+        assert_eq!(
+            super::remaining(5, Some(now - time::Duration::seconds(10)), now),
+            20
+        );
+        assert_eq!(super::remaining(4, Some(day_ahead), now), 0);
     }
 }

@@ -167,11 +167,24 @@ impl Keyport {
         }
     }
 
-    /// `connections test ID --json`: the probed connection's view.
+    /// `connections test ID --json`: the probed connection's view, printed whatever the
+    /// outcome; the command exits 0 only when the check passed.
     pub fn probe(&self, id: &str) -> serde_json::Value {
         let run = self.run_in(&["connections", "test", id, "--json"], "", Some(PASSPHRASE));
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        serde_json::from_str(&run.stdout).expect("a connection view")
+        let view: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|_| panic!("a connection view: {}", run.stderr));
+        let passed = view["health_status"] == "healthy";
+        assert_eq!(run.code, if passed { 0 } else { 1 }, "{view}: {}", run.stderr);
+        assert_eq!(run.stderr.is_empty(), passed, "{}", run.stderr);
+        view
+    }
+
+    /// Runs a command that changes the vault (which needs it unlocked) with the test
+    /// passphrase, and expects success, returning stdout.
+    pub fn change(&self, args: &[&str]) -> String {
+        let run = self.run_in(args, "", Some(PASSPHRASE));
+        assert_eq!(run.code, 0, "keyport {args:?} failed: {}", run.stderr);
+        run.stdout
     }
 
     /// A vault made with [`PASSPHRASE`] and no keyring slot.
