@@ -374,7 +374,7 @@ pub async fn complete(
     };
     let verifier = unlocked.open(SEALED_KIND, &claimed.hash, &claimed.verifier)?;
     let client = client(spec, &app, &claimed.config, &claimed.redirect_uri)?;
-    let http = Http::new()?;
+    let http = Http::new()?.for_connector(connector);
     let mut exchange = client.exchange_code(AuthorizationCode::new(code.clone()));
     if !verifier.expose_to_caller().is_empty() {
         let text = String::from_utf8(verifier.expose_to_caller().to_vec())
