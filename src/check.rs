@@ -165,14 +165,23 @@ async fn send(
 /// Sends `request`: 5xx and 429 are the service being unavailable, anything else is its
 /// answer (status and body).
 pub(crate) async fn answer(request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), CheckError> {
-    let response = request.send().await.map_err(|e| CheckError::Unavailable {
-        detail: if e.is_timeout() {
-            "timed out"
-        } else {
-            "could not connect"
+    let response = request.send().await.map_err(|e| {
+        // A value a request cannot carry (a control character in a header) is the input's
+        // fault, not the network's: saying "could not be reached" would invite --no-verify.
+        if e.is_builder() {
+            return CheckError::Template(
+                "the check request cannot carry a value it was given (a setting with a control character?)".into(),
+            );
         }
-        .into(),
-        retry_after: None,
+        CheckError::Unavailable {
+            detail: if e.is_timeout() {
+                "timed out"
+            } else {
+                "could not connect"
+            }
+            .into(),
+            retry_after: None,
+        }
     })?;
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {

@@ -6,7 +6,8 @@ use crate::catalog::validate_config;
 use crate::check::{self, CheckError};
 use crate::connections::{self, Learned, NewConnection};
 use crate::database::{self, DbError};
-use crate::oauth::http::Http;
+use crate::files::FileError;
+use crate::oauth::http::{ClientError, Http};
 use crate::vault::SecretValue;
 use crate::vault::{Unlocked, Vault, VaultError};
 use keyport_model::{login, ConnectionType, ConnectionView, Connector, ErrorCode};
@@ -67,7 +68,7 @@ impl Credential {
             ConnectionType::ServiceAccount => {}
             _ => takes(&["secret"])?,
         }
-        Ok(match kind {
+        let credential = match kind {
             ConnectionType::Database => match secrets.remove("url") {
                 Some(url) => Credential::DatabaseUrl(url),
                 None => Credential::DatabaseLogin {
@@ -84,7 +85,166 @@ impl Credential {
                     .remove("secret")
                     .ok_or_else(|| ManagerError::Invalid("the secret is missing".into()))?,
             },
+        };
+        credential.usable(connector)
+    }
+
+    /// The credential refused when it can never work (not text, blank, or with control
+    /// characters a request cannot carry), with the surrounding whitespace of one-line values
+    /// dropped. Called where a credential is read and again before it is stored, so every way
+    /// in (CLI, desktop) meets the same rules.
+    pub fn usable(self, connector: &Connector) -> Result<Credential, ManagerError> {
+        Ok(match self {
+            Credential::Key {
+                kind,
+                username,
+                secret,
+            } => {
+                if let Some(user) = &username {
+                    usable_secret(
+                        user.as_bytes(),
+                        SecretShape::Password,
+                        "username",
+                        "user name",
+                    )?;
+                }
+                let label = connector
+                    .key_auth(kind)
+                    .map(|auth| auth.secret_label.clone())
+                    .unwrap_or_else(|| "secret".to_owned());
+                let shape = match kind {
+                    ConnectionType::BasicAuth => SecretShape::Password,
+                    _ => SecretShape::OneLine,
+                };
+                Credential::Key {
+                    kind,
+                    username,
+                    secret: usable_value(secret, shape, "secret", &label)?,
+                }
+            }
+            Credential::DatabaseUrl(url) => Credential::DatabaseUrl(usable_value(
+                url,
+                SecretShape::OneLine,
+                "url",
+                "connection URL",
+            )?),
+            // An empty password is no password (a Redis without AUTH), as the form leaves it.
+            Credential::DatabaseLogin { password } => Credential::DatabaseLogin {
+                password: password
+                    .filter(|p| !p.expose_to_caller().is_empty())
+                    .map(|p| usable_value(p, SecretShape::Password, login::PASSWORD, "password"))
+                    .transpose()?,
+            },
+            Credential::ServiceAccount(secret) => {
+                Credential::ServiceAccount(crate::service_account::usable(connector, secret)?)
+            }
         })
+    }
+}
+
+/// What a secret is, for the rules it must meet before it is sent or stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretShape {
+    /// An API key, token, client secret or connection URL: one line of text. Whitespace around
+    /// it is a copy-and-paste accident and is dropped, as `gh auth login --with-token` and
+    /// aws-vault (`strings.TrimSpace`) do.
+    OneLine,
+    /// A password: kept exactly as given, since spaces at its ends may be part of it
+    /// (KeePassXC and Bitwarden store passwords verbatim).
+    Password,
+    /// A key file's text (JSON, PEM): lines, so line breaks and tabs may be inside it.
+    Lines,
+}
+
+/// Why a secret can never work. Never carries the secret; a control character's position is
+/// given so it can be found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SecretProblem {
+    #[error("is not UTF-8 text (a binary file, or text in another encoding?)")]
+    NotText,
+    #[error("is empty or only spaces")]
+    Blank,
+    #[error("contains {} at character {at}, which no credential has (was more than the value copied?)", control_name(*.found))]
+    Control { found: char, at: usize },
+}
+
+fn control_name(c: char) -> String {
+    match c {
+        '\0' => "a NUL character".to_owned(),
+        '\n' | '\r' => "a line break".to_owned(),
+        '\t' => "a tab".to_owned(),
+        '\u{1b}' => "an escape character (ESC)".to_owned(),
+        other => format!("a control character (U+{:04X})", u32::from(other)),
+    }
+}
+
+/// A secret refused for what it is, naming its form field (`secret`, `password`, `url`, a
+/// service account's own) and, in the message, what a person calls it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the {label} {problem}. Nothing was stored")]
+pub struct SecretError {
+    pub field: String,
+    pub label: String,
+    pub problem: SecretProblem,
+}
+
+/// Checks a secret (or a user name beside one) against the rules of its shape, and gives its
+/// text as it is to be used: the one check every credential kind goes through.
+pub fn usable_secret<'a>(
+    bytes: &'a [u8],
+    shape: SecretShape,
+    field: &str,
+    label: &str,
+) -> Result<&'a str, SecretError> {
+    let refuse = |problem| SecretError {
+        field: field.to_owned(),
+        label: as_noun(label),
+        problem,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| refuse(SecretProblem::NotText))?;
+    let text = match shape {
+        SecretShape::Password => text,
+        SecretShape::OneLine | SecretShape::Lines => text.trim(),
+    };
+    if text.trim().is_empty() {
+        return Err(refuse(SecretProblem::Blank));
+    }
+    let allowed = |c: char| shape == SecretShape::Lines && matches!(c, '\n' | '\r' | '\t');
+    if let Some((at, found)) = text
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| c.is_control() && !allowed(c))
+    {
+        return Err(refuse(SecretProblem::Control { found, at: at + 1 }));
+    }
+    Ok(text)
+}
+
+/// [`usable_secret`] for a sealed value: gives it back, or a copy without the whitespace that
+/// was dropped (the original is zeroized when dropped).
+pub fn usable_value(
+    secret: SecretValue,
+    shape: SecretShape,
+    field: &str,
+    label: &str,
+) -> Result<SecretValue, SecretError> {
+    let text = usable_secret(secret.expose_to_caller(), shape, field, label)?;
+    if text.len() == secret.expose_to_caller().len() {
+        return Ok(secret);
+    }
+    Ok(SecretValue::new(text.as_bytes().to_vec()))
+}
+
+/// A catalog label as a noun inside a sentence: "Client secret" reads "client secret", while
+/// an initialism ("API key") keeps its capitals.
+fn as_noun(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(label[first.len_utf8()..].chars())
+            .collect(),
+        _ => label.to_owned(),
     }
 }
 
@@ -102,7 +262,7 @@ pub async fn connect(
         config,
         verify,
     } = request;
-    match credential {
+    match credential.usable(connector)? {
         Credential::Key {
             kind,
             username,
@@ -181,6 +341,12 @@ pub enum ManagerError {
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Http(#[from] ClientError),
+    #[error(transparent)]
     Url(#[from] crate::catalog::UrlError),
     #[error(transparent)]
     Vault(#[from] VaultError),
@@ -198,6 +364,9 @@ impl ManagerError {
             ManagerError::ServiceAccountInvalid(_) => ErrorCode::ServiceAccountInvalid,
             ManagerError::ServiceAccountRejected { .. } => ErrorCode::ServiceAccountRejected,
             ManagerError::Invalid(_) => ErrorCode::ConnectionInvalid,
+            ManagerError::Secret(_) => ErrorCode::CredentialInvalid,
+            ManagerError::File(e) => e.code(),
+            ManagerError::Http(e) => e.code(),
             ManagerError::Url(_) => ErrorCode::ConnectionInvalid,
             ManagerError::Vault(e) => e.code(),
         }
@@ -226,9 +395,7 @@ async fn connect_key(
             .map_err(ManagerError::Invalid)?;
         let secret = std::str::from_utf8(new.secret.expose_to_caller())
             .map_err(|_| ManagerError::Invalid("the secret is not text".into()))?;
-        let http = Http::new()
-            .map_err(|e| ManagerError::Invalid(e.to_string()))?
-            .for_connector(connector);
+        let http = Http::new()?.for_connector(connector);
         let checked = check::key(&http, auth, &values, secret, new.username.as_deref()).await;
         match checked {
             Ok(()) => new.verified = true,
@@ -321,5 +488,176 @@ fn db_error(connector: &Connector, target: Option<&str>, err: DbError) -> Manage
             connector: connector_name,
             target,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn form(
+        connector: &str,
+        kind: ConnectionType,
+        username: Option<&str>,
+        config: &[(&str, &str)],
+        secrets: &[(&str, &[u8])],
+    ) -> Result<Credential, ManagerError> {
+        let catalog = Catalog::builtin();
+        let connector = catalog.get(connector).unwrap();
+        let config = config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let secrets = secrets
+            .iter()
+            .map(|(k, v)| (k.to_string(), SecretValue::new(v.to_vec())))
+            .collect();
+        Credential::from_form(
+            connector,
+            kind,
+            username.map(str::to_owned),
+            &config,
+            secrets,
+        )
+    }
+
+    fn refusal(result: Result<Credential, ManagerError>) -> (String, SecretProblem, String) {
+        match result {
+            Err(err @ ManagerError::Secret(_)) => {
+                assert_eq!(err.code(), ErrorCode::CredentialInvalid);
+                let message = err.to_string();
+                let ManagerError::Secret(SecretError { field, problem, .. }) = err else {
+                    unreachable!()
+                };
+                (field, problem, message)
+            }
+            Err(other) => panic!("expected a secret refusal, got {other}"),
+            Ok(_) => panic!("expected a secret refusal, got a credential"),
+        }
+    }
+
+    fn key_of(credential: Credential) -> Vec<u8> {
+        match credential {
+            Credential::Key { secret, .. } => secret.expose_to_caller().to_vec(),
+            _ => panic!("expected a key"),
+        }
+    }
+
+    #[test]
+    fn the_desktop_form_refuses_secrets_that_can_never_work() {
+        let key = |bytes: &[u8]| {
+            form(
+                "sendgrid",
+                ConnectionType::ApiKey,
+                None,
+                &[],
+                &[("secret", bytes)],
+            )
+        };
+        let control = |found, at| SecretProblem::Control { found, at };
+        for (bytes, problem) in [
+            (&b"SG.\xff\xfe"[..], SecretProblem::NotText),
+            (b"", SecretProblem::Blank),
+            (b"  \t\r\n ", SecretProblem::Blank),
+            (b"SG.a\nb", control('\n', 5)),
+            (b"SG.a\0b", control('\0', 5)),
+            (b"SG.a\x1b[2Jb", control('\u{1b}', 5)),
+            (b"SG.a\tb", control('\t', 5)),
+            (b"SG.a\x7fb", control('\u{7f}', 5)),
+            ("SG.a\u{9b}b".as_bytes(), control('\u{9b}', 5)),
+        ] {
+            let (field, got, message) = refusal(key(bytes));
+            assert_eq!((field.as_str(), got), ("secret", problem), "{bytes:?}");
+            assert!(message.starts_with("the API key "), "{message}");
+            assert!(!message.contains("SG.a"), "never the secret: {message}");
+        }
+        // Whitespace around a one-line key is a paste accident, dropped as `gh` does.
+        assert_eq!(key_of(key(b" SG.good-key \r\n").unwrap()), b"SG.good-key");
+
+        // A password keeps its spaces; a control character is still refused, as in its user.
+        let basic = |user: &str, password: &[u8]| {
+            form(
+                "elasticsearch",
+                ConnectionType::BasicAuth,
+                Some(user),
+                &[],
+                &[("secret", password)],
+            )
+        };
+        assert_eq!(
+            key_of(basic("elastic", b" pass word ").unwrap()),
+            b" pass word "
+        );
+        let (_, _, message) = refusal(basic("elastic", b"pass\nword"));
+        assert!(
+            message.starts_with("the password contains a line break"),
+            "{message}"
+        );
+        assert_eq!(refusal(basic("ela\u{1b}stic", b"pw")).0, "username");
+
+        // Database URLs and passwords.
+        let db = |key: &str, value: &[u8]| {
+            form(
+                "postgresql",
+                ConnectionType::Database,
+                None,
+                &[],
+                &[(key, value)],
+            )
+        };
+        let (field, problem, _) = refusal(db("url", b"postgresql://u:p\0w@db.example/x"));
+        assert_eq!((field.as_str(), problem), ("url", control('\0', 17)));
+        assert_eq!(refusal(db("url", b"   ")).1, SecretProblem::Blank);
+        let (field, problem, _) = refusal(db("password", b"pa\x1bss"));
+        assert_eq!(
+            (field.as_str(), problem),
+            ("password", control('\u{1b}', 3))
+        );
+        assert!(matches!(
+            db("password", b""),
+            Ok(Credential::DatabaseLogin { password: None })
+        ));
+
+        // A service account's own field: a client secret is one line, a key file may span lines.
+        let (field, problem, message) = refusal(form(
+            "azure",
+            ConnectionType::ServiceAccount,
+            None,
+            &[],
+            &[("client_secret", b"abc\ndef")],
+        ));
+        assert_eq!(
+            (field.as_str(), problem),
+            ("client_secret", control('\n', 4))
+        );
+        assert!(message.starts_with("the client secret value "), "{message}");
+        let (field, problem, _) = refusal(form(
+            "snowflake",
+            ConnectionType::ServiceAccount,
+            None,
+            &[],
+            &[("private_key", b"-----BEGIN PRIVATE KEY-----\nMII\0\n")],
+        ));
+        assert_eq!(
+            (field.as_str(), problem),
+            ("private_key", control('\0', 32))
+        );
+        assert!(form(
+            "snowflake",
+            ConnectionType::ServiceAccount,
+            None,
+            &[],
+            &[("private_key", b"-----BEGIN PRIVATE KEY-----\r\nMII\r\n")],
+        )
+        .is_ok());
+        let (field, _, _) = refusal(form(
+            "aws",
+            ConnectionType::ServiceAccount,
+            None,
+            &[("access_key_id", "AKIAIOSFODNN7EXAMPLE")],
+            &[("secret_access_key", b"wJalr\x1bXUtnFEMI")],
+        ));
+        assert_eq!(field, "secret_access_key");
     }
 }

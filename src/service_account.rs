@@ -11,7 +11,7 @@ mod aws;
 use crate::catalog::{validate_config, CheckedUrl};
 use crate::check;
 use crate::connections::{self, Learned, NewConnection};
-use crate::manager::ManagerError;
+use crate::manager::{usable_secret, usable_value, ManagerError, SecretShape};
 use crate::oauth::http::Http;
 use crate::vault::{SecretValue, Unlocked, Vault};
 use keyport_model::{
@@ -267,9 +267,7 @@ pub async fn check(
         })?;
         return aws::check(connector, request, values, &keys).await;
     }
-    let http = Http::new()
-        .map_err(|e| ManagerError::Invalid(e.to_string()))?
-        .for_connector(connector);
+    let http = Http::new()?.for_connector(connector);
     let token_url = spec
         .token_url
         .as_deref()
@@ -400,24 +398,17 @@ fn spec_of(connector: &Connector) -> Result<&ServiceAccountSpec, ManagerError> {
     })
 }
 
-/// A key file chosen by the person, read by the core (at most 64 KB, one trailing newline
-/// dropped): the CLI's `--service-account-file`, the desktop's file picker.
+/// A key file chosen by the person, read by the core (a regular file of at most 64 KB, one
+/// trailing newline dropped): the CLI's `--service-account-file`, the desktop's file picker.
 pub fn read_key_file(path: &std::path::Path) -> Result<SecretValue, ManagerError> {
-    use std::io::Read;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let unreadable = |e: std::io::Error| invalid(format!("{name} cannot be read ({e})"));
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut buf = Vec::new();
-    file.take(MAX_KEY_FILE + 1)
-        .read_to_end(&mut buf)
-        .map_err(unreadable)?;
-    if buf.len() as u64 > MAX_KEY_FILE {
-        return Err(invalid(format!(
-            "{name} is larger than 64 KB; a key file is a few KB"
-        )));
+    let mut buf = crate::files::read_limited(path, MAX_KEY_FILE, "key file")?;
+    // A file of blank lines is as empty as one of no bytes.
+    if buf.iter().all(u8::is_ascii_whitespace) {
+        zeroize::Zeroize::zeroize(&mut buf);
+        return Err(crate::files::FileError::Empty {
+            path: path.display().to_string(),
+        }
+        .into());
     }
     if buf.ends_with(b"\n") {
         buf.pop();
@@ -427,6 +418,37 @@ pub fn read_key_file(path: &std::path::Path) -> Result<SecretValue, ManagerError
 
 const MAX_KEY_FILE: u64 = 64 * 1024;
 
+/// A key file's text, whatever it holds (JSON, PEM, the IAM console's .csv).
+fn key_file_text(file: &SecretValue) -> Result<&str, ManagerError> {
+    Ok(usable_secret(
+        file.expose_to_caller(),
+        SecretShape::Lines,
+        "key_file",
+        "key file",
+    )?)
+}
+
+/// A service account's secret refused when it can never work: a key file's text (JSON, PEM)
+/// may span lines, a client secret is one line. AWS keys are checked as they are read
+/// (`aws::Keys`).
+pub fn usable(connector: &Connector, secret: SecretValue) -> Result<SecretValue, ManagerError> {
+    let spec = spec_of(connector)?;
+    if spec.format == ServiceAccountFormat::AwsAccessKey {
+        return Ok(secret);
+    }
+    let field = spec
+        .fields
+        .iter()
+        .find(|f| f.secret)
+        .ok_or_else(|| ManagerError::Invalid(format!("{} takes no secret", connector.name)))?;
+    let shape = if spec.key_file_field().is_some() {
+        SecretShape::Lines
+    } else {
+        SecretShape::OneLine
+    };
+    Ok(usable_value(secret, shape, &field.key, &field.label)?)
+}
+
 /// What a key file says about itself, without its secret: what the desktop shows once a file is
 /// picked, before anything is sent anywhere. Broken files are named as when connecting.
 pub fn describe_key_file(
@@ -434,9 +456,8 @@ pub fn describe_key_file(
     path: &std::path::Path,
 ) -> Result<KeyFileView, ManagerError> {
     let spec = spec_of(connector)?;
-    let file = read_key_file(path)?;
-    let text =
-        std::str::from_utf8(file.expose_to_caller()).map_err(|_| invalid("it is not text"))?;
+    let file = usable(connector, read_key_file(path)?)?;
+    let text = key_file_text(&file)?;
     let fact = |label: &str, value: &str| KeyFact {
         label: label.to_owned(),
         value: value.to_owned(),
@@ -477,10 +498,9 @@ pub fn secret_from_file(
     file: SecretValue,
 ) -> Result<SecretValue, ManagerError> {
     if spec_of(connector)?.format != ServiceAccountFormat::AwsAccessKey {
-        return Ok(file);
+        return usable(connector, file);
     }
-    let text =
-        std::str::from_utf8(file.expose_to_caller()).map_err(|_| invalid("it is not text"))?;
+    let text = key_file_text(&file)?;
     let keys = aws::Keys::from_file(text)?;
     same_access_key(config, &keys)?;
     Ok(keys.sealed())

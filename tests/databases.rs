@@ -360,3 +360,57 @@ fn mongodb_logins_against_a_scram_stand_in() {
         );
     }
 }
+
+/// A connection URL or password that can never work (not text, blank, control characters) is
+/// refused for what it is, checked or not, before any server is asked; nothing is stored.
+#[test]
+fn unusable_urls_and_passwords_are_refused_for_what_they_are() {
+    use crate::keys::run_bytes;
+    let kp = Keyport::new();
+    kp.init_vault();
+    let urls: [(&[u8], &str); 4] = [
+        (
+            b"postgresql://postgres:pw\xff@127.0.0.1:1/postgres",
+            "the connection URL is not UTF-8 text",
+        ),
+        (b"  \n", "the connection URL is empty or only spaces"),
+        (
+            b"postgresql://postgres:pw\0x@127.0.0.1:1/postgres",
+            "the connection URL contains a NUL character at character 25",
+        ),
+        (
+            b"postgresql://postgres:pw@127.0.0.1:1/postgres\n\x1b[2J",
+            "the connection URL contains a line break at character 46",
+        ),
+    ];
+    let fields = [
+        "--config",
+        "host=127.0.0.1",
+        "--config",
+        "port=1",
+        "--config",
+        "user=postgres",
+        "--password-stdin",
+    ];
+    for verify in [true, false] {
+        let no_verify: &[&str] = if verify { &[] } else { &["--no-verify"] };
+        for (url, words) in urls {
+            let args = [
+                &["connect", "postgresql", "--database-url-stdin"],
+                no_verify,
+            ]
+            .concat();
+            refused(&run_bytes(&kp, &args, url, &[]), words);
+        }
+        let args = [&["connect", "postgresql"][..], &fields, no_verify].concat();
+        refused(
+            &run_bytes(&kp, &args, b"wrong-pw\x1b]0;x\x07", &[]),
+            "the password contains an escape character (ESC) at character 9",
+        );
+        refused(
+            &run_bytes(&kp, &args, b"wrong-pw\r\nsecond", &[]),
+            "the password contains a line break at character 9",
+        );
+    }
+    assert!(list(&kp).is_empty(), "nothing stored");
+}

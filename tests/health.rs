@@ -77,6 +77,51 @@ fn probes_record_healthy_unhealthy_degraded_and_unknown() {
         "{}",
         err.stderr
     );
+
+    // A check that does not pass fails the command, in words that tell a refused credential,
+    // a busy service and an offline machine apart (the --json view is printed all the same,
+    // as `probe` checks).
+    let test = |id: &str| kp.run_in(&["connections", "test", id], "", Some(PASSPHRASE));
+    let passed = test(&good);
+    assert_eq!(passed.code, 0, "{}", passed.stderr);
+    assert!(passed.stdout.ends_with(": healthy\n"), "{}", passed.stdout);
+    for (id, words) in [
+        (
+            &revoked,
+            "failed its check: the service refused the credential (HTTP 401)",
+        ),
+        (
+            &busy,
+            "could not be checked now: the service is busy (HTTP 429); try again later",
+        ),
+        (
+            &offline,
+            "could not be checked: eu1.keyport-offline.invalid does not resolve: this machine looks offline",
+        ),
+    ] {
+        let run = test(id);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(
+            run.stderr.starts_with("keyport: ")
+                && run.stderr.contains(&format!("({id}) {words}")),
+            "{}",
+            run.stderr
+        );
+    }
+
+    // An HTTP timeout it cannot take is refused by name before anything is probed.
+    let run = crate::keys::run_bytes(
+        &kp,
+        &["connections", "test", &good],
+        b"",
+        &[("KEYPORT_HTTP_TIMEOUT_SECS", "abc")],
+    );
+    crate::support::refused(
+        &run,
+        "KEYPORT_HTTP_TIMEOUT_SECS is \"abc\"; it takes whole seconds from 1 to 300",
+        &[],
+    );
 }
 
 #[test]

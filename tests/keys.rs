@@ -297,3 +297,160 @@ fn elasticsearch_by_api_key_or_password() {
     assert_eq!(list.len(), 2);
     assert!(list.iter().all(|c| c["verified"] == true));
 }
+
+/// Runs `args` with the test passphrase, `stdin` as raw bytes (a key need not be text) and
+/// `env` set.
+pub(crate) fn run_bytes(
+    kp: &Keyport,
+    args: &[&str],
+    stdin: &[u8],
+    env: &[(&str, &str)],
+) -> crate::support::Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut cmd = kp.command();
+    cmd.env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn keyport");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    crate::support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Keys that can never work (not text, blank, control characters) are refused for what they
+/// are, whether or not they would be checked, instead of being stored altered or met with
+/// "could not be reached ... store it unchecked". The message never carries the key.
+#[test]
+fn unusable_keys_are_refused_for_what_they_are() {
+    let service = key_service(sendgrid);
+    let kp = with_connector("sendgrid", &service);
+    let cases: [(&[u8], &str); 9] = [
+        (b"SG.good\xff\xfe-key", "the API key is not UTF-8 text"),
+        (b"    ", "the API key is empty or only spaces"),
+        (b"\t \r\n", "the API key is empty or only spaces"),
+        (
+            b"SG.good\n-key",
+            "the API key contains a line break at character 8",
+        ),
+        (
+            b"SG.good\0-key",
+            "the API key contains a NUL character at character 8",
+        ),
+        (
+            b"SG.good\x1b]0;owned\x07-key",
+            "the API key contains an escape character (ESC) at character 8",
+        ),
+        (
+            b"SG.good\t-key",
+            "the API key contains a tab at character 8",
+        ),
+        (
+            b"SG.good\x7f-key",
+            "the API key contains a control character (U+007F) at character 8",
+        ),
+        (
+            "SG.good\u{9b}-key".as_bytes(),
+            "the API key contains a control character (U+009B) at character 8",
+        ),
+    ];
+    for verify in [true, false] {
+        for (key, words) in cases {
+            let mut args = vec!["connect", "standin_sendgrid", "--api-key-stdin"];
+            if !verify {
+                args.push("--no-verify");
+            }
+            let run = run_bytes(&kp, &args, key, &[]);
+            crate::support::refused(&run, words, &["SG.good", "-key"]);
+            assert!(
+                !run.stderr.contains("could not be reached") && !run.stderr.contains("--no-verify"),
+                "{}",
+                run.stderr
+            );
+        }
+        // A basic-auth password and its user name are held to the same rules.
+        let mut args = vec!["connect", "elasticsearch", "--basic", "elastic"];
+        if !verify {
+            args.push("--no-verify");
+        }
+        let run = run_bytes(&kp, &args, b"es-pass\x1b[2Jword", &[]);
+        crate::support::refused(
+            &run,
+            "the password contains an escape character (ESC) at character 8",
+            &["es-pass"],
+        );
+        args[3] = "ela\nstic";
+        let run = run_bytes(&kp, &args, b"es-password", &[]);
+        crate::support::refused(
+            &run,
+            "the user name contains a line break",
+            &["es-password"],
+        );
+    }
+    assert!(list(&kp).is_empty(), "nothing stored");
+
+    // Whitespace around a key is a paste accident and is dropped (as `gh auth login
+    // --with-token` does): the stand-in accepts exactly `Bearer SG.good-key`.
+    let run = run_bytes(
+        &kp,
+        &["connect", "standin_sendgrid", "--api-key-stdin"],
+        b"  SG.good-key \r\n",
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(list(&kp)[0]["verified"], true);
+}
+
+/// A key longer than stdin's limit is refused, not cut short and stored altered.
+#[test]
+fn an_overlong_key_is_refused_not_cut() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let run = run_bytes(
+        &kp,
+        &["connect", "sendgrid", "--api-key-stdin", "--no-verify"],
+        &vec![b'k'; 64 * 1024 + 1],
+        &[],
+    );
+    crate::support::refused(&run, "stdin holds more than 64 KB", &["kkkk"]);
+    assert!(list(&kp).is_empty());
+}
+
+/// `KEYPORT_HTTP_TIMEOUT_SECS` that is not whole seconds from 1 to 300 is refused by name, not
+/// silently replaced by 30 s.
+#[test]
+fn an_unusable_http_timeout_is_refused_by_name() {
+    let service = key_service(sendgrid);
+    let kp = with_connector("sendgrid", &service);
+    let args = ["connect", "standin_sendgrid", "--api-key-stdin"];
+    for value in ["abc", "0", "-1", "99999", "2.5"] {
+        let run = run_bytes(
+            &kp,
+            &args,
+            b"SG.good-key",
+            &[("KEYPORT_HTTP_TIMEOUT_SECS", value)],
+        );
+        crate::support::refused(
+            &run,
+            &format!(
+                "KEYPORT_HTTP_TIMEOUT_SECS is \"{value}\"; it takes whole seconds from 1 to 300"
+            ),
+            &["SG.good-key"],
+        );
+    }
+    assert!(list(&kp).is_empty(), "nothing stored");
+    let run = run_bytes(
+        &kp,
+        &args,
+        b"SG.good-key",
+        &[("KEYPORT_HTTP_TIMEOUT_SECS", "300")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

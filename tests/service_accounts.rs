@@ -326,3 +326,83 @@ fn snowflake_key_pair_jwt() {
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_eq!(list(&kp)[0]["verified"], true);
 }
+
+/// Runs keyport to its end, or kills it and fails the test if it is still running long after
+/// any refusal should have come (a read that blocks forever).
+fn finishes(kp: &Keyport, args: &[&str]) -> crate::support::Run {
+    use std::process::Stdio;
+    let mut child = kp
+        .command()
+        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn keyport");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("keyport {args:?} was still running after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    crate::support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A key file must be a regular file of sensible size: a FIFO with no writer is refused
+/// instead of hanging, `/dev/zero` instead of being read, an empty file says it is empty, and a
+/// client-secret file holding more than one line is refused. Nothing is stored.
+#[test]
+fn key_files_that_are_not_files_or_hold_nothing_usable_are_refused() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let fifo = kp.data_dir().join("key.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let gcp = |path: &str| finishes(&kp, &["connect", "gcp", "--service-account-file", path]);
+    let run = gcp(fifo.to_str().unwrap());
+    crate::support::refused(&run, "key.fifo is not a regular file", &[]);
+    let run = gcp("/dev/zero");
+    crate::support::refused(&run, "/dev/zero is not a regular file", &[]);
+    let empty = kp.write("empty.json", "");
+    crate::support::refused(&gcp(empty.to_str().unwrap()), "empty.json is empty", &[]);
+    let blank = kp.write("blank.json", " \n\n");
+    crate::support::refused(&gcp(blank.to_str().unwrap()), "blank.json is empty", &[]);
+    let nul = kp.write("nul.json", "{\"type\": \"service_account\",\0}");
+    crate::support::refused(
+        &gcp(nul.to_str().unwrap()),
+        "the service account key (JSON) contains a NUL character at character 28",
+        &[],
+    );
+    let two_lines = kp.write("secret.txt", "azure~secret\nazure~other\n");
+    let run = finishes(
+        &kp,
+        &[
+            "connect",
+            "azure",
+            "--config",
+            "tenant=8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7",
+            "--config",
+            "client_id=291bba3f-e0a5-47bc-a099-3bdcb2a50a05",
+            "--service-account-file",
+            two_lines.to_str().unwrap(),
+            "--no-verify",
+        ],
+    );
+    crate::support::refused(
+        &run,
+        "the client secret value contains a line break at character 13",
+        &["azure~"],
+    );
+    assert!(list(&kp).is_empty(), "nothing stored");
+}

@@ -360,7 +360,7 @@ fn key_files_are_read_by_the_core_and_described_without_their_secret() {
         );
         let missing = session.describe_key_file(&catalog, "gcp", &kp.data_dir().join("nope.json"));
         assert!(
-            matches!(&missing, Err(ManagerError::ServiceAccountInvalid(m)) if m.contains("nope.json cannot be read")),
+            matches!(&missing, Err(e @ ManagerError::File(keyport::files::FileError::NotFound { .. })) if e.to_string().ends_with("nope.json does not exist")),
             "{missing:?}"
         );
 

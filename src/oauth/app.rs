@@ -3,6 +3,7 @@
 //! (`KEYPORT_<CONNECTOR>_CLIENT_ID` / `_CLIENT_SECRET`) overrides what is stored.
 
 use super::OAuthError;
+use crate::manager::{usable_value, SecretShape};
 use crate::vault::{now, SecretValue, Unlocked, Vault};
 use keyport_model::{Connector, OAuthAppView, RedirectKind};
 
@@ -76,10 +77,10 @@ pub async fn set(
     }
     check_client_id(client_id)?;
     let redirect_uri = redirect_uri.map(check_redirect).transpose()?;
+    let client_secret = client_secret
+        .map(|s| usable_value(s, SecretShape::OneLine, "client_secret", "client secret"))
+        .transpose()?;
     let sealed = match &client_secret {
-        Some(s) if s.expose_to_caller().is_empty() => {
-            return Err(OAuthError::Invalid("the client secret is empty".into()))
-        }
         Some(s) => Some(unlocked.seal(SEALED_KIND, &connector.id, s.expose_to_caller())?),
         None => None,
     };
@@ -129,10 +130,18 @@ pub async fn get(
     connector: &Connector,
 ) -> Result<OAuthApp, OAuthError> {
     let prefix = env_prefix(&connector.id);
-    let env_secret = std::env::var(format!("{prefix}_CLIENT_SECRET"))
-        .ok()
+    let secret_var = format!("{prefix}_CLIENT_SECRET");
+    let env_secret = std::env::var_os(&secret_var)
         .filter(|s| !s.is_empty())
-        .map(|s| SecretValue::new(s.into_bytes()));
+        .map(|s| {
+            usable_value(
+                SecretValue::new(s.into_encoded_bytes()),
+                SecretShape::OneLine,
+                "client_secret",
+                &format!("client secret in {secret_var}"),
+            )
+        })
+        .transpose()?;
     let env_redirect = std::env::var(format!("{prefix}_REDIRECT_URI"))
         .ok()
         .map(|r| check_redirect(&r))

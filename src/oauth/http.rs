@@ -63,14 +63,43 @@ fn network_kind(err: &reqwest::Error) -> &'static str {
     }
 }
 
+/// The HTTP client could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("{TIMEOUT_VAR} is {0:?}; it takes whole seconds from 1 to 300 (when it is unset, calls time out after 30 s)")]
+    Timeout(String),
+    #[error("the HTTP client could not start")]
+    Start,
+}
+
+impl ClientError {
+    pub fn code(&self) -> keyport_model::ErrorCode {
+        match self {
+            ClientError::Timeout(_) => keyport_model::ErrorCode::EnvInvalid,
+            ClientError::Start => keyport_model::ErrorCode::Internal,
+        }
+    }
+}
+
+/// For slow links (and the tests' slow stand-in).
+pub const TIMEOUT_VAR: &str = "KEYPORT_HTTP_TIMEOUT_SECS";
+
+/// The time a call may take: 30 s, or the variable's whole seconds. A value it cannot take is
+/// refused, not ignored: whoever set it meant something by it. Set but empty counts as unset.
+fn timeout() -> Result<u64, ClientError> {
+    let Some(value) = std::env::var_os(TIMEOUT_VAR).filter(|v| !v.is_empty()) else {
+        return Ok(30);
+    };
+    value
+        .to_str()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| (1..=300).contains(s))
+        .ok_or_else(|| ClientError::Timeout(value.to_string_lossy().into_owned()))
+}
+
 impl Http {
-    pub fn new() -> Result<Http, OAuthError> {
-        // KEYPORT_HTTP_TIMEOUT_SECS: for slow links (and the tests' slow stand-in).
-        let limit = std::env::var("KEYPORT_HTTP_TIMEOUT_SECS")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .filter(|s| (1..=300).contains(s))
-            .unwrap_or(30);
+    pub fn new() -> Result<Http, ClientError> {
+        let limit = timeout()?;
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(limit.min(10)))
             .timeout(Duration::from_secs(limit))
@@ -79,7 +108,7 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Keyport/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|_| OAuthError::Invalid("the HTTP client could not start".into()))?;
+            .map_err(|_| ClientError::Start)?;
         // The widest rule any connector has; `for_connector` narrows it for a built-in one.
         Ok(Http {
             client,

@@ -6,7 +6,7 @@
 //! https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 
 use crate::check::{self, CheckError};
-use crate::manager::ManagerError;
+use crate::manager::{usable_secret, ManagerError, SecretShape};
 use crate::oauth::http::Http;
 use crate::oauth::provider_words;
 use crate::vault::SecretValue;
@@ -80,8 +80,19 @@ impl Keys {
                 "the access key ID is not one (16 to 128 capital letters and digits, e.g. AKIA…)",
             ));
         }
-        if self.secret_access_key.is_empty() {
-            return Err(invalid("the secret access key is empty"));
+        usable_secret(
+            self.secret_access_key.as_bytes(),
+            SecretShape::OneLine,
+            SECRET_ACCESS_KEY,
+            "secret access key",
+        )?;
+        if let Some(token) = &self.session_token {
+            usable_secret(
+                token.as_bytes(),
+                SecretShape::OneLine,
+                SESSION_TOKEN,
+                "session token",
+            )?;
         }
         Ok(self)
     }
@@ -151,22 +162,27 @@ impl Keys {
         mut secrets: BTreeMap<String, SecretValue>,
     ) -> Result<Keys, ManagerError> {
         let id = access_key_id.ok_or_else(|| invalid("the access key ID is missing"))?;
-        let text = |value: &SecretValue| {
-            std::str::from_utf8(value.expose_to_caller())
+        let text = |value: &SecretValue, field: &str, label: &str| {
+            usable_secret(value.expose_to_caller(), SecretShape::OneLine, field, label)
                 .map(str::to_owned)
-                .map_err(|_| invalid("a key is not text"))
         };
         let secret = secrets
             .remove(SECRET_ACCESS_KEY)
             .ok_or_else(|| invalid("the secret access key is missing"))?;
-        let token = secrets.remove(SESSION_TOKEN);
+        // A session token left empty in the form is no session token.
+        let token = secrets
+            .remove(SESSION_TOKEN)
+            .filter(|t| !t.expose_to_caller().is_empty());
         if let Some(extra) = secrets.keys().next() {
             return Err(ManagerError::Invalid(format!(
                 "`{extra}` is not a secret AWS takes"
             )));
         }
-        let mut secret = text(&secret)?;
-        let mut token = token.as_ref().map(text).transpose()?;
+        let mut secret = text(&secret, SECRET_ACCESS_KEY, "secret access key")?;
+        let mut token = token
+            .as_ref()
+            .map(|t| text(t, SESSION_TOKEN, "session token"))
+            .transpose()?;
         let keys = Keys::new(id, &secret, token.as_deref());
         secret.zeroize();
         token.zeroize();
@@ -194,9 +210,7 @@ pub async fn check(
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     let missing = |what: &str| ManagerError::Invalid(format!("the {what} setting is missing"));
     let region = values.get("region").ok_or_else(|| missing("region"))?;
-    let http = Http::new()
-        .map_err(|e| ManagerError::Invalid(e.to_string()))?
-        .for_connector(connector);
+    let http = Http::new()?.for_connector(connector);
     let url = http.url(&request.url, values)?;
     let body = request.body.as_deref().unwrap_or_default();
     let identity = aws_credential_types::Credentials::new(
