@@ -475,14 +475,17 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
             }
             // A check that did not pass fails the command, so scripts can tell; the view is
             // still printed with --json, and an offline machine says so in its own words.
-            let why = view.last_error.as_deref().unwrap_or("no reason was recorded");
+            let why = view
+                .last_error
+                .as_deref()
+                .unwrap_or("no reason was recorded");
             let (name, id) = (&view.name, &view.id);
             match view.health_status {
                 HealthStatus::Healthy if as_json => Ok(()),
                 HealthStatus::Healthy => print(&format!("{name} ({id}): healthy\n")),
-                HealthStatus::Unhealthy => Err(Failure(format!(
-                    "{name} ({id}) failed its check: {why}"
-                ))),
+                HealthStatus::Unhealthy => {
+                    Err(Failure(format!("{name} ({id}) failed its check: {why}")))
+                }
                 HealthStatus::Degraded => Err(Failure(format!(
                     "{name} ({id}) could not be checked now: {why}; try again later"
                 ))),

@@ -174,7 +174,12 @@ impl Keyport {
         let view: serde_json::Value = serde_json::from_str(&run.stdout)
             .unwrap_or_else(|_| panic!("a connection view: {}", run.stderr));
         let passed = view["health_status"] == "healthy";
-        assert_eq!(run.code, if passed { 0 } else { 1 }, "{view}: {}", run.stderr);
+        assert_eq!(
+            run.code,
+            if passed { 0 } else { 1 },
+            "{view}: {}",
+            run.stderr
+        );
         assert_eq!(run.stderr.is_empty(), passed, "{}", run.stderr);
         view
     }
