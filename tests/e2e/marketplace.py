@@ -304,7 +304,7 @@ def vault_flow(wd):
 
     print("Connections page")
     wd.click(wd.find_all('[data-testid="open-connection"]')[0])
-    rows = wd.wait_all('[data-testid="connection-row"]', lambda els: "SendGrid" in wd.content(els[0]),
+    rows = wd.wait_all('[data-testid="connection-row"]', lambda els: bool(els) and "SendGrid" in wd.content(els[0]),
                        what="the connection row")
     check(len(rows) == 1, "the Connections page lists the new connection")
     check("SendGrid" in wd.content(rows[0]), "the row names the connector")
@@ -314,13 +314,13 @@ def vault_flow(wd):
     print("Lock and unlock")
     wd.click(wd.find_all('[data-testid="vault-state"] button')[0])
     wd.wait_all('[data-testid="vault-state"]',
-                lambda els: "locked" in wd.text(els[0]).lower() and "unlocked" not in wd.text(els[0]).lower(),
+                lambda els: bool(els) and "locked" in wd.text(els[0]).lower() and "unlocked" not in wd.text(els[0]).lower(),
                 what="the locked state")
     wd.click(wd.find_all('[data-testid="vault-state"] button')[0])
     wd.wait_all('[data-testid="unlock"]', what="the unlock screen")
     wd.type(wd.find_all('[data-testid="unlock-passphrase"]')[0], "not the passphrase")
     wd.click(wd.find_all('[data-testid="unlock-submit"]')[0])
-    wd.wait_all('[data-testid="unlock"]', lambda els: "vault.wrong_passphrase" in wd.text(els[0]),
+    wd.wait_all('[data-testid="unlock"]', lambda els: bool(els) and "vault.wrong_passphrase" in wd.text(els[0]),
                 timeout=30, what="the wrong-passphrase error")
     wd.screenshot("e2e-unlock-wrong.png")
     field = wd.find_all('[data-testid="unlock-passphrase"]')[0]
@@ -329,7 +329,7 @@ def vault_flow(wd):
                 {"element-6066-11e4-a52e-4f735466cecf": field})
     wd.type(field, E2E_PASSPHRASE)
     wd.click(wd.find_all('[data-testid="unlock-submit"]')[0])
-    state = wd.wait_all('[data-testid="vault-state"]', lambda els: "unlocked" in wd.text(els[0]).lower(),
+    state = wd.wait_all('[data-testid="vault-state"]', lambda els: bool(els) and "unlocked" in wd.text(els[0]).lower(),
                         timeout=30, what="the unlocked state")
     check("unlocked" in wd.text(state[0]).lower(), "the right passphrase unlocks")
 
@@ -1455,7 +1455,7 @@ def main():
               f"the sheet lists all {len(steps)} setup steps")
         prefix = expected["setup_instructions"][0][:40]
         # The sheet slides in over 200 ms: read the text once it is laid out.
-        steps = wd.wait_all('[data-testid="setup-steps"] li', lambda els: prefix in wd.text(els[0]),
+        steps = wd.wait_all('[data-testid="setup-steps"] li', lambda els: bool(els) and prefix in wd.text(els[0]),
                             what="the first step's text")
         check(prefix in wd.text(steps[0]), "the first step is the catalog's own text")
         sheet = wd.find_all('[data-testid="connector-sheet"]')[0]
