@@ -3,178 +3,99 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A stable, machine-readable error code. Codes are never renamed or reused; a retired code stays
-/// in this list so old logs and bug reports keep their meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    #[serde(rename = "catalog.invalid")]
-    CatalogInvalid,
-    #[serde(rename = "catalog.unknown_connector")]
-    CatalogUnknownConnector,
-    #[serde(rename = "catalog.not_custom")]
-    CatalogNotCustom,
-    #[serde(rename = "catalog.io")]
-    CatalogIo,
-    #[serde(rename = "catalog.exists")]
-    CatalogExists,
-    #[serde(rename = "catalog.in_use")]
-    CatalogInUse,
-    #[serde(rename = "oauth.callback_malformed")]
-    OAuthCallbackMalformed,
-    #[serde(rename = "oauth.state_unknown")]
-    OAuthStateUnknown,
-    #[serde(rename = "oauth.state_expired")]
-    OAuthStateExpired,
-    #[serde(rename = "oauth.state_used")]
-    OAuthStateUsed,
-    #[serde(rename = "oauth.redirect_mismatch")]
-    OAuthRedirectMismatch,
-    #[serde(rename = "oauth.denied")]
-    OAuthDenied,
-    #[serde(rename = "oauth.provider_error")]
-    OAuthProviderError,
-    #[serde(rename = "oauth.no_app")]
-    OAuthNoApp,
-    #[serde(rename = "oauth.not_oauth")]
-    OAuthNotOAuth,
-    #[serde(rename = "oauth.bad_response")]
-    OAuthBadResponse,
-    #[serde(rename = "oauth.unavailable")]
-    OAuthUnavailable,
-    #[serde(rename = "oauth.grant_revoked")]
-    OAuthGrantRevoked,
-    #[serde(rename = "oauth.no_refresh_token")]
-    OAuthNoRefreshToken,
-    #[serde(rename = "oauth.check_failed")]
-    OAuthCheckFailed,
-    #[serde(rename = "oauth.timed_out")]
-    OAuthTimedOut,
-    #[serde(rename = "provider.key_rejected")]
-    ProviderKeyRejected,
-    #[serde(rename = "provider.unavailable")]
-    ProviderUnavailable,
-    #[serde(rename = "db.auth_failed")]
-    DbAuthFailed,
-    #[serde(rename = "db.unreachable")]
-    DbUnreachable,
-    #[serde(rename = "db.not_found")]
-    DbNotFound,
-    #[serde(rename = "db.tls_refused")]
-    DbTlsRefused,
-    #[serde(rename = "service_account.invalid")]
-    ServiceAccountInvalid,
-    #[serde(rename = "service_account.rejected")]
-    ServiceAccountRejected,
-    #[serde(rename = "vault.not_initialized")]
-    VaultNotInitialized,
-    #[serde(rename = "vault.already_initialized")]
-    VaultAlreadyInitialized,
-    #[serde(rename = "vault.wrong_passphrase")]
-    VaultWrongPassphrase,
-    #[serde(rename = "vault.throttled")]
-    VaultThrottled,
-    #[serde(rename = "vault.locked")]
-    VaultLocked,
-    #[serde(rename = "vault.io")]
-    VaultIo,
-    #[serde(rename = "vault.corrupt")]
-    VaultCorrupt,
-    #[serde(rename = "vault.weak_passphrase")]
-    VaultWeakPassphrase,
-    #[serde(rename = "connection.not_found")]
-    ConnectionNotFound,
-    #[serde(rename = "connection.invalid")]
-    ConnectionInvalid,
-    #[serde(rename = "backup.invalid")]
-    BackupInvalid,
-    #[serde(rename = "backup.wrong_passphrase")]
-    BackupWrongPassphrase,
-    #[serde(rename = "backup.other_vault")]
-    BackupOtherVault,
-    #[serde(rename = "audit.broken")]
-    AuditBroken,
-    #[serde(rename = "file.not_found")]
-    FileNotFound,
-    #[serde(rename = "file.not_regular")]
-    FileNotRegular,
-    #[serde(rename = "file.too_large")]
-    FileTooLarge,
-    #[serde(rename = "file.empty")]
-    FileEmpty,
-    #[serde(rename = "file.exists")]
-    FileExists,
-    #[serde(rename = "file.is_vault")]
-    FileIsVault,
-    #[serde(rename = "file.io")]
-    FileIo,
-    #[serde(rename = "credential.invalid")]
-    CredentialInvalid,
-    #[serde(rename = "env.invalid")]
-    EnvInvalid,
-    #[serde(rename = "internal")]
-    Internal,
+/// Writes the list of codes once and derives from it the enum (serialized as the code string),
+/// `as_str`, `parse` and `ALL`, so a code added to the list cannot be missing from any of them.
+macro_rules! error_codes {
+    ($($variant:ident => $code:literal,)*) => {
+        /// A stable, machine-readable error code. Codes are never renamed or reused; a retired code
+        /// stays in this list so old logs and bug reports keep their meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $(#[serde(rename = $code)] $variant,)*
+            /// A code this build does not know, sent by a newer backend: an older UI still
+            /// deserializes the error and shows its message. The backend never produces it.
+            #[serde(other, rename = "unknown")]
+            Unknown,
+        }
+
+        impl ErrorCode {
+            /// Every code the backend can produce (everything but `Unknown`).
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as written in messages, logs and `Code: …` captions.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::Unknown => "unknown",
+                }
+            }
+
+            /// The code a string names, or `Unknown` for one this build does not know.
+            pub fn parse(code: &str) -> Self {
+                match code {
+                    $($code => ErrorCode::$variant,)*
+                    _ => ErrorCode::Unknown,
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// The code as written in messages, logs and `Code: …` captions.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::CatalogInvalid => "catalog.invalid",
-            ErrorCode::CatalogUnknownConnector => "catalog.unknown_connector",
-            ErrorCode::CatalogNotCustom => "catalog.not_custom",
-            ErrorCode::CatalogIo => "catalog.io",
-            ErrorCode::CatalogExists => "catalog.exists",
-            ErrorCode::CatalogInUse => "catalog.in_use",
-            ErrorCode::OAuthCallbackMalformed => "oauth.callback_malformed",
-            ErrorCode::OAuthStateUnknown => "oauth.state_unknown",
-            ErrorCode::OAuthStateExpired => "oauth.state_expired",
-            ErrorCode::OAuthStateUsed => "oauth.state_used",
-            ErrorCode::OAuthRedirectMismatch => "oauth.redirect_mismatch",
-            ErrorCode::OAuthDenied => "oauth.denied",
-            ErrorCode::OAuthProviderError => "oauth.provider_error",
-            ErrorCode::OAuthNoApp => "oauth.no_app",
-            ErrorCode::OAuthNotOAuth => "oauth.not_oauth",
-            ErrorCode::OAuthBadResponse => "oauth.bad_response",
-            ErrorCode::OAuthUnavailable => "oauth.unavailable",
-            ErrorCode::OAuthGrantRevoked => "oauth.grant_revoked",
-            ErrorCode::OAuthNoRefreshToken => "oauth.no_refresh_token",
-            ErrorCode::OAuthCheckFailed => "oauth.check_failed",
-            ErrorCode::OAuthTimedOut => "oauth.timed_out",
-            ErrorCode::ProviderKeyRejected => "provider.key_rejected",
-            ErrorCode::ProviderUnavailable => "provider.unavailable",
-            ErrorCode::DbAuthFailed => "db.auth_failed",
-            ErrorCode::DbUnreachable => "db.unreachable",
-            ErrorCode::DbNotFound => "db.not_found",
-            ErrorCode::DbTlsRefused => "db.tls_refused",
-            ErrorCode::ServiceAccountInvalid => "service_account.invalid",
-            ErrorCode::ServiceAccountRejected => "service_account.rejected",
-            ErrorCode::VaultNotInitialized => "vault.not_initialized",
-            ErrorCode::VaultAlreadyInitialized => "vault.already_initialized",
-            ErrorCode::VaultWrongPassphrase => "vault.wrong_passphrase",
-            ErrorCode::VaultThrottled => "vault.throttled",
-            ErrorCode::VaultLocked => "vault.locked",
-            ErrorCode::VaultIo => "vault.io",
-            ErrorCode::VaultCorrupt => "vault.corrupt",
-            ErrorCode::VaultWeakPassphrase => "vault.weak_passphrase",
-            ErrorCode::ConnectionNotFound => "connection.not_found",
-            ErrorCode::ConnectionInvalid => "connection.invalid",
-            ErrorCode::BackupInvalid => "backup.invalid",
-            ErrorCode::BackupWrongPassphrase => "backup.wrong_passphrase",
-            ErrorCode::BackupOtherVault => "backup.other_vault",
-            ErrorCode::AuditBroken => "audit.broken",
-            ErrorCode::FileNotFound => "file.not_found",
-            ErrorCode::FileNotRegular => "file.not_regular",
-            ErrorCode::FileTooLarge => "file.too_large",
-            ErrorCode::FileEmpty => "file.empty",
-            ErrorCode::FileExists => "file.exists",
-            ErrorCode::FileIsVault => "file.is_vault",
-            ErrorCode::FileIo => "file.io",
-            ErrorCode::CredentialInvalid => "credential.invalid",
-            ErrorCode::EnvInvalid => "env.invalid",
-            ErrorCode::Internal => "internal",
-        }
-    }
+error_codes! {
+    CatalogInvalid => "catalog.invalid",
+    CatalogUnknownConnector => "catalog.unknown_connector",
+    CatalogNotCustom => "catalog.not_custom",
+    CatalogIo => "catalog.io",
+    CatalogExists => "catalog.exists",
+    CatalogInUse => "catalog.in_use",
+    OAuthCallbackMalformed => "oauth.callback_malformed",
+    OAuthStateUnknown => "oauth.state_unknown",
+    OAuthStateExpired => "oauth.state_expired",
+    OAuthStateUsed => "oauth.state_used",
+    OAuthRedirectMismatch => "oauth.redirect_mismatch",
+    OAuthDenied => "oauth.denied",
+    OAuthProviderError => "oauth.provider_error",
+    OAuthNoApp => "oauth.no_app",
+    OAuthNotOAuth => "oauth.not_oauth",
+    OAuthBadResponse => "oauth.bad_response",
+    OAuthUnavailable => "oauth.unavailable",
+    OAuthGrantRevoked => "oauth.grant_revoked",
+    OAuthNoRefreshToken => "oauth.no_refresh_token",
+    OAuthCheckFailed => "oauth.check_failed",
+    OAuthTimedOut => "oauth.timed_out",
+    ProviderKeyRejected => "provider.key_rejected",
+    ProviderUnavailable => "provider.unavailable",
+    DbAuthFailed => "db.auth_failed",
+    DbUnreachable => "db.unreachable",
+    DbNotFound => "db.not_found",
+    DbTlsRefused => "db.tls_refused",
+    ServiceAccountInvalid => "service_account.invalid",
+    ServiceAccountRejected => "service_account.rejected",
+    VaultNotInitialized => "vault.not_initialized",
+    VaultAlreadyInitialized => "vault.already_initialized",
+    VaultWrongPassphrase => "vault.wrong_passphrase",
+    VaultThrottled => "vault.throttled",
+    VaultLocked => "vault.locked",
+    VaultIo => "vault.io",
+    VaultCorrupt => "vault.corrupt",
+    VaultWeakPassphrase => "vault.weak_passphrase",
+    ConnectionNotFound => "connection.not_found",
+    ConnectionInvalid => "connection.invalid",
+    BackupInvalid => "backup.invalid",
+    BackupWrongPassphrase => "backup.wrong_passphrase",
+    BackupOtherVault => "backup.other_vault",
+    AuditBroken => "audit.broken",
+    FileNotFound => "file.not_found",
+    FileNotRegular => "file.not_regular",
+    FileTooLarge => "file.too_large",
+    FileEmpty => "file.empty",
+    FileExists => "file.exists",
+    FileIsVault => "file.is_vault",
+    FileIo => "file.io",
+    CredentialInvalid => "credential.invalid",
+    EnvInvalid => "env.invalid",
+    Internal => "internal",
 }
 
 impl fmt::Display for ErrorCode {
@@ -200,66 +121,37 @@ impl fmt::Display for CommandError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
-    fn serialized_code_matches_as_str() {
-        for code in [
-            ErrorCode::CatalogInvalid,
-            ErrorCode::CatalogUnknownConnector,
-            ErrorCode::CatalogNotCustom,
-            ErrorCode::CatalogIo,
-            ErrorCode::CatalogExists,
-            ErrorCode::CatalogInUse,
-            ErrorCode::OAuthCallbackMalformed,
-            ErrorCode::OAuthStateUnknown,
-            ErrorCode::OAuthStateExpired,
-            ErrorCode::OAuthStateUsed,
-            ErrorCode::OAuthRedirectMismatch,
-            ErrorCode::OAuthDenied,
-            ErrorCode::OAuthProviderError,
-            ErrorCode::OAuthNoApp,
-            ErrorCode::OAuthNotOAuth,
-            ErrorCode::OAuthBadResponse,
-            ErrorCode::OAuthUnavailable,
-            ErrorCode::OAuthGrantRevoked,
-            ErrorCode::OAuthNoRefreshToken,
-            ErrorCode::OAuthCheckFailed,
-            ErrorCode::OAuthTimedOut,
-            ErrorCode::ProviderKeyRejected,
-            ErrorCode::ProviderUnavailable,
-            ErrorCode::DbAuthFailed,
-            ErrorCode::DbUnreachable,
-            ErrorCode::DbNotFound,
-            ErrorCode::DbTlsRefused,
-            ErrorCode::ServiceAccountInvalid,
-            ErrorCode::ServiceAccountRejected,
-            ErrorCode::VaultNotInitialized,
-            ErrorCode::VaultAlreadyInitialized,
-            ErrorCode::VaultWrongPassphrase,
-            ErrorCode::VaultThrottled,
-            ErrorCode::VaultLocked,
-            ErrorCode::VaultIo,
-            ErrorCode::VaultCorrupt,
-            ErrorCode::VaultWeakPassphrase,
-            ErrorCode::ConnectionNotFound,
-            ErrorCode::ConnectionInvalid,
-            ErrorCode::BackupInvalid,
-            ErrorCode::BackupWrongPassphrase,
-            ErrorCode::BackupOtherVault,
-            ErrorCode::AuditBroken,
-            ErrorCode::FileNotFound,
-            ErrorCode::FileNotRegular,
-            ErrorCode::FileTooLarge,
-            ErrorCode::FileEmpty,
-            ErrorCode::FileExists,
-            ErrorCode::FileIsVault,
-            ErrorCode::FileIo,
-            ErrorCode::CredentialInvalid,
-            ErrorCode::EnvInvalid,
-            ErrorCode::Internal,
-        ] {
+    fn every_code_round_trips_through_serde_and_as_str() {
+        for &code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
         }
+    }
+
+    #[test]
+    fn codes_are_distinct_and_never_unknown() {
+        let strings: HashSet<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(strings.len(), ErrorCode::ALL.len());
+        assert!(!ErrorCode::ALL.contains(&ErrorCode::Unknown));
+        assert!(!strings.contains(ErrorCode::Unknown.as_str()));
+    }
+
+    #[test]
+    fn a_code_from_a_newer_backend_decodes_as_unknown() {
+        let code: ErrorCode = serde_json::from_str("\"vault.from_the_future\"").unwrap();
+        assert_eq!(code, ErrorCode::Unknown);
+        assert_eq!(
+            ErrorCode::parse("vault.from_the_future"),
+            ErrorCode::Unknown
+        );
+        let error: CommandError =
+            serde_json::from_str(r#"{"code":"sync.conflict","message":"Try again."}"#).unwrap();
+        assert_eq!(error.code, ErrorCode::Unknown);
+        assert_eq!(error.message, "Try again.");
     }
 }
