@@ -17,8 +17,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// An error as the page shows it: the message, then `Code: …`. The code stays a string so a code
-/// newer than this build of the UI still shows (as `ErrorCode` it would fail to deserialize).
+/// An error as the page shows it: the message, then `Code: …`. The code is kept as sent, so a code
+/// newer than this build of the UI still shows by name; decisions go through `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ShownError {
     pub code: String,
@@ -35,12 +35,22 @@ impl From<CommandError> for ShownError {
 }
 
 impl ShownError {
-    fn internal(message: &str) -> Self {
+    /// An error the page itself raises, under the code the core would give it.
+    pub fn new(code: ErrorCode, message: &str) -> Self {
         CommandError {
-            code: ErrorCode::Internal,
+            code,
             message: message.to_owned(),
         }
         .into()
+    }
+
+    /// The code as this build knows it (`Unknown` for one from a newer backend).
+    pub fn kind(&self) -> ErrorCode {
+        ErrorCode::parse(&self.code)
+    }
+
+    fn internal(message: &str) -> Self {
+        ShownError::new(ErrorCode::Internal, message)
     }
 
     fn not_in_shell() -> Self {

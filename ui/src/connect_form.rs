@@ -6,7 +6,7 @@
 
 use keyport_model::{
     login, ConfigField, ConnectRequest, ConnectionType, ConnectionView, Connector, DatabaseSpec,
-    DbDriver,
+    DbDriver, ErrorCode,
 };
 use std::collections::BTreeMap;
 
@@ -445,18 +445,20 @@ pub enum ErrorPlace {
 /// key or password, a missing database or a refused TLS mode at its field (at the URL in URL
 /// entry), a broken key file at the secret it came from, a bad setting at the field its message
 /// names.
-pub fn error_place(code: &str, message: &str, fields: &[ConfigField]) -> ErrorPlace {
+pub fn error_place(code: ErrorCode, message: &str, fields: &[ConfigField]) -> ErrorPlace {
     let has = |key: &str| fields.iter().any(|f| f.key == key);
     let at = |key: &str| [key, URL].into_iter().find(|k| has(k)).map(str::to_owned);
     let first_secret = || fields.iter().find(|f| f.secret).map(|f| f.key.clone());
     let field = match code {
-        "provider.unavailable" | "db.unreachable" => return ErrorPlace::Unreachable,
-        "service_account.invalid" if has(KEY_FILE) => Some(KEY_FILE.to_owned()),
-        "provider.key_rejected" | "service_account.invalid" => first_secret(),
-        "db.auth_failed" => at(login::PASSWORD),
-        "db.not_found" => at(login::DATABASE),
-        "db.tls_refused" => at(login::TLS),
-        "connection.invalid" => named_field(message, fields),
+        ErrorCode::ProviderUnavailable | ErrorCode::DbUnreachable => {
+            return ErrorPlace::Unreachable
+        }
+        ErrorCode::ServiceAccountInvalid if has(KEY_FILE) => Some(KEY_FILE.to_owned()),
+        ErrorCode::ProviderKeyRejected | ErrorCode::ServiceAccountInvalid => first_secret(),
+        ErrorCode::DbAuthFailed => at(login::PASSWORD),
+        ErrorCode::DbNotFound => at(login::DATABASE),
+        ErrorCode::DbTlsRefused => at(login::TLS),
+        ErrorCode::ConnectionInvalid => named_field(message, fields),
         _ => None,
     };
     field.map_or(ErrorPlace::Form, ErrorPlace::Field)
@@ -465,8 +467,11 @@ pub fn error_place(code: &str, message: &str, fields: &[ConfigField]) -> ErrorPl
 /// Whether a refusal empties the field it sits at so the person types it again: a refused key
 /// or password. A key file, a URL (it holds more than the password) and every other field keep
 /// what was typed.
-pub fn clears_field(code: &str, key: &str) -> bool {
-    matches!(code, "provider.key_rejected" | "db.auth_failed") && key != URL
+pub fn clears_field(code: ErrorCode, key: &str) -> bool {
+    matches!(
+        code,
+        ErrorCode::ProviderKeyRejected | ErrorCode::DbAuthFailed
+    ) && key != URL
 }
 
 /// The field a `connection.invalid` message names: by its label (outside the quoted value the
@@ -975,10 +980,10 @@ mod tests {
         );
         // A broken file is refused at the path.
         assert_eq!(
-            error_place("service_account.invalid", "it is cut off", &fields),
+            error_place(ErrorCode::ServiceAccountInvalid, "it is cut off", &fields),
             ErrorPlace::Field(KEY_FILE.to_owned())
         );
-        assert!(!clears_field("service_account.invalid", KEY_FILE));
+        assert!(!clears_field(ErrorCode::ServiceAccountInvalid, KEY_FILE));
         // Another type of the same connector has no key file.
         assert_eq!(
             key_file_path(
@@ -1109,21 +1114,33 @@ mod tests {
         let fields = form_fields(&c, ConnectionType::Database, DbEntry::Fields);
         let url = form_fields(&c, ConnectionType::Database, DbEntry::Url);
         let at = |key: &str| ErrorPlace::Field(key.to_owned());
-        assert_eq!(error_place("db.auth_failed", "m", &fields), at("password"));
-        assert_eq!(error_place("db.not_found", "m", &fields), at("database"));
-        assert_eq!(error_place("db.tls_refused", "m", &fields), at("tls"));
-        assert_eq!(error_place("db.auth_failed", "m", &url), at(URL));
-        assert_eq!(error_place("db.not_found", "m", &url), at(URL));
         assert_eq!(
-            error_place("db.unreachable", "m", &fields),
+            error_place(ErrorCode::DbAuthFailed, "m", &fields),
+            at("password")
+        );
+        assert_eq!(
+            error_place(ErrorCode::DbNotFound, "m", &fields),
+            at("database")
+        );
+        assert_eq!(
+            error_place(ErrorCode::DbTlsRefused, "m", &fields),
+            at("tls")
+        );
+        assert_eq!(error_place(ErrorCode::DbAuthFailed, "m", &url), at(URL));
+        assert_eq!(error_place(ErrorCode::DbNotFound, "m", &url), at(URL));
+        assert_eq!(
+            error_place(ErrorCode::DbUnreachable, "m", &fields),
             ErrorPlace::Unreachable
         );
-        assert_eq!(error_place("internal", "m", &fields), ErrorPlace::Form);
-        assert!(clears_field("db.auth_failed", "password"));
-        assert!(!clears_field("db.auth_failed", URL));
-        assert!(!clears_field("service_account.invalid", "key_json"));
+        assert_eq!(
+            error_place(ErrorCode::Internal, "m", &fields),
+            ErrorPlace::Form
+        );
+        assert!(clears_field(ErrorCode::DbAuthFailed, "password"));
+        assert!(!clears_field(ErrorCode::DbAuthFailed, URL));
+        assert!(!clears_field(ErrorCode::ServiceAccountInvalid, "key_json"));
 
-        let invalid = |m: &str| error_place("connection.invalid", m, &fields);
+        let invalid = |m: &str| error_place(ErrorCode::ConnectionInvalid, m, &fields);
         assert_eq!(invalid("the port is a number from 1 to 65535"), at("port"));
         assert_eq!(
             invalid("`database` is not a valid host (for example db.example.com)"),
@@ -1136,7 +1153,7 @@ mod tests {
         assert_eq!(invalid("the URL's options are not valid"), ErrorPlace::Form);
         assert_eq!(
             error_place(
-                "connection.invalid",
+                ErrorCode::ConnectionInvalid,
                 "the URL's options are not valid",
                 &url
             ),
@@ -1149,35 +1166,35 @@ mod tests {
         ]);
         let fields = form_fields(&sa, ConnectionType::ServiceAccount, DbEntry::Fields);
         assert_eq!(
-            error_place("service_account.invalid", "m", &fields),
+            error_place(ErrorCode::ServiceAccountInvalid, "m", &fields),
             at("secret_access_key")
         );
         assert_eq!(
-            error_place("service_account.rejected", "m", &fields),
+            error_place(ErrorCode::ServiceAccountRejected, "m", &fields),
             ErrorPlace::Form
         );
         assert_eq!(
             error_place(
-                "connection.invalid",
+                ErrorCode::ConnectionInvalid,
                 "the access key ID AKIA is not the key file's",
                 &fields
             ),
             at("access_key_id")
         );
         assert_eq!(
-            error_place("connection.invalid", "something else", &fields),
+            error_place(ErrorCode::ConnectionInvalid, "something else", &fields),
             ErrorPlace::Form
         );
         assert_eq!(
             error_place(
-                "provider.key_rejected",
+                ErrorCode::ProviderKeyRejected,
                 "m",
                 &form_fields(&sa, ConnectionType::ApiKey, DbEntry::Fields)
             ),
             at(SECRET)
         );
         assert_eq!(
-            error_place("provider.unavailable", "m", &fields),
+            error_place(ErrorCode::ProviderUnavailable, "m", &fields),
             ErrorPlace::Unreachable
         );
     }

@@ -4,7 +4,7 @@
 
 use crate::api::{Finished, Outcome, ShownError};
 use keyport_model::{
-    CatalogProblem, CatalogView, Category, ConnectionStatus, ConnectionView, Connector,
+    CatalogProblem, CatalogView, Category, ConnectionStatus, ConnectionView, Connector, ErrorCode,
     HealthStatus, OAuthVia, RedirectKind, SessionView,
 };
 use std::rc::Rc;
@@ -707,11 +707,11 @@ pub fn claims(flow_id: &str, connector_id: &str, finished: &Finished) -> bool {
         OAuthVia::DeepLink => match &finished.outcome {
             Outcome::Connected { connection } => connection.connector_id == connector_id,
             Outcome::Failed { error } => !matches!(
-                error.code.as_str(),
-                "oauth.state_unknown"
-                    | "oauth.state_used"
-                    | "oauth.callback_malformed"
-                    | "oauth.redirect_mismatch"
+                error.kind(),
+                ErrorCode::OAuthStateUnknown
+                    | ErrorCode::OAuthStateUsed
+                    | ErrorCode::OAuthCallbackMalformed
+                    | ErrorCode::OAuthRedirectMismatch
             ),
         },
     }
@@ -759,24 +759,26 @@ pub fn expires_text(seconds: u32) -> String {
 pub const FLOW_SECONDS: u32 = 10 * 60;
 
 /// The next-step button after a failed sign-in.
-pub fn retry_label(code: &str) -> &'static str {
+pub fn retry_label(code: ErrorCode) -> &'static str {
     match code {
-        "oauth.state_expired" | "oauth.timed_out" => "Start again",
+        ErrorCode::OAuthStateExpired | ErrorCode::OAuthTimedOut => "Start again",
         _ => "Try again",
     }
 }
 
 /// What to do after a sign-in failed, under its message.
-pub fn failed_hint(code: &str, name: &str) -> String {
+pub fn failed_hint(code: ErrorCode, name: &str) -> String {
     match code {
-        "oauth.denied" => {
+        ErrorCode::OAuthDenied => {
             "Try again, and approve the request in your browser this time.".to_owned()
         }
-        "oauth.state_expired" | "oauth.timed_out" => {
+        ErrorCode::OAuthStateExpired | ErrorCode::OAuthTimedOut => {
             "Start again, and finish on the sign-in page within 10 minutes.".to_owned()
         }
-        "oauth.no_app" => "Change settings to enter the OAuth app’s client ID.".to_owned(),
-        "oauth.unavailable" => format!("{name} could not be reached; try again in a moment."),
+        ErrorCode::OAuthNoApp => "Change settings to enter the OAuth app’s client ID.".to_owned(),
+        ErrorCode::OAuthUnavailable => {
+            format!("{name} could not be reached; try again in a moment.")
+        }
         _ => format!(
             "Try again; if it fails again, check the OAuth app’s client ID and redirect URI in \
              {name}’s settings."
@@ -1103,30 +1105,32 @@ mod tests {
         }
     }
 
-    fn failed(code: &str) -> Outcome {
+    fn failed(code: ErrorCode) -> Outcome {
         Outcome::Failed {
-            error: ShownError {
-                code: code.to_owned(),
-                message: "m".to_owned(),
-            },
+            error: ShownError::new(code, "m"),
         }
     }
 
     #[test]
     fn the_waiting_flow_takes_only_its_own_outcomes() {
-        let loopback = finished(OAuthVia::Loopback, Some("f1"), failed("oauth.denied"));
+        let loopback = finished(
+            OAuthVia::Loopback,
+            Some("f1"),
+            failed(ErrorCode::OAuthDenied),
+        );
         assert!(claims("f1", "salesforce", &loopback));
         assert!(!claims("f2", "salesforce", &loopback));
         // A paste answers its own field.
-        let paste = finished(OAuthVia::Paste, None, failed("oauth.state_used"));
+        let paste = finished(OAuthVia::Paste, None, failed(ErrorCode::OAuthStateUsed));
         assert!(!claims("f1", "salesforce", &paste));
         // A link: a refusal of this flow, not some other link's.
-        let denied = finished(OAuthVia::DeepLink, None, failed("oauth.denied"));
+        let denied = finished(OAuthVia::DeepLink, None, failed(ErrorCode::OAuthDenied));
         assert!(claims("f1", "salesforce", &denied));
         for code in [
-            "oauth.state_unknown",
-            "oauth.state_used",
-            "oauth.callback_malformed",
+            ErrorCode::OAuthStateUnknown,
+            ErrorCode::OAuthStateUsed,
+            ErrorCode::OAuthCallbackMalformed,
+            ErrorCode::OAuthRedirectMismatch,
         ] {
             let other = finished(OAuthVia::DeepLink, None, failed(code));
             assert!(!claims("f1", "salesforce", &other), "{code}");
@@ -1148,9 +1152,9 @@ mod tests {
         assert_eq!(expires_text(552), "Expires in 9:12");
         assert_eq!(expires_text(FLOW_SECONDS), "Expires in 10:00");
         assert_eq!(env_var_prefix("hubspot-crm.eu"), "KEYPORT_HUBSPOT_CRM_EU");
-        assert_eq!(retry_label("oauth.timed_out"), "Start again");
-        assert_eq!(retry_label("oauth.denied"), "Try again");
-        assert!(failed_hint("oauth.denied", "X").contains("approve"));
+        assert_eq!(retry_label(ErrorCode::OAuthTimedOut), "Start again");
+        assert_eq!(retry_label(ErrorCode::OAuthDenied), "Try again");
+        assert!(failed_hint(ErrorCode::OAuthDenied, "X").contains("approve"));
     }
 
     #[test]

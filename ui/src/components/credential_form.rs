@@ -111,9 +111,9 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                         on_connected.emit(view);
                     }
                     Err(e) => {
-                        match error_place(&e.code, &e.message, &fields) {
+                        match error_place(e.kind(), &e.message, &fields) {
                             ErrorPlace::Field(key) => {
-                                if clears_field(&e.code, &key) {
+                                if clears_field(e.kind(), &key) {
                                     clear_secret(&key);
                                 }
                                 focus_field(&key);
@@ -212,7 +212,7 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
 
     let place = error
         .as_ref()
-        .map(|e| error_place(&e.code, &e.message, &fields));
+        .map(|e| error_place(e.kind(), &e.message, &fields));
     let problem = |key: &str| {
         if missing.iter().any(|m| m == key) {
             Some(Problem::Missing)
@@ -230,7 +230,7 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
         let (error, fields) = (error.clone(), fields.clone());
         Callback::from(move |_: ()| {
             let at_file = error.as_ref().is_some_and(|e| {
-                error_place(&e.code, &e.message, &fields) == ErrorPlace::Field(KEY_FILE.to_owned())
+                error_place(e.kind(), &e.message, &fields) == ErrorPlace::Field(KEY_FILE.to_owned())
             });
             if at_file {
                 error.set(None);

@@ -21,7 +21,8 @@ use crate::state::{
     FLOW_SECONDS,
 };
 use keyport_model::{
-    ConnectionType, ConnectionView, Connector, OAuthAppView, OAuthStartView, RedirectKind,
+    ConnectionType, ConnectionView, Connector, ErrorCode, OAuthAppView, OAuthStartView,
+    RedirectKind,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -239,12 +240,11 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                             if let Some((flow, _)) = waiting.take() {
                                 let _ = api::oauth_cancel(&flow).await;
                             }
-                            phase.set(Phase::Failed(ShownError {
-                                code: "oauth.state_expired".to_owned(),
-                                message: "This sign-in expired after 10 minutes; nothing was \
-                                          stored. Start again to sign in."
-                                    .to_owned(),
-                            }));
+                            phase.set(Phase::Failed(ShownError::new(
+                                ErrorCode::OAuthStateExpired,
+                                "This sign-in expired after 10 minutes; nothing was stored. \
+                                 Start again to sign in.",
+                            )));
                             return;
                         }
                     }
@@ -462,11 +462,10 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                     let typed = paste.trim().to_owned();
                     paste.set(String::new());
                     if typed.is_empty() {
-                        paste_error.set(Some(ShownError {
-                            code: "oauth.callback_malformed".to_owned(),
-                            message: "Paste the whole address from the browser's address bar."
-                                .to_owned(),
-                        }));
+                        paste_error.set(Some(ShownError::new(
+                            ErrorCode::OAuthCallbackMalformed,
+                            "Paste the whole address from the browser's address bar.",
+                        )));
                         return;
                     }
                     paste_busy.set(true);
@@ -621,7 +620,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                     </header>
                     <div class="dialog-body" data-testid="oauth-failed" data-code={error.code.clone()}>
                         <FormError error={error.clone()} />
-                        <p class="dialog-lead">{ failed_hint(&error.code, &name) }</p>
+                        <p class="dialog-lead">{ failed_hint(error.kind(), &name) }</p>
                     </div>
                     <footer class="dialog-footer">
                         <button type="button" class="button" onclick={close.clone()}>{ "Close" }</button>
@@ -633,7 +632,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                             if *starting {
                                 <span class="spinner" aria-hidden="true"></span>
                             }
-                            { retry_label(&error.code) }
+                            { retry_label(error.kind()) }
                         </button>
                     </footer>
                 </>
@@ -693,19 +692,19 @@ fn app_section(s: AppSection<'_>) -> Html {
             }
             let typed_id = client_id.trim().to_owned();
             if typed_id.is_empty() {
-                error.set(Some(ShownError {
-                    code: "connection.invalid".to_owned(),
-                    message: "Enter the client ID of the app you registered.".to_owned(),
-                }));
+                error.set(Some(ShownError::new(
+                    ErrorCode::ConnectionInvalid,
+                    "Enter the client ID of the app you registered.",
+                )));
                 super::connections::focus_selector("#oauth-client-id");
                 return;
             }
             let redirect = redirect_uri.trim().to_owned();
             if https && redirect.is_empty() {
-                error.set(Some(ShownError {
-                    code: "connection.invalid".to_owned(),
-                    message: "Enter the https redirect URL you registered with the app.".to_owned(),
-                }));
+                error.set(Some(ShownError::new(
+                    ErrorCode::ConnectionInvalid,
+                    "Enter the https redirect URL you registered with the app.",
+                )));
                 super::connections::focus_selector("#oauth-redirect-uri");
                 return;
             }

@@ -10,6 +10,7 @@ use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::hooks::use_select_when;
 use crate::state::{reveal_countdown, REVEAL_SECONDS};
+use keyport_model::ErrorCode;
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{Element, HtmlInputElement};
@@ -179,7 +180,7 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
     let cancel = close.reform(|_: MouseEvent| ());
     let wrong = error
         .as_ref()
-        .is_some_and(|e| e.code == "vault.wrong_passphrase");
+        .is_some_and(|e| e.kind() == ErrorCode::VaultWrongPassphrase);
 
     html! {
         <div class="dialog-layer">

@@ -10,6 +10,7 @@ use crate::state::{
     has_keyring_slot, idle_label, keyring_backend_text, new_passphrase_problem, strength,
     IDLE_CHOICES,
 };
+use keyport_model::ErrorCode;
 use keyport_model::SessionView;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -187,10 +188,10 @@ fn change_passphrase(props: &ChangeProps) -> Html {
     let mismatch = !repeat.is_empty() && *next != *repeat;
     let wrong = error
         .as_ref()
-        .is_some_and(|e| e.code == "vault.wrong_passphrase");
+        .is_some_and(|e| e.kind() == ErrorCode::VaultWrongPassphrase);
     let weak = error
         .as_ref()
-        .is_some_and(|e| e.code == "vault.weak_passphrase");
+        .is_some_and(|e| e.kind() == ErrorCode::VaultWeakPassphrase);
 
     html! {
         <form class="form settings-form" data-testid="change-passphrase" novalidate=true
@@ -297,7 +298,7 @@ fn rotate_key(props: &ChangeProps) -> Html {
     };
     let wrong = error
         .as_ref()
-        .is_some_and(|e| e.code == "vault.wrong_passphrase");
+        .is_some_and(|e| e.kind() == ErrorCode::VaultWrongPassphrase);
 
     html! {
         <form class="form settings-form" data-testid="rotate-key" novalidate=true

@@ -235,7 +235,7 @@ pub fn unlock(props: &VaultScreenProps) -> Html {
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
     let wrong = error
         .as_ref()
-        .is_some_and(|e| e.code == ErrorCode::VaultWrongPassphrase.as_str());
+        .is_some_and(|e| e.kind() == ErrorCode::VaultWrongPassphrase);
 
     html! {
         <main class="page vault-page" data-testid="unlock" aria-labelledby="unlock-title">
