@@ -116,13 +116,27 @@ impl Session {
     }
 
     pub async fn unlock(&self, passphrase: &Passphrase) -> Result<SessionView, VaultError> {
-        let unlocked = self.vault().await?.unlock_passphrase(passphrase).await?;
-        {
-            let mut state = self.state();
-            state.unlocked = Some(unlocked);
-            state.last_activity = Instant::now();
-        }
+        self.unlock_key(passphrase).await?;
         self.view().await
+    }
+
+    /// Unlocks with the passphrase without building the desktop's view of the session (a
+    /// one-shot front-end such as the CLI has no use for it).
+    pub async fn unlock_key(&self, passphrase: &Passphrase) -> Result<(), VaultError> {
+        let unlocked = self.vault().await?.unlock_passphrase(passphrase).await?;
+        let mut state = self.state();
+        state.unlocked = Some(unlocked);
+        state.last_activity = Instant::now();
+        Ok(())
+    }
+
+    /// Whether the vault exists and opens; `NotInitialized` when there is none.
+    pub async fn open(&self) -> Result<(), VaultError> {
+        self.vault().await.map(|_| ())
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.state().unlocked.is_some()
     }
 
     pub async fn lock(&self) -> Result<SessionView, VaultError> {
@@ -208,15 +222,24 @@ impl Session {
             &config,
             secrets,
         )?;
-        let vault = self.vault().await?;
-        // Hold no lock across the await: take what sealing needs, under the lock, first.
-        let unlocked = self.unlocked()?;
         let request = manager::Request {
             connector,
             name: request.name,
             config,
             verify: request.verify,
         };
+        self.connect_credential(request, credential).await
+    }
+
+    /// Connects with a credential a front-end has already read (the CLI's stdin and files).
+    pub async fn connect_credential(
+        &self,
+        request: manager::Request<'_>,
+        credential: Credential,
+    ) -> Result<ConnectionView, ManagerError> {
+        let vault = self.vault().await?;
+        // Hold no lock across the await: take what sealing needs, under the lock, first.
+        let unlocked = self.unlocked()?;
         let stored = manager::connect(vault, &unlocked, request, credential).await;
         if matches!(stored, Err(ManagerError::Vault(VaultError::KeyRetired))) {
             // The key was rotated elsewhere: this one is retired, so ask for an unlock.
@@ -243,6 +266,20 @@ impl Session {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
         crate::health::test(vault, &unlocked, catalog, id).await
+    }
+
+    /// Checks every connection with its service now (bounded concurrency, a timeout each).
+    pub async fn health_check(&self, catalog: &Catalog) -> Result<Vec<ConnectionView>, VaultError> {
+        let vault = self.vault().await?;
+        let unlocked = self.unlocked()?;
+        crate::health::sweep(vault, &unlocked, catalog).await
+    }
+
+    /// Refreshes an OAuth connection's access token now (the single-flight refresh).
+    pub async fn refresh(&self, catalog: &Catalog, id: &str) -> Result<ConnectionView, OAuthError> {
+        let vault = self.vault().await?;
+        let unlocked = self.unlocked()?;
+        oauth::refresh(vault, &unlocked, catalog, id).await
     }
 
     /// A copy of the unlocked key, taken under the lock so no lock is held across an await.
@@ -386,10 +423,25 @@ impl Session {
         connections::rename(self.vault().await?, &unlocked, id, name).await
     }
 
-    pub async fn delete(&self, id: &str) -> Result<(), VaultError> {
+    /// Deletes a connection, revoking its grant at the provider first where the connector can
+    /// (RFC 7009 or the service's own way): decided here, once, for every front-end. Refused
+    /// while locked. A provider that refuses or cannot be reached does not stop the local
+    /// delete; its answer is returned for the front-end to pass on.
+    pub async fn delete(&self, catalog: &Catalog, id: &str) -> Result<Deletion, VaultError> {
+        let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        connections::delete(self.vault().await?, &unlocked, id).await
+        // An unknown id is named before any provider is contacted.
+        connections::get(vault, id).await?;
+        let revoked = oauth::revoke(vault, &unlocked, catalog, id).await;
+        connections::delete(vault, &unlocked, id).await?;
+        Ok(Deletion { revoked })
     }
+}
+
+/// What deleting a connection did at its provider.
+#[derive(Debug)]
+pub struct Deletion {
+    pub revoked: Result<oauth::Revoked, OAuthError>,
 }
 
 async fn stored_idle(vault: &Vault) -> Option<u32> {

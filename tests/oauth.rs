@@ -30,7 +30,7 @@ fn salesforce_body(base: &str, access: &str, refresh: Option<&str>) -> Value {
     body
 }
 
-fn salesforce() -> Profile {
+pub(crate) fn salesforce() -> Profile {
     Profile {
         token_path: "/services/oauth2/token",
         revoke_path: Some("/services/oauth2/revoke"),
@@ -157,7 +157,7 @@ pub(crate) fn setup(
     kp
 }
 
-fn start(kp: &Keyport, connector: &str) -> BTreeMap<String, String> {
+pub(crate) fn start(kp: &Keyport, connector: &str) -> BTreeMap<String, String> {
     let run = kp.run_in(
         &["connect", connector, "--oauth", "--no-browser"],
         "",

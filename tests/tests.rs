@@ -12,6 +12,7 @@ mod health;
 mod keys;
 mod oauth;
 mod oauth_providers;
+mod parity;
 mod service_accounts;
 mod session;
 mod vault;

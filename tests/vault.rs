@@ -90,8 +90,9 @@ fn connect_list_rename_reveal_delete() {
     let list: Vec<Value> =
         serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap();
     assert!(list.is_empty());
-    let err = kp.fails(&["connections", "delete", &id]);
-    assert!(err.contains(&id), "{err}");
+    let gone = kp.run_in(&["connections", "delete", &id], "", Some(PASSPHRASE));
+    assert_eq!(gone.code, 1);
+    assert!(gone.stderr.contains(&id), "{}", gone.stderr);
 }
 
 /// The expiry flags are computed by SQLite for the listing; they must agree with the record's

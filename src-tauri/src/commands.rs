@@ -260,9 +260,17 @@ pub async fn connection_test(
 }
 
 #[tauri::command]
-pub async fn connection_delete(session: State<'_, Session>, id: String) -> Reply<()> {
+pub async fn connection_delete(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    id: String,
+) -> Reply<()> {
     session.touch();
-    session.delete(&id).await.map_err(Shown::shown)
+    session
+        .delete(&desktop.catalog, &id)
+        .await
+        .map(|_| ())
+        .map_err(Shown::shown)
 }
 
 /// A connector's OAuth app as its form shows it (never the client secret, only whether one is set).

@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::connections;
 use crate::manager::{self, Credential};
 use crate::oauth;
+use crate::session::Session;
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
 use clap::{Args, Subcommand};
 use keyport_model::{ConnectionType, ConnectionView};
@@ -176,6 +177,23 @@ pub(super) async fn unlock(vault: &Vault) -> Result<Unlocked, VaultError> {
         .await
 }
 
+/// The core's session, unlocked the CLI's way: by the keyring slot silently, unless
+/// KEYPORT_PASSPHRASE is set, else by the passphrase. The CLI then calls the session exactly as
+/// the desktop does.
+pub(super) async fn session(dir: &Path) -> Result<Session, VaultError> {
+    let session = Session::new(dir.to_path_buf());
+    session.open().await?;
+    if std::env::var_os("KEYPORT_PASSPHRASE").is_none() {
+        session.start().await;
+    }
+    if !session.is_unlocked() {
+        session
+            .unlock_key(&ask("KEYPORT_PASSPHRASE", "Vault passphrase: ")?)
+            .await?;
+    }
+    Ok(session)
+}
+
 pub fn vault(cmd: VaultCommand, dir: &Path) -> Result<(), Failure> {
     match cmd {
         VaultCommand::Init { no_keyring } => {
@@ -343,9 +361,9 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
         verify: !args.no_verify,
     };
     let view = block_on(async {
-        let vault = Vault::open(dir).await?;
-        let unlocked = unlock(&vault).await?;
-        manager::connect(&vault, &unlocked, request, credential)
+        session(dir)
+            .await?
+            .connect_credential(request, credential)
             .await
             .map_err(Failure::from)
     })?;
@@ -429,33 +447,19 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
             print(&out)
         }
         ConnectionsCommand::Rename { id, name } => {
-            let view = block_on(async {
-                let vault = Vault::open(dir).await?;
-                let unlocked = unlock(&vault).await?;
-                connections::rename(&vault, &unlocked, &id, &name).await
-            })?;
+            let view = block_on(async { session(dir).await?.rename(&id, &name).await })?;
             print(&format!("Renamed {} to {}.\n", view.id, view.name))
         }
         ConnectionsCommand::Delete { id } => {
-            let revoked = block_on(async {
-                let vault = Vault::open(dir).await?;
-                let view = connections::get(&vault, &id).await?;
-                let unlocked = unlock(&vault).await?;
-                let revoked = if view.connection_type == ConnectionType::Oauth2 {
-                    let catalog = Catalog::load(dir);
-                    Some(oauth::revoke(&vault, &unlocked, &catalog, &id).await)
-                } else {
-                    None
-                };
-                connections::delete(&vault, &unlocked, &id).await?;
-                Ok::<_, VaultError>(revoked)
-            })?;
-            let note = match revoked {
-                Some(Ok(oauth::Revoked::Done)) => " The provider revoked its access.",
-                Some(Ok(oauth::Revoked::NotApplicable)) | None => "",
-                Some(Err(err)) => {
-                    eprintln!(
-                        "keyport: warning: the access was not revoked at the provider ({err}); deleted here anyway. Revoke it in the service's app settings."
+            let catalog = Catalog::load(dir);
+            let deletion = block_on(async { session(dir).await?.delete(&catalog, &id).await })?;
+            let note = match deletion.revoked {
+                Ok(oauth::Revoked::Done) => " The provider revoked its access.",
+                Ok(oauth::Revoked::NotApplicable) => "",
+                Err(err) => {
+                    super::output::stderr_lines(
+                        "warning: ",
+                        &format!("the access was not revoked at the provider ({err}); deleted here anyway. Revoke it in the service's app settings."),
                     );
                     ""
                 }
@@ -465,11 +469,7 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
         ConnectionsCommand::Test { id, json: as_json } => {
             use keyport_model::HealthStatus;
             let catalog = Catalog::load(dir);
-            let view = block_on(async {
-                let vault = Vault::open(dir).await?;
-                let unlocked = unlock(&vault).await?;
-                crate::health::test(&vault, &unlocked, &catalog, &id).await
-            })?;
+            let view = block_on(async { session(dir).await?.test(&catalog, &id).await })?;
             if as_json {
                 json(&view)?;
             }
@@ -497,9 +497,9 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
         ConnectionsCommand::Refresh { id, json: as_json } => {
             let catalog = Catalog::load(dir);
             let view = block_on(async {
-                let vault = Vault::open(dir).await?;
-                let unlocked = unlock(&vault).await?;
-                oauth::refresh(&vault, &unlocked, &catalog, &id)
+                session(dir)
+                    .await?
+                    .refresh(&catalog, &id)
                     .await
                     .map_err(Failure::from)
             })?;
@@ -615,12 +615,10 @@ pub fn audit(cmd: Option<AuditCommand>, as_json: bool, dir: &Path) -> Result<(),
 pub fn health(check: bool, as_json: bool, dir: &Path) -> Result<(), Failure> {
     let catalog = Catalog::load(dir);
     let list = block_on(async {
-        let vault = Vault::open(dir).await?;
         if !check {
-            return connections::list(&vault).await;
+            return connections::list(&Vault::open(dir).await?).await;
         }
-        let unlocked = unlock(&vault).await?;
-        crate::health::sweep(&vault, &unlocked, &catalog).await
+        session(dir).await?.health_check(&catalog).await
     })?;
     if as_json {
         let rows: Vec<serde_json::Value> = list
