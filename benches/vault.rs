@@ -130,7 +130,7 @@ fn crypto() -> Result<(), String> {
         key_version: 1,
     };
     let sealed = seal_raw(&key, aad, &plain).map_err(|e| e.to_string())?;
-    if open_raw(&key, aad, &sealed).map_err(|e| e.to_string())? != plain {
+    if *open_raw(&key, aad, &sealed).map_err(|e| e.to_string())? != plain {
         return Err("open_raw did not give back what seal_raw sealed".into());
     }
 

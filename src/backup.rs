@@ -197,7 +197,6 @@ pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result
         Some(true) => VaultError::BackupDamaged,
         _ => VaultError::BackupWrongPassphrase,
     })?;
-    let db = zeroize::Zeroizing::new(db);
 
     // The vault already here, if any, must be the one the backup was made of.
     let current = match Vault::open(dir).await {

@@ -17,6 +17,7 @@ use futures_util::stream::{self, StreamExt};
 use keyport_model::{ConnectionType, ConnectionView, HealthStatus};
 use std::collections::BTreeMap;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 pub const SWEEP_CONCURRENCY: usize = 16;
@@ -174,7 +175,8 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
             from_check(check::bearer(http, check, &values, token).await, &url).await
         }
         Some(ConnectionType::Database) => {
-            let text = String::from_utf8_lossy(secret.expose_to_caller()).into_owned();
+            let text =
+                Zeroizing::new(String::from_utf8_lossy(secret.expose_to_caller()).into_owned());
             let login = match database::read_url(connector, &text) {
                 Ok(login) => login,
                 Err(_) => {
@@ -199,7 +201,8 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
             }
         }
         Some(ConnectionType::ServiceAccount) => {
-            let text = String::from_utf8_lossy(secret.expose_to_caller()).into_owned();
+            let text =
+                Zeroizing::new(String::from_utf8_lossy(secret.expose_to_caller()).into_owned());
             match crate::service_account::check(connector, &values, &text).await {
                 Ok(_) => Outcome::healthy(),
                 Err(ManagerError::Unavailable { detail, .. }) if detail.starts_with("HTTP ") => {

@@ -52,7 +52,7 @@ impl Unlocked {
 
     pub fn open(&self, kind: &str, row: &str, sealed: &[u8]) -> Result<SecretValue, VaultError> {
         seal::open_with(&self.dek, self.aad(kind, row), sealed)
-            .map(SecretValue::new)
+            .map(SecretValue::from_opened)
             .map_err(|SealError| {
                 VaultError::Corrupt(format!("the sealed {kind} `{row}` does not open"))
             })
@@ -69,7 +69,7 @@ impl Unlocked {
     /// A second handle on the same key, for work that must not hold the session's lock.
     pub fn duplicate(&self) -> Unlocked {
         Unlocked {
-            dek: DataKey::from_bytes(*self.dek.expose_for_cipher()),
+            dek: self.dek.duplicate(),
             key_version: self.key_version,
             vault_id: self.vault_id.clone(),
         }
@@ -415,17 +415,16 @@ impl Vault {
         let Ok(dek) = seal::open(kek, aad, wrapped) else {
             return Ok(None);
         };
-        let dek: [u8; 32] = dek
-            .as_slice()
-            .try_into()
-            .map_err(|_| VaultError::Corrupt("a key slot holds a key of the wrong size".into()))?;
+        let dek = DataKey::from_slice(&dek).ok_or_else(|| {
+            VaultError::Corrupt("a key slot holds a key of the wrong size".into())
+        })?;
         if version != current {
             return Err(VaultError::Corrupt(
                 "a key slot is from another key version".into(),
             ));
         }
         Ok(Some(Unlocked {
-            dek: DataKey::from_bytes(dek),
+            dek,
             key_version: current,
             vault_id,
         }))
@@ -605,7 +604,7 @@ pub async fn derive_key(
     params: KdfParams,
     passphrase: &Passphrase,
 ) -> Result<Zeroizing<[u8; 32]>, VaultError> {
-    let pw = Passphrase::new(String::from_utf8_lossy(passphrase.expose_for_kdf()).into_owned());
+    let pw = passphrase.duplicate();
     tokio::task::spawn_blocking(move || params.derive(&pw))
         .await
         .ok()

@@ -149,7 +149,7 @@ async fn refresh_claimed(
     let row = read_row(vault, id).await?;
     let opened = unlocked.open(SEALED_KIND, id, &row.secret)?;
     let current = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
-    let Some(refresh_token) = current.refresh_token.clone() else {
+    let Some(refresh_token) = current.refresh_token.as_deref() else {
         return Err(OAuthError::NoRefreshToken(connector.name.clone()));
     };
     let mut values: BTreeMap<String, String> =
@@ -158,7 +158,7 @@ async fn refresh_claimed(
     let client = client(spec, &app, &values, CUSTOM_SCHEME_REDIRECT)?;
     let http = Http::new()?.for_connector(connector);
     let answer = client
-        .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
         .request_async(&http)
         .await;
     let response = match answer {
@@ -177,7 +177,7 @@ async fn refresh_claimed(
             });
         }
     };
-    let grant = tokens::read(&response, spec, Some(&refresh_token)).map_err(|what| {
+    let grant = tokens::read(&response, spec, Some(refresh_token)).map_err(|what| {
         OAuthError::BadResponse {
             connector: connector.name.clone(),
             what,
@@ -213,7 +213,7 @@ async fn refresh_claimed(
             retry_after: None,
         });
     }
-    let rotated = response_rotated(&grant.tokens, &refresh_token);
+    let rotated = response_rotated(&grant.tokens, refresh_token);
     crate::audit::metric(&mut tx, "refresh", &connector.id, "oauth2", None, true)
         .await
         .map_err(vault.io_err())?;

@@ -62,23 +62,20 @@ pub async fn revoke(
     let secret = app
         .client_secret
         .as_ref()
-        .and_then(|s| String::from_utf8(s.expose_to_caller().to_vec()).ok());
+        .and_then(|s| std::str::from_utf8(s.expose_to_caller()).ok());
     let request = match spec.revocation {
         Revocation::Rfc7009 => {
-            let mut form = vec![
-                ("token", token.to_owned()),
-                ("token_type_hint", hint.into()),
-            ];
+            let mut form = vec![("token", token), ("token_type_hint", hint)];
             let mut request = http.request(Method::POST, &url);
             match (spec.client_auth, secret) {
                 (ClientAuth::Basic, Some(secret)) => {
                     request = request.basic_auth(&app.client_id, Some(secret));
                 }
                 (ClientAuth::Post, Some(secret)) => {
-                    form.push(("client_id", app.client_id.clone()));
+                    form.push(("client_id", app.client_id.as_str()));
                     form.push(("client_secret", secret));
                 }
-                _ => form.push(("client_id", app.client_id.clone())),
+                _ => form.push(("client_id", app.client_id.as_str())),
             }
             request.form(&form)
         }
@@ -95,7 +92,10 @@ pub async fn revoke(
                 &url.with_segments([app.client_id.as_str(), "grant"]),
             )
             .basic_auth(&app.client_id, secret)
-            .json(&serde_json::json!({ "access_token": tokens.access_token })),
+            .json(&BTreeMap::from([(
+                "access_token",
+                tokens.access_token.as_str(),
+            )])),
         Revocation::Deauthorize => {
             let account = values.get("stripe_user_id").ok_or_else(|| {
                 OAuthError::Invalid("the connected account's id was not kept at sign-in".into())

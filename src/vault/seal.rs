@@ -3,8 +3,9 @@
 //! ciphertext copied to another row, or kept across a key rotation, does not open.
 
 use super::secret::DataKey;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
+use zeroize::Zeroizing;
 
 const NONCE_LEN: usize = 12;
 
@@ -58,21 +59,18 @@ pub fn seal(key: &[u8; 32], aad: Aad<'_>, plaintext: &[u8]) -> Result<Vec<u8>, S
     Ok(out)
 }
 
-pub fn open(key: &[u8; 32], aad: Aad<'_>, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+/// The plaintext is zeroized when dropped. It is decrypted in a buffer of our own, because the
+/// cipher decrypts before it checks the tag: a refused ciphertext leaves plaintext behind too.
+pub fn open(key: &[u8; 32], aad: Aad<'_>, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
     if sealed.len() < NONCE_LEN + 16 {
         return Err(SealError);
     }
     let (nonce, body) = sealed.split_at(NONCE_LEN);
-    let cipher = Aes256Gcm::new(key.into());
-    cipher
-        .decrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: body,
-                aad: &aad.bytes(),
-            },
-        )
-        .map_err(|_| SealError)
+    let mut buffer = Zeroizing::new(body.to_vec());
+    Aes256Gcm::new(key.into())
+        .decrypt_in_place(Nonce::from_slice(nonce), &aad.bytes(), &mut *buffer)
+        .map_err(|_| SealError)?;
+    Ok(buffer)
 }
 
 /// Seals with the data key.
@@ -80,7 +78,11 @@ pub fn seal_with(dek: &DataKey, aad: Aad<'_>, plaintext: &[u8]) -> Result<Vec<u8
     seal(dek.expose_for_cipher(), aad, plaintext)
 }
 
-pub fn open_with(dek: &DataKey, aad: Aad<'_>, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+pub fn open_with(
+    dek: &DataKey,
+    aad: Aad<'_>,
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, SealError> {
     open(dek.expose_for_cipher(), aad, sealed)
 }
 
@@ -111,7 +113,9 @@ mod tests {
         let a = seal(&KEY, AAD, b"token").unwrap();
         let b = seal(&KEY, AAD, b"token").unwrap();
         assert_ne!(a, b, "a fresh nonce per seal");
-        assert_eq!(open(&KEY, AAD, &a).unwrap(), b"token");
+        // Typed, so the plaintext is zeroized wherever the caller drops it.
+        let opened: Zeroizing<Vec<u8>> = open(&KEY, AAD, &a).unwrap();
+        assert_eq!(opened.as_slice(), b"token");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use std::fmt;
+use zeroize::Zeroizing;
 
 /// The 256-bit data key that seals every record.
 pub struct DataKey(SecretBox<[u8; 32]>);
@@ -14,9 +15,21 @@ impl DataKey {
         Ok(DataKey(SecretBox::new(key)))
     }
 
-    /// Takes ownership of key bytes (the caller's buffer is zeroized by `SecretBox` on drop).
-    pub fn from_bytes(bytes: [u8; 32]) -> DataKey {
-        DataKey(SecretBox::new(Box::new(bytes)))
+    /// Copies key bytes straight into the box, leaving no copy on the stack; `None` unless 32.
+    pub fn from_slice(bytes: &[u8]) -> Option<DataKey> {
+        if bytes.len() != 32 {
+            return None;
+        }
+        let mut key = Box::new([0u8; 32]);
+        key.copy_from_slice(bytes);
+        Some(DataKey(SecretBox::new(key)))
+    }
+
+    /// A second box holding the same key (no `Clone`, so each copy is made on purpose).
+    pub fn duplicate(&self) -> DataKey {
+        DataKey(SecretBox::init_with_mut(|key: &mut [u8; 32]| {
+            key.copy_from_slice(self.0.expose_secret())
+        }))
     }
 
     pub fn expose_for_cipher(&self) -> &[u8; 32] {
@@ -34,8 +47,16 @@ impl fmt::Debug for DataKey {
 pub struct Passphrase(SecretString);
 
 impl Passphrase {
+    /// The text is copied into a box of its exact length and then zeroized: a `String` with room
+    /// to spare (a line read and trimmed) would otherwise be reallocated, leaving the old buffer.
     pub fn new(text: String) -> Passphrase {
-        Passphrase(SecretString::from(text))
+        let text = Zeroizing::new(text);
+        Passphrase(SecretString::from(text.as_str()))
+    }
+
+    /// For work that must own its passphrase (a blocking task), without a copy outside a box.
+    pub fn duplicate(&self) -> Passphrase {
+        Passphrase(SecretString::from(self.0.expose_secret()))
     }
 
     pub fn expose_for_kdf(&self) -> &[u8] {
@@ -61,6 +82,11 @@ impl SecretValue {
         SecretValue(SecretBox::new(Box::new(bytes)))
     }
 
+    /// Moves an opened record in without copying its bytes.
+    pub fn from_opened(mut opened: Zeroizing<Vec<u8>>) -> SecretValue {
+        SecretValue::new(std::mem::take(&mut *opened))
+    }
+
     /// For `reveal` and for sending to the service: the one place the bytes leave the box.
     pub fn expose_to_caller(&self) -> &[u8] {
         self.0.expose_secret()
@@ -78,17 +104,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debug_never_shows_the_value() {
-        let shown = format!(
-            "{:?} {:?} {:?}",
-            DataKey::from_bytes([7; 32]),
-            Passphrase::new("hunter2-sentinel".into()),
-            SecretValue::new(b"sk_live_sentinel".to_vec())
+    fn debug_of_each_is_redacted() {
+        let key = DataKey::from_slice(&[7; 32]).unwrap();
+        let passphrase = Passphrase::new("hunter2-sentinel".into());
+        let value = SecretValue::new(b"sk_live_sentinel".to_vec());
+        assert_eq!(format!("{key:?}"), "DataKey(***)");
+        assert_eq!(format!("{:?}", key.duplicate()), "DataKey(***)");
+        assert_eq!(format!("{passphrase:?}"), "Passphrase(***)");
+        assert_eq!(format!("{:?}", passphrase.duplicate()), "Passphrase(***)");
+        assert_eq!(format!("{value:?}"), "SecretValue(***)");
+        assert_eq!(
+            format!("{key:#?} {passphrase:#?} {value:#?}")
+                .matches("***")
+                .count(),
+            3
         );
-        assert!(
-            !shown.contains("sentinel") && !shown.contains("7, 7"),
-            "{shown}"
-        );
-        assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn copies_hold_the_same_secret() {
+        let key = DataKey::from_slice(&[7; 32]).unwrap();
+        assert_eq!(key.duplicate().expose_for_cipher(), &[7; 32]);
+        assert!(DataKey::from_slice(&[7; 31]).is_none());
+        assert!(DataKey::from_slice(&[7; 33]).is_none());
+
+        // A line read and trimmed has room to spare; the passphrase is its text, no more.
+        let mut typed = String::with_capacity(64);
+        typed.push_str("correct horse\n");
+        typed.truncate(typed.len() - 1);
+        let passphrase = Passphrase::new(typed);
+        assert_eq!(passphrase.expose_for_kdf(), b"correct horse");
+        assert_eq!(passphrase.duplicate().expose_for_kdf(), b"correct horse");
+
+        let opened = SecretValue::from_opened(Zeroizing::new(b"sk_live_x".to_vec()));
+        assert_eq!(opened.expose_to_caller(), b"sk_live_x");
     }
 }
