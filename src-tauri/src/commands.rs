@@ -80,7 +80,6 @@ pub fn app_ready(
 
 #[tauri::command]
 pub async fn session(session: State<'_, Session>) -> Reply<SessionView> {
-    session.touch();
     session.view().await.map_err(Shown::shown)
 }
 
@@ -90,7 +89,6 @@ pub async fn vault_init(
     passphrase: String,
     use_keyring: bool,
 ) -> Reply<SessionView> {
-    session.touch();
     session
         .init(&Passphrase::new(passphrase), use_keyring)
         .await
@@ -99,7 +97,6 @@ pub async fn vault_init(
 
 #[tauri::command]
 pub async fn vault_unlock(session: State<'_, Session>, passphrase: String) -> Reply<SessionView> {
-    session.touch();
     session
         .unlock(&Passphrase::new(passphrase))
         .await
@@ -113,7 +110,6 @@ pub async fn vault_lock(session: State<'_, Session>) -> Reply<SessionView> {
 
 #[tauri::command]
 pub async fn set_idle_lock(session: State<'_, Session>, minutes: u32) -> Reply<SessionView> {
-    session.touch();
     session
         .set_idle_minutes(minutes)
         .await
@@ -122,7 +118,6 @@ pub async fn set_idle_lock(session: State<'_, Session>, minutes: u32) -> Reply<S
 
 #[tauri::command]
 pub async fn connections_list(session: State<'_, Session>) -> Reply<Vec<ConnectionView>> {
-    session.touch();
     session.connections().await.map_err(Shown::shown)
 }
 
@@ -137,7 +132,6 @@ pub async fn connect_credential(
     secrets: BTreeMap<String, String>,
     key_file: Option<String>,
 ) -> Reply<ConnectionView> {
-    session.touch();
     let secrets = secrets
         .into_iter()
         .map(|(k, v)| (k, SecretValue::new(v.into_bytes())))
@@ -159,7 +153,6 @@ pub async fn key_file_choose(
     connector_id: String,
 ) -> Reply<Option<KeyFileView>> {
     use tauri_plugin_dialog::DialogExt;
-    session.touch();
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
@@ -188,7 +181,6 @@ pub fn key_file_describe(
     connector_id: String,
     path: String,
 ) -> Reply<KeyFileView> {
-    session.touch();
     session
         .describe_key_file(&desktop.catalog, &connector_id, std::path::Path::new(&path))
         .map_err(Shown::shown)
@@ -202,7 +194,6 @@ pub async fn connection_reveal(
     id: String,
     passphrase: String,
 ) -> Reply<String> {
-    session.touch();
     let secret = session
         .reveal(&id, &Passphrase::new(passphrase))
         .await
@@ -216,7 +207,6 @@ pub async fn vault_change_passphrase(
     current: String,
     next: String,
 ) -> Reply<SessionView> {
-    session.touch();
     session
         .change_passphrase(&Passphrase::new(current), &Passphrase::new(next))
         .await
@@ -228,7 +218,6 @@ pub async fn vault_rotate_key(
     session: State<'_, Session>,
     passphrase: String,
 ) -> Reply<SessionView> {
-    session.touch();
     session
         .rotate_key(&Passphrase::new(passphrase))
         .await
@@ -241,7 +230,6 @@ pub async fn connection_rename(
     id: String,
     name: String,
 ) -> Reply<ConnectionView> {
-    session.touch();
     session.rename(&id, &name).await.map_err(Shown::shown)
 }
 
@@ -252,7 +240,6 @@ pub async fn connection_test(
     desktop: State<'_, Desktop>,
     id: String,
 ) -> Reply<ConnectionView> {
-    session.touch();
     session
         .test(&desktop.catalog, &id)
         .await
@@ -265,7 +252,6 @@ pub async fn connection_delete(
     desktop: State<'_, Desktop>,
     id: String,
 ) -> Reply<()> {
-    session.touch();
     session
         .delete(&desktop.catalog, &id)
         .await
@@ -298,7 +284,6 @@ pub async fn oauth_app_set(
     client_secret: Option<String>,
     redirect_uri: Option<String>,
 ) -> Reply<OAuthAppView> {
-    session.touch();
     let secret = client_secret
         .filter(|s| !s.is_empty())
         .map(|s| SecretValue::new(s.into_bytes()));
@@ -328,7 +313,6 @@ pub async fn oauth_start(
     connector_id: String,
     config: BTreeMap<String, String>,
 ) -> Reply<OAuthStartView> {
-    session.touch();
     let started = session
         .start_oauth(&desktop.catalog, &connector_id, &config)
         .await
@@ -368,7 +352,6 @@ pub async fn oauth_cancel(
     flows: State<'_, Flows>,
     flow_id: String,
 ) -> Reply<()> {
-    session.touch();
     flows.remove(&flow_id);
     session.cancel_oauth(&flow_id).await.map_err(flows::shown)
 }
@@ -382,7 +365,6 @@ pub async fn oauth_paste(
     desktop: State<'_, Desktop>,
     url: String,
 ) -> Reply<ConnectionView> {
-    session.touch();
     let result = session.complete_oauth(&desktop.catalog, url.trim()).await;
     drop(url);
     match flows::finish(&app, None, OAuthVia::Paste, result).outcome {

@@ -1,6 +1,8 @@
 //! The Keyport desktop shell: Tauri v2 wiring over the core. Commands are thin (`commands`), the
 //! deep link only hands URLs to the core (`deep_link`), and start-up timing has its own module.
 
+#![forbid(unsafe_code)]
+
 mod commands;
 mod deep_link;
 mod idle;
@@ -46,35 +48,51 @@ pub fn run(started: Instant) {
             idle::spawn(app.handle());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::catalog,
-            commands::open_docs,
-            commands::app_ready,
-            commands::session,
-            commands::vault_init,
-            commands::vault_unlock,
-            commands::vault_lock,
-            commands::set_idle_lock,
-            commands::connections_list,
-            commands::connect_credential,
-            commands::key_file_choose,
-            commands::key_file_describe,
-            commands::connection_rename,
-            commands::connection_delete,
-            commands::connection_test,
-            commands::connection_reveal,
-            commands::vault_change_passphrase,
-            commands::vault_rotate_key,
-            commands::oauth_app_get,
-            commands::oauth_app_set,
-            commands::oauth_start,
-            commands::oauth_open,
-            commands::oauth_cancel,
-            commands::oauth_paste,
-        ])
+        .invoke_handler(|invoke| {
+            // Every call from the page is the person at work: the auto-lock's idle timer is
+            // reset here, once, rather than in each command.
+            if let Some(session) = invoke
+                .message
+                .webview_ref()
+                .try_state::<keyport::session::Session>()
+            {
+                session.touch();
+            }
+            commands()(invoke)
+        })
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {
             eprintln!("keyport-desktop: could not start: {err}");
             std::process::exit(1);
         });
+}
+
+/// The commands the page may call (also listed in build.rs and the capability).
+fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::catalog,
+        commands::open_docs,
+        commands::app_ready,
+        commands::session,
+        commands::vault_init,
+        commands::vault_unlock,
+        commands::vault_lock,
+        commands::set_idle_lock,
+        commands::connections_list,
+        commands::connect_credential,
+        commands::key_file_choose,
+        commands::key_file_describe,
+        commands::connection_rename,
+        commands::connection_delete,
+        commands::connection_test,
+        commands::connection_reveal,
+        commands::vault_change_passphrase,
+        commands::vault_rotate_key,
+        commands::oauth_app_get,
+        commands::oauth_app_set,
+        commands::oauth_start,
+        commands::oauth_open,
+        commands::oauth_cancel,
+        commands::oauth_paste,
+    ]
 }
