@@ -1,6 +1,8 @@
 //! Keyport's core: everything the desktop app and the `keyport` CLI do, with no GUI dependency.
 //! The shell (`src-tauri/`) and the CLI (`cli`) are thin adapters over these modules.
 
+#![forbid(unsafe_code)]
+
 pub mod audit;
 pub mod backup;
 pub mod catalog;

@@ -2,6 +2,8 @@
 //! crosses the IPC boundary is typed here, so the two sides cannot drift apart. Serde and little
 //! else, so it builds for native and wasm32 alike.
 
+#![forbid(unsafe_code)]
+
 mod catalog;
 mod connector;
 mod error;

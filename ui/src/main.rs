@@ -1,5 +1,7 @@
 //! Keyport's desktop UI: the Marketplace, rendered by Yew into the Tauri webview.
 
+#![forbid(unsafe_code)]
+
 mod api;
 mod app;
 mod components;
