@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod connections;
 pub mod database;
+pub mod error;
 pub mod files;
 pub mod health;
 pub mod manager;

@@ -3,9 +3,9 @@
 
 use crate::oauth::{self as flows, Flows};
 use crate::{deep_link::Inbox, startup::Startup, Desktop};
-use keyport::catalog::CatalogError;
+use keyport::error::Coded;
 use keyport::session::Session;
-use keyport::vault::{Passphrase, SecretValue, VaultError};
+use keyport::vault::{Passphrase, SecretValue};
 use keyport_model::{
     CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, KeyFileView,
     OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia, SessionView,
@@ -14,36 +14,9 @@ use std::collections::BTreeMap;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
-/// A core error as the UI receives it.
-pub trait Shown {
-    fn shown(self) -> CommandError;
-}
-
-impl Shown for VaultError {
-    fn shown(self) -> CommandError {
-        CommandError {
-            code: self.code(),
-            message: self.to_string(),
-        }
-    }
-}
-
-impl Shown for keyport::manager::ManagerError {
-    fn shown(self) -> CommandError {
-        CommandError {
-            code: self.code(),
-            message: self.to_string(),
-        }
-    }
-}
-
-impl Shown for CatalogError {
-    fn shown(self) -> CommandError {
-        CommandError {
-            code: self.code(),
-            message: self.to_string(),
-        }
-    }
+/// A core error as the UI receives it: one conversion for every layer's error.
+pub fn shown(err: impl Coded) -> CommandError {
+    err.to_command_error()
 }
 
 type Reply<T> = Result<T, CommandError>;
@@ -57,7 +30,7 @@ pub fn catalog(desktop: State<'_, Desktop>) -> CatalogView {
 /// never a URL, so a compromised page cannot make the shell open an address of its choosing.
 #[tauri::command]
 pub fn open_docs(app: AppHandle, desktop: State<'_, Desktop>, connector_id: String) -> Reply<()> {
-    let connector = desktop.catalog.get(&connector_id).map_err(Shown::shown)?;
+    let connector = desktop.catalog.get(&connector_id).map_err(shown)?;
     app.opener()
         .open_url(&connector.api_docs_url, None::<&str>)
         .map_err(|_| CommandError {
@@ -80,7 +53,7 @@ pub fn app_ready(
 
 #[tauri::command]
 pub async fn session(session: State<'_, Session>) -> Reply<SessionView> {
-    session.view().await.map_err(Shown::shown)
+    session.view().await.map_err(shown)
 }
 
 #[tauri::command]
@@ -92,7 +65,7 @@ pub async fn vault_init(
     session
         .init(&Passphrase::new(passphrase), use_keyring)
         .await
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 #[tauri::command]
@@ -100,25 +73,22 @@ pub async fn vault_unlock(session: State<'_, Session>, passphrase: String) -> Re
     session
         .unlock(&Passphrase::new(passphrase))
         .await
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 #[tauri::command]
 pub async fn vault_lock(session: State<'_, Session>) -> Reply<SessionView> {
-    session.lock().await.map_err(Shown::shown)
+    session.lock().await.map_err(shown)
 }
 
 #[tauri::command]
 pub async fn set_idle_lock(session: State<'_, Session>, minutes: u32) -> Reply<SessionView> {
-    session
-        .set_idle_minutes(minutes)
-        .await
-        .map_err(Shown::shown)
+    session.set_idle_minutes(minutes).await.map_err(shown)
 }
 
 #[tauri::command]
 pub async fn connections_list(session: State<'_, Session>) -> Reply<Vec<ConnectionView>> {
-    session.connections().await.map_err(Shown::shown)
+    session.connections().await.map_err(shown)
 }
 
 /// Stores a credential typed in the connect wizard: a key, token or password, a database login,
@@ -140,7 +110,7 @@ pub async fn connect_credential(
     session
         .connect(&desktop.catalog, request, secrets, key_file.as_deref())
         .await
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 /// Opens the system's file chooser for a service-account key file; the core reads the file, and
@@ -170,7 +140,7 @@ pub async fn key_file_choose(
     session
         .describe_key_file(&desktop.catalog, &connector_id, &path)
         .map(Some)
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 /// What the key file at a typed path says about itself (no secret).
@@ -183,7 +153,7 @@ pub fn key_file_describe(
 ) -> Reply<KeyFileView> {
     session
         .describe_key_file(&desktop.catalog, &connector_id, std::path::Path::new(&path))
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 /// The one command that sends a secret to the webview: a deliberate reveal, after the
@@ -197,7 +167,7 @@ pub async fn connection_reveal(
     let secret = session
         .reveal(&id, &Passphrase::new(passphrase))
         .await
-        .map_err(Shown::shown)?;
+        .map_err(shown)?;
     Ok(String::from_utf8_lossy(secret.expose_to_caller()).into_owned())
 }
 
@@ -210,7 +180,7 @@ pub async fn vault_change_passphrase(
     session
         .change_passphrase(&Passphrase::new(current), &Passphrase::new(next))
         .await
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 #[tauri::command]
@@ -221,7 +191,7 @@ pub async fn vault_rotate_key(
     session
         .rotate_key(&Passphrase::new(passphrase))
         .await
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 #[tauri::command]
@@ -230,7 +200,7 @@ pub async fn connection_rename(
     id: String,
     name: String,
 ) -> Reply<ConnectionView> {
-    session.rename(&id, &name).await.map_err(Shown::shown)
+    session.rename(&id, &name).await.map_err(shown)
 }
 
 /// Checks one connection with its service now; the returned view carries the recorded health.
@@ -240,10 +210,7 @@ pub async fn connection_test(
     desktop: State<'_, Desktop>,
     id: String,
 ) -> Reply<ConnectionView> {
-    session
-        .test(&desktop.catalog, &id)
-        .await
-        .map_err(Shown::shown)
+    session.test(&desktop.catalog, &id).await.map_err(shown)
 }
 
 #[tauri::command]
@@ -256,7 +223,7 @@ pub async fn connection_delete(
         .delete(&desktop.catalog, &id)
         .await
         .map(|_| ())
-        .map_err(Shown::shown)
+        .map_err(shown)
 }
 
 /// A connector's OAuth app as its form shows it (never the client secret, only whether one is set).
@@ -269,7 +236,7 @@ pub async fn oauth_app_get(
     session
         .oauth_app(&desktop.catalog, &connector_id)
         .await
-        .map_err(flows::shown)
+        .map_err(shown)
 }
 
 /// Stores the OAuth app a person registered. The client secret, if any, travels as its own
@@ -299,7 +266,7 @@ pub async fn oauth_app_set(
                 .filter(|r| !r.is_empty()),
         )
         .await
-        .map_err(flows::shown)
+        .map_err(shown)
 }
 
 /// Starts a sign-in and opens its page in the system browser. A loopback flow's wait runs in
@@ -316,7 +283,7 @@ pub async fn oauth_start(
     let started = session
         .start_oauth(&desktop.catalog, &connector_id, &config)
         .await
-        .map_err(flows::shown)?;
+        .map_err(shown)?;
     flows.insert(&started.flow_id, &started.authorization_url);
     if let Some(loopback) = started.loopback {
         flows::spawn_loopback(&app, started.flow_id.clone(), loopback);
@@ -353,7 +320,7 @@ pub async fn oauth_cancel(
     flow_id: String,
 ) -> Reply<()> {
     flows.remove(&flow_id);
-    session.cancel_oauth(&flow_id).await.map_err(flows::shown)
+    session.cancel_oauth(&flow_id).await.map_err(shown)
 }
 
 /// Completes a sign-in from the address the browser landed on, pasted by the person. The

@@ -80,13 +80,6 @@ impl Flows {
     }
 }
 
-pub fn shown(err: OAuthError) -> CommandError {
-    CommandError {
-        code: err.code(),
-        message: err.to_string(),
-    }
-}
-
 /// Opens a sign-in page in the system browser. A browser that does not start is not fatal:
 /// the waiting dialog offers the page again and the paste field.
 pub fn open_browser(app: &AppHandle, url: &str) -> Result<(), CommandError> {
@@ -133,7 +126,9 @@ pub fn finish(
                 connection: Box::new(connection),
             }
         }
-        Err(err) => OAuthOutcome::Failed { error: shown(err) },
+        Err(err) => OAuthOutcome::Failed {
+            error: crate::commands::shown(err),
+        },
     };
     let finished = OAuthFinished {
         flow_id,

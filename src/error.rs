@@ -1,0 +1,35 @@
+//! What every error of the core shares, whatever its layer: a stable code and a sentence a person
+//! can act on. Front-ends show any of them through this one trait, so none needs a conversion
+//! of its own per error type.
+
+use keyport_model::{CommandError, ErrorCode};
+
+pub trait Coded: std::fmt::Display {
+    fn code(&self) -> ErrorCode;
+
+    /// The error as it crosses to the UI: its code and its message, nothing else.
+    fn to_command_error(&self) -> CommandError {
+        CommandError {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}
+
+macro_rules! coded {
+    ($($error:ty),* $(,)?) => {
+        $(impl Coded for $error {
+            fn code(&self) -> ErrorCode {
+                <$error>::code(self)
+            }
+        })*
+    };
+}
+
+coded!(
+    crate::vault::VaultError,
+    crate::manager::ManagerError,
+    crate::catalog::CatalogError,
+    crate::oauth::OAuthError,
+    crate::files::FileError,
+);
