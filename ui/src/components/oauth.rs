@@ -2,7 +2,8 @@
 //! secret, the redirect URIs to register), its settings, then **Connect with <Name>**, the
 //! waiting step (`Waiting for Salesforce…`, open the page again, paste the address), and Done or
 //! the failure with its code. The page never holds a token: the client secret lives in this
-//! component until it is sent and is cleared then; a pasted address is cleared on submit.
+//! component's input element until it is sent and is cleared then; a pasted address stays in its
+//! input element too, read and cleared on submit.
 //!
 //! How a sign-in ends arrives as the shell's `oauth-finished` event. The page root listens to it
 //! once, decides with `state::claims` whether the waiting flow in `WaitingSlot` takes it, and if
@@ -142,7 +143,8 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
     let starting = use_state(|| false);
     let start_error = use_state(|| None::<ShownError>);
     let paste_open = use_state(|| false);
-    let paste = use_state(String::new);
+    // The pasted address (it holds the authorization code) lives only in its input element.
+    let paste = use_node_ref();
     let paste_busy = use_state(|| false);
     let paste_error = use_state(|| None::<ShownError>);
     let link_note = use_state(|| None::<String>);
@@ -294,7 +296,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
             missing.set(Vec::new());
             start_error.set(None);
             starting.set(true);
-            paste.set(String::new());
+            clear_node(&paste);
             paste_error.set(None);
             paste_open.set(https_redirect(&c));
             link_note.set(None);
@@ -436,15 +438,11 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                     (paste_open.clone(), paste.clone(), paste_error.clone());
                 Callback::from(move |_: MouseEvent| {
                     if *paste_open {
-                        paste.set(String::new());
+                        clear_node(&paste);
                         paste_error.set(None);
                     }
                     paste_open.set(!*paste_open);
                 })
-            };
-            let on_paste = {
-                let paste = paste.clone();
-                Callback::from(move |e: InputEvent| paste.set(input_value(&e)))
             };
             let submit_paste = {
                 let (paste, paste_busy, paste_error, phase, waiting) = (
@@ -459,8 +457,8 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                     if *paste_busy {
                         return;
                     }
-                    let typed = paste.trim().to_owned();
-                    paste.set(String::new());
+                    let typed = node_text(&paste).trim().to_owned();
+                    clear_node(&paste);
                     if typed.is_empty() {
                         paste_error.set(Some(ShownError::new(
                             ErrorCode::OAuthCallbackMalformed,
@@ -548,7 +546,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                                         <input id="oauth-paste" class="input input-secret" type="text"
                                             data-testid="oauth-paste" autocomplete="off" spellcheck="false"
                                             placeholder="keyport://oauth/callback?code=…"
-                                            value={(*paste).clone()} oninput={on_paste}
+                                            ref={paste.clone()}
                                             aria-invalid={paste_error.is_some().then_some("true")}
                                             aria-describedby={paste_described} />
                                         <button type="submit" class="button secret-toggle" data-testid="oauth-paste-submit"

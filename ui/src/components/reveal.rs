@@ -2,8 +2,9 @@
 //! monospace for at most 30 s, with a countdown, Hide (Esc) and Copy. The value lives only in this
 //! component's state (never in a reducer, the title, the URL or web storage), is overwritten with
 //! "" when hidden, and the dialog closes at 0. A copied value is overwritten on the clipboard with
-//! "" 30 s later.
+//! "" 30 s later. The passphrase stays in its input element, read once on submit and emptied then.
 
+use super::form_field::{clear_node, node_text};
 use super::icons;
 use super::sheet::trap_tab;
 use super::vault_screens::FormError;
@@ -26,7 +27,6 @@ pub struct RevealProps {
 
 #[function_component(RevealDialog)]
 pub fn reveal_dialog(props: &RevealProps) -> Html {
-    let passphrase = use_state(String::new);
     let value = use_state(String::new);
     let shown = use_state(|| false);
     let remaining = use_state(|| REVEAL_SECONDS);
@@ -62,11 +62,11 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
 
     // Close: overwrite the value and the passphrase first.
     let close = {
-        let (value, passphrase, shown) = (value.clone(), passphrase.clone(), shown.clone());
+        let (value, input, shown) = (value.clone(), input.clone(), shown.clone());
         let on_close = props.on_close.clone();
         Callback::from(move |_: ()| {
             value.set(String::new());
-            passphrase.set(String::new());
+            clear_node(&input);
             shown.set(false);
             on_close.emit(());
         })
@@ -98,8 +98,8 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
     }
 
     let onsubmit = {
-        let (passphrase, value, shown, remaining) = (
-            passphrase.clone(),
+        let (input, value, shown, remaining) = (
+            input.clone(),
             value.clone(),
             shown.clone(),
             remaining.clone(),
@@ -108,13 +108,16 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
         let id = props.id.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy || passphrase.is_empty() {
+            if *busy {
+                return;
+            }
+            let secret = node_text(&input);
+            if secret.is_empty() {
                 return;
             }
             busy.set(true);
             error.set(None);
-            let secret = (*passphrase).clone();
-            passphrase.set(String::new());
+            clear_node(&input);
             let (value, shown, remaining, busy, error) = (
                 value.clone(),
                 shown.clone(),
@@ -136,12 +139,6 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
                     Err(e) => error.set(Some(e)),
                 }
             });
-        })
-    };
-    let oninput = {
-        let passphrase = passphrase.clone();
-        Callback::from(move |e: InputEvent| {
-            passphrase.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
     let onkeydown = {
@@ -222,7 +219,7 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
                                 <label for="reveal-passphrase" class="field-label">{ "Passphrase" }</label>
                                 <input id="reveal-passphrase" class="input" type="password"
                                     autocomplete="current-password" data-testid="reveal-passphrase"
-                                    value={(*passphrase).clone()} {oninput} ref={input}
+                                    ref={input}
                                     aria-invalid={wrong.then_some("true")}
                                     aria-describedby={error.is_some().then_some("reveal-error")}
                                     readonly={*busy} />

@@ -1,18 +1,18 @@
 //! The Settings page: one scrolling page of sections. Security (the idle auto-lock, Change
 //! passphrase, Rotate data key) and Keyring (the OS backend and whether the vault has a keyring
-//! slot). Every passphrase typed here lives only in this component's state and is cleared once
-//! sent. Without a vault the page shows the first-run call to action instead.
+//! slot). Every passphrase typed here lives only in its input element, read once on submit and
+//! emptied as the request leaves. Without a vault the page shows the first-run call to action instead.
 
+use super::form_field::{clear_node, node_text};
 use super::icons;
-use super::vault_screens::FormError;
+use super::vault_screens::{FormError, NewPassphrase};
 use crate::api::{self, ShownError};
 use crate::state::{
-    has_keyring_slot, idle_label, keyring_backend_text, new_passphrase_problem, strength,
-    IDLE_CHOICES,
+    has_keyring_slot, idle_label, keyring_backend_text, new_passphrase_problem, IDLE_CHOICES,
 };
 use keyport_model::ErrorCode;
 use keyport_model::SessionView;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -28,15 +28,6 @@ pub struct SettingsProps {
     pub on_note: Callback<String>,
     /// No vault yet: open the first-run screen.
     pub on_create: Callback<()>,
-}
-
-fn value_of(e: &InputEvent) -> String {
-    e.target_unchecked_into::<HtmlInputElement>().value()
-}
-
-fn setter(state: &UseStateHandle<String>) -> Callback<InputEvent> {
-    let state = state.clone();
-    Callback::from(move |e: InputEvent| state.set(value_of(&e)))
 }
 
 #[function_component(SettingsPage)]
@@ -132,16 +123,18 @@ struct ChangeProps {
 
 #[function_component(ChangePassphrase)]
 fn change_passphrase(props: &ChangeProps) -> Html {
-    let current = use_state(String::new);
-    let next = use_state(String::new);
-    let repeat = use_state(String::new);
+    let current = use_node_ref();
+    let next = use_node_ref();
+    let repeat = use_node_ref();
+    let shape = use_state(|| NewPassphrase::of("", ""));
     let busy = use_state(|| false);
     let error = use_state(|| None::<ShownError>);
     let problem = use_state(|| None::<&'static str>);
     let done = use_state(|| false);
 
     let onsubmit = {
-        let (current, next, repeat) = (current.clone(), next.clone(), repeat.clone());
+        let (current, next, repeat, shape) =
+            (current.clone(), next.clone(), repeat.clone(), shape.clone());
         let (busy, error, problem, done) =
             (busy.clone(), error.clone(), problem.clone(), done.clone());
         let (on_session, on_note) = (props.on_session.clone(), props.on_note.clone());
@@ -151,22 +144,24 @@ fn change_passphrase(props: &ChangeProps) -> Html {
                 return;
             }
             done.set(false);
-            if current.is_empty() {
+            let old = node_text(&current);
+            if old.is_empty() {
                 problem.set(Some("Enter your current passphrase"));
                 return;
             }
-            if let Some(p) = new_passphrase_problem(&next, &repeat) {
+            let new = node_text(&next);
+            if let Some(p) = new_passphrase_problem(&new, &node_text(&repeat)) {
                 problem.set(Some(p));
                 return;
             }
             problem.set(None);
             error.set(None);
             busy.set(true);
-            let (old, new) = ((*current).clone(), (*next).clone());
             // The fields are cleared as soon as the request leaves.
-            current.set(String::new());
-            next.set(String::new());
-            repeat.set(String::new());
+            for field in [&current, &next, &repeat] {
+                clear_node(field);
+            }
+            shape.set(NewPassphrase::of("", ""));
             let (busy, error, done) = (busy.clone(), error.clone(), done.clone());
             let (on_session, on_note) = (on_session.clone(), on_note.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -184,8 +179,8 @@ fn change_passphrase(props: &ChangeProps) -> Html {
             });
         })
     };
-    let strength = strength(&next);
-    let mismatch = !repeat.is_empty() && *next != *repeat;
+    let on_typed = NewPassphrase::tracker(&shape, &next, &repeat);
+    let NewPassphrase { strength, mismatch } = *shape;
     let wrong = error
         .as_ref()
         .is_some_and(|e| e.kind() == ErrorCode::VaultWrongPassphrase);
@@ -200,14 +195,14 @@ fn change_passphrase(props: &ChangeProps) -> Html {
             <div class="field">
                 <label for="change-current" class="field-label">{ "Current passphrase" }</label>
                 <input id="change-current" class="input" type="password" autocomplete="current-password"
-                    data-testid="change-current" value={(*current).clone()} oninput={setter(&current)}
+                    data-testid="change-current" ref={current}
                     aria-invalid={wrong.then_some("true")}
                     aria-describedby={wrong.then_some("change-error")} disabled={*busy} />
             </div>
             <div class="field">
                 <label for="change-next" class="field-label">{ "New passphrase" }</label>
                 <input id="change-next" class="input" type="password" autocomplete="new-password"
-                    data-testid="change-next" value={(*next).clone()} oninput={setter(&next)}
+                    data-testid="change-next" ref={next} oninput={on_typed.clone()}
                     aria-invalid={weak.then_some("true")}
                     aria-describedby={if weak { "change-strength change-error" } else { "change-strength" }}
                     disabled={*busy} />
@@ -221,7 +216,7 @@ fn change_passphrase(props: &ChangeProps) -> Html {
             <div class="field">
                 <label for="change-repeat" class="field-label">{ "Repeat new passphrase" }</label>
                 <input id="change-repeat" class="input" type="password" autocomplete="new-password"
-                    data-testid="change-repeat" value={(*repeat).clone()} oninput={setter(&repeat)}
+                    data-testid="change-repeat" ref={repeat} oninput={on_typed}
                     aria-invalid={mismatch.then_some("true")}
                     aria-describedby={mismatch.then_some("change-mismatch")} disabled={*busy} />
                 if mismatch {
@@ -256,14 +251,17 @@ fn change_passphrase(props: &ChangeProps) -> Html {
 
 #[function_component(RotateKey)]
 fn rotate_key(props: &ChangeProps) -> Html {
-    let passphrase = use_state(String::new);
+    let passphrase = use_node_ref();
+    // Whether the field holds anything: the button reads disabled while it does not.
+    let typed = use_state(|| false);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ShownError>);
     let done = use_state(|| false);
 
     let onsubmit = {
-        let (passphrase, busy, error, done) = (
+        let (passphrase, typed, busy, error, done) = (
             passphrase.clone(),
+            typed.clone(),
             busy.clone(),
             error.clone(),
             done.clone(),
@@ -271,14 +269,18 @@ fn rotate_key(props: &ChangeProps) -> Html {
         let (on_session, on_note) = (props.on_session.clone(), props.on_note.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy || passphrase.is_empty() {
+            if *busy {
+                return;
+            }
+            let secret = node_text(&passphrase);
+            if secret.is_empty() {
                 return;
             }
             done.set(false);
             error.set(None);
             busy.set(true);
-            let secret = (*passphrase).clone();
-            passphrase.set(String::new());
+            clear_node(&passphrase);
+            typed.set(false);
             let (busy, error, done) = (busy.clone(), error.clone(), done.clone());
             let (on_session, on_note) = (on_session.clone(), on_note.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -296,6 +298,10 @@ fn rotate_key(props: &ChangeProps) -> Html {
             });
         })
     };
+    let on_input = {
+        let (passphrase, typed) = (passphrase.clone(), typed.clone());
+        Callback::from(move |_: InputEvent| typed.set(!node_text(&passphrase).is_empty()))
+    };
     let wrong = error
         .as_ref()
         .is_some_and(|e| e.kind() == ErrorCode::VaultWrongPassphrase);
@@ -310,7 +316,7 @@ fn rotate_key(props: &ChangeProps) -> Html {
             <div class="field">
                 <label for="rotate-passphrase" class="field-label">{ "Passphrase" }</label>
                 <input id="rotate-passphrase" class="input" type="password" autocomplete="current-password"
-                    data-testid="rotate-passphrase" value={(*passphrase).clone()} oninput={setter(&passphrase)}
+                    data-testid="rotate-passphrase" ref={passphrase} oninput={on_input}
                     aria-invalid={wrong.then_some("true")}
                     aria-describedby={wrong.then_some("rotate-error")} disabled={*busy} />
             </div>
@@ -322,7 +328,7 @@ fn rotate_key(props: &ChangeProps) -> Html {
             }
             <div class="settings-actions">
                 <button type="submit" class="button" data-testid="rotate-submit"
-                    aria-disabled={(*busy || passphrase.is_empty()).then_some("true")}>
+                    aria-disabled={(*busy || !*typed).then_some("true")}>
                     if *busy {
                         <span class="spinner" aria-hidden="true"></span>
                         { "Rotating data key…" }

@@ -1,10 +1,13 @@
 //! The two screens that stand before the vault: first run (create it) and unlock. Each is a page
-//! in `main`. The passphrase lives only in the component's own state and is cleared once sent.
+//! in `main`. The passphrase lives only in its input element, read once on submit and emptied once
+//! it opened the vault; while typing, the page keeps only what the meter and the mismatch note
+//! need (`NewPassphrase`).
 
+use super::form_field::{clear_node, node_text};
 use super::icons;
 use crate::api::{self, ShownError};
 use crate::hooks::{use_autofocus, use_select_when};
-use crate::state::{new_passphrase_problem, sentence, strength};
+use crate::state::{new_passphrase_problem, sentence, strength, Strength};
 use keyport_model::{ErrorCode, SessionView};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -17,8 +20,33 @@ pub struct VaultScreenProps {
     pub on_cancel: Callback<()>,
 }
 
-fn value_of(e: &InputEvent) -> String {
-    e.target_unchecked_into::<HtmlInputElement>().value()
+/// What a new passphrase and its repeat show while typing, without the text itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewPassphrase {
+    pub strength: Strength,
+    /// The repeat is typed and differs.
+    pub mismatch: bool,
+}
+
+impl NewPassphrase {
+    pub fn of(passphrase: &str, repeat: &str) -> Self {
+        Self {
+            strength: strength(passphrase),
+            mismatch: !repeat.is_empty() && passphrase != repeat,
+        }
+    }
+
+    /// The `oninput` of both fields: reads them and keeps only the shape in `shape`.
+    pub fn tracker(
+        shape: &UseStateHandle<Self>,
+        passphrase: &NodeRef,
+        repeat: &NodeRef,
+    ) -> Callback<InputEvent> {
+        let (shape, passphrase, repeat) = (shape.clone(), passphrase.clone(), repeat.clone());
+        Callback::from(move |_: InputEvent| {
+            shape.set(Self::of(&node_text(&passphrase), &node_text(&repeat)));
+        })
+    }
 }
 
 fn caps_lock(e: &KeyboardEvent) -> bool {
@@ -27,16 +55,16 @@ fn caps_lock(e: &KeyboardEvent) -> bool {
 
 #[function_component(FirstRun)]
 pub fn first_run(props: &VaultScreenProps) -> Html {
-    let passphrase = use_state(String::new);
-    let repeat = use_state(String::new);
+    let passphrase = use_node_ref();
+    let repeat = use_node_ref();
+    let shape = use_state(|| NewPassphrase::of("", ""));
     let keyring = props.session.as_ref().and_then(|s| s.vault.keyring.clone());
     let use_keyring = use_state(|| keyring.is_some());
     let busy = use_state(|| false);
     let error = use_state(|| None::<ShownError>);
     let problem = use_state(|| None::<&'static str>);
     let caps = use_state(|| false);
-    let first = use_node_ref();
-    use_autofocus(first.clone());
+    use_autofocus(passphrase.clone());
 
     let onsubmit = {
         let (passphrase, repeat, use_keyring) =
@@ -48,14 +76,14 @@ pub fn first_run(props: &VaultScreenProps) -> Html {
             if *busy {
                 return;
             }
-            if let Some(p) = new_passphrase_problem(&passphrase, &repeat) {
+            let secret = node_text(&passphrase);
+            if let Some(p) = new_passphrase_problem(&secret, &node_text(&repeat)) {
                 problem.set(Some(p));
                 return;
             }
             problem.set(None);
             error.set(None);
             busy.set(true);
-            let secret = (*passphrase).clone();
             let keyring = *use_keyring;
             let (passphrase, repeat, busy, error) = (
                 passphrase.clone(),
@@ -70,8 +98,8 @@ pub fn first_run(props: &VaultScreenProps) -> Html {
                 busy.set(false);
                 match result {
                     Ok(session) => {
-                        passphrase.set(String::new());
-                        repeat.set(String::new());
+                        clear_node(&passphrase);
+                        clear_node(&repeat);
                         on_ready.emit(session);
                     }
                     Err(e) => error.set(Some(e)),
@@ -79,14 +107,7 @@ pub fn first_run(props: &VaultScreenProps) -> Html {
             });
         })
     };
-    let on_pass = {
-        let passphrase = passphrase.clone();
-        Callback::from(move |e: InputEvent| passphrase.set(value_of(&e)))
-    };
-    let on_repeat = {
-        let repeat = repeat.clone();
-        Callback::from(move |e: InputEvent| repeat.set(value_of(&e)))
-    };
+    let on_typed = NewPassphrase::tracker(&shape, &passphrase, &repeat);
     let on_keys = {
         let caps = caps.clone();
         Callback::from(move |e: KeyboardEvent| caps.set(caps_lock(&e)))
@@ -97,8 +118,7 @@ pub fn first_run(props: &VaultScreenProps) -> Html {
             use_keyring.set(e.target_unchecked_into::<HtmlInputElement>().checked())
         })
     };
-    let strength = strength(&passphrase);
-    let mismatch = !repeat.is_empty() && *passphrase != *repeat;
+    let NewPassphrase { strength, mismatch } = *shape;
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
 
     html! {
@@ -116,9 +136,9 @@ pub fn first_run(props: &VaultScreenProps) -> Html {
                         <input id="passphrase" class="input" type="password"
                             autocomplete="new-password" data-testid="passphrase"
                             aria-describedby="passphrase-strength"
-                            value={(*passphrase).clone()} oninput={on_pass}
+                            oninput={on_typed.clone()}
                             onkeydown={on_keys.clone()} onkeyup={on_keys.clone()}
-                            ref={first} disabled={*busy} />
+                            ref={passphrase} disabled={*busy} />
                         <div class="strength" data-strength={strength.id()} aria-hidden="true">
                             { for (1..=3).map(|i| html! {
                                 <span class={classes!("strength-bar", (i <= strength.level()).then_some("on"))}></span>
@@ -134,7 +154,7 @@ pub fn first_run(props: &VaultScreenProps) -> Html {
                             autocomplete="new-password" data-testid="passphrase-repeat"
                             aria-invalid={mismatch.then_some("true")}
                             aria-describedby={mismatch.then_some("repeat-error")}
-                            value={(*repeat).clone()} oninput={on_repeat}
+                            oninput={on_typed} ref={repeat}
                             onkeydown={on_keys.clone()} onkeyup={on_keys} disabled={*busy} />
                         if mismatch {
                             <p id="repeat-error" class="field-error">{ "The two passphrases do not match" }</p>
@@ -188,7 +208,6 @@ pub fn first_run(props: &VaultScreenProps) -> Html {
 
 #[function_component(Unlock)]
 pub fn unlock(props: &VaultScreenProps) -> Html {
-    let passphrase = use_state(String::new);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ShownError>);
     let caps = use_state(|| false);
@@ -199,16 +218,19 @@ pub fn unlock(props: &VaultScreenProps) -> Html {
     use_select_when(input.clone(), (*error).clone(), Option::is_some);
 
     let onsubmit = {
-        let (passphrase, busy, error) = (passphrase.clone(), busy.clone(), error.clone());
+        let (input, busy, error) = (input.clone(), busy.clone(), error.clone());
         let on_ready = props.on_ready.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy || passphrase.is_empty() {
+            if *busy {
+                return;
+            }
+            let secret = node_text(&input);
+            if secret.is_empty() {
                 return;
             }
             busy.set(true);
-            let secret = (*passphrase).clone();
-            let (passphrase, busy, error) = (passphrase.clone(), busy.clone(), error.clone());
+            let (input, busy, error) = (input.clone(), busy.clone(), error.clone());
             let on_ready = on_ready.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = api::vault_unlock(&secret).await;
@@ -216,17 +238,13 @@ pub fn unlock(props: &VaultScreenProps) -> Html {
                 busy.set(false);
                 match result {
                     Ok(session) => {
-                        passphrase.set(String::new());
+                        clear_node(&input);
                         on_ready.emit(session);
                     }
                     Err(e) => error.set(Some(e)),
                 }
             });
         })
-    };
-    let on_pass = {
-        let passphrase = passphrase.clone();
-        Callback::from(move |e: InputEvent| passphrase.set(value_of(&e)))
     };
     let on_keys = {
         let caps = caps.clone();
@@ -250,7 +268,6 @@ pub fn unlock(props: &VaultScreenProps) -> Html {
                             autocomplete="current-password" data-testid="unlock-passphrase"
                             aria-invalid={wrong.then_some("true")}
                             aria-describedby={error.is_some().then_some("unlock-error")}
-                            value={(*passphrase).clone()} oninput={on_pass}
                             onkeydown={on_keys.clone()} onkeyup={on_keys}
                             readonly={*busy} ref={input} />
                         if *caps {
@@ -294,5 +311,21 @@ pub fn form_error(props: &FormErrorProps) -> Html {
             <p>{ sentence(&props.error.message) }</p>
             <p class="code">{ format!("Code: {}", props.error.code) }</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_passphrase_keeps_only_its_shape() {
+        let typed = NewPassphrase::of("long enough", "long enougH");
+        assert_eq!(typed.strength, Strength::Fair);
+        assert!(typed.mismatch);
+        // A repeat not yet typed is no mismatch.
+        assert!(!NewPassphrase::of("short", "").mismatch);
+        assert!(!NewPassphrase::of("long enough", "long enough").mismatch);
+        assert_eq!(NewPassphrase::of("", "").strength, Strength::TooShort(8));
     }
 }
