@@ -27,7 +27,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 pub const DB_FILE: &str = "vault.db";
-pub const MIN_PASSPHRASE_CHARS: usize = 8;
+pub use keyport_model::MIN_PASSPHRASE_CHARS;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -7,6 +7,7 @@
 mod catalog;
 mod connector;
 mod error;
+mod rules;
 mod vault;
 
 pub use catalog::{CatalogProblem, CatalogView, CategoryCount};
@@ -16,6 +17,7 @@ pub use connector::{
     Revocation, ServiceAccountFormat, ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
+pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};
 pub use vault::{
     AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, HealthStatus, KdfView, KeyFact,
     KeyFileView, KeySlotView, OAuthAppView, OAuthFinished, OAuthOutcome, OAuthStartView, OAuthVia,

@@ -37,18 +37,7 @@ fn check_redirect(text: &str) -> Result<String, OAuthError> {
     Ok(url.to_string())
 }
 
-/// `KEYPORT_<ID>_CLIENT_ID`: the connector id upper-cased, `-` and `.` as `_`.
-pub fn env_prefix(connector_id: &str) -> String {
-    let id: String = connector_id
-        .chars()
-        .map(|c| match c {
-            'a'..='z' => c.to_ascii_uppercase(),
-            'A'..='Z' | '0'..='9' => c,
-            _ => '_',
-        })
-        .collect();
-    format!("KEYPORT_{id}")
-}
+pub use keyport_model::oauth_app_env_prefix as env_prefix;
 
 fn check_client_id(client_id: &str) -> Result<(), OAuthError> {
     if client_id.is_empty()

@@ -632,7 +632,7 @@ pub enum Strength {
     Strong,
 }
 
-pub const MIN_PASSPHRASE: usize = 8;
+pub use keyport_model::MIN_PASSPHRASE_CHARS as MIN_PASSPHRASE;
 
 pub fn strength(passphrase: &str) -> Strength {
     match passphrase.chars().count() {
@@ -725,19 +725,7 @@ pub fn url_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
-/// The environment variables that set a connector's OAuth app: `KEYPORT_<ID>` (upper-cased, other
-/// characters as `_`), then `_CLIENT_ID` / `_CLIENT_SECRET`.
-pub fn env_var_prefix(connector_id: &str) -> String {
-    let id: String = connector_id
-        .chars()
-        .map(|c| match c {
-            'a'..='z' => c.to_ascii_uppercase(),
-            'A'..='Z' | '0'..='9' => c,
-            _ => '_',
-        })
-        .collect();
-    format!("KEYPORT_{id}")
-}
+pub use keyport_model::oauth_app_env_prefix as env_var_prefix;
 
 /// Whether this connector's sign-in comes back to an https page the person registered (the
 /// service accepts no `keyport://` or loopback redirect first): the app then needs that URL, and
@@ -756,7 +744,7 @@ pub fn expires_text(seconds: u32) -> String {
 }
 
 /// How long a sign-in waits for the browser (the core's 10 minutes).
-pub const FLOW_SECONDS: u32 = 10 * 60;
+pub const FLOW_SECONDS: u32 = keyport_model::OAUTH_FLOW_SECONDS as u32;
 
 /// The next-step button after a failed sign-in.
 pub fn retry_label(code: ErrorCode) -> &'static str {
