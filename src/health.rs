@@ -167,7 +167,7 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                     "the stored token set is unreadable",
                 );
             };
-            let token = tokens.access_token.as_str();
+            let token = tokens.access_token.expose_for_bearer();
             let url = http
                 .url(&check.url, &values)
                 .map(|u| u.as_str().to_owned())

@@ -25,9 +25,10 @@ use oauth2::{
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 const SEALED_KIND: &str = "oauth_flow";
-pub const FLOW_LIFETIME: Duration = Duration::from_secs(10 * 60);
+pub const FLOW_LIFETIME: Duration = Duration::from_secs(keyport_model::OAUTH_FLOW_SECONDS);
 pub const CUSTOM_SCHEME_REDIRECT: &str = "keyport://oauth/callback";
 
 /// A started sign-in: the address to open in the browser, and for a loopback redirect the
@@ -459,7 +460,7 @@ pub async fn verify(
     config: &BTreeMap<String, String>,
     grant: &mut Grant,
 ) -> Result<(), OAuthError> {
-    let token = grant.tokens.access_token.clone();
+    let token = Zeroizing::new(grant.tokens.access_token.expose_for_bearer().to_owned());
     let values = |grant: &Grant| {
         let mut values = config.clone();
         values.extend(grant.metadata.clone());

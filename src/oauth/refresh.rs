@@ -149,7 +149,7 @@ async fn refresh_claimed(
     let row = read_row(vault, id).await?;
     let opened = unlocked.open(SEALED_KIND, id, &row.secret)?;
     let current = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
-    let Some(refresh_token) = current.refresh_token.as_deref() else {
+    let Some(refresh_token) = &current.refresh_token else {
         return Err(OAuthError::NoRefreshToken(connector.name.clone()));
     };
     let mut values: BTreeMap<String, String> =
@@ -158,7 +158,9 @@ async fn refresh_claimed(
     let client = client(spec, &app, &values, CUSTOM_SCHEME_REDIRECT)?;
     let http = Http::new()?.for_connector(connector);
     let answer = client
-        .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
+        .exchange_refresh_token(&RefreshToken::new(
+            refresh_token.expose_for_refresh().to_owned(),
+        ))
         .request_async(&http)
         .await;
     let response = match answer {
@@ -229,8 +231,12 @@ async fn refresh_claimed(
     Ok(connections::get(vault, id).await?)
 }
 
-fn response_rotated(tokens: &TokenSet, old: &str) -> bool {
-    tokens.refresh_token.as_deref() != Some(old)
+fn response_rotated(tokens: &TokenSet, old: &tokens::RefreshToken) -> bool {
+    tokens
+        .refresh_token
+        .as_ref()
+        .map(tokens::RefreshToken::expose_for_refresh)
+        != Some(old.expose_for_refresh())
 }
 
 /// Records a failed refresh: a dead grant marks the connection expired (no more retries); a

@@ -5,7 +5,7 @@
 use super::app;
 use super::flow::spec;
 use super::http::{read_limited, Http};
-use super::tokens::TokenSet;
+use super::tokens::{RefreshToken, TokenSet};
 use super::OAuthError;
 use crate::catalog::Catalog;
 use crate::vault::{Unlocked, Vault, VaultError};
@@ -55,8 +55,8 @@ pub async fn revoke(
     let opened = unlocked.open("connection", id, &sealed)?;
     let tokens = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
     let (token, hint) = match &tokens.refresh_token {
-        Some(refresh) => (refresh.as_str(), "refresh_token"),
-        None => (tokens.access_token.as_str(), "access_token"),
+        Some(refresh) => (refresh.expose_for_refresh(), "refresh_token"),
+        None => (tokens.access_token.expose_for_bearer(), "access_token"),
     };
     let app = app::get(vault, unlocked, connector).await?;
     let secret = app
@@ -82,7 +82,8 @@ pub async fn revoke(
         Revocation::DeleteRefreshTokenPath => {
             let refresh = tokens
                 .refresh_token
-                .as_deref()
+                .as_ref()
+                .map(RefreshToken::expose_for_refresh)
                 .ok_or_else(|| OAuthError::NoRefreshToken(connector.name.clone()))?;
             http.request(Method::DELETE, &url.with_segments([refresh]))
         }
@@ -94,7 +95,7 @@ pub async fn revoke(
             .basic_auth(&app.client_id, secret)
             .json(&BTreeMap::from([(
                 "access_token",
-                tokens.access_token.as_str(),
+                tokens.access_token.expose_for_bearer(),
             )])),
         Revocation::Deauthorize => {
             let account = values.get("stripe_user_id").ok_or_else(|| {

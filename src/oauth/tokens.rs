@@ -44,12 +44,48 @@ pub type Client<HasAuthUrl = EndpointSet> = oauth2::Client<
     EndpointSet,
 >;
 
+/// An access token: the one thing that goes in a bearer header. A type of its own, so a refresh
+/// token cannot be sent where an access token is meant (it would hand the service a long-lived
+/// credential). Stored as a plain JSON string, as before.
+#[derive(serde::Serialize, serde::Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(transparent)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    pub fn expose_for_bearer(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A refresh token: only ever sent to the token endpoint, or to the revocation endpoint.
+#[derive(serde::Serialize, serde::Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(transparent)]
+pub struct RefreshToken(String);
+
+impl RefreshToken {
+    pub fn expose_for_refresh(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(***)")
+    }
+}
+
+impl fmt::Debug for RefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RefreshToken(***)")
+    }
+}
+
 /// What is sealed as an OAuth connection's secret.
 #[derive(serde::Serialize, serde::Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct TokenSet {
-    pub access_token: String,
+    pub access_token: AccessToken,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<RefreshToken>,
     pub token_type: String,
 }
 
@@ -83,17 +119,18 @@ pub struct Grant {
 pub fn read(
     response: &TokenResponse,
     spec: &OAuth2Spec,
-    previous_refresh: Option<&str>,
+    previous_refresh: Option<&RefreshToken>,
 ) -> Result<Grant, String> {
-    let access_token = response.access_token().secret().clone();
+    let access_token = response.access_token().secret();
     if access_token.is_empty() {
         return Err("an empty access token".into());
     }
     // A refresh answer without a refresh token keeps the one it was made with.
     let refresh_token = response
         .refresh_token()
-        .map(|t| t.secret().clone())
-        .or_else(|| previous_refresh.map(str::to_owned));
+        .map(|t| t.secret().as_str())
+        .or_else(|| previous_refresh.map(RefreshToken::expose_for_refresh))
+        .map(|t| RefreshToken(t.to_owned()));
     let expires_at = response.expires_in().and_then(|d| {
         let at = time::OffsetDateTime::now_utc() + d;
         at.format(&time::format_description::well_known::Rfc3339)
@@ -114,7 +151,7 @@ pub fn read(
     }
     Ok(Grant {
         tokens: TokenSet {
-            access_token,
+            access_token: AccessToken(access_token.clone()),
             refresh_token,
             token_type: response.token_type().as_ref().to_owned(),
         },
@@ -122,4 +159,23 @@ pub fn read(
         expires_at,
         metadata,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORED: &str =
+        r#"{"access_token":"at-sentinel","refresh_token":"rt-sentinel","token_type":"bearer"}"#;
+
+    #[test]
+    fn each_token_keeps_its_kind_and_the_stored_form() {
+        let tokens = TokenSet::from_bytes(STORED.as_bytes(), "Example").unwrap();
+        assert_eq!(tokens.access_token.expose_for_bearer(), "at-sentinel");
+        let refresh = tokens.refresh_token.as_ref().unwrap();
+        assert_eq!(refresh.expose_for_refresh(), "rt-sentinel");
+        assert_eq!(tokens.to_bytes().as_slice(), STORED.as_bytes());
+        let shown = format!("{tokens:?} {:?} {refresh:?}", tokens.access_token);
+        assert_eq!(shown, "TokenSet(***) AccessToken(***) RefreshToken(***)");
+    }
 }
