@@ -317,12 +317,7 @@ pub(crate) fn run_bytes(
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn keyport");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    crate::support::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    child.wait_with_output().unwrap().into()
 }
 
 /// Keys that can never work (not text, blank, control characters) are refused for what they

@@ -5,7 +5,7 @@
 
 use crate::oauth::{salesforce, setup, start};
 use crate::support::standin::StandIn;
-use crate::support::{Keyport, PASSPHRASE};
+use crate::support::{block_on, Keyport, PASSPHRASE};
 use keyport::catalog::Catalog;
 use keyport::oauth::Revoked;
 use keyport::session::Session;
@@ -13,17 +13,9 @@ use keyport::vault::{Passphrase, VaultError};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
-}
-
 /// Signs in to the stand-in Salesforce through the CLI; returns the new connection's id.
 fn sign_in(kp: &Keyport, standin: &StandIn) -> String {
-    let before = ids(kp);
+    let before = kp.ids();
     let params = start(kp, "standin_salesforce");
     let code = standin.consent(&params);
     let url = format!(
@@ -32,18 +24,10 @@ fn sign_in(kp: &Keyport, standin: &StandIn) -> String {
     );
     let run = kp.run_in(&["oauth", "callback", &url], "", Some(PASSPHRASE));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    ids(kp)
+    kp.ids()
         .into_iter()
         .find(|id| !before.contains(id))
         .expect("a new connection")
-}
-
-fn ids(kp: &Keyport) -> Vec<String> {
-    let list: Vec<Value> =
-        serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap();
-    list.iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// The audit events about `id`, by name.
@@ -85,7 +69,7 @@ fn deleting_through_the_cli_and_through_the_session_revokes_and_refuses_alike() 
         "the session refuses while locked: {locked:?}"
     );
     assert!(revocations(&standin).is_empty());
-    assert_eq!(ids(&kp).len(), 3);
+    assert_eq!(kp.ids().len(), 3);
 
     // Unlocked: the CLI's delete and the session's delete do the same things.
     let run = kp.run_in(&["connections", "delete", &by_cli], "", Some(PASSPHRASE));
@@ -116,7 +100,7 @@ fn deleting_through_the_cli_and_through_the_session_revokes_and_refuses_alike() 
         )
     };
     assert_eq!(shape(&revoked[0]), shape(&revoked[1]), "the same request");
-    assert_eq!(ids(&kp), vec![kept]);
+    assert_eq!(kp.ids(), vec![kept]);
     assert_eq!(events_of(&kp, &by_cli), events_of(&kp, &by_session));
     assert_eq!(
         events_of(&kp, &by_cli).last().map(String::as_str),

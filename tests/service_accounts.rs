@@ -331,7 +331,7 @@ fn snowflake_key_pair_jwt() {
 /// any refusal should have come (a read that blocks forever).
 fn finishes(kp: &Keyport, args: &[&str]) -> crate::support::Run {
     use std::process::Stdio;
-    let mut child = kp
+    let child = kp
         .command()
         .env("KEYPORT_PASSPHRASE", PASSPHRASE)
         .args(args)
@@ -339,21 +339,7 @@ fn finishes(kp: &Keyport, args: &[&str]) -> crate::support::Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn keyport");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("keyport {args:?} was still running after 60 s");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    crate::support::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    crate::support::finish(child, &format!("keyport {args:?}"))
 }
 
 /// A key file must be a regular file of sensible size: a FIFO with no writer is refused

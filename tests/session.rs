@@ -1,7 +1,7 @@
 //! The desktop app's vault session (src/session.rs): init, lock, unlock, the idle timer, and
 //! connecting only while unlocked.
 
-use crate::support::{Keyport, PASSPHRASE};
+use crate::support::{block_on, Keyport, PASSPHRASE};
 use keyport::catalog::Catalog;
 use keyport::manager::ManagerError;
 use keyport::model::{ConnectRequest, ConnectionType};
@@ -20,14 +20,6 @@ fn request() -> ConnectRequest {
         // These tests are about the session, not the service (offline here).
         verify: false,
     }
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
 }
 
 /// A session over a new vault, unlocked.

@@ -3,7 +3,7 @@
 //! claimed atomically across processes, a clock set back, changes that need the vault unlocked,
 //! devices and FIFOs refused, stale restore copies removed, and messages that name what is wrong.
 
-use crate::support::{Keyport, Run, PASSPHRASE};
+use crate::support::{finish, Keyport, Run, PASSPHRASE};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -27,39 +27,12 @@ fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
-/// Waits for `child` with a generous deadline that only guards against a hang; kills it and
-/// fails the test when it passes.
-fn finish(mut child: Child, what: &str) -> Run {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{what} hung");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 fn spawn(mut cmd: Command) -> Child {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-fn ids(kp: &Keyport) -> Vec<String> {
-    let list: Vec<Value> =
-        serde_json::from_str(&kp.ok(&["connections", "list", "--json"])).unwrap();
-    list.iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 fn revealed(kp: &Keyport, id: &str) -> String {
@@ -342,7 +315,7 @@ fn rename_and_delete_need_the_vault_unlocked() {
         "{}",
         run.stderr
     );
-    assert_eq!(ids(&kp), vec![id.clone()]);
+    assert_eq!(kp.ids(), vec![id.clone()]);
     assert_eq!(name(&kp), before);
 }
 

@@ -192,6 +192,15 @@ impl Keyport {
         run.stdout
     }
 
+    /// The stored connections' ids, in the listing's order.
+    pub fn ids(&self) -> Vec<String> {
+        let list: Vec<serde_json::Value> =
+            serde_json::from_str(&self.ok(&["connections", "list", "--json"])).unwrap();
+        list.iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// A vault made with [`PASSPHRASE`] and no keyring slot.
     pub fn init_vault(&self) {
         let run = self.run_in(&["vault", "init", "--no-keyring"], "", Some(PASSPHRASE));
@@ -239,6 +248,41 @@ pub fn refused(run: &Run, words: &str, secrets: &[&str]) {
     for secret in secrets {
         assert!(!run.stderr.contains(secret), "no secret in: {}", run.stderr);
     }
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Waits for `child` (its stdout and stderr piped) to end, or kills it and fails the test when
+/// it is still running after a minute: a guard against a read that blocks forever, not a speed
+/// requirement.
+pub fn finish(mut child: std::process::Child, what: &str) -> Run {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} was still running after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap().into()
+}
+
+/// Runs a future to its end on a runtime of its own, as each CLI call does.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
 }
 
 /// Whether `needle` occurs in `hay`.
