@@ -2,7 +2,7 @@
 //! credential works before it is stored.
 
 use crate::catalog::fill;
-use crate::oauth::http::{read_limited, retry_after, Http};
+use crate::http::{read_limited, retry_after, Http};
 use keyport_model::{CheckRequest, KeyAuth, KeyLocation, Lookup};
 use std::collections::BTreeMap;
 

@@ -13,6 +13,7 @@ pub mod database;
 pub mod error;
 pub mod files;
 pub mod health;
+pub mod http;
 pub mod manager;
 pub mod oauth;
 pub mod paths;

@@ -7,7 +7,7 @@ use crate::check::{self, CheckError};
 use crate::connections::{self, Learned, NewConnection};
 use crate::database::{self, DbError};
 use crate::files::FileError;
-use crate::oauth::http::{ClientError, Http};
+use crate::http::{ClientError, Http};
 use crate::vault::SecretValue;
 use crate::vault::{Unlocked, Vault, VaultError};
 use keyport_model::{login, ConnectionType, ConnectionView, Connector, ErrorCode};

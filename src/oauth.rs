@@ -6,7 +6,6 @@ pub mod app;
 mod callback;
 mod error;
 mod flow;
-pub mod http;
 mod loopback;
 mod refresh;
 mod revoke;

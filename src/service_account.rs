@@ -11,8 +11,8 @@ mod aws;
 use crate::catalog::{validate_config, CheckedUrl};
 use crate::check;
 use crate::connections::{self, Learned, NewConnection};
+use crate::http::Http;
 use crate::manager::{usable_secret, usable_value, ManagerError, SecretShape};
-use crate::oauth::http::Http;
 use crate::vault::{SecretValue, Unlocked, Vault};
 use keyport_model::{
     ConnectionType, ConnectionView, Connector, KeyFact, KeyFileView, ServiceAccountFormat,

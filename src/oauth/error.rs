@@ -69,7 +69,7 @@ pub enum OAuthError {
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
-    Http(#[from] super::http::ClientError),
+    Http(#[from] crate::http::ClientError),
     #[error(transparent)]
     Secret(#[from] crate::manager::SecretError),
     #[error(transparent)]
@@ -167,6 +167,27 @@ pub fn provider_words(text: &str) -> String {
     let cut: String = printable.chars().take(LIMIT).collect();
     let words = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{}…", words.trim_end_matches([',', ';', ':', ' ']))
+}
+
+impl OAuthError {
+    /// A request that failed on the way: refused by the address rule, or the provider
+    /// unreachable or busy (retryable, keeping its `Retry-After`).
+    pub(super) fn transport(err: crate::http::TransportError, connector: &str) -> OAuthError {
+        use crate::http::TransportError;
+        let (detail, retry_after) = match err {
+            TransportError::Network(kind) => (kind.to_owned(), None),
+            TransportError::Busy {
+                status,
+                retry_after,
+            } => (format!("HTTP {status}"), retry_after),
+            TransportError::Refused(err) => return OAuthError::Invalid(err.to_string()),
+        };
+        OAuthError::Unavailable {
+            connector: connector.to_owned(),
+            detail,
+            retry_after,
+        }
+    }
 }
 
 #[cfg(test)]

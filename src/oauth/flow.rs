@@ -6,7 +6,6 @@
 
 use super::app::{self, OAuthApp};
 use super::error::provider_words;
-use super::http::{Http, TransportError};
 use super::loopback::{Loopback, Port};
 use super::signature;
 use super::tokens::{self, Client, Grant};
@@ -14,6 +13,7 @@ use super::{Callback, CallbackResult, OAuthError};
 use crate::catalog::{fill, validate_config, Catalog};
 use crate::check::{self, CheckError};
 use crate::connections::{self, Learned, NewConnection};
+use crate::http::{Http, TransportError};
 use crate::vault::{now, SecretValue, Unlocked, Vault};
 use keyport_model::{
     ClientAuth, ConnectionType, ConnectionView, Connector, OAuth2Spec, Pkce, RedirectKind,
@@ -333,7 +333,7 @@ pub fn token_error(
             error: provider_words(e.error().as_ref()),
             description: e.error_description().map(|d| provider_words(d)),
         },
-        RequestTokenError::Request(t) => t.into_oauth(&connector.name),
+        RequestTokenError::Request(t) => OAuthError::transport(t, &connector.name),
         RequestTokenError::Parse(..) | RequestTokenError::Other(_) => OAuthError::BadResponse {
             connector: connector.name.clone(),
             what: "a token response".into(),

@@ -8,11 +8,11 @@
 use super::app;
 use super::error::provider_words;
 use super::flow::{client, spec, token_error, CUSTOM_SCHEME_REDIRECT};
-use super::http::Http;
 use super::tokens::{self, TokenSet};
 use super::OAuthError;
 use crate::catalog::Catalog;
 use crate::connections;
+use crate::http::Http;
 use crate::vault::{now, Unlocked, Vault};
 use keyport_model::{ConnectionType, ConnectionView, Connector};
 use oauth2::RefreshToken;

@@ -4,10 +4,10 @@
 
 use super::app;
 use super::flow::spec;
-use super::http::{read_limited, Http};
 use super::tokens::{RefreshToken, TokenSet};
 use super::OAuthError;
 use crate::catalog::Catalog;
+use crate::http::{read_limited, Http};
 use crate::vault::{Unlocked, Vault, VaultError};
 use keyport_model::{ClientAuth, ConnectionType, Revocation};
 use reqwest::Method;

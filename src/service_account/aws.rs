@@ -6,8 +6,8 @@
 //! https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 
 use crate::check::{self, CheckError};
+use crate::http::Http;
 use crate::manager::{usable_secret, ManagerError, SecretShape};
-use crate::oauth::http::Http;
 use crate::oauth::provider_words;
 use crate::vault::SecretValue;
 use keyport_model::{CheckRequest, Connector};

@@ -4,7 +4,6 @@
 //! GitHub's `{"error": …}` inside HTTP 200 become the error responses they mean, and 5xx and 429
 //! become retryable transport errors that keep their `Retry-After`.
 
-use super::OAuthError;
 use crate::catalog::{fill_url, CheckedUrl, UrlError, UrlRule};
 use keyport_model::Connector;
 use std::collections::BTreeMap;
@@ -33,24 +32,6 @@ pub enum TransportError {
     },
     #[error(transparent)]
     Refused(UrlError),
-}
-
-impl TransportError {
-    pub fn into_oauth(self, connector: &str) -> OAuthError {
-        let (detail, retry_after) = match self {
-            TransportError::Network(kind) => (kind.to_owned(), None),
-            TransportError::Busy {
-                status,
-                retry_after,
-            } => (format!("HTTP {status}"), retry_after),
-            TransportError::Refused(err) => return OAuthError::Invalid(err.to_string()),
-        };
-        OAuthError::Unavailable {
-            connector: connector.to_owned(),
-            detail,
-            retry_after,
-        }
-    }
 }
 
 fn network_kind(err: &reqwest::Error) -> &'static str {
