@@ -58,7 +58,13 @@ fn probes_record_healthy_unhealthy_degraded_and_unknown() {
 
     // The whole sweep, and the recorded states without probing.
     let run = kp.run_in(&["health", "--check", "--json"], "", Some(PASSPHRASE));
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "a sweep with failures fails: {}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("3 of 4 connections did not pass their check"),
+        "{}",
+        run.stderr
+    );
     let swept: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(swept.len(), 4);
     let recorded: Vec<Value> = serde_json::from_str(&kp.ok(&["health", "--json"])).unwrap();

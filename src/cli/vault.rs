@@ -631,7 +631,8 @@ pub fn health(check: bool, as_json: bool, dir: &Path) -> Result<(), Failure> {
                 })
             })
             .collect();
-        return json(&rows);
+        json(&rows)?;
+        return swept(check, &list);
     }
     if list.is_empty() {
         return print("No connections yet.\n");
@@ -653,5 +654,22 @@ pub fn health(check: bool, as_json: bool, dir: &Path) -> Result<(), Failure> {
     print(&table(
         &["NAME", "CONNECTOR", "HEALTH", "CHECKED", "LAST ERROR"],
         &rows,
-    ))
+    ))?;
+    swept(check, &list)
+}
+
+/// A sweep in which some connection did not pass fails the command, as `connections test`
+/// does, so a script or a cron job can tell; the recorded states alone (no `--check`) do not.
+fn swept(check: bool, list: &[ConnectionView]) -> Result<(), Failure> {
+    let failed = list
+        .iter()
+        .filter(|c| c.health_status != keyport_model::HealthStatus::Healthy)
+        .count();
+    if !check || failed == 0 {
+        return Ok(());
+    }
+    Err(Failure(format!(
+        "{failed} of {} connections did not pass their check",
+        list.len()
+    )))
 }
