@@ -306,18 +306,11 @@ pub(crate) fn run_bytes(
     stdin: &[u8],
     env: &[(&str, &str)],
 ) -> crate::support::Run {
-    use std::io::Write;
-    use std::process::Stdio;
     let mut cmd = kp.command();
     cmd.env("KEYPORT_PASSPHRASE", PASSPHRASE)
         .envs(env.iter().copied())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn keyport");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap().into()
+        .args(args);
+    crate::support::feed(cmd, stdin)
 }
 
 /// Keys that can never work (not text, blank, control characters) are refused for what they

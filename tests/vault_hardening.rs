@@ -3,7 +3,7 @@
 //! claimed atomically across processes, a clock set back, changes that need the vault unlocked,
 //! devices and FIFOs refused, stale restore copies removed, and messages that name what is wrong.
 
-use crate::support::{finish, Keyport, Run, PASSPHRASE};
+use crate::support::{feed, finish, Keyport, Run, PASSPHRASE};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -108,7 +108,6 @@ fn a_backup_never_writes_over_the_vault_or_an_existing_file() {
 
 /// Runs keyport under umask 022, as most desktop sessions have.
 fn under_umask(data: &Path, args: &[&str], stdin: &str) -> Run {
-    use std::io::Write;
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg("umask 022; exec \"$0\" \"$@\"")
@@ -117,18 +116,8 @@ fn under_umask(data: &Path, args: &[&str], stdin: &str) -> Run {
         .arg(data)
         .args(args)
         .env("KEYPORT_PASSPHRASE", PASSPHRASE)
-        .env_remove("KEYPORT_DATA_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let run = finish(child, "keyport");
+        .env_remove("KEYPORT_DATA_DIR");
+    let run = feed(cmd, stdin.as_bytes());
     assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
     run
 }

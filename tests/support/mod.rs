@@ -141,30 +141,12 @@ pub const PASSPHRASE: &str = "correct horse battery staple";
 impl Keyport {
     /// Runs `args` with the test passphrase and `stdin` fed in.
     pub fn run_in(&self, args: &[&str], stdin: &str, passphrase: Option<&str>) -> Run {
-        use std::io::Write;
         let mut cmd = self.command();
         if let Some(pw) = passphrase {
             cmd.env("KEYPORT_PASSPHRASE", pw);
         }
-        let mut child = cmd
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn keyport");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cmd.args(args);
+        feed(cmd, stdin.as_bytes())
     }
 
     /// `connections test ID --json`: the probed connection's view, printed whatever the
@@ -258,6 +240,20 @@ impl From<Output> for Run {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
+}
+
+/// Runs `cmd` with `stdin` fed in and its output captured (read as it comes, so a long output
+/// never fills the pipe).
+pub fn feed(mut cmd: Command, stdin: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn keyport");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap().into()
 }
 
 /// Waits for `child` (its stdout and stderr piped) to end, or kills it and fails the test when
