@@ -257,9 +257,7 @@ pub struct DirLock {
     _file: File,
 }
 
-/// Takes the exclusive lock `name` in `dir`, waiting for it when `wait`; `None` when it is held
-/// elsewhere and `wait` is false.
-pub fn lock(dir: &Path, name: &str, wait: bool) -> Result<Option<DirLock>, FileError> {
+fn lock_file(dir: &Path, name: &str) -> Result<(File, PathBuf), FileError> {
     let path = dir.join(name);
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
@@ -267,10 +265,19 @@ pub fn lock(dir: &Path, name: &str, wait: bool) -> Result<Option<DirLock>, FileE
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, FILE_MODE);
     let file = options.open(&path).map_err(unwritable(&path))?;
     tighten_file(&path)?;
-    if wait {
-        file.lock().map_err(unwritable(&path))?;
-        return Ok(Some(DirLock { _file: file }));
-    }
+    Ok((file, path))
+}
+
+/// Takes the exclusive lock `name` in `dir`, waiting for it.
+pub fn lock(dir: &Path, name: &str) -> Result<DirLock, FileError> {
+    let (file, path) = lock_file(dir, name)?;
+    file.lock().map_err(unwritable(&path))?;
+    Ok(DirLock { _file: file })
+}
+
+/// Takes the exclusive lock `name` in `dir` if no one holds it; `None` when someone does.
+pub fn try_lock(dir: &Path, name: &str) -> Result<Option<DirLock>, FileError> {
+    let (file, path) = lock_file(dir, name)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(DirLock { _file: file })),
         Err(fs::TryLockError::WouldBlock) => Ok(None),
@@ -372,10 +379,9 @@ mod tests {
     #[test]
     fn a_held_lock_is_reported_and_freed_on_drop() {
         let dir = tempfile::tempdir().unwrap();
-        let held = lock(dir.path(), ".test.lock", false).unwrap();
-        assert!(held.is_some());
-        assert!(lock(dir.path(), ".test.lock", false).unwrap().is_none());
+        let held = lock(dir.path(), ".test.lock").unwrap();
+        assert!(try_lock(dir.path(), ".test.lock").unwrap().is_none());
         drop(held);
-        assert!(lock(dir.path(), ".test.lock", false).unwrap().is_some());
+        assert!(try_lock(dir.path(), ".test.lock").unwrap().is_some());
     }
 }

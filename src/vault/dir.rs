@@ -84,7 +84,7 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
 /// secrets that were deleted or rotated since. Skipped while a live process holds the staging
 /// lock (its copies are in use).
 fn remove_stale_staging(dir: &Path) -> Result<(), VaultError> {
-    let Some(_lock) = files::lock(dir, STAGING_LOCK, false)? else {
+    let Some(_lock) = files::try_lock(dir, STAGING_LOCK)? else {
         return Ok(());
     };
     for path in entries(dir) {
@@ -115,8 +115,5 @@ pub fn staging_lock(dir: &Path) -> Result<files::DirLock, VaultError> {
 
 /// Takes the lock `name` in `dir`, waiting for it.
 pub fn lock(dir: &Path, name: &str) -> Result<files::DirLock, VaultError> {
-    files::lock(dir, name, true)?.ok_or_else(|| VaultError::Io {
-        path: dir.join(name).display().to_string(),
-        detail: "the lock could not be taken".into(),
-    })
+    Ok(files::lock(dir, name)?)
 }
