@@ -7,11 +7,17 @@ use keyport_model::{CommandError, ErrorCode};
 pub trait Coded: std::fmt::Display {
     fn code(&self) -> ErrorCode;
 
-    /// The error as it crosses to the UI: its code and its message, nothing else.
+    /// The form field the error concerns, when it concerns one.
+    fn field(&self) -> Option<&str> {
+        None
+    }
+
+    /// The error as it crosses to the UI: its code, its message and its field, nothing else.
     fn to_command_error(&self) -> CommandError {
         CommandError {
             code: self.code(),
             message: self.to_string(),
+            field: self.field().map(str::to_owned),
         }
     }
 }

@@ -110,6 +110,26 @@ impl fmt::Display for ErrorCode {
 pub struct CommandError {
     pub code: ErrorCode,
     pub message: String,
+    /// The form field the error concerns (a connector field's key such as `api_key`, `host`,
+    /// `port`, or `name`), so the UI can place the message beside it without reading the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl CommandError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        CommandError {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// The same error, placed at a form field.
+    pub fn at(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
 }
 
 impl fmt::Display for CommandError {

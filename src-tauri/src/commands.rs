@@ -33,9 +33,11 @@ pub fn open_docs(app: AppHandle, desktop: State<'_, Desktop>, connector_id: Stri
     let connector = desktop.catalog.get(&connector_id).map_err(shown)?;
     app.opener()
         .open_url(&connector.api_docs_url, None::<&str>)
-        .map_err(|_| CommandError {
-            code: ErrorCode::Internal,
-            message: "the system browser could not be opened".to_owned(),
+        .map_err(|_| {
+            CommandError::new(
+                ErrorCode::Internal,
+                "the system browser could not be opened",
+            )
         })
 }
 
@@ -133,9 +135,11 @@ pub async fn key_file_choose(
     let Ok(Some(picked)) = rx.await else {
         return Ok(None);
     };
-    let path = picked.into_path().map_err(|_| CommandError {
-        code: ErrorCode::ServiceAccountInvalid,
-        message: "that file is not on this computer's disk".into(),
+    let path = picked.into_path().map_err(|_| {
+        CommandError::new(
+            ErrorCode::ServiceAccountInvalid,
+            "that file is not on this computer's disk",
+        )
     })?;
     session
         .describe_key_file(&desktop.catalog, &connector_id, &path)
@@ -303,12 +307,12 @@ pub async fn oauth_start(
 /// Opens a waiting sign-in's page again. The page names the flow, never a URL.
 #[tauri::command]
 pub fn oauth_open(app: AppHandle, flows: State<'_, Flows>, flow_id: String) -> Reply<()> {
-    let url = flows
-        .authorization_url(&flow_id)
-        .ok_or_else(|| CommandError {
-            code: ErrorCode::OAuthStateUnknown,
-            message: "this sign-in is no longer waiting; start the connection again".to_owned(),
-        })?;
+    let url = flows.authorization_url(&flow_id).ok_or_else(|| {
+        CommandError::new(
+            ErrorCode::OAuthStateUnknown,
+            "this sign-in is no longer waiting; start the connection again",
+        )
+    })?;
     flows::open_browser(&app, &url)
 }
 

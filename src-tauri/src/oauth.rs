@@ -85,10 +85,7 @@ impl Flows {
 pub fn open_browser(app: &AppHandle, url: &str) -> Result<(), CommandError> {
     app.opener()
         .open_url(url, None::<&str>)
-        .map_err(|_| CommandError {
-            code: keyport_model::ErrorCode::Internal,
-            message: "the system browser could not be opened; open the sign-in page again, or copy its link into a browser".to_owned(),
-        })
+        .map_err(|_| CommandError::new(keyport_model::ErrorCode::Internal, "the system browser could not be opened; open the sign-in page again, or copy its link into a browser"))
 }
 
 /// Waits for the browser to come back to a flow's loopback listener, completes the sign-in and

@@ -37,11 +37,7 @@ impl From<CommandError> for ShownError {
 impl ShownError {
     /// An error the page itself raises, under the code the core would give it.
     pub fn new(code: ErrorCode, message: &str) -> Self {
-        CommandError {
-            code,
-            message: message.to_owned(),
-        }
-        .into()
+        CommandError::new(code, message).into()
     }
 
     /// The code as this build knows it (`Unknown` for one from a newer backend).
