@@ -14,7 +14,7 @@ mod tokens;
 
 pub use callback::{parse_callback, Callback, CallbackError, CallbackResult};
 pub use error::{provider_words, OAuthError};
-pub use flow::{begin, cancel, complete, flow_id_of, pending, Started, FLOW_LIFETIME};
+pub use flow::{begin, cancel, complete, flow_id_of, pending, waiting, Started, FLOW_LIFETIME};
 pub use loopback::Loopback;
 pub use refresh::refresh;
 pub use revoke::{revoke, Revoked};

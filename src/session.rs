@@ -10,9 +10,9 @@ use keyport_model::{
     ConnectRequest, ConnectionType, ConnectionView, KeyFileView, OAuthAppView, RedirectKind,
     SessionView, VaultStatus,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// UI.md section 1: auto-lock after 15 idle minutes unless the person chose otherwise.
@@ -23,6 +23,15 @@ pub struct Session {
     dir: PathBuf,
     vault: tokio::sync::OnceCell<Vault>,
     state: Mutex<State>,
+    flows: Mutex<HashMap<String, Pending>>,
+}
+
+/// A sign-in this process started, by flow id: what the vault must not hold (the page's address
+/// carries the state) and the signal that ends its loopback wait. Whether it still waits is the
+/// vault's to say (its expiry and use are stored with the flow), never a clock of its own here.
+struct Pending {
+    authorization_url: String,
+    stop: Arc<tokio::sync::Notify>,
 }
 
 struct State {
@@ -41,7 +50,12 @@ impl Session {
                 last_activity: Instant::now(),
                 idle_minutes: DEFAULT_IDLE_MINUTES,
             }),
+            flows: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn flows(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
+        self.flows.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -332,37 +346,104 @@ impl Session {
         oauth::app::view(vault, connector).await
     }
 
-    /// Cancels a waiting sign-in; its callback, should it still come, is refused.
+    /// Cancels a waiting sign-in: its loopback wait ends, and its callback, should it still
+    /// come, is refused.
     pub async fn cancel_oauth(&self, flow_id: &str) -> Result<(), OAuthError> {
+        self.stop_flow(flow_id);
         oauth::cancel(self.vault().await?, flow_id).await
     }
 
-    /// Starts an OAuth sign-in; the shell opens the returned address in the browser. The
-    /// desktop receives `keyport://` links and can listen on loopback, so both kinds serve.
+    /// Starts an OAuth sign-in; the front-end opens the returned address in the browser and,
+    /// for a loopback redirect, calls `wait_loopback`. Every redirect kind is offered: both
+    /// front-ends receive `keyport://` links, listen on loopback and take a pasted address.
     pub async fn start_oauth(
         &self,
         catalog: &Catalog,
         connector_id: &str,
-        config: &std::collections::BTreeMap<String, String>,
+        config: &BTreeMap<String, String>,
+        name: Option<&str>,
     ) -> Result<oauth::Started, OAuthError> {
         let connector = catalog
             .get(connector_id)
             .map_err(|e| OAuthError::Invalid(e.to_string()))?;
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        oauth::begin(
+        let started = oauth::begin(
             vault,
             &unlocked,
             connector,
             config,
-            None,
+            name,
             &[
                 RedirectKind::CustomScheme,
                 RedirectKind::Loopback,
                 RedirectKind::Https,
             ],
         )
-        .await
+        .await?;
+        self.forget_finished_flows(vault).await;
+        self.flows().insert(
+            started.flow_id.clone(),
+            Pending {
+                authorization_url: started.authorization_url.clone(),
+                stop: Arc::default(),
+            },
+        );
+        Ok(started)
+    }
+
+    /// The sign-in page of a flow this process started and that still waits, to open again.
+    pub async fn oauth_page(&self, flow_id: &str) -> Result<String, OAuthError> {
+        let page = self
+            .flows()
+            .get(flow_id)
+            .map(|p| p.authorization_url.clone());
+        match page {
+            Some(url) if oauth::waiting(self.vault().await?, flow_id).await? => Ok(url),
+            _ => {
+                self.stop_flow(flow_id);
+                Err(OAuthError::NotWaiting)
+            }
+        }
+    }
+
+    /// Waits for the browser to come back to a loopback flow's listener and completes the
+    /// sign-in. `None` when the flow was cancelled or finished another way (a pasted address)
+    /// meanwhile: the listener has closed and there is nothing to report.
+    pub async fn wait_loopback(
+        &self,
+        catalog: &Catalog,
+        flow_id: &str,
+        loopback: oauth::Loopback,
+    ) -> Option<Result<ConnectionView, OAuthError>> {
+        let stop = self.flows().get(flow_id).map(|p| p.stop.clone())?;
+        let url = tokio::select! {
+            url = loopback.wait(oauth::FLOW_LIFETIME) => url,
+            () = stop.notified() => return None,
+        };
+        self.flows().remove(flow_id);
+        Some(match url {
+            Ok(url) => self.complete_oauth(catalog, &url).await,
+            Err(err) => Err(err),
+        })
+    }
+
+    /// Forgets a started flow and ends its loopback wait, if it has one. A wait that has not
+    /// begun yet finds the signal already given.
+    fn stop_flow(&self, flow_id: &str) {
+        if let Some(flow) = self.flows().remove(flow_id) {
+            flow.stop.notify_one();
+        }
+    }
+
+    /// Forgets the flows the vault says are over (used, cancelled, or past their lifetime).
+    async fn forget_finished_flows(&self, vault: &Vault) {
+        let ids: Vec<String> = self.flows().keys().cloned().collect();
+        for id in ids {
+            if !oauth::waiting(vault, &id).await.unwrap_or(false) {
+                self.stop_flow(&id);
+            }
+        }
     }
 
     /// Completes a sign-in from the address its redirect came to (a deep link, a loopback
@@ -381,7 +462,14 @@ impl Session {
         };
         oauth::pending(vault, &callback).await?;
         let unlocked = self.unlocked()?;
-        oauth::complete(vault, &unlocked, catalog, &callback).await
+        let result = oauth::complete(vault, &unlocked, catalog, &callback).await;
+        // A pasted address can finish a flow whose loopback listener still waits: end it.
+        if let Some(flow_id) = oauth::flow_id_of(url) {
+            if !oauth::waiting(vault, &flow_id).await.unwrap_or(false) {
+                self.stop_flow(&flow_id);
+            }
+        }
+        result
     }
 
     /// A deliberate reveal: the passphrase every time, even while unlocked (UI.md section 9).

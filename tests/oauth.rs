@@ -886,3 +886,87 @@ fn a_failed_code_exchange_says_the_sign_in_is_used_up() {
     refused(&callback(&kp, &url), "already completed", &[]);
     assert!(list(&kp).is_empty());
 }
+
+/// The core's session keeps the flows it started, for every front-end alike: the sign-in page
+/// while one waits; Cancel ends its loopback wait (the listener closes, nothing is reported) and
+/// the page is refused after; a pasted address that completes a loopback flow ends its wait too.
+#[test]
+fn the_session_keeps_its_flows_until_cancelled_or_completed() {
+    use keyport::catalog::Catalog;
+    use keyport::model::ErrorCode;
+    use keyport::session::Session;
+    use keyport::vault::Passphrase;
+
+    let standin = StandIn::start(google());
+    let kp = setup("google_workspace", &standin, Some("stand-in-secret"), None);
+    let catalog = Catalog::load(kp.data_dir());
+    let connector = "standin_google_workspace";
+    crate::support::block_on(async {
+        let session = Session::new(kp.data_dir().to_path_buf());
+        session
+            .unlock_key(&Passphrase::new(PASSPHRASE.into()))
+            .await
+            .unwrap();
+        let no_config = BTreeMap::new();
+
+        let first = session
+            .start_oauth(&catalog, connector, &no_config, None)
+            .await
+            .unwrap();
+        let page = session.oauth_page(&first.flow_id).await.unwrap();
+        assert_eq!(page, first.authorization_url);
+        let redirect = query(&page)["redirect_uri"].clone();
+        let cancel = async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            session.cancel_oauth(&first.flow_id).await.unwrap();
+        };
+        let loopback = first.loopback.expect("a loopback flow");
+        let (waited, ()) = tokio::join!(
+            session.wait_loopback(&catalog, &first.flow_id, loopback),
+            cancel
+        );
+        assert!(waited.is_none(), "a cancelled wait reports nothing");
+        assert!(
+            browser_get(&format!("{redirect}?state=x&code=y")).is_err(),
+            "the cancelled flow's listener is closed"
+        );
+        let refused = session.oauth_page(&first.flow_id).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::OAuthStateUnknown);
+
+        let second = session
+            .start_oauth(&catalog, connector, &no_config, Some("Pasted"))
+            .await
+            .unwrap();
+        let params = query(&second.authorization_url);
+        let pasted = format!(
+            "{}?state={}&code={}&scope=openid",
+            params["redirect_uri"],
+            params["state"],
+            standin.consent(&params)
+        );
+        let paste = async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            session.complete_oauth(&catalog, &pasted).await
+        };
+        let loopback = second.loopback.expect("a loopback flow");
+        let (waited, connected) = tokio::join!(
+            session.wait_loopback(&catalog, &second.flow_id, loopback),
+            paste
+        );
+        assert_eq!(connected.unwrap().name, "Pasted");
+        assert!(
+            waited.is_none(),
+            "the paste finished the flow; the wait ends quietly"
+        );
+        assert!(
+            browser_get(&params["redirect_uri"]).is_err(),
+            "its listener is closed"
+        );
+        assert!(session.oauth_page(&second.flow_id).await.is_err());
+    });
+    assert_eq!(
+        list(&kp).len(),
+        1,
+        "only the pasted sign-in stored a connection"
+    );
+}

@@ -1,7 +1,7 @@
 //! The commands the UI may call (listed in build.rs and allowed in capabilities/default.json).
 //! Each is a few lines over the core; errors cross as `{code, message}`.
 
-use crate::oauth::{self as flows, Flows};
+use crate::oauth as flows;
 use crate::{deep_link::Inbox, startup::Startup, Desktop};
 use keyport::error::Coded;
 use keyport::session::Session;
@@ -280,15 +280,13 @@ pub async fn oauth_start(
     app: AppHandle,
     session: State<'_, Session>,
     desktop: State<'_, Desktop>,
-    flows: State<'_, Flows>,
     connector_id: String,
     config: BTreeMap<String, String>,
 ) -> Reply<OAuthStartView> {
     let started = session
-        .start_oauth(&desktop.catalog, &connector_id, &config)
+        .start_oauth(&desktop.catalog, &connector_id, &config, None)
         .await
         .map_err(shown)?;
-    flows.insert(&started.flow_id, &started.authorization_url);
     if let Some(loopback) = started.loopback {
         flows::spawn_loopback(&app, started.flow_id.clone(), loopback);
     }
@@ -306,24 +304,14 @@ pub async fn oauth_start(
 
 /// Opens a waiting sign-in's page again. The page names the flow, never a URL.
 #[tauri::command]
-pub fn oauth_open(app: AppHandle, flows: State<'_, Flows>, flow_id: String) -> Reply<()> {
-    let url = flows.authorization_url(&flow_id).ok_or_else(|| {
-        CommandError::new(
-            ErrorCode::OAuthStateUnknown,
-            "this sign-in is no longer waiting; start the connection again",
-        )
-    })?;
+pub async fn oauth_open(app: AppHandle, session: State<'_, Session>, flow_id: String) -> Reply<()> {
+    let url = session.oauth_page(&flow_id).await.map_err(shown)?;
     flows::open_browser(&app, &url)
 }
 
 /// Cancels a waiting sign-in: its loopback wait stops, and a callback that still comes is refused.
 #[tauri::command]
-pub async fn oauth_cancel(
-    session: State<'_, Session>,
-    flows: State<'_, Flows>,
-    flow_id: String,
-) -> Reply<()> {
-    flows.remove(&flow_id);
+pub async fn oauth_cancel(session: State<'_, Session>, flow_id: String) -> Reply<()> {
     session.cancel_oauth(&flow_id).await.map_err(shown)
 }
 

@@ -38,7 +38,6 @@ pub fn run(started: Instant) {
         .manage(keyport::session::Session::new(data_dir.clone()))
         .manage(startup::Startup::new(started))
         .manage(deep_link::Inbox::new())
-        .manage(oauth::Flows::default())
         .setup(|app| {
             deep_link::setup(app.handle());
             let handle = app.handle().clone();

@@ -1,11 +1,10 @@
 //! `keyport oauth-app set`, `connect … --oauth`, `oauth callback URL`.
 
 use super::output::print;
-use super::vault::{block_on, read_stdin_secret, unlock};
+use super::vault::{block_on, read_stdin_secret, session};
 use super::Failure;
 use crate::catalog::Catalog;
 use crate::oauth::{self, OAuthError};
-use crate::vault::Vault;
 use clap::Subcommand;
 use keyport_model::{ConnectionView, RedirectKind};
 use std::collections::BTreeMap;
@@ -44,18 +43,17 @@ pub fn oauth_app(cmd: OauthAppCommand, dir: &Path) -> Result<(), Failure> {
                 None
             };
             block_on(async {
-                let vault = Vault::open(dir).await?;
-                let unlocked = unlock(&vault).await?;
-                oauth::app::set(
-                    &vault,
-                    &unlocked,
-                    connector,
-                    &client_id,
-                    secret,
-                    redirect_uri.as_deref(),
-                )
-                .await
-                .map_err(Failure::from)
+                session(dir)
+                    .await?
+                    .set_oauth_app(
+                        &catalog,
+                        &connector.id,
+                        &client_id,
+                        secret,
+                        redirect_uri.as_deref(),
+                    )
+                    .await
+                    .map_err(Failure::from)
             })?;
             print(&format!(
                 "OAuth app for {} stored; connect with `keyport connect {} --oauth`.\n",
@@ -81,21 +79,10 @@ pub fn connect(
     let catalog = Catalog::load(dir);
     let connector = catalog.get(connector)?;
     block_on(async {
-        let vault = Vault::open(dir).await?;
-        let unlocked = unlock(&vault).await?;
-        let started = oauth::begin(
-            &vault,
-            &unlocked,
-            connector,
-            &config,
-            name,
-            &[
-                RedirectKind::CustomScheme,
-                RedirectKind::Loopback,
-                RedirectKind::Https,
-            ],
-        )
-        .await?;
+        let session = session(dir).await?;
+        let started = session
+            .start_oauth(&catalog, &connector.id, &config, name)
+            .await?;
         if no_browser {
             print(&format!("{}\n", started.authorization_url))?;
         } else if open_browser(&started.authorization_url).is_err() {
@@ -118,28 +105,22 @@ pub fn connect(
             );
             return Ok(());
         };
-        let url = loopback.wait(oauth::FLOW_LIFETIME).await?;
-        let view = complete(&vault, &unlocked, &catalog, &url).await?;
-        print(&connected(&view))
+        let result = session
+            .wait_loopback(&catalog, &started.flow_id, loopback)
+            .await
+            .unwrap_or(Err(OAuthError::NotWaiting));
+        print(&connected(&result.map_err(failed)?))
     })
 }
 
-async fn complete(
-    vault: &Vault,
-    unlocked: &crate::vault::Unlocked,
-    catalog: &Catalog,
-    url: &str,
-) -> Result<ConnectionView, Failure> {
-    let callback = oauth::parse_callback(url)?;
-    oauth::complete(vault, unlocked, catalog, &callback)
-        .await
-        .map_err(|err| match &err {
-            // The desktop's own button starts again; here it takes a command.
-            OAuthError::SignInSpent { connector_id, .. } => Failure::from(format!(
-                "{err} with `keyport connect {connector_id} --oauth`"
-            )),
-            _ => Failure::from(err),
-        })
+fn failed(err: OAuthError) -> Failure {
+    match &err {
+        // The desktop's own button starts again; here it takes a command.
+        OAuthError::SignInSpent { connector_id, .. } => Failure::from(format!(
+            "{err} with `keyport connect {connector_id} --oauth`"
+        )),
+        _ => Failure::from(err),
+    }
 }
 
 /// `oauth callback URL`: completes a pending flow from the address the browser landed on.
@@ -148,16 +129,15 @@ pub fn callback(url: &str, dir: &Path) -> Result<(), Failure> {
     oauth::parse_callback(url)?;
     let catalog = Catalog::load(dir);
     let view = block_on(async {
-        let vault = match Vault::open(dir).await {
-            Ok(vault) => vault,
+        let session = match session(dir).await {
+            Ok(session) => session,
             // No vault, so no flow can be waiting.
             Err(crate::vault::VaultError::NotInitialized) => {
                 return Err(Failure::from(OAuthError::StateUnknown))
             }
             Err(e) => return Err(e.into()),
         };
-        let unlocked = unlock(&vault).await?;
-        complete(&vault, &unlocked, &catalog, url).await
+        session.complete_oauth(&catalog, url).await.map_err(failed)
     })?;
     print(&connected(&view))
 }

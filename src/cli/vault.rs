@@ -7,7 +7,7 @@ use crate::connections;
 use crate::manager::{self, Credential};
 use crate::oauth;
 use crate::session::Session;
-use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
+use crate::vault::{Passphrase, SecretValue, Vault, VaultError};
 use clap::{Args, Subcommand};
 use keyport_model::{ConnectionType, ConnectionView};
 use std::collections::BTreeMap;
@@ -163,18 +163,6 @@ fn ask_new(var: &str) -> Result<Passphrase, VaultError> {
         ));
     }
     Ok(first)
-}
-
-/// The data key by the keyring slot silently, else by the passphrase.
-pub(super) async fn unlock(vault: &Vault) -> Result<Unlocked, VaultError> {
-    if std::env::var_os("KEYPORT_PASSPHRASE").is_none() {
-        if let Some(unlocked) = vault.unlock_keyring().await {
-            return Ok(unlocked);
-        }
-    }
-    vault
-        .unlock_passphrase(&ask("KEYPORT_PASSPHRASE", "Vault passphrase: ")?)
-        .await
 }
 
 /// The core's session, unlocked the CLI's way: by the keyring slot silently, unless

@@ -18,6 +18,9 @@ pub enum OAuthError {
     StateExpired,
     #[error("this sign-in was already completed or refused; start the connection again")]
     StateUsed,
+    /// A page asked for a sign-in this process is no longer waiting for.
+    #[error("this sign-in is no longer waiting; start the connection again")]
+    NotWaiting,
     #[error("this callback arrived by a different way than the sign-in was started with; start the connection again")]
     RedirectMismatch,
     #[error("you declined access at {0}; nothing was stored. Connect again and approve the request to finish")]
@@ -80,7 +83,7 @@ impl OAuthError {
     pub fn code(&self) -> ErrorCode {
         match self {
             OAuthError::Callback(e) => e.code(),
-            OAuthError::StateUnknown => ErrorCode::OAuthStateUnknown,
+            OAuthError::StateUnknown | OAuthError::NotWaiting => ErrorCode::OAuthStateUnknown,
             OAuthError::StateExpired => ErrorCode::OAuthStateExpired,
             OAuthError::StateUsed => ErrorCode::OAuthStateUsed,
             OAuthError::RedirectMismatch => ErrorCode::OAuthRedirectMismatch,

@@ -311,6 +311,20 @@ pub fn flow_id_of(url: &str) -> Option<String> {
         .map(|c| state_hash(&c.state))
 }
 
+/// Whether a flow is still waiting for its callback: started, neither used nor cancelled, and
+/// within its lifetime.
+pub async fn waiting(vault: &Vault, flow_id: &str) -> Result<bool, OAuthError> {
+    let waiting: Option<bool> = sqlx::query_scalar(
+        "SELECT used_at IS NULL AND unixepoch(expires_at) > unixepoch('now')
+           FROM oauth_flows WHERE state_hash = ?",
+    )
+    .bind(flow_id)
+    .fetch_optional(vault.pool())
+    .await
+    .map_err(vault.io_err())?;
+    Ok(waiting.unwrap_or(false))
+}
+
 /// Cancels a waiting sign-in: a callback that arrives later is refused as used.
 pub async fn cancel(vault: &Vault, flow_id: &str) -> Result<(), OAuthError> {
     sqlx::query("UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")
