@@ -23,6 +23,10 @@ use wasm_bindgen_futures::JsFuture;
 pub struct ShownError {
     pub code: String,
     pub message: String,
+    /// The form field the error concerns, as the core names it; the page places the error
+    /// there instead of reading the message.
+    #[serde(default)]
+    pub field: Option<String>,
 }
 
 impl From<CommandError> for ShownError {
@@ -30,6 +34,7 @@ impl From<CommandError> for ShownError {
         ShownError {
             code: error.code.as_str().to_owned(),
             message: error.message,
+            field: error.field,
         }
     }
 }

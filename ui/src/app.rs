@@ -7,7 +7,7 @@ use crate::components::banners::{ErrorBanner, ProblemsBanner, Tone};
 use crate::components::card_grid::{focus_card, CardGrid};
 use crate::components::chips::CategoryChips;
 use crate::components::connect::ConnectDialog;
-use crate::components::connections::{ConnLoad, ConnectionsPage};
+use crate::components::connections::ConnectionsPage;
 use crate::components::empty_state::EmptyState;
 use crate::components::oauth::{OAuthEvent, WaitingSlot};
 use crate::components::search::SearchField;
@@ -16,10 +16,13 @@ use crate::components::sheet::{ConnectorSheet, TITLE_ID};
 use crate::components::sidebar::Sidebar;
 use crate::components::skeleton::SkeletonGrid;
 use crate::components::vault_screens::{FirstRun, Unlock};
-use crate::state::{
-    claims, connection_count_text, sorted_connections, Action, Load, Marketplace, Page, Shell,
-    ShellAction, VaultScreen,
-};
+use crate::hooks::use_connections;
+use crate::state::connections::{connection_count_text, ConnLoad};
+use crate::state::marketplace::{Action, Load, Marketplace};
+use crate::state::message::sentence;
+use crate::state::oauth::claims;
+use crate::state::settings::idle_label;
+use crate::state::shell::{needed_screen, Page, Shell, ShellAction, VaultScreen};
 use keyport_model::{Category, OAuthVia};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -32,8 +35,7 @@ use yew::prelude::*;
 pub fn app() -> Html {
     let state = use_reducer(Marketplace::default);
     let shell = use_reducer(Shell::default);
-    let conns = use_state(|| ConnLoad::Loading);
-    let conns_generation = use_state(|| 0_u32);
+    let conns = use_connections(shell.page == Page::Connections && shell.screen().is_none());
     // The connection the Connections page brings into view next (the wizard's Open connection).
     let show_conn = use_state(|| None::<AttrValue>);
     let shell_note = use_state(|| None::<String>);
@@ -96,22 +98,6 @@ pub fn app() -> Html {
         });
     }
 
-    // The connections, whenever Connections shows (and after each change).
-    {
-        let conns = conns.clone();
-        let showing = shell.page == Page::Connections && shell.screen().is_none();
-        use_effect_with((showing, *conns_generation), move |(showing, _)| {
-            if *showing {
-                wasm_bindgen_futures::spawn_local(async move {
-                    conns.set(match api::connections_list().await {
-                        Ok(list) => ConnLoad::Loaded(Rc::new(sorted_connections(list))),
-                        Err(error) => ConnLoad::Failed(error),
-                    });
-                });
-            }
-        });
-    }
-
     // The window title names the page.
     {
         let title = shell.title();
@@ -149,7 +135,7 @@ pub fn app() -> Html {
         let waiting = (*waiting).clone();
         let oauth_event = oauth_event.clone();
         let seq = use_mut_ref(|| 0_u32);
-        let generation = conns_generation.clone();
+        let reload = conns.reload.clone();
         let note = shell_note.clone();
         let dispatch = state.dispatcher();
         let catalog = state.catalog().cloned();
@@ -161,7 +147,7 @@ pub fn app() -> Html {
                 .is_some_and(|(flow, connector)| claims(flow, connector, &finished));
             match &finished.outcome {
                 api::Outcome::Connected { connection } => {
-                    generation.set(generation.wrapping_add(1));
+                    reload.emit(());
                     let name = catalog
                         .as_ref()
                         .and_then(|c| {
@@ -318,7 +304,7 @@ pub fn app() -> Html {
     let on_connect = {
         let dispatch = shell.dispatcher();
         let marketplace = state.dispatcher();
-        let gated = crate::state::needed_screen(shell.session.as_ref()).is_some();
+        let gated = needed_screen(shell.session.as_ref()).is_some();
         Callback::from(move |id: String| {
             if gated {
                 // The vault screen takes the page; the dialog opens once it is done.
@@ -342,7 +328,7 @@ pub fn app() -> Html {
                         dispatch.dispatch(ShellAction::Session(session));
                         note.set(Some("Vault locked".to_owned()));
                     }
-                    Err(error) => note.set(Some(crate::state::sentence(&error.message))),
+                    Err(error) => note.set(Some(sentence(&error.message))),
                 }
             });
         })
@@ -358,10 +344,10 @@ pub fn app() -> Html {
                         dispatch.dispatch(ShellAction::Session(session));
                         note.set(Some(match minutes {
                             0 => "Auto-lock turned off".to_owned(),
-                            m => format!("Locks after {} idle", crate::state::idle_label(m)),
+                            m => format!("Locks after {} idle", idle_label(m)),
                         }));
                     }
-                    Err(error) => note.set(Some(crate::state::sentence(&error.message))),
+                    Err(error) => note.set(Some(sentence(&error.message))),
                 }
             });
         })
@@ -434,10 +420,10 @@ pub fn app() -> Html {
         Callback::from(move |_: ()| dispatch.dispatch(ShellAction::ConnectAnother))
     };
     let on_connected = {
-        let generation = conns_generation.clone();
+        let reload = conns.reload.clone();
         let note = shell_note.clone();
         Callback::from(move |view: keyport_model::ConnectionView| {
-            generation.set(generation.wrapping_add(1));
+            reload.emit(());
             note.set(Some(format!("{} connected", view.name)));
         })
     };
@@ -446,10 +432,10 @@ pub fn app() -> Html {
         Callback::from(move |_: ()| dispatch.dispatch(ShellAction::Navigate(Page::Marketplace)))
     };
     let on_changed = {
-        let generation = conns_generation.clone();
+        let reload = conns.reload.clone();
         let note = shell_note.clone();
         Callback::from(move |text: String| {
-            generation.set(generation.wrapping_add(1));
+            reload.emit(());
             note.set(Some(text));
         })
     };
@@ -457,21 +443,13 @@ pub fn app() -> Html {
         let note = shell_note.clone();
         Callback::from(move |text: String| note.set(Some(text)))
     };
-    let on_retry_conns = {
-        let generation = conns_generation.clone();
-        let conns = conns.clone();
-        Callback::from(move |_: ()| {
-            conns.set(ConnLoad::Loading);
-            generation.set(generation.wrapping_add(1));
-        })
-    };
 
     let sheet = state.open.as_deref().and_then(|id| state.connector(id));
     let dialog = shell.connect.as_deref().and_then(|id| state.connector(id));
     let modal = sheet.is_some() || dialog.is_some();
     let catalog = state.catalog().cloned();
     let total = catalog.as_ref().map(|c| c.connectors.len());
-    let status = match (&*shell_note, shell.page, &*conns) {
+    let status = match (&*shell_note, shell.page, &conns.load) {
         (Some(note), _, _) => note.clone(),
         (None, Page::Marketplace, _) => state.status_text(),
         (None, Page::Connections, ConnLoad::Loaded(list)) => connection_count_text(list.len()),
@@ -602,13 +580,13 @@ pub fn app() -> Html {
         (None, Page::Marketplace) => marketplace,
         (None, Page::Connections) => html! {
             <ConnectionsPage
-                load={(*conns).clone()}
+                load={conns.load.clone()}
                 catalog={catalog.clone()}
                 {locked}
                 inert={modal}
                 on_unlock={on_unlock.clone()}
                 {on_browse}
-                on_retry={on_retry_conns}
+                on_retry={conns.retry.clone()}
                 {on_changed}
                 {on_note}
                 show={(*show_conn).clone()}

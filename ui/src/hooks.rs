@@ -1,29 +1,15 @@
-//! Focus behaviour shared by the forms: one place for what UI.md section 3 asks of a refused
-//! field ("focus stays, text selected") and of an inline edit.
+//! Hooks the components share, one module per behaviour.
 
-use web_sys::HtmlInputElement;
-use yew::prelude::*;
+/// The connection list, loaded while Connections shows and reloaded after each change.
+pub mod connections;
+/// A countdown read from the clock: the revealed secret's and the sign-in's.
+pub mod countdown;
+/// Esc and the Tab focus trap of every dialog and sheet.
+pub mod dialog_keys;
+/// Focus on mount, and focus with the text selected after a refusal.
+pub mod focus;
 
-/// Focuses `input` once, when the component mounts.
-#[hook]
-pub fn use_autofocus(input: NodeRef) {
-    use_effect_with((), move |_| {
-        if let Some(input) = input.cast::<HtmlInputElement>() {
-            let _ = input.focus();
-        }
-    });
-}
-
-/// Whenever `deps` changes to a value for which `when` holds, focuses `input` and selects its
-/// text, so the next keystroke replaces it.
-#[hook]
-pub fn use_select_when<D: PartialEq + 'static>(input: NodeRef, deps: D, when: fn(&D) -> bool) {
-    use_effect_with(deps, move |deps| {
-        if when(deps) {
-            if let Some(input) = input.cast::<HtmlInputElement>() {
-                let _ = input.focus();
-                input.select();
-            }
-        }
-    });
-}
+pub use connections::use_connections;
+pub use countdown::use_countdown;
+pub use dialog_keys::use_dialog_keys;
+pub use focus::{use_autofocus, use_select_when};

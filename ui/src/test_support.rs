@@ -1,8 +1,10 @@
-//! Fixtures the native unit tests share: a bare connector, a field, a key section.
+//! Fixtures the native unit tests share: connectors (bare, database, service account), a field,
+//! a key section, a connection, a session.
 
 use keyport_model::{
     Category, CheckRequest, ConfigField, ConnectionStatus, ConnectionType, ConnectionView,
-    Connector, HealthStatus, Icon, KeyAuth, KeyLocation,
+    Connector, DatabaseSpec, DbDriver, HealthStatus, Icon, KeyAuth, KeyLocation,
+    ServiceAccountFormat, ServiceAccountSpec, SessionView, VaultStatus,
 };
 use std::collections::BTreeMap;
 
@@ -92,4 +94,63 @@ pub fn connection(connector_id: &str, kind: ConnectionType) -> ConnectionView {
         needs_refresh: false,
         is_healthy: true,
     }
+}
+
+/// A session: a vault that exists or not, unlocked or not, without key slots or keyring.
+pub fn session(initialized: bool, unlocked: bool) -> SessionView {
+    SessionView {
+        vault: VaultStatus {
+            initialized,
+            locked: !unlocked,
+            key_slots: Vec::new(),
+            kdf: None,
+            connections: 0,
+            keyring: None,
+        },
+        unlocked,
+        idle_lock_minutes: 15,
+    }
+}
+
+/// A database connector (`redis` by id) for `driver`, its port, URL schemes and TLS modes.
+pub fn database(driver: DbDriver, port: u16, schemes: &[&str], tls: &[&str]) -> Connector {
+    let mut c = connector("redis", "Redis", Category::Databases, "Key-value store");
+    c.connection_types = vec![ConnectionType::Database];
+    c.database = Some(DatabaseSpec {
+        driver,
+        default_port: port,
+        url_schemes: schemes.iter().map(|s| s.to_string()).collect(),
+        tls_modes: tls.iter().map(|s| s.to_string()).collect(),
+        docs_url: "https://example.com".to_owned(),
+    });
+    c
+}
+
+/// An AWS-like connector: a service account of `fields`, or an API key.
+pub fn service_account(fields: Vec<ConfigField>) -> Connector {
+    let mut c = connector("aws", "AWS", Category::Cloud, "Cloud");
+    c.connection_types = vec![ConnectionType::ServiceAccount, ConnectionType::ApiKey];
+    c.api_key = Some(key_auth_section());
+    c.service_account = Some(ServiceAccountSpec {
+        format: ServiceAccountFormat::AwsAccessKey,
+        fields,
+        token_url: None,
+        scopes: Vec::new(),
+        check: None,
+        docs_url: "https://example.com".to_owned(),
+    });
+    c
+}
+
+/// A map of owned strings.
+pub fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The keys of `fields`, in order.
+pub fn keys(fields: &[ConfigField]) -> Vec<&str> {
+    fields.iter().map(|f| f.key.as_str()).collect()
 }

@@ -1,7 +1,7 @@
 //! One Marketplace card: monogram, name, category, description and connection-type badges. The
 //! card is a button that opens the detail sheet; the grid decides which card is the tab stop.
 
-use crate::state::safe_color;
+use crate::state::marketplace::safe_color;
 use keyport_model::Connector;
 use std::rc::Rc;
 use yew::prelude::*;

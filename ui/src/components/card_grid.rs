@@ -2,7 +2,7 @@
 //! decides how many fit), Home/End go to the row's ends, Ctrl+Home/End to the first and last card.
 
 use super::card::ConnectorCard;
-use crate::state::{grid_move, Move};
+use crate::state::moves::{grid_move, Move};
 use keyport_model::Connector;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

@@ -1,7 +1,8 @@
 //! The category chips: a single-select radio group with one tab stop; ← → (and ↑ ↓, Home, End)
 //! move the selection and the focus together.
 
-use crate::state::{chip_move, Chip, Move};
+use crate::state::marketplace::Chip;
+use crate::state::moves::{chip_move, Move};
 use keyport_model::Category;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;

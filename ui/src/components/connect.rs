@@ -11,14 +11,16 @@ use super::credential_form::CredentialForm;
 use super::done_step::DoneStep;
 use super::form_field::clear_secrets;
 use super::icons;
-use super::oauth::{OAuthConnect, OAuthEvent, Stage, WaitingSlot};
-use super::sheet::trap_tab;
+use super::oauth::{OAuthConnect, OAuthEvent, WaitingSlot};
 use super::steps::WizardSteps;
 use crate::api;
-use crate::connect_form::{connect_done_text, form_types, type_hint, WizardStep};
+use crate::connect_form::types::{form_types, type_hint};
+use crate::connect_form::wizard::{connect_done_text, WizardStep};
+use crate::hooks::use_dialog_keys;
+use crate::state::oauth::Stage;
 use keyport_model::{ConnectionType, ConnectionView, Connector};
 use std::rc::Rc;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 use yew::prelude::*;
 
 pub const CONNECT_TITLE_ID: &str = "connect-title";
@@ -44,23 +46,17 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
     let form_busy = use_state(|| false);
     let done = use_state(|| None::<ConnectionView>);
     let oauth_stage = use_state(|| Stage::Setup);
-    let dialog = use_node_ref();
 
     // Focus the title on open and on the Done step.
     {
         let is_done = done.is_some();
         use_effect_with(is_done, move |_| {
-            if let Some(title) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(CONNECT_TITLE_ID))
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(t).ok())
-            {
-                let _ = title.focus();
-            }
+            focus_selector(&format!("#{CONNECT_TITLE_ID}"))
         });
     }
 
     // Every way out empties the secret fields first.
+    let dialog = use_node_ref();
     let close = {
         let (dialog, on_close) = (dialog.clone(), props.on_close.clone());
         Callback::from(move |_: ()| {
@@ -70,22 +66,7 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
             on_close.emit(());
         })
     };
-    let onkeydown = {
-        let (close, dialog) = (close.clone(), dialog.clone());
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Escape" => {
-                e.prevent_default();
-                e.stop_propagation();
-                close.emit(());
-            }
-            "Tab" => {
-                if let Some(dialog) = dialog.cast::<Element>() {
-                    trap_tab(&dialog, &e);
-                }
-            }
-            _ => {}
-        })
-    };
+    let onkeydown = use_dialog_keys(dialog.clone(), close.clone());
 
     let busy_now = *form_busy || *oauth_stage != Stage::Setup;
     let chooser = if types.len() > 1 {

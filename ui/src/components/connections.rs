@@ -5,23 +5,17 @@
 use super::card::Monogram;
 use super::icons;
 use super::reveal::RevealDialog;
-use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
-use crate::hooks::use_select_when;
-use crate::state::{connection_count_text, connection_subline, health_badge, short_date, Catalog};
+use crate::hooks::{use_dialog_keys, use_select_when};
+use crate::state::connections::{
+    connection_count_text, connection_subline, health_badge, short_date, ConnLoad,
+};
+use crate::state::marketplace::Catalog;
 use keyport_model::ConnectionView;
 use std::rc::Rc;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
-
-/// Where loading the list stands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConnLoad {
-    Loading,
-    Loaded(Rc<Vec<ConnectionView>>),
-    Failed(ShownError),
-}
 
 #[derive(Properties, PartialEq)]
 pub struct ConnectionsProps {
@@ -529,6 +523,7 @@ struct ConfirmProps {
 fn delete_confirm(props: &ConfirmProps) -> Html {
     let cancel_ref = use_node_ref();
     let dialog = use_node_ref();
+    let onkeydown = use_dialog_keys(dialog.clone(), props.on_cancel.clone());
     let busy = use_state(|| false);
     {
         let cancel_ref = cancel_ref.clone();
@@ -538,23 +533,6 @@ fn delete_confirm(props: &ConfirmProps) -> Html {
             }
         });
     }
-    let onkeydown = {
-        let on_cancel = props.on_cancel.clone();
-        let dialog = dialog.clone();
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Escape" => {
-                e.prevent_default();
-                e.stop_propagation();
-                on_cancel.emit(());
-            }
-            "Tab" => {
-                if let Some(dialog) = dialog.cast::<Element>() {
-                    trap_tab(&dialog, &e);
-                }
-            }
-            _ => {}
-        })
-    };
     let delete = {
         let (on_delete, view, busy) = (props.on_delete.clone(), props.view.clone(), busy.clone());
         Callback::from(move |_: MouseEvent| {

@@ -5,10 +5,10 @@
 //! Submitting reads the secret fields from their elements and hands them straight to
 //! `connect_credential` (with the key file's path as `keyFile`), which checks them with
 //! the service first: the button reads `Checking with Redis…` meanwhile. A refusal shows at
-//! the field it is about (`connect_form::error_place`); a refused key or password is emptied for
+//! the field the error names (`connect_form::placement`); a refused key or password is emptied for
 //! retyping, everything else is kept. An unreachable service offers "Store without checking".
 //! A connection URL pasted (or typed and left) as a database's host fills the login fields
-//! (`connect_form::login_from_url`), its password going straight into the password element.
+//! (`connect_form::db_url`), its password going straight into the password element.
 
 use super::choice::{Choice, ChoiceOption};
 use super::form_field::{
@@ -18,11 +18,15 @@ use super::form_field::{
 use super::key_file::KeyFileField;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
-use crate::connect_form::{
-    clears_field, connect_busy_label, connect_request, control, defaults, error_place, form_fields,
-    key_file_path, login_from_url, missing_required, name_field, typed_secrets, Control, DbEntry,
-    ErrorPlace, KEY_FILE, URL_FILLED,
+use crate::connect_form::db_url::{login_from_url, URL_FILLED};
+use crate::connect_form::fields::{
+    control, defaults, form_fields, name_field, Control, DbEntry, KEY_FILE, NAME,
 };
+use crate::connect_form::placement::{clears_field, error_place, ErrorPlace};
+use crate::connect_form::request::{
+    connect_request, key_file_path, missing_required, typed_secrets,
+};
+use crate::connect_form::wizard::connect_busy_label;
 use keyport_model::{login, ConnectionType, ConnectionView, Connector};
 use std::rc::Rc;
 use web_sys::Element;
@@ -111,7 +115,7 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                         on_connected.emit(view);
                     }
                     Err(e) => {
-                        match error_place(e.kind(), &e.message, &fields) {
+                        match error_place(&e, &fields) {
                             ErrorPlace::Field(key) => {
                                 if clears_field(e.kind(), &key) {
                                     clear_secret(&key);
@@ -210,9 +214,7 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
         })
     };
 
-    let place = error
-        .as_ref()
-        .map(|e| error_place(e.kind(), &e.message, &fields));
+    let place = error.as_ref().map(|e| error_place(e, &fields));
     let problem = |key: &str| {
         if missing.iter().any(|m| m == key) {
             Some(Problem::Missing)
@@ -229,9 +231,9 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
     let on_key_file_read = {
         let (error, fields) = (error.clone(), fields.clone());
         Callback::from(move |_: ()| {
-            let at_file = error.as_ref().is_some_and(|e| {
-                error_place(e.kind(), &e.message, &fields) == ErrorPlace::Field(KEY_FILE.to_owned())
-            });
+            let at_file = error
+                .as_ref()
+                .is_some_and(|e| error_place(e, &fields) == ErrorPlace::Field(KEY_FILE.to_owned()));
             if at_file {
                 error.set(None);
             }
@@ -279,8 +281,8 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                         }
                     }
                 }) }
-                <FormField field={name_field()} value={(*name).clone()} disabled={*busy}
-                    on_change={on_name} />
+                <FormField field={name_field()} value={(*name).clone()} problem={problem(NAME)}
+                    disabled={*busy} on_change={on_name} />
                 if let (Some(error), Some(ErrorPlace::Form | ErrorPlace::Unreachable)) = (&*error, &place) {
                     <FormError error={error.clone()} />
                 }

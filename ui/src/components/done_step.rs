@@ -5,7 +5,7 @@
 
 use super::connect::CONNECT_TITLE_ID;
 use super::icons;
-use crate::connect_form::done_title;
+use crate::connect_form::wizard::done_title;
 use keyport_model::ConnectionView;
 use yew::prelude::*;
 

@@ -8,8 +8,8 @@
 
 use super::icons;
 use crate::api::{self, ShownError};
-use crate::connect_form::{control, Control, SEALED_HELP};
-use crate::state::sentence;
+use crate::connect_form::fields::{control, Control, SEALED_HELP};
+use crate::state::message::sentence;
 use js_sys::Reflect;
 use keyport_model::ConfigField;
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@
 
 use super::form_field::{FormField, Problem};
 use crate::api::{self, ShownError};
-use crate::connect_form::{key_fact_hint, KEY_FILE};
+use crate::connect_form::fields::{key_fact_hint, KEY_FILE};
 use keyport_model::{ConfigField, KeyFileView};
 use yew::prelude::*;
 

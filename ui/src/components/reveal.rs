@@ -6,15 +6,12 @@
 
 use super::form_field::{clear_node, node_text};
 use super::icons;
-use super::sheet::trap_tab;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
-use crate::hooks::use_select_when;
-use crate::state::{reveal_countdown, REVEAL_SECONDS};
+use crate::hooks::{use_countdown, use_dialog_keys, use_select_when};
+use crate::state::countdown::{reveal_countdown, REVEAL_SECONDS};
 use keyport_model::ErrorCode;
-use std::cell::Cell;
-use std::rc::Rc;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -29,13 +26,11 @@ pub struct RevealProps {
 pub fn reveal_dialog(props: &RevealProps) -> Html {
     let value = use_state(String::new);
     let shown = use_state(|| false);
-    let remaining = use_state(|| REVEAL_SECONDS);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ShownError>);
     let copied = use_state(|| false);
     let input = use_node_ref();
     let hide = use_node_ref();
-    let dialog = use_node_ref();
 
     // Focus the passphrase field on open.
     {
@@ -72,38 +67,19 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
         })
     };
 
-    // The countdown: one tick a second while shown; each tick's effect is cancelled when the next
-    // render replaces it (or the dialog closes).
+    // The countdown while the value shows; at 0:00 the dialog closes.
+    let remaining = use_countdown(REVEAL_SECONDS, shown.then_some(()));
     {
-        let remaining_handle = remaining.clone();
         let close = close.clone();
-        use_effect_with((*shown, *remaining), move |(shown, left)| {
-            let cancelled = Rc::new(Cell::new(false));
-            if *shown {
-                let left = *left;
-                let cancelled = Rc::clone(&cancelled);
-                wasm_bindgen_futures::spawn_local(async move {
-                    if left == 0 {
-                        close.emit(());
-                        return;
-                    }
-                    api::sleep(1000).await;
-                    if !cancelled.get() {
-                        remaining_handle.set(left - 1);
-                    }
-                });
+        use_effect_with(*shown && remaining == 0, move |expired| {
+            if *expired {
+                close.emit(());
             }
-            move || cancelled.set(true)
         });
     }
 
     let onsubmit = {
-        let (input, value, shown, remaining) = (
-            input.clone(),
-            value.clone(),
-            shown.clone(),
-            remaining.clone(),
-        );
+        let (input, value, shown) = (input.clone(), value.clone(), shown.clone());
         let (busy, error) = (busy.clone(), error.clone());
         let id = props.id.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -118,13 +94,8 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
             busy.set(true);
             error.set(None);
             clear_node(&input);
-            let (value, shown, remaining, busy, error) = (
-                value.clone(),
-                shown.clone(),
-                remaining.clone(),
-                busy.clone(),
-                error.clone(),
-            );
+            let (value, shown, busy, error) =
+                (value.clone(), shown.clone(), busy.clone(), error.clone());
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = api::connection_reveal(&id, &secret).await;
@@ -132,7 +103,6 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
                 busy.set(false);
                 match result {
                     Ok(secret) => {
-                        remaining.set(REVEAL_SECONDS);
                         value.set(secret);
                         shown.set(true);
                     }
@@ -141,23 +111,8 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
             });
         })
     };
-    let onkeydown = {
-        let close = close.clone();
-        let dialog = dialog.clone();
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Escape" => {
-                e.prevent_default();
-                e.stop_propagation();
-                close.emit(());
-            }
-            "Tab" => {
-                if let Some(dialog) = dialog.cast::<Element>() {
-                    trap_tab(&dialog, &e);
-                }
-            }
-            _ => {}
-        })
-    };
+    let dialog = use_node_ref();
+    let onkeydown = use_dialog_keys(dialog.clone(), close.clone());
     let copy = {
         let (value, copied) = (value.clone(), copied.clone());
         Callback::from(move |_: MouseEvent| {
@@ -190,7 +145,7 @@ pub fn reveal_dialog(props: &RevealProps) -> Html {
                         <h2 id="reveal-title" class="dialog-title">{ format!("{}'s secret", props.name) }</h2>
                         <p class="reveal-value" data-testid="reveal-value">{ (*value).clone() }</p>
                         <p class="reveal-countdown" data-testid="reveal-countdown" aria-live="off">
-                            { reveal_countdown(*remaining) }
+                            { reveal_countdown(remaining) }
                         </p>
                         if *copied {
                             <p class="settings-ok" role="status" data-testid="reveal-copied">

@@ -7,9 +7,8 @@ use super::form_field::{clear_node, node_text};
 use super::icons;
 use super::vault_screens::{FormError, NewPassphrase};
 use crate::api::{self, ShownError};
-use crate::state::{
-    has_keyring_slot, idle_label, keyring_backend_text, new_passphrase_problem, IDLE_CHOICES,
-};
+use crate::state::passphrase::new_passphrase_problem;
+use crate::state::settings::{has_keyring_slot, idle_label, keyring_backend_text, IDLE_CHOICES};
 use keyport_model::ErrorCode;
 use keyport_model::SessionView;
 use web_sys::HtmlSelectElement;

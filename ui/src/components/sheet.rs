@@ -4,11 +4,10 @@
 use super::card::Monogram;
 use super::icons;
 use crate::api::ShownError;
-use crate::connect_form::connect_note;
+use crate::connect_form::types::connect_note;
+use crate::hooks::use_dialog_keys;
 use keyport_model::{ConnectionType, Connector};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 pub const TITLE_ID: &str = "sheet-title";
@@ -31,23 +30,7 @@ pub struct SheetProps {
 pub fn connector_sheet(props: &SheetProps) -> Html {
     let c = &props.connector;
     let dialog = use_node_ref();
-    let onkeydown = {
-        let on_close = props.on_close.clone();
-        let dialog = dialog.clone();
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Escape" => {
-                e.prevent_default();
-                e.stop_propagation();
-                on_close.emit(());
-            }
-            "Tab" => {
-                if let Some(dialog) = dialog.cast::<Element>() {
-                    trap_tab(&dialog, &e);
-                }
-            }
-            _ => {}
-        })
-    };
+    let onkeydown = use_dialog_keys(dialog.clone(), props.on_close.clone());
     let close = props.on_close.reform(|_: MouseEvent| ());
     let docs = {
         let on_docs = props.on_docs.clone();
@@ -170,41 +153,4 @@ pub fn connector_sheet(props: &SheetProps) -> Html {
             </section>
         </div>
     }
-}
-
-/// Keeps Tab and Shift+Tab inside the dialog: from the last control back to the first.
-pub fn trap_tab(dialog: &Element, e: &KeyboardEvent) {
-    let Ok(nodes) = dialog.query_selector_all(
-        "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), \
-         textarea:not([disabled]), [tabindex]:not([tabindex=\"-1\"])",
-    ) else {
-        return;
-    };
-    let focusable: Vec<HtmlElement> = (0..nodes.length())
-        .filter_map(|i| nodes.item(i)?.dyn_into::<HtmlElement>().ok())
-        .collect();
-    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
-        return;
-    };
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
-    let at = |el: &HtmlElement| {
-        active
-            .as_ref()
-            .is_some_and(|a| a == el.unchecked_ref::<Element>())
-    };
-    let outside = active.as_ref().is_none_or(|a| !dialog.contains(Some(a)));
-    if e.shift_key() && (at(first) || outside || at_title(&active)) {
-        e.prevent_default();
-        let _ = last.focus();
-    } else if !e.shift_key() && (at(last) || outside) {
-        e.prevent_default();
-        let _ = first.focus();
-    }
-}
-
-/// The title holds focus when the sheet opens; Shift+Tab from it wraps to the last control.
-fn at_title(active: &Option<Element>) -> bool {
-    active.as_ref().is_some_and(|a| a.id() == TITLE_ID)
 }

@@ -2,7 +2,7 @@
 //! footer, the vault state with Unlock or Lock (the idle auto-lock lives in Settings › Security).
 
 use super::icons;
-use crate::state::Page;
+use crate::state::shell::Page;
 use keyport_model::SessionView;
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@
 //! `aria-current="step"` on the one showing. Type shows only when the connector offers more than
 //! one type (`connect_form::wizard_steps`).
 
-use crate::connect_form::{step_text, wizard_steps, WizardStep};
+use crate::connect_form::wizard::{step_text, wizard_steps, WizardStep};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,0 +1,125 @@
+//! How the Connections page shows a connection: its sub-line, its health badge, dates, the
+//! list's order and its count.
+
+use crate::api::ShownError;
+use keyport_model::{ConnectionStatus, ConnectionView, HealthStatus};
+use std::rc::Rc;
+
+/// Where loading the list stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnLoad {
+    Loading,
+    Loaded(Rc<Vec<ConnectionView>>),
+    Failed(ShownError),
+}
+
+/// The line under a connection's name: `connector · account · host`, so two accounts at one
+/// service (or two servers) can be told apart; the type when neither is known.
+pub fn connection_subline(connector: &str, view: &ConnectionView) -> String {
+    let meta = |key: &str| view.metadata.get(key).filter(|v| !v.is_empty());
+    let account = [
+        "email",
+        "client_email",
+        "username",
+        "user",
+        "tenant",
+        "account",
+    ]
+    .into_iter()
+    .find_map(meta);
+    let host = meta("host").map(|host| match meta("port") {
+        Some(port) => format!("{host}:{port}"),
+        None => host.clone(),
+    });
+    let mut parts = vec![connector.to_owned()];
+    parts.extend(account.cloned());
+    parts.extend(host);
+    if parts.len() == 1 {
+        parts.push(view.connection_type.badge().to_owned());
+    }
+    parts.join(" · ")
+}
+
+/// The health badge of a row: `data-health`, its glyph and its word (never colour alone).
+pub fn health_badge(connection: &ConnectionView) -> (&'static str, &'static str, &'static str) {
+    if matches!(
+        connection.status,
+        ConnectionStatus::Expired | ConnectionStatus::Revoked | ConnectionStatus::Invalid
+    ) {
+        return ("reconnect", "✕", "Reconnect needed");
+    }
+    match connection.health_status {
+        HealthStatus::Healthy => ("healthy", "✓", "Healthy"),
+        HealthStatus::Degraded => ("degraded", "!", "Degraded"),
+        HealthStatus::Unhealthy => ("unhealthy", "✕", "Unhealthy"),
+        HealthStatus::Unknown => ("unknown", "?", "Unknown"),
+    }
+}
+
+/// `2026-05-09T07:29:33Z` as `9 May 2026`; anything else as it came.
+pub fn short_date(timestamp: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let date = timestamp.get(..10).unwrap_or(timestamp);
+    let mut parts = date.split('-');
+    let parsed = (|| {
+        let year: u32 = parts.next()?.parse().ok()?;
+        let month: usize = parts.next()?.parse().ok()?;
+        let day: u32 = parts.next()?.parse().ok()?;
+        let month = MONTHS.get(month.checked_sub(1)?)?;
+        Some(format!("{day} {month} {year}"))
+    })();
+    parsed.unwrap_or_else(|| timestamp.to_owned())
+}
+
+/// Connections as the list shows them: by name, case-insensitively.
+pub fn sorted_connections(mut list: Vec<ConnectionView>) -> Vec<ConnectionView> {
+    list.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    list
+}
+
+/// `1 connection`, `3 connections`.
+pub fn connection_count_text(count: usize) -> String {
+    match count {
+        1 => "1 connection".to_owned(),
+        n => format!("{n} connections"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::connection;
+
+    #[test]
+    fn rows_name_the_account_and_the_host() {
+        let mut view = connection("redis", keyport_model::ConnectionType::Database);
+        view.metadata
+            .insert("host".to_owned(), "127.0.0.1".to_owned());
+        view.metadata.insert("port".to_owned(), "6380".to_owned());
+        assert_eq!(connection_subline("Redis", &view), "Redis · 127.0.0.1:6380");
+        view.metadata.insert("user".to_owned(), "app".to_owned());
+        assert_eq!(
+            connection_subline("Redis", &view),
+            "Redis · app · 127.0.0.1:6380"
+        );
+        view.metadata.clear();
+        assert_eq!(connection_subline("Redis", &view), "Redis · Database");
+    }
+
+    #[test]
+    fn dates_and_counts_read_well() {
+        assert_eq!(short_date("2026-05-09T07:29:33Z"), "9 May 2026");
+        assert_eq!(short_date("2026-12-31"), "31 Dec 2026");
+        assert_eq!(short_date("yesterday"), "yesterday");
+        assert_eq!(short_date("2026-13-01"), "2026-13-01");
+        assert_eq!(connection_count_text(1), "1 connection");
+        assert_eq!(connection_count_text(3), "3 connections");
+    }
+}
