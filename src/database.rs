@@ -5,174 +5,97 @@
 //! fails within the connect timeout; the server's own messages never reach ours (a server may
 //! echo what it was sent).
 
-use crate::catalog::validate_fields;
-use crate::vault::SecretValue;
-use keyport_model::{login, Connector, DbDriver};
-use std::collections::BTreeMap;
+mod url;
+
+use crate::error::Coded;
+use keyport_model::{DbDriver, ErrorCode};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use self::url::{read_url, url_fields, url_from_fields, Login};
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-#[derive(Debug, PartialEq, Eq)]
+/// Why a database login was refused: first what is wrong with what was given (each at the form
+/// field it concerns), then what the server said when it was tried.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DbError {
-    Invalid(String),
+    #[error("{connector} is not a database")]
+    NotDatabase { connector: String },
+    #[error("not a connection URL; expected {schemes}…")]
+    NotUrl { schemes: String },
+    #[error("a {connector} URL starts with {schemes}")]
+    Scheme { connector: String, schemes: String },
+    #[error("the URL names no host")]
+    NoHost,
+    #[error("`{param}={mode}` is not a TLS mode {connector} knows; use one of {modes}")]
+    TlsMode {
+        param: &'static str,
+        mode: String,
+        connector: String,
+        modes: String,
+    },
+    /// What one host and one port cannot say: a `+srv` name, or several hosts.
+    #[error("this URL names {what}, which the host and port fields cannot hold; give it as a connection URL instead")]
+    NotOneHost { what: &'static str },
+    #[error(transparent)]
+    Setting(#[from] crate::catalog::ConfigError),
+    #[error("the port is a number from 1 to 65535")]
+    Port,
+    #[error("the host is not a host name or IP address")]
+    Host,
+    #[error("the URL's options are not valid")]
+    Options,
+    #[error("wrong user or password")]
     AuthFailed,
+    #[error("no database by that name for this user")]
     NotFound,
+    #[error("could not be reached ({0})")]
     Unreachable(&'static str),
+    #[error("the server does not offer the TLS asked for")]
     TlsRefused,
 }
 
-/// A login read from its URL: the driver, and the non-secret parts kept as metadata.
-pub struct Login {
-    pub driver: DbDriver,
-    pub url: url::Url,
-    pub metadata: BTreeMap<String, String>,
-}
-
-/// Reads a connection URL for `connector`: one of its schemes, a host, and (not a secret) the
-/// port, database, user and TLS mode.
-pub fn read_url(connector: &Connector, text: &str) -> Result<Login, DbError> {
-    let spec = connector
-        .database
-        .as_ref()
-        .ok_or_else(|| DbError::Invalid(format!("{} is not a database", connector.name)))?;
-    let schemes = spec.url_schemes.join("://, ") + "://";
-    let url = url::Url::parse(text.trim())
-        .map_err(|_| DbError::Invalid(format!("not a connection URL; expected {schemes}…")))?;
-    if !spec.url_schemes.iter().any(|s| s == url.scheme()) {
-        return Err(DbError::Invalid(format!(
-            "a {} URL starts with {schemes}",
-            connector.name
-        )));
-    }
-    let host = url
-        .host_str()
-        .filter(|h| !h.is_empty())
-        .ok_or_else(|| DbError::Invalid("the URL names no host".into()))?;
-    let mut metadata = BTreeMap::new();
-    metadata.insert("host".to_owned(), host.to_owned());
-    metadata.insert(
-        "port".to_owned(),
-        url.port().unwrap_or(spec.default_port).to_string(),
-    );
-    if !url.username().is_empty() {
-        let user = percent_decode(url.username());
-        metadata.insert("user".to_owned(), user);
-    }
-    let database = url.path().trim_start_matches('/');
-    if !database.is_empty() {
-        metadata.insert("database".to_owned(), percent_decode(database));
-    }
-    let tls_param = match spec.driver {
-        DbDriver::Postgres => Some("sslmode"),
-        DbDriver::Mysql => Some("ssl-mode"),
-        _ => None,
-    };
-    if let Some(param) = tls_param {
-        if let Some((_, mode)) = url.query_pairs().find(|(k, _)| k == param) {
-            if !spec.tls_modes.iter().any(|m| m.eq_ignore_ascii_case(&mode)) {
-                return Err(DbError::Invalid(format!(
-                    "`{param}={mode}` is not a TLS mode {} knows; use one of {}",
-                    connector.name,
-                    spec.tls_modes.join(", ")
-                )));
-            }
-            metadata.insert("tls".to_owned(), mode.into_owned());
+impl DbError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            DbError::AuthFailed => ErrorCode::DbAuthFailed,
+            DbError::NotFound => ErrorCode::DbNotFound,
+            DbError::Unreachable(_) => ErrorCode::DbUnreachable,
+            DbError::TlsRefused => ErrorCode::DbTlsRefused,
+            _ => ErrorCode::ConnectionInvalid,
         }
     }
-    if url.scheme() == "rediss" {
-        metadata.insert("tls".to_owned(), "required".to_owned());
-    }
-    Ok(Login {
-        driver: spec.driver,
-        url,
-        metadata,
-    })
-}
 
-/// Builds the connection URL of a login given field by field (`DatabaseSpec::login_fields`):
-/// the URL is what is stored and checked, exactly as if it had been pasted. Empty values count
-/// as not given.
-pub fn url_from_fields(
-    connector: &Connector,
-    config: &BTreeMap<String, String>,
-    password: Option<&str>,
-) -> Result<SecretValue, DbError> {
-    let spec = connector
-        .database
-        .as_ref()
-        .ok_or_else(|| DbError::Invalid(format!("{} is not a database", connector.name)))?;
-    let fields = spec.login_fields();
-    let plain: Vec<_> = fields.iter().filter(|f| !f.secret).collect();
-    let given: BTreeMap<String, String> = config
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k.clone(), v.trim().to_owned()))
-        .collect();
-    let values = validate_fields(connector, &plain, &given).map_err(DbError::Invalid)?;
-    let value = |key: &str| values.get(key).map(String::as_str);
-    let port: u16 = value(login::PORT)
-        .and_then(|p| p.parse().ok())
-        .filter(|p| *p > 0)
-        .ok_or_else(|| DbError::Invalid("the port is a number from 1 to 65535".into()))?;
-    let tls = value(login::TLS).unwrap_or_default();
-    let scheme = match spec.driver {
-        DbDriver::Postgres => "postgresql",
-        DbDriver::Mysql => "mysql",
-        DbDriver::Mongodb => "mongodb",
-        DbDriver::Redis if tls == "none" => "redis",
-        DbDriver::Redis => "rediss",
-    };
-    let bad = |_| DbError::Invalid("the host is not a host name or IP address".into());
-    let mut url = url::Url::parse(&format!("{scheme}://localhost")).map_err(bad)?;
-    url.set_host(value(login::HOST)).map_err(bad)?;
-    let unusable = || DbError::Invalid("the user or password cannot go in a URL".into());
-    url.set_port(Some(port)).map_err(|_| unusable())?;
-    url.set_username(value(login::USER).unwrap_or_default())
-        .map_err(|_| unusable())?;
-    if let Some(password) = password.filter(|p| !p.is_empty()) {
-        url.set_password(Some(password)).map_err(|_| unusable())?;
-    }
-    if let Some(database) = value(login::DATABASE) {
-        url.set_path(&format!("/{database}"));
-    }
-    {
-        let mut query = url.query_pairs_mut();
-        match spec.driver {
-            DbDriver::Postgres => {
-                query.append_pair("sslmode", tls);
-            }
-            DbDriver::Mysql => {
-                query.append_pair("ssl-mode", tls);
-            }
-            DbDriver::Mongodb => {
-                // The modes are the connection-string options themselves (`tls=true`).
-                if let Some((k, v)) = tls.split_once('=') {
-                    query.append_pair(k, v);
-                }
-                if let Some(source) = value(login::AUTH_SOURCE) {
-                    query.append_pair("authSource", source);
-                }
-            }
-            DbDriver::Redis => {}
+    /// The form field it concerns: a pasted URL's (`url`), or a login field's.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            DbError::NotUrl { .. }
+            | DbError::Scheme { .. }
+            | DbError::NoHost
+            | DbError::TlsMode { .. }
+            | DbError::NotOneHost { .. }
+            | DbError::Options => Some("url"),
+            DbError::Setting(e) => e.field.as_deref(),
+            DbError::Port => Some(keyport_model::login::PORT),
+            DbError::Host => Some(keyport_model::login::HOST),
+            DbError::NotDatabase { .. }
+            | DbError::AuthFailed
+            | DbError::NotFound
+            | DbError::Unreachable(_)
+            | DbError::TlsRefused => None,
         }
     }
-    if url.query() == Some("") {
-        url.set_query(None);
-    }
-    if spec.driver == DbDriver::Redis && tls == "insecure" {
-        // redis-rs: `rediss://…#insecure` skips certificate checks.
-        url.set_fragment(Some("insecure"));
-    }
-    Ok(SecretValue::new(String::from(url).into_bytes()))
 }
 
-fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+impl Coded for DbError {
+    fn code(&self) -> ErrorCode {
+        DbError::code(self)
+    }
+
+    fn field(&self) -> Option<&str> {
+        DbError::field(self)
+    }
 }
 
 /// Connects and runs the cheapest statement.
@@ -204,15 +127,15 @@ fn sqlx_error(err: sqlx::Error, auth_codes: &[&str], missing_codes: &[&str]) -> 
         }
         sqlx::Error::Tls(_) => DbError::TlsRefused,
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => DbError::Unreachable("could not connect"),
-        sqlx::Error::Configuration(_) => DbError::Invalid("the URL's options are not valid".into()),
+        sqlx::Error::Configuration(_) => DbError::Options,
         _ => DbError::Unreachable("the connection failed"),
     }
 }
 
-async fn postgres(url: &url::Url) -> Result<(), DbError> {
+async fn postgres(url: &::url::Url) -> Result<(), DbError> {
     use sqlx::Connection;
-    let options = sqlx::postgres::PgConnectOptions::from_str(url.as_str())
-        .map_err(|_| DbError::Invalid("the URL's options are not valid".into()))?;
+    let options =
+        sqlx::postgres::PgConnectOptions::from_str(url.as_str()).map_err(|_| DbError::Options)?;
     // SQLSTATE 28P01 invalid_password, 28000 invalid_authorization_specification; 3D000
     // invalid_catalog_name (no such database).
     let mut conn = sqlx::PgConnection::connect_with(&options)
@@ -226,10 +149,10 @@ async fn postgres(url: &url::Url) -> Result<(), DbError> {
     Ok(())
 }
 
-async fn mysql(url: &url::Url) -> Result<(), DbError> {
+async fn mysql(url: &::url::Url) -> Result<(), DbError> {
     use sqlx::Connection;
-    let options = sqlx::mysql::MySqlConnectOptions::from_str(url.as_str())
-        .map_err(|_| DbError::Invalid("the URL's options are not valid".into()))?;
+    let options =
+        sqlx::mysql::MySqlConnectOptions::from_str(url.as_str()).map_err(|_| DbError::Options)?;
     let mut conn = sqlx::MySqlConnection::connect_with(&options)
         .await
         .map_err(|e| {
@@ -256,9 +179,8 @@ async fn mysql(url: &url::Url) -> Result<(), DbError> {
     Ok(())
 }
 
-async fn redis_ping(url: &url::Url) -> Result<(), DbError> {
-    let client = redis::Client::open(url.as_str())
-        .map_err(|_| DbError::Invalid("the URL's options are not valid".into()))?;
+async fn redis_ping(url: &::url::Url) -> Result<(), DbError> {
+    let client = redis::Client::open(url.as_str()).map_err(|_| DbError::Options)?;
     let classify = |e: redis::RedisError| match e.kind() {
         redis::ErrorKind::AuthenticationFailed => DbError::AuthFailed,
         _ if e.is_io_error() || e.is_connection_refusal() || e.is_timeout() => {
@@ -281,7 +203,7 @@ async fn redis_ping(url: &url::Url) -> Result<(), DbError> {
     Ok(())
 }
 
-async fn mongodb_ping(url: &url::Url) -> Result<(), DbError> {
+async fn mongodb_ping(url: &::url::Url) -> Result<(), DbError> {
     use mongodb::error::ErrorKind;
     let mut options = mongodb::options::ClientOptions::parse(url.as_str())
         .await
@@ -290,7 +212,7 @@ async fn mongodb_ping(url: &url::Url) -> Result<(), DbError> {
             ErrorKind::DnsResolve { .. } | ErrorKind::Io(_) => {
                 DbError::Unreachable("its name did not resolve")
             }
-            _ => DbError::Invalid("the URL's options are not valid".into()),
+            _ => DbError::Options,
         })?;
     // Within the outer timeout, so the driver's own account of the failure is what we read.
     options.connect_timeout = Some(CONNECT_TIMEOUT / 2);
@@ -301,8 +223,7 @@ async fn mongodb_ping(url: &url::Url) -> Result<(), DbError> {
         .tls
         .as_ref()
         .is_some_and(|t| matches!(t, mongodb::options::Tls::Enabled(_)));
-    let client = mongodb::Client::with_options(options)
-        .map_err(|_| DbError::Invalid("the URL's options are not valid".into()))?;
+    let client = mongodb::Client::with_options(options).map_err(|_| DbError::Options)?;
     let database = url.path().trim_start_matches('/');
     let database = if database.is_empty() {
         "admin"
@@ -310,7 +231,7 @@ async fn mongodb_ping(url: &url::Url) -> Result<(), DbError> {
         database
     };
     let pinged = client
-        .database(&percent_decode(database))
+        .database(&self::url::percent_decode(database))
         .run_command(mongodb::bson::doc! { "ping": 1 })
         .await;
     client.shutdown().await;

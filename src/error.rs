@@ -34,7 +34,6 @@ macro_rules! coded {
 
 coded!(
     crate::vault::VaultError,
-    crate::manager::ManagerError,
     crate::catalog::CatalogError,
     crate::oauth::OAuthError,
     crate::files::FileError,

@@ -194,10 +194,10 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                 Err(DbError::TlsRefused) => {
                     Outcome::with(HealthStatus::Unhealthy, "the server no longer offers TLS")
                 }
-                Err(DbError::Invalid(what)) => Outcome::with(HealthStatus::Unhealthy, what),
                 Err(DbError::Unreachable(detail)) => {
                     unreachable(login.metadata.get("host").cloned(), detail).await
                 }
+                Err(refused) => Outcome::with(HealthStatus::Unhealthy, refused.to_string()),
             }
         }
         Some(ConnectionType::ServiceAccount) => {

@@ -17,6 +17,7 @@ pub mod http;
 pub mod manager;
 pub mod oauth;
 pub mod paths;
+pub mod secrets;
 pub mod service_account;
 pub mod session;
 pub mod vault;

@@ -2,12 +2,14 @@
 //! its service before it is stored, with the check request its catalog entry records from the
 //! service's docs. A refused credential, or a service that cannot be reached, stores nothing.
 
-use crate::catalog::validate_config;
+use crate::catalog::{config_values, CatalogError, ConfigError};
 use crate::check::{self, CheckError};
 use crate::connections::{self, Learned, NewConnection};
 use crate::database::{self, DbError};
+use crate::error::Coded;
 use crate::files::FileError;
 use crate::http::{ClientError, Http};
+use crate::secrets::{ApiKey, Password};
 use crate::vault::SecretValue;
 use crate::vault::{Unlocked, Vault, VaultError};
 use keyport_model::{login, ConnectionType, ConnectionView, Connector, ErrorCode};
@@ -51,15 +53,14 @@ impl Credential {
         mut secrets: BTreeMap<String, SecretValue>,
     ) -> Result<Credential, ManagerError> {
         if kind == ConnectionType::Oauth2 {
-            return Err(ManagerError::Invalid(
-                "OAuth connections are made by signing in".into(),
-            ));
+            return Err(ManagerError::SignInOnly);
         }
         let takes = |allowed: &[&str]| match secrets.keys().find(|k| !allowed.contains(&k.as_str()))
         {
-            Some(extra) => Err(ManagerError::Invalid(format!(
-                "`{extra}` is not a secret this form takes"
-            ))),
+            Some(extra) => Err(ManagerError::NotASecret {
+                field: extra.clone(),
+                taker: "this form".to_owned(),
+            }),
             None => Ok(()),
         };
         match kind {
@@ -83,7 +84,10 @@ impl Credential {
                 username,
                 secret: secrets
                     .remove("secret")
-                    .ok_or_else(|| ManagerError::Invalid("the secret is missing".into()))?,
+                    .ok_or_else(|| ManagerError::Missing {
+                        field: "secret".to_owned(),
+                        what: "secret".to_owned(),
+                    })?,
             },
         };
         credential.usable(connector)
@@ -282,21 +286,27 @@ pub async fn connect(
         }
         Credential::DatabaseUrl(url) => {
             if !config.is_empty() {
-                return Err(ManagerError::Invalid(
-                    "a database connection is given by its URL alone; put host, port, database and options in it".into(),
-                ));
+                return Err(ManagerError::UrlWithSettings);
             }
-            connect_database(vault, unlocked, connector, name, url, verify).await
+            connect_database(vault, unlocked, connector, name, url, "url", verify).await
         }
         Credential::DatabaseLogin { password } => {
             let password = password
                 .as_ref()
-                .map(|p| std::str::from_utf8(p.expose_to_caller()))
-                .transpose()
-                .map_err(|_| ManagerError::Invalid("the password is not text".into()))?;
-            let url = database::url_from_fields(connector, &config, password)
-                .map_err(|e| db_error(connector, None, e))?;
-            connect_database(vault, unlocked, connector, name, url, verify).await
+                .map(|p| Password::read(p).ok_or(ManagerError::not_text(login::PASSWORD)))
+                .transpose()?;
+            let url = database::url_from_fields(connector, &config, password.as_ref())
+                .map_err(|e| db_error(connector, None, login::PASSWORD, e))?;
+            connect_database(
+                vault,
+                unlocked,
+                connector,
+                name,
+                url,
+                login::PASSWORD,
+                verify,
+            )
+            .await
         }
         Credential::ServiceAccount(secret) => {
             crate::service_account::connect(
@@ -323,9 +333,15 @@ pub enum ManagerError {
         retry_after: Option<u64>,
     },
     #[error("{connector} refused the login: wrong user or password (the password is not shown). Nothing was stored")]
-    DbAuthFailed { connector: String },
+    DbAuthFailed {
+        connector: String,
+        field: &'static str,
+    },
     #[error("{connector} has no database by that name for this user. Nothing was stored")]
-    DbNotFound { connector: String },
+    DbNotFound {
+        connector: String,
+        field: &'static str,
+    },
     #[error("{connector} could not be reached at {target} ({detail}); check the host, the port and that the server accepts connections from this machine. Nothing was stored")]
     DbUnreachable {
         connector: String,
@@ -333,13 +349,55 @@ pub enum ManagerError {
         detail: &'static str,
     },
     #[error("{connector} at {target} does not offer the TLS the URL asks for; use a server with TLS, or another sslmode / ssl-mode if you accept the risk. Nothing was stored")]
-    DbTlsRefused { connector: String, target: String },
-    #[error("the service-account credentials are not usable: {0}. Nothing was stored")]
-    ServiceAccountInvalid(String),
+    DbTlsRefused {
+        connector: String,
+        target: String,
+        field: &'static str,
+    },
+    /// A service account's key or key file that can never work, at its field when one is known
+    /// (`key_file` for a picked file, else the secret field's key).
+    #[error("the service-account credentials are not usable: {what}. Nothing was stored")]
+    ServiceAccountInvalid { field: Option<String>, what: String },
     #[error("{connector} refused the service account ({detail}). Nothing was stored")]
     ServiceAccountRejected { connector: String, detail: String },
     #[error("{0}")]
     Invalid(String),
+    #[error("OAuth connections are made by signing in")]
+    SignInOnly,
+    /// A secret field the form, or the connector, does not have.
+    #[error("`{field}` is not a secret {taker} takes")]
+    NotASecret { field: String, taker: String },
+    #[error("the {what} is missing")]
+    Missing { field: String, what: String },
+    #[error("the {what} is not text")]
+    NotText { field: String, what: String },
+    #[error("the {what} is given twice")]
+    Twice { field: String, what: String },
+    #[error("a database connection is given by its URL alone; put host, port, database and options in it")]
+    UrlWithSettings,
+    /// What the connector's catalog entry does not offer (a connection type, a service account,
+    /// a secret, a check request).
+    #[error("{connector} {what}")]
+    NotOffered { connector: String, what: String },
+    #[error("{connector} takes no key file")]
+    TakesNoKeyFile { connector: String },
+    #[error(
+        "{connector} service accounts are not checked yet; add --no-verify to store it unchecked"
+    )]
+    NotChecked { connector: String },
+    #[error("the access key ID {given} is not the key file's ({id})")]
+    AccessKeyMismatch { given: String, id: String },
+    /// The connector's check request could not be built from its catalog entry and settings.
+    #[error("{0}")]
+    CheckRequest(String),
+    #[error("the check's answer is unreadable")]
+    CheckUnreadable,
+    #[error(transparent)]
+    Setting(#[from] ConfigError),
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error(transparent)]
@@ -361,15 +419,95 @@ impl ManagerError {
             ManagerError::DbNotFound { .. } => ErrorCode::DbNotFound,
             ManagerError::DbUnreachable { .. } => ErrorCode::DbUnreachable,
             ManagerError::DbTlsRefused { .. } => ErrorCode::DbTlsRefused,
-            ManagerError::ServiceAccountInvalid(_) => ErrorCode::ServiceAccountInvalid,
+            ManagerError::ServiceAccountInvalid { .. } => ErrorCode::ServiceAccountInvalid,
             ManagerError::ServiceAccountRejected { .. } => ErrorCode::ServiceAccountRejected,
-            ManagerError::Invalid(_) => ErrorCode::ConnectionInvalid,
+            ManagerError::Invalid(_)
+            | ManagerError::SignInOnly
+            | ManagerError::NotASecret { .. }
+            | ManagerError::Missing { .. }
+            | ManagerError::NotText { .. }
+            | ManagerError::Twice { .. }
+            | ManagerError::UrlWithSettings
+            | ManagerError::NotOffered { .. }
+            | ManagerError::TakesNoKeyFile { .. }
+            | ManagerError::NotChecked { .. }
+            | ManagerError::AccessKeyMismatch { .. }
+            | ManagerError::CheckRequest(_)
+            | ManagerError::CheckUnreadable
+            | ManagerError::Setting(_) => ErrorCode::ConnectionInvalid,
+            ManagerError::Database(e) => e.code(),
+            ManagerError::Catalog(e) => e.code(),
             ManagerError::Secret(_) => ErrorCode::CredentialInvalid,
             ManagerError::File(e) => e.code(),
             ManagerError::Http(e) => e.code(),
             ManagerError::Url(_) => ErrorCode::ConnectionInvalid,
             ManagerError::Vault(e) => e.code(),
         }
+    }
+
+    /// The form field it concerns: a connector field's key, `secret` (a key form's one secret),
+    /// `url` (a pasted database URL), `key_file`, or `name`.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ManagerError::Rejected { .. } => Some("secret"),
+            ManagerError::DbAuthFailed { field, .. }
+            | ManagerError::DbNotFound { field, .. }
+            | ManagerError::DbTlsRefused { field, .. } => Some(field),
+            ManagerError::ServiceAccountInvalid { field, .. } => field.as_deref(),
+            ManagerError::NotASecret { field, .. }
+            | ManagerError::Missing { field, .. }
+            | ManagerError::NotText { field, .. }
+            | ManagerError::Twice { field, .. } => Some(field),
+            ManagerError::UrlWithSettings => Some("url"),
+            ManagerError::TakesNoKeyFile { .. } => Some("key_file"),
+            ManagerError::AccessKeyMismatch { .. } => Some(crate::service_account::ACCESS_KEY_ID),
+            ManagerError::Setting(e) => e.field.as_deref(),
+            ManagerError::Database(e) => e.field(),
+            ManagerError::Secret(e) => Some(&e.field),
+            ManagerError::Url(e) => e.field.as_deref(),
+            // A key file that cannot be read is the one thing a file error here concerns.
+            ManagerError::File(_) => Some("key_file"),
+            ManagerError::Unavailable { .. }
+            | ManagerError::DbUnreachable { .. }
+            | ManagerError::ServiceAccountRejected { .. }
+            | ManagerError::Invalid(_)
+            | ManagerError::SignInOnly
+            | ManagerError::NotOffered { .. }
+            | ManagerError::NotChecked { .. }
+            | ManagerError::CheckRequest(_)
+            | ManagerError::CheckUnreadable
+            | ManagerError::Catalog(_)
+            | ManagerError::Http(_)
+            | ManagerError::Vault(_) => None,
+        }
+    }
+
+    pub(crate) fn not_text(field: &str) -> ManagerError {
+        ManagerError::NotText {
+            field: field.to_owned(),
+            what: if field == "url" {
+                "connection URL".to_owned()
+            } else {
+                field.replace('_', " ")
+            },
+        }
+    }
+
+    pub(crate) fn not_offered(connector: &Connector, what: impl Into<String>) -> ManagerError {
+        ManagerError::NotOffered {
+            connector: connector.name.clone(),
+            what: what.into(),
+        }
+    }
+}
+
+impl Coded for ManagerError {
+    fn code(&self) -> ErrorCode {
+        ManagerError::code(self)
+    }
+
+    fn field(&self) -> Option<&str> {
+        ManagerError::field(self)
     }
 }
 
@@ -385,18 +523,20 @@ async fn connect_key(
     if verify {
         let connector = new.connector;
         let auth = connector.key_auth(new.connection_type).ok_or_else(|| {
-            ManagerError::Invalid(format!(
-                "{} does not connect by {}",
-                connector.name,
-                new.connection_type.id()
-            ))
+            let kind = new.connection_type.id();
+            ManagerError::not_offered(connector, format!("does not connect by {kind}"))
         })?;
-        let values = validate_config(connector, new.connection_type, &new.config)
-            .map_err(ManagerError::Invalid)?;
-        let secret = std::str::from_utf8(new.secret.expose_to_caller())
-            .map_err(|_| ManagerError::Invalid("the secret is not text".into()))?;
+        let values = config_values(connector, new.connection_type, &new.config)?;
         let http = Http::new()?.for_connector(connector);
-        let checked = check::key(&http, auth, &values, secret, new.username.as_deref()).await;
+        let user = new.username.as_deref();
+        let checked = if new.connection_type == ConnectionType::BasicAuth {
+            let password =
+                Password::read(&new.secret).ok_or_else(|| ManagerError::not_text("secret"))?;
+            check::key(&http, auth, &values, password.expose_for_login(), user).await
+        } else {
+            let key = ApiKey::read(&new.secret).ok_or_else(|| ManagerError::not_text("secret"))?;
+            check::key(&http, auth, &values, key.expose_for_request(), user).await
+        };
         match checked {
             Ok(()) => new.verified = true,
             Err(CheckError::Refused(status)) => {
@@ -416,12 +556,8 @@ async fn connect_key(
                     retry_after,
                 })
             }
-            Err(CheckError::Template(what)) => return Err(ManagerError::Invalid(what)),
-            Err(CheckError::Unreadable) => {
-                return Err(ManagerError::Invalid(
-                    "the check's answer is unreadable".into(),
-                ))
-            }
+            Err(CheckError::Template(what)) => return Err(ManagerError::CheckRequest(what)),
+            Err(CheckError::Unreadable) => return Err(ManagerError::CheckUnreadable),
         }
     }
     Ok(connections::insert(vault, unlocked, new).await?)
@@ -436,16 +572,18 @@ async fn connect_database(
     connector: &Connector,
     name: Option<String>,
     url: SecretValue,
+    field: &'static str,
     verify: bool,
 ) -> Result<ConnectionView, ManagerError> {
-    let text = std::str::from_utf8(url.expose_to_caller())
-        .map_err(|_| ManagerError::Invalid("the connection URL is not text".into()))?;
-    let login = database::read_url(connector, text).map_err(|e| db_error(connector, None, e))?;
+    let text =
+        std::str::from_utf8(url.expose_to_caller()).map_err(|_| ManagerError::not_text("url"))?;
+    let login =
+        database::read_url(connector, text).map_err(|e| db_error(connector, None, field, e))?;
     let target = format!("{}:{}", login.metadata["host"], login.metadata["port"]);
     if verify {
         database::check(&login)
             .await
-            .map_err(|e| db_error(connector, Some(&target), e))?;
+            .map_err(|e| db_error(connector, Some(&target), field, e))?;
     }
     let metadata = login.metadata;
     Ok(connections::insert(
@@ -468,16 +606,26 @@ async fn connect_database(
     .await?)
 }
 
-fn db_error(connector: &Connector, target: Option<&str>, err: DbError) -> ManagerError {
+/// A database's refusal in the manager's words. `given` is how the login was given: `url`, or
+/// by fields (`password`): a refused login is placed at the one, or at its own field.
+fn db_error(
+    connector: &Connector,
+    target: Option<&str>,
+    given: &'static str,
+    err: DbError,
+) -> ManagerError {
     let connector_name = connector.name.clone();
     let target = target.unwrap_or("its host").to_owned();
+    let by_url = given == "url";
+    let at = |field: &'static str| if by_url { "url" } else { field };
     match err {
-        DbError::Invalid(what) => ManagerError::Invalid(what),
         DbError::AuthFailed => ManagerError::DbAuthFailed {
             connector: connector_name,
+            field: at(login::PASSWORD),
         },
         DbError::NotFound => ManagerError::DbNotFound {
             connector: connector_name,
+            field: at(login::DATABASE),
         },
         DbError::Unreachable(detail) => ManagerError::DbUnreachable {
             connector: connector_name,
@@ -487,7 +635,9 @@ fn db_error(connector: &Connector, target: Option<&str>, err: DbError) -> Manage
         DbError::TlsRefused => ManagerError::DbTlsRefused {
             connector: connector_name,
             target,
+            field: at(login::TLS),
         },
+        invalid => ManagerError::Database(invalid),
     }
 }
 

@@ -8,7 +8,9 @@
 
 mod aws;
 
-use crate::catalog::{validate_config, CheckedUrl};
+pub use aws::ACCESS_KEY_ID;
+
+use crate::catalog::{config_values, CheckedUrl};
 use crate::check;
 use crate::connections::{self, Learned, NewConnection};
 use crate::http::Http;
@@ -39,8 +41,15 @@ struct GcpClaims<'a> {
     exp: i64,
 }
 
+/// The form field a key file's problem is shown at.
+const KEY_FILE: &str = "key_file";
+
+/// A key file that can never work (Google's JSON key, Snowflake's PEM key), at its field.
 fn invalid(what: impl Into<String>) -> ManagerError {
-    ManagerError::ServiceAccountInvalid(what.into())
+    ManagerError::ServiceAccountInvalid {
+        field: Some(KEY_FILE.to_owned()),
+        what: what.into(),
+    }
 }
 
 /// Reads a Google JSON key, naming what is wrong with a file that is not one.
@@ -113,11 +122,11 @@ fn snowflake_jwt(
     let account = values
         .get("account")
         .and_then(|a| a.split('.').next())
-        .ok_or_else(|| ManagerError::Invalid("the account setting is missing".into()))?
+        .ok_or_else(|| missing_setting("account"))?
         .to_uppercase();
     let user = values
         .get("user")
-        .ok_or_else(|| ManagerError::Invalid("the user setting is missing".into()))?
+        .ok_or_else(|| missing_setting("user"))?
         .to_uppercase();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = serde_json::json!({
@@ -134,6 +143,14 @@ fn snowflake_jwt(
         &signing,
     )
     .map_err(|_| invalid("the private key cannot sign"))
+}
+
+/// A setting the exchange needs and the connection lacks.
+pub(crate) fn missing_setting(key: &str) -> ManagerError {
+    ManagerError::Missing {
+        field: key.to_owned(),
+        what: format!("{key} setting"),
+    }
 }
 
 /// Trades a signed JWT for an access token (RFC 7523), as Google documents for service
@@ -222,10 +239,12 @@ async fn client_credentials(
     let client = oauth2::basic::BasicClient::new(oauth2::ClientId::new(client_id.to_owned()))
         .set_client_secret(oauth2::ClientSecret::new(secret.to_owned()))
         .set_auth_type(oauth2::AuthType::RequestBody)
-        .set_token_uri(
-            oauth2::TokenUrl::new(token_url.to_owned())
-                .map_err(|_| invalid("the token URL is not a URL"))?,
-        );
+        .set_token_uri(oauth2::TokenUrl::new(token_url.to_owned()).map_err(|_| {
+            ManagerError::ServiceAccountInvalid {
+                field: None,
+                what: "the token URL is not a URL".to_owned(),
+            }
+        })?);
     let response = client
         .exchange_client_credentials()
         .add_scopes(spec.scopes.iter().cloned().map(oauth2::Scope::new))
@@ -262,9 +281,10 @@ pub async fn check(
     let spec = spec_of(connector)?;
     if spec.format == ServiceAccountFormat::AwsAccessKey {
         let keys = aws::Keys::read(secret.as_bytes())?;
-        let request = spec.check.as_ref().ok_or_else(|| {
-            ManagerError::Invalid(format!("{} has no check request", connector.name))
-        })?;
+        let request = spec
+            .check
+            .as_ref()
+            .ok_or_else(|| ManagerError::not_offered(connector, "has no check request"))?;
         return aws::check(connector, request, values, &keys).await;
     }
     let http = Http::new()?.for_connector(connector);
@@ -287,14 +307,13 @@ pub async fn check(
         ) => {
             let client_id = values
                 .get("client_id")
-                .ok_or_else(|| ManagerError::Invalid("a client_id setting is needed".into()))?;
+                .ok_or_else(|| missing_setting("client_id"))?;
             client_credentials(&http, connector, spec, client_id, secret, url.as_str()).await?
         }
         _ => {
-            return Err(ManagerError::Invalid(format!(
-                "{} service accounts are not checked yet; add --no-verify to store it unchecked",
-                connector.name
-            )))
+            return Err(ManagerError::NotChecked {
+                connector: connector.name.clone(),
+            })
         }
     };
     let Some(check_request) = &spec.check else {
@@ -308,10 +327,8 @@ pub async fn check(
                 format!("a token was issued, but the check call answered HTTP {status}; give the account the role the setup steps name"),
             ),
             check::CheckError::Unavailable { detail, .. } => unavailable(connector, detail),
-            check::CheckError::Template(what) => ManagerError::Invalid(what),
-            check::CheckError::Unreadable => {
-                ManagerError::Invalid("the check's answer is unreadable".into())
-            }
+            check::CheckError::Template(what) => ManagerError::CheckRequest(what),
+            check::CheckError::Unreadable => ManagerError::CheckUnreadable,
         })?;
     Ok(BTreeMap::new())
 }
@@ -333,10 +350,13 @@ pub async fn connect(
         let keys = aws::Keys::read(secret.expose_to_caller())?;
         same_access_key(&mut config, &keys)?;
     }
-    let mut values = validate_config(connector, ConnectionType::ServiceAccount, &config)
-        .map_err(ManagerError::Invalid)?;
-    let text =
-        std::str::from_utf8(secret.expose_to_caller()).map_err(|_| invalid("it is not text"))?;
+    let mut values = config_values(connector, ConnectionType::ServiceAccount, &config)?;
+    let text = std::str::from_utf8(secret.expose_to_caller()).map_err(|_| {
+        ManagerError::ServiceAccountInvalid {
+            field: secret_field(spec),
+            what: "it is not text".to_owned(),
+        }
+    })?;
     let mut learned = BTreeMap::new();
     if spec.format == ServiceAccountFormat::GcpJsonKey {
         let key = read_gcp_key(text)?;
@@ -378,9 +398,10 @@ fn same_access_key(
 ) -> Result<(), ManagerError> {
     let id = keys.access_key_id();
     match config.get(aws::ACCESS_KEY_ID) {
-        Some(given) if given != id => Err(ManagerError::Invalid(format!(
-            "the access key ID {given} is not the key file's ({id})"
-        ))),
+        Some(given) if given != id => Err(ManagerError::AccessKeyMismatch {
+            given: given.clone(),
+            id: id.to_owned(),
+        }),
         Some(_) => Ok(()),
         None => {
             config.insert(aws::ACCESS_KEY_ID.to_owned(), id.to_owned());
@@ -390,12 +411,18 @@ fn same_access_key(
 }
 
 fn spec_of(connector: &Connector) -> Result<&ServiceAccountSpec, ManagerError> {
-    connector.service_account.as_ref().ok_or_else(|| {
-        ManagerError::Invalid(format!(
-            "{} has no service-account connection",
-            connector.name
-        ))
-    })
+    connector
+        .service_account
+        .as_ref()
+        .ok_or_else(|| ManagerError::not_offered(connector, "has no service-account connection"))
+}
+
+/// The field a service account's secret is given at: its key file, or its one secret field.
+fn secret_field(spec: &ServiceAccountSpec) -> Option<String> {
+    if spec.key_file_field().is_some() {
+        return Some(KEY_FILE.to_owned());
+    }
+    spec.fields.iter().find(|f| f.secret).map(|f| f.key.clone())
 }
 
 /// A key file chosen by the person, read by the core (a regular file of at most 64 KB, one
@@ -423,7 +450,7 @@ fn key_file_text(file: &SecretValue) -> Result<&str, ManagerError> {
     Ok(usable_secret(
         file.expose_to_caller(),
         SecretShape::Lines,
-        "key_file",
+        KEY_FILE,
         "key file",
     )?)
 }
@@ -440,7 +467,7 @@ pub fn usable(connector: &Connector, secret: SecretValue) -> Result<SecretValue,
         .fields
         .iter()
         .find(|f| f.secret)
-        .ok_or_else(|| ManagerError::Invalid(format!("{} takes no secret", connector.name)))?;
+        .ok_or_else(|| ManagerError::not_offered(connector, "takes no secret"))?;
     let shape = if spec.key_file_field().is_some() {
         SecretShape::Lines
     } else {
@@ -478,10 +505,9 @@ pub fn describe_key_file(
             vec![fact("Access key ID", keys.access_key_id())]
         }
         _ => {
-            return Err(ManagerError::Invalid(format!(
-                "{} takes no key file",
-                connector.name
-            )))
+            return Err(ManagerError::TakesNoKeyFile {
+                connector: connector.name.clone(),
+            })
         }
     };
     Ok(KeyFileView {
@@ -522,16 +548,19 @@ pub fn secret_from_fields(
         .fields
         .iter()
         .find(|f| f.secret)
-        .ok_or_else(|| ManagerError::Invalid(format!("{} takes no secret", connector.name)))?;
+        .ok_or_else(|| ManagerError::not_offered(connector, "takes no secret"))?;
     let secret = secrets
         .remove(&field.key)
         .filter(|s| !s.expose_to_caller().is_empty())
-        .ok_or_else(|| invalid(format!("the {} is missing", field.label.to_lowercase())))?;
+        .ok_or_else(|| ManagerError::ServiceAccountInvalid {
+            field: Some(field.key.clone()),
+            what: format!("the {} is missing", field.label.to_lowercase()),
+        })?;
     if let Some(extra) = secrets.keys().next() {
-        return Err(ManagerError::Invalid(format!(
-            "`{extra}` is not a secret {} takes",
-            connector.name
-        )));
+        return Err(ManagerError::NotASecret {
+            field: extra.clone(),
+            taker: connector.name.clone(),
+        });
     }
     Ok(secret)
 }

@@ -185,12 +185,12 @@ fn every_connector_has_setup_steps_and_docs() {
 
 #[test]
 fn activecampaign_takes_only_its_documented_api_domains() {
-    use keyport::catalog::validate_config;
+    use keyport::catalog::config_values;
     let catalog = Catalog::builtin();
     let ac = catalog.get("activecampaign").unwrap();
     let host = |value: &str| {
         let config = [("api_host".to_owned(), value.to_owned())].into();
-        validate_config(ac, ConnectionType::ApiKey, &config)
+        config_values(ac, ConnectionType::ApiKey, &config)
     };
     // https://developers.activecampaign.com/reference/authentication and .../docs/authentication
     for ok in ["123456demo.api-us1.com", "acme-co.activehosted.com"] {
@@ -206,6 +206,10 @@ fn activecampaign_takes_only_its_documented_api_domains() {
         "-acme.api-us1.com",
     ] {
         let err = host(bad).unwrap_err();
-        assert!(err.contains("is not a valid api host"), "{bad}: {err}");
+        assert!(
+            err.message.contains("is not a valid api host"),
+            "{bad}: {err}"
+        );
+        assert_eq!(err.field.as_deref(), Some("api_host"), "{bad}");
     }
 }

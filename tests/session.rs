@@ -3,12 +3,28 @@
 
 use crate::support::{block_on, Keyport, PASSPHRASE};
 use keyport::catalog::Catalog;
+use keyport::error::Coded;
 use keyport::manager::ManagerError;
-use keyport::model::{ConnectRequest, ConnectionType};
+use keyport::model::{ConnectRequest, ConnectionType, ErrorCode};
 use keyport::session::{Session, DEFAULT_IDLE_MINUTES};
 use keyport::vault::{Passphrase, SecretValue, VaultError};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+
+/// The code and the form field a refusal reaches the page with.
+fn placed<T: std::fmt::Debug>(result: &Result<T, ManagerError>) -> (ErrorCode, Option<String>) {
+    match result {
+        Err(e) => {
+            let shown = e.to_command_error();
+            (shown.code, shown.field)
+        }
+        Ok(other) => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn at(code: ErrorCode, field: &str) -> (ErrorCode, Option<String>) {
+    (code, Some(field.to_owned()))
+}
 
 fn request() -> ConnectRequest {
     ConnectRequest {
@@ -206,7 +222,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 None,
             )
             .await;
-        assert!(matches!(mixed, Err(ManagerError::Invalid(_))), "{mixed:?}");
+        assert_eq!(placed(&mixed), at(ErrorCode::ConnectionInvalid, "url"));
         let stray = session
             .connect(
                 &catalog,
@@ -215,7 +231,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 None,
             )
             .await;
-        assert!(matches!(stray, Err(ManagerError::Invalid(_))), "{stray:?}");
+        assert_eq!(placed(&stray), at(ErrorCode::ConnectionInvalid, "secret"));
         assert!(session.connections().await.unwrap().is_empty());
 
         let by_fields = session
@@ -278,9 +294,9 @@ fn wizard_forms_connect_databases_and_service_accounts() {
         let no_secret = session
             .connect(&catalog, aws(&id), secrets(&[]), None)
             .await;
-        assert!(
-            matches!(no_secret, Err(ManagerError::ServiceAccountInvalid(_))),
-            "{no_secret:?}"
+        assert_eq!(
+            placed(&no_secret),
+            at(ErrorCode::ServiceAccountInvalid, "secret_access_key")
         );
         let azure = ConnectRequest {
             connector_id: "azure".into(),
@@ -298,7 +314,7 @@ fn wizard_forms_connect_databases_and_service_accounts() {
                 None,
             )
             .await;
-        assert!(matches!(stray, Err(ManagerError::Invalid(_))), "{stray:?}");
+        assert_eq!(placed(&stray), at(ErrorCode::ConnectionInvalid, "password"));
     });
 }
 
@@ -346,15 +362,17 @@ fn key_files_are_read_by_the_core_and_described_without_their_secret() {
         assert_eq!(snowflake.facts[0].label, "Public key fingerprint");
         assert!(snowflake.facts[0].value.starts_with("SHA256:"));
         let cut = session.describe_key_file(&catalog, "gcp", &broken);
-        assert!(
-            matches!(&cut, Err(ManagerError::ServiceAccountInvalid(m)) if m.contains("cut off")),
-            "{cut:?}"
+        assert!(cut.as_ref().unwrap_err().to_string().contains("cut off"));
+        assert_eq!(
+            placed(&cut),
+            at(ErrorCode::ServiceAccountInvalid, "key_file")
         );
         let missing = session.describe_key_file(&catalog, "gcp", &kp.data_dir().join("nope.json"));
         assert!(
             matches!(&missing, Err(e @ ManagerError::File(keyport::files::FileError::NotFound { .. })) if e.to_string().ends_with("nope.json does not exist")),
             "{missing:?}"
         );
+        assert_eq!(placed(&missing), at(ErrorCode::FileNotFound, "key_file"));
 
         let request = |connector: &str| ConnectRequest {
             connector_id: connector.into(),

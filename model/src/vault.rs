@@ -121,6 +121,17 @@ fn checked() -> bool {
     true
 }
 
+/// What a pasted database connection URL says, by login field key (`login::HOST`, `PORT`,
+/// `USER`, `DATABASE`, `TLS`, and `AUTH_SOURCE` for MongoDB), for the connect form to fill in;
+/// the port is the connector's default when the URL names none, and the TLS mode the one the
+/// URL implies. The URL's password is never sent back to the page: `has_password` says it had
+/// one, and the form submits the URL itself (`url`) to keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseUrlFields {
+    pub values: BTreeMap<String, String>,
+    pub has_password: bool,
+}
+
 /// An OAuth app as the UI sees it: the client ID (not a secret), whether a client secret is
 /// stored, and the redirect URIs to register with the service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

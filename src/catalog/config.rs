@@ -7,11 +7,40 @@ use super::validate::whole_match;
 use keyport_model::{ConfigField, ConnectionType, Connector};
 use std::collections::BTreeMap;
 
+/// A setting refused, with the field it concerns so a form can show the reason beside it
+/// (`None` only when an address built from several settings is refused without naming one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(field: &str, message: String) -> Self {
+        ConfigError {
+            field: Some(field.to_owned()),
+            message,
+        }
+    }
+}
+
+/// [`config_values`] for callers that report the sentence alone (the vault's re-check before it
+/// stores, where no form is open).
 pub fn validate_config(
     connector: &Connector,
     kind: ConnectionType,
     config: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, String> {
+    config_values(connector, kind, config).map_err(|e| e.message)
+}
+
+/// The settings of a connection of `kind`, checked, with defaults filled in.
+pub fn config_values(
+    connector: &Connector,
+    kind: ConnectionType,
+    config: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, ConfigError> {
     let fields: Vec<_> = connector.fields_for(kind).filter(|f| !f.secret).collect();
     let values = validate_fields(connector, &fields, config)?;
     // Refused here, before a browser opens or anything is stored; each request checks its
@@ -20,7 +49,10 @@ pub fn validate_config(
         let complete =
             placeholders(template).is_ok_and(|names| names.iter().all(|n| values.contains_key(*n)));
         if complete {
-            fill_url(template, &values, UrlRule::of(connector)).map_err(|e| e.to_string())?;
+            fill_url(template, &values, UrlRule::of(connector)).map_err(|e| ConfigError {
+                message: e.to_string(),
+                field: e.field,
+            })?;
         }
     }
     Ok(values)
@@ -73,30 +105,36 @@ pub fn validate_fields(
     connector: &Connector,
     fields: &[&ConfigField],
     config: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, String>, String> {
+) -> Result<BTreeMap<String, String>, ConfigError> {
     let mut out = BTreeMap::new();
     for (key, value) in config {
         let Some(field) = fields.iter().find(|f| &f.key == key) else {
             let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-            return Err(if known.is_empty() {
-                format!(
-                    "{} takes no settings, so `{key}` is not one",
-                    connector.name
-                )
-            } else {
-                format!(
-                    "{} has no setting `{key}`; it takes {}",
-                    connector.name,
-                    known.join(", ")
-                )
-            });
+            return Err(ConfigError::at(
+                key,
+                if known.is_empty() {
+                    format!(
+                        "{} takes no settings, so `{key}` is not one",
+                        connector.name
+                    )
+                } else {
+                    format!(
+                        "{} has no setting `{key}`; it takes {}",
+                        connector.name,
+                        known.join(", ")
+                    )
+                },
+            ));
         };
         if !field.options.is_empty() && !field.options.contains(value) {
-            return Err(format!(
-                "`{value}` is not a {} {} knows; use one of {}",
-                field.label.to_lowercase(),
-                connector.name,
-                field.options.join(", ")
+            return Err(ConfigError::at(
+                key,
+                format!(
+                    "`{value}` is not a {} {} knows; use one of {}",
+                    field.label.to_lowercase(),
+                    connector.name,
+                    field.options.join(", ")
+                ),
             ));
         }
         if let Some(pattern) = &field.pattern {
@@ -107,9 +145,12 @@ pub fn validate_fields(
                     .as_deref()
                     .map(|e| format!(" (for example {e})"))
                     .unwrap_or_default();
-                return Err(format!(
-                    "`{value}` is not a valid {}{example}",
-                    field.label.to_lowercase()
+                return Err(ConfigError::at(
+                    key,
+                    format!(
+                        "`{value}` is not a valid {}{example}",
+                        field.label.to_lowercase()
+                    ),
                 ));
             }
         }
@@ -124,9 +165,12 @@ pub fn validate_fields(
                 out.insert(field.key.clone(), default.clone());
             }
             (None, true) => {
-                return Err(format!(
-                    "{} needs `{}` ({}): add --config {}=…",
-                    connector.name, field.key, field.label, field.key
+                return Err(ConfigError::at(
+                    &field.key,
+                    format!(
+                        "{} needs `{}` ({}): add --config {}=…",
+                        connector.name, field.key, field.label, field.key
+                    ),
                 ))
             }
             (None, false) => {}

@@ -48,8 +48,16 @@ struct CreatedPair {
     secret_access_key: String,
 }
 
+/// A key that can never work, at the field it concerns (`key_file` for a file read whole).
+fn invalid_at(field: &str, what: impl Into<String>) -> ManagerError {
+    ManagerError::ServiceAccountInvalid {
+        field: Some(field.to_owned()),
+        what: what.into(),
+    }
+}
+
 fn invalid(what: impl Into<String>) -> ManagerError {
-    ManagerError::ServiceAccountInvalid(what.into())
+    invalid_at("key_file", what)
 }
 
 impl Keys {
@@ -76,7 +84,8 @@ impl Keys {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if !id_ok {
-            return Err(invalid(
+            return Err(invalid_at(
+                ACCESS_KEY_ID,
                 "the access key ID is not one (16 to 128 capital letters and digits, e.g. AKIA…)",
             ));
         }
@@ -100,7 +109,10 @@ impl Keys {
     /// Reads what the vault stores.
     pub fn read(secret: &[u8]) -> Result<Keys, ManagerError> {
         serde_json::from_slice::<Keys>(secret)
-            .map_err(|_| invalid("the stored AWS key is not credential_process JSON"))?
+            .map_err(|_| ManagerError::ServiceAccountInvalid {
+                field: None,
+                what: "the stored AWS key is not credential_process JSON".to_owned(),
+            })?
             .checked()
     }
 
@@ -161,22 +173,24 @@ impl Keys {
         access_key_id: Option<&str>,
         mut secrets: BTreeMap<String, SecretValue>,
     ) -> Result<Keys, ManagerError> {
-        let id = access_key_id.ok_or_else(|| invalid("the access key ID is missing"))?;
+        let id = access_key_id
+            .ok_or_else(|| invalid_at(ACCESS_KEY_ID, "the access key ID is missing"))?;
         let text = |value: &SecretValue, field: &str, label: &str| {
             usable_secret(value.expose_to_caller(), SecretShape::OneLine, field, label)
                 .map(str::to_owned)
         };
         let secret = secrets
             .remove(SECRET_ACCESS_KEY)
-            .ok_or_else(|| invalid("the secret access key is missing"))?;
+            .ok_or_else(|| invalid_at(SECRET_ACCESS_KEY, "the secret access key is missing"))?;
         // A session token left empty in the form is no session token.
         let token = secrets
             .remove(SESSION_TOKEN)
             .filter(|t| !t.expose_to_caller().is_empty());
         if let Some(extra) = secrets.keys().next() {
-            return Err(ManagerError::Invalid(format!(
-                "`{extra}` is not a secret AWS takes"
-            )));
+            return Err(ManagerError::NotASecret {
+                field: extra.clone(),
+                taker: "AWS".to_owned(),
+            });
         }
         let mut secret = text(&secret, SECRET_ACCESS_KEY, "secret access key")?;
         let mut token = token
@@ -208,8 +222,9 @@ pub async fn check(
     keys: &Keys,
 ) -> Result<BTreeMap<String, String>, ManagerError> {
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    let missing = |what: &str| ManagerError::Invalid(format!("the {what} setting is missing"));
-    let region = values.get("region").ok_or_else(|| missing("region"))?;
+    let region = values
+        .get("region")
+        .ok_or_else(|| super::missing_setting("region"))?;
     let http = Http::new()?.for_connector(connector);
     let url = http.url(&request.url, values)?;
     let body = request.body.as_deref().unwrap_or_default();
@@ -241,12 +256,12 @@ pub async fn check(
         headers.iter().copied(),
         SignableBody::Bytes(body.as_bytes()),
     )
-    .map_err(|_| ManagerError::Invalid("the check request cannot be signed".into()))?;
+    .map_err(|_| ManagerError::CheckRequest("the check request cannot be signed".into()))?;
     let (instructions, _) = sign(signable, &params)
         .map_err(|_| invalid("the key cannot sign"))?
         .into_parts();
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
-        .map_err(|_| ManagerError::Invalid(format!("unknown method {}", request.method)))?;
+        .map_err(|_| ManagerError::CheckRequest(format!("unknown method {}", request.method)))?;
     let mut call = http.request(method, &url).body(body.to_owned());
     for (name, value) in headers.iter().copied().chain(instructions.headers()) {
         call = call.header(name, value);
@@ -271,9 +286,7 @@ pub async fn check(
             detail,
             retry_after,
         }),
-        Err(_) => Err(ManagerError::Invalid(
-            "the check's answer is unreadable".into(),
-        )),
+        Err(_) => Err(ManagerError::CheckUnreadable),
     }
 }
 
