@@ -3,10 +3,13 @@
 //! hash) is kept apart in `settings`, so a cut-off tail is caught too. Events name what happened
 //! and to which connection, never a secret.
 
+use crate::store;
 use keyport_model::AuditEvent;
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
+/// Where the chain's head (`seq:hash` of the last event) is kept, apart from the chain.
+const HEAD_SETTING: &str = "audit_head";
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 fn hash(
@@ -41,68 +44,40 @@ pub async fn append(
     connection_id: Option<&str>,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (seq, prev) = match last {
-        Some(row) => (row.get::<i64, _>(0) + 1, row.get::<String, _>(1)),
+    let (seq, prev) = match store::audit::last(&mut *tx).await? {
+        Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_owned()),
     };
     let at = crate::vault::now();
     let digest = hash(&prev, seq, &at, event, connection_id, detail);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, event, connection_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    store::audit::insert(
+        &mut *tx,
+        &store::audit::Link {
+            seq,
+            at,
+            event: event.to_owned(),
+            connection_id: connection_id.map(str::to_owned),
+            detail: detail.to_owned(),
+            prev_hash: prev,
+            hash: digest.clone(),
+        },
     )
-    .bind(seq)
-    .bind(&at)
-    .bind(event)
-    .bind(connection_id)
-    .bind(detail)
-    .bind(&prev)
-    .bind(&digest)
-    .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO settings (key, value) VALUES ('audit_head', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1")
-        .bind(format!("{seq}:{digest}"))
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+    store::settings::set(&mut *tx, HEAD_SETTING, &format!("{seq}:{digest}")).await
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<AuditEvent>, sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT seq, at, event, connection_id, detail FROM audit_log ORDER BY seq")
-            .fetch_all(pool)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEvent {
-            seq: r.get(0),
-            at: r.get(1),
-            event: r.get(2),
-            connection_id: r.get(3),
-            detail: r.get(4),
-        })
-        .collect())
+    store::audit::events(pool).await
 }
 
 /// Checks the whole chain; `Err` names the first row that breaks it and how.
 pub async fn verify(pool: &SqlitePool) -> Result<Result<usize, String>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT seq, at, event, connection_id, detail, prev_hash, hash FROM audit_log ORDER BY rowid",
-    )
-    .fetch_all(pool)
-    .await?;
-    let head: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'audit_head'")
-            .fetch_optional(pool)
-            .await?;
+    let rows = store::audit::chain(pool).await?;
+    let head = store::settings::get(pool, HEAD_SETTING).await?;
     let mut prev = GENESIS.to_owned();
     let mut expected_seq = 1;
-    for row in &rows {
-        let seq: i64 = row.get(0);
-        let stored_prev: String = row.get(5);
-        let stored: String = row.get(6);
+    for link in &rows {
+        let seq = link.seq;
         if seq != expected_seq {
             return Ok(Err(if seq > expected_seq {
                 format!("audit event {expected_seq} is missing (deleted) before event {seq}")
@@ -113,25 +88,24 @@ pub async fn verify(pool: &SqlitePool) -> Result<Result<usize, String>, sqlx::Er
                 )
             }));
         }
-        if stored_prev != prev {
+        if link.prev_hash != prev {
             return Ok(Err(format!(
                 "audit event {seq} does not follow event {} (reordered or replaced)",
                 seq - 1
             )));
         }
-        let connection: Option<String> = row.get(3);
         let recomputed = hash(
             &prev,
             seq,
-            row.get(1),
-            row.get(2),
-            connection.as_deref(),
-            row.get(4),
+            &link.at,
+            &link.event,
+            link.connection_id.as_deref(),
+            &link.detail,
         );
-        if recomputed != stored {
+        if recomputed != link.hash {
             return Ok(Err(format!("audit event {seq} was edited")));
         }
-        prev = stored;
+        prev = link.hash.clone();
         expected_seq += 1;
     }
     let last = format!("{}:{prev}", expected_seq - 1);
@@ -155,17 +129,16 @@ pub async fn metric(
     value: Option<f64>,
     ok: bool,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO metric_events (at, kind, connector_id, connection_type, value, ok)
-         VALUES (?, ?, ?, ?, ?, ?)",
+    store::audit::insert_metric(
+        tx,
+        &store::audit::Metric {
+            at: &crate::vault::now(),
+            kind,
+            connector_id,
+            connection_type,
+            value,
+            ok,
+        },
     )
-    .bind(crate::vault::now())
-    .bind(kind)
-    .bind(connector_id)
-    .bind(connection_type)
-    .bind(value)
-    .bind(ok)
-    .execute(tx)
     .await
-    .map(|_| ())
 }

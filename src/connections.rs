@@ -2,9 +2,9 @@
 //! its own row. Every change writes its audit event in the same transaction.
 
 use crate::catalog::validate_config;
+use crate::store;
 use crate::vault::{now, SecretValue, Unlocked, Vault, VaultError};
 use keyport_model::{ConnectionType, ConnectionView, Connector};
-use sqlx::Row;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -107,31 +107,27 @@ pub async fn insert(
     });
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
-    sqlx::query(
-        "INSERT INTO connections (id, connector_id, connection_type, name, secret, key_version,
-            metadata, scopes, token_expires_at, status, health_status, verified, created_by,
-            origin, created_at, updated_at, last_rotated_at, last_health_check)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)",
+    store::connections::insert(
+        &mut *tx,
+        &store::connections::NewRow {
+            id: &id,
+            connector_id: &c.id,
+            connection_type: new.connection_type.id(),
+            name: &name,
+            sealed: &sealed,
+            key_version: unlocked.key_version(),
+            metadata: &serde_json::to_string(&metadata).unwrap_or_else(|_| "{}".into()),
+            scopes: &serde_json::to_string(&scopes).unwrap_or_else(|_| "[]".into()),
+            token_expires_at: token_expires_at.as_deref(),
+            // A credential checked against the service a moment ago is healthy until a probe
+            // says not.
+            health_status: if new.verified { "healthy" } else { "unknown" },
+            verified: new.verified,
+            created_by: &user,
+            origin: &origin.to_string(),
+            at: &at,
+        },
     )
-    .bind(&id)
-    .bind(&c.id)
-    .bind(new.connection_type.id())
-    .bind(&name)
-    .bind(sealed)
-    .bind(unlocked.key_version())
-    .bind(serde_json::to_string(&metadata).unwrap_or_else(|_| "{}".into()))
-    .bind(serde_json::to_string(&scopes).unwrap_or_else(|_| "[]".into()))
-    .bind(token_expires_at)
-    // A credential checked against the service a moment ago is healthy until a probe says not.
-    .bind(if new.verified { "healthy" } else { "unknown" })
-    .bind(new.verified)
-    .bind(&user)
-    .bind(origin.to_string())
-    .bind(&at)
-    .bind(&at)
-    .bind(&at)
-    .bind(new.verified.then_some(&at))
-    .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
     let detail = format!(
@@ -178,37 +174,14 @@ pub(crate) fn clean_name(name: &str) -> Result<String, VaultError> {
     Ok(name.to_owned())
 }
 
-/// One connection as SQLite writes it with `json_object`, derived flags included, in the field
-/// order of `ConnectionView`. Building the whole list as one JSON document inside SQLite hands a
-/// single value across instead of one row at a time, and `connections list --json` prints that
-/// document as it is: most of the cost of listing 10,000 connections was the per-row hand-over
-/// and the parse and re-serialization (see `make bench`). `?1` is now, in Unix seconds.
-const VIEW_JSON: &str = "json_object(
-    'id', id, 'name', name, 'connector_id', connector_id, 'connection_type', connection_type,
-    'status', status, 'health_status', health_status, 'verified', json(iif(verified, 'true', 'false')),
-    'scopes', json(scopes), 'token_expires_at', token_expires_at, 'metadata', json(metadata),
-    'last_health_check', last_health_check, 'last_used_at', last_used_at,
-    'error_count', max(0, min(error_count, 4294967295)), 'last_error', last_error,
-    'created_by', created_by, 'created_at', created_at, 'updated_at', updated_at,
-    'is_expired', json(iif(expires <= ?1, 'true', 'false')),
-    'needs_refresh', json(iif(expires - ?1 <= ?2, 'true', 'false')),
-    'is_healthy', json(iif(status = 'active' AND health_status = 'healthy'
-                           AND coalesce(expires > ?1, 1), 'true', 'false')))";
-
-/// The connections with their expiry in Unix seconds, for `VIEW_JSON`.
-const WITH_EXPIRY: &str = "SELECT *, unixepoch(token_expires_at) AS expires FROM connections";
-
-/// Every connection without its secret, by name, as the JSON array of `ConnectionView`s.
+/// Every connection without its secret, by name, as the JSON array of `ConnectionView`s
+/// (`connections list --json` prints it as it is).
 pub async fn list_json(vault: &Vault) -> Result<String, VaultError> {
-    // The ORDER BY sits in the subquery, where the `connections_by_name` index serves it, and
-    // SQLite keeps a subquery's order for an aggregate over it.
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT coalesce(json_group_array({VIEW_JSON}), '[]')
-           FROM ({WITH_EXPIRY} ORDER BY name COLLATE NOCASE, created_at)"
-    )))
-    .bind(OffsetDateTime::now_utc().unix_timestamp())
-    .bind(REFRESH_BUFFER_S)
-    .fetch_one(vault.pool())
+    store::connections::list_json(
+        vault.pool(),
+        OffsetDateTime::now_utc().unix_timestamp(),
+        REFRESH_BUFFER_S,
+    )
     .await
     .map_err(vault.io_err())
 }
@@ -218,13 +191,12 @@ pub async fn list(vault: &Vault) -> Result<Vec<ConnectionView>, VaultError> {
 }
 
 pub async fn get(vault: &Vault, id: &str) -> Result<ConnectionView, VaultError> {
-    let doc: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT {VIEW_JSON} FROM ({WITH_EXPIRY} WHERE id = ?3)"
-    )))
-    .bind(OffsetDateTime::now_utc().unix_timestamp())
-    .bind(REFRESH_BUFFER_S)
-    .bind(id)
-    .fetch_optional(vault.pool())
+    let doc = store::connections::get_json(
+        vault.pool(),
+        OffsetDateTime::now_utc().unix_timestamp(),
+        REFRESH_BUFFER_S,
+        id,
+    )
     .await
     .map_err(vault.io_err())?
     .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
@@ -245,14 +217,9 @@ pub async fn rename(
     let name = clean_name(name)?;
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
-    let changed = sqlx::query("UPDATE connections SET name = ?, updated_at = ? WHERE id = ?")
-        .bind(&name)
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
+    let changed = store::connections::rename(&mut *tx, id, &name, &now())
         .await
-        .map_err(vault.io_err())?
-        .rows_affected();
+        .map_err(vault.io_err())?;
     if changed == 0 {
         return Err(VaultError::ConnectionNotFound(id.to_owned()));
     }
@@ -267,12 +234,9 @@ pub async fn rename(
 pub async fn delete(vault: &Vault, unlocked: &Unlocked, id: &str) -> Result<(), VaultError> {
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
-    let gone = sqlx::query("DELETE FROM connections WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
+    let gone = store::connections::delete(&mut *tx, id)
         .await
-        .map_err(vault.io_err())?
-        .rows_affected();
+        .map_err(vault.io_err())?;
     if gone == 0 {
         return Err(VaultError::ConnectionNotFound(id.to_owned()));
     }
@@ -288,13 +252,11 @@ pub async fn reveal(
     unlocked: &Unlocked,
     id: &str,
 ) -> Result<SecretValue, VaultError> {
-    let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret FROM connections WHERE id = ?")
-        .bind(id)
-        .fetch_optional(vault.pool())
+    let row = store::connections::sealed(vault.pool(), id)
         .await
         .map_err(vault.io_err())?
         .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
-    let secret = unlocked.open(SEALED_KIND, id, &sealed)?;
+    let secret = unlocked.open(SEALED_KIND, id, &row.secret)?;
     let mut tx = vault.write().await?;
     crate::audit::append(&mut tx, "reveal", Some(id), "")
         .await
@@ -306,13 +268,12 @@ pub async fn reveal(
 /// Opens every sealed connection secret: a health check of the vault's crypto after a restore
 /// or in tests. Returns the ids that failed.
 pub async fn unreadable(vault: &Vault, unlocked: &Unlocked) -> Result<Vec<String>, VaultError> {
-    let rows = sqlx::query("SELECT id, secret FROM connections ORDER BY id")
-        .fetch_all(vault.pool())
+    let rows = store::keys::sealed(vault.pool(), store::keys::Sealed::Connections)
         .await
         .map_err(vault.io_err())?;
     Ok(rows
-        .iter()
-        .filter(|r| unlocked.open(SEALED_KIND, r.get(0), r.get(1)).is_err())
-        .map(|r| r.get(0))
+        .into_iter()
+        .filter(|(id, sealed)| unlocked.open(SEALED_KIND, id, sealed).is_err())
+        .map(|(id, _)| id)
         .collect())
 }

@@ -20,6 +20,7 @@ pub mod paths;
 pub mod secrets;
 pub mod service_account;
 pub mod session;
+pub mod store;
 pub mod vault;
 
 pub use keyport_model as model;

@@ -18,10 +18,11 @@ pub use keyring_slot::{available as keyring_available, backend_name as keyring_b
 pub use seal::{open as open_raw, seal as seal_raw, Aad, SealError};
 pub use secret::{DataKey, Passphrase, SecretValue};
 
+use crate::store;
 use error::io;
 use keyport_model::{KdfView, KeySlotView, VaultStatus};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -86,8 +87,7 @@ impl Unlocked {
         tx: &mut sqlx::SqliteConnection,
         vault: &Vault,
     ) -> Result<(), VaultError> {
-        let current: i64 = sqlx::query_scalar("SELECT key_version FROM vault_meta WHERE id = 1")
-            .fetch_one(&mut *tx)
+        let current = store::keys::key_version(&mut *tx)
             .await
             .map_err(vault.io_err())?;
         if current != self.key_version {
@@ -211,14 +211,9 @@ impl Vault {
         };
         let path = vault.db_path_buf();
         let mut tx = vault.write().await?;
-        sqlx::query(
-            "INSERT INTO vault_meta (id, vault_id, key_version, created_at) VALUES (1, ?, 1, ?)",
-        )
-        .bind(&vault_id)
-        .bind(now())
-        .execute(&mut *tx)
-        .await
-        .map_err(io(&path))?;
+        store::keys::insert_meta(&mut *tx, &vault_id, &now())
+            .await
+            .map_err(io(&path))?;
         write_slot(
             &mut tx,
             &path,
@@ -272,11 +267,7 @@ impl Vault {
 
     async fn meta(&self) -> Result<Option<(String, i64)>, VaultError> {
         let path = self.db_path_buf();
-        let row = sqlx::query("SELECT vault_id, key_version FROM vault_meta WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(io(&path))?;
-        Ok(row.map(|r| (r.get(0), r.get(1))))
+        store::keys::meta(&self.pool).await.map_err(io(&path))
     }
 
     pub async fn vault_id(&self) -> Result<String, VaultError> {
@@ -285,29 +276,18 @@ impl Vault {
 
     async fn slot(&self, kind: &str) -> Result<Option<(String, i64, Vec<u8>)>, VaultError> {
         let path = self.db_path_buf();
-        let row =
-            sqlx::query("SELECT params, key_version, wrapped_dek FROM key_slots WHERE kind = ?")
-                .bind(kind)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(io(&path))?;
-        Ok(row.map(|r| (r.get(0), r.get(1), r.get(2))))
+        store::keys::slot(&self.pool, kind).await.map_err(io(&path))
     }
 
     /// What `vault status` shows.
     pub async fn status(&self) -> Result<VaultStatus, VaultError> {
         let path = self.db_path_buf();
-        let rows = sqlx::query("SELECT kind, params, created_at FROM key_slots ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(io(&path))?;
+        let rows = store::keys::slots(&self.pool).await.map_err(io(&path))?;
         let mut key_slots = Vec::new();
         let mut kdf = None;
         let mut has_keyring_slot = false;
-        for row in rows {
-            let kind: String = row.get(0);
+        for (kind, params, created_at) in rows {
             if kind == "passphrase" {
-                let params: String = row.get(1);
                 kdf = serde_json::from_str::<KdfParams>(&params)
                     .ok()
                     .map(|p| KdfView {
@@ -316,13 +296,9 @@ impl Vault {
                     });
             }
             has_keyring_slot |= kind == "keyring";
-            key_slots.push(KeySlotView {
-                kind,
-                created_at: row.get(2),
-            });
+            key_slots.push(KeySlotView { kind, created_at });
         }
-        let connections: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM connections")
-            .fetch_one(&self.pool)
+        let connections = store::connections::count(&self.pool)
             .await
             .map_err(io(&path))?;
         let keyring_works = has_keyring_slot && self.unlock_keyring().await.is_some();
@@ -442,8 +418,7 @@ impl Vault {
         let kek = derive_key(params.clone(), new).await?;
         let mut tx = self.write().await?;
         let path = self.db_path_buf();
-        sqlx::query("DELETE FROM key_slots WHERE kind = 'passphrase'")
-            .execute(&mut *tx)
+        store::keys::delete_slots(&mut *tx, Some("passphrase"))
             .await
             .map_err(io(&path))?;
         write_slot(
@@ -483,27 +458,20 @@ impl Vault {
         };
         let path = self.db_path_buf();
         let mut tx = self.write().await?;
-        for (select, update, kind) in SEALED_COLUMNS {
-            let rows = sqlx::query(select)
-                .fetch_all(&mut *tx)
+        for column in store::keys::Sealed::ALL {
+            let kind = column.kind();
+            let rows = store::keys::sealed(&mut *tx, column)
                 .await
                 .map_err(io(&path))?;
-            for row in rows {
-                let id: String = row.get(0);
-                let sealed: Vec<u8> = row.get(1);
+            for (id, sealed) in rows {
                 let plain = old.open(kind, &id, &sealed)?;
                 let resealed = new.seal(kind, &id, plain.expose_to_caller())?;
-                sqlx::query(update)
-                    .bind(resealed)
-                    .bind(new.key_version)
-                    .bind(&id)
-                    .execute(&mut *tx)
+                store::keys::reseal(&mut *tx, column, &id, &resealed, new.key_version)
                     .await
                     .map_err(io(&path))?;
             }
         }
-        sqlx::query("DELETE FROM key_slots")
-            .execute(&mut *tx)
+        store::keys::delete_slots(&mut *tx, None)
             .await
             .map_err(io(&path))?;
         write_slot(&mut tx, &path, "passphrase", &params_text, &kek, &new).await?;
@@ -511,9 +479,7 @@ impl Vault {
         if let Some(key) = &keyring_key {
             write_slot(&mut tx, &path, "keyring", "{}", key, &new).await?;
         }
-        sqlx::query("UPDATE vault_meta SET key_version = ? WHERE id = 1")
-            .bind(new.key_version)
-            .execute(&mut *tx)
+        store::keys::set_key_version(&mut *tx, new.key_version)
             .await
             .map_err(io(&path))?;
         crate::audit::append(
@@ -529,32 +495,10 @@ impl Vault {
 
     /// Writes everything to the main file and closes (before a file-level swap).
     pub async fn close(self) {
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await;
+        let _ = store::keys::checkpoint(&self.pool).await;
         self.pool.close().await;
     }
 }
-
-/// Every sealed column: how to read (row id, sealed value), how to write it back resealed
-/// (value, key version, row id), and the record kind bound into its AAD.
-const SEALED_COLUMNS: [(&str, &str, &str); 3] = [
-    (
-        "SELECT id, secret FROM connections",
-        "UPDATE connections SET secret = ?, key_version = ? WHERE id = ?",
-        "connection",
-    ),
-    (
-        "SELECT connector_id, client_secret FROM oauth_apps WHERE client_secret IS NOT NULL",
-        "UPDATE oauth_apps SET client_secret = ?, key_version = ? WHERE connector_id = ?",
-        "oauth_app",
-    ),
-    (
-        "SELECT state_hash, verifier FROM oauth_flows",
-        "UPDATE oauth_flows SET verifier = ?, key_version = ? WHERE state_hash = ?",
-        "oauth_flow",
-    ),
-];
 
 fn params_json(params: &KdfParams) -> String {
     serde_json::to_string(params).unwrap_or_default()
@@ -575,18 +519,18 @@ async fn write_slot(
     };
     let wrapped = seal::seal(kek, aad, unlocked.dek.expose_for_cipher())
         .map_err(|_| VaultError::Corrupt("wrapping the key failed".into()))?;
-    sqlx::query(
-        "INSERT INTO key_slots (kind, params, key_version, wrapped_dek, created_at) VALUES (?, ?, ?, ?, ?)",
+    store::keys::insert_slot(
+        &mut *tx,
+        &store::keys::NewSlot {
+            kind,
+            params,
+            key_version: unlocked.key_version,
+            wrapped: &wrapped,
+            at: &now(),
+        },
     )
-    .bind(kind)
-    .bind(params)
-    .bind(unlocked.key_version)
-    .bind(wrapped)
-    .bind(now())
-    .execute(&mut *tx)
     .await
-    .map_err(io(path))?;
-    Ok(())
+    .map_err(io(path))
 }
 
 fn check_strength(passphrase: &Passphrase) -> Result<(), VaultError> {

@@ -117,12 +117,9 @@ impl CustomStore {
             Err(VaultError::NotInitialized) => return Ok(0),
             Err(err) => return Err(err.into()),
         };
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM connections WHERE connector_id = ?")
-                .bind(id)
-                .fetch_one(vault.pool())
-                .await
-                .map_err(vault.io_err())?;
+        let count = crate::store::connections::count_for_connector(vault.pool(), id)
+            .await
+            .map_err(vault.io_err())?;
         vault.close().await;
         Ok(u64::try_from(count).unwrap_or_default())
     }

@@ -9,7 +9,7 @@
 //! killing a guess mid-KDF does not take its count back.
 
 use super::{now, Vault, VaultError};
-use sqlx::Row;
+use crate::store;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -38,22 +38,17 @@ fn remaining(count: i64, last: Option<OffsetDateTime>, now: OffsetDateTime) -> u
 /// Claims one passphrase check, or refuses with the seconds left to wait.
 pub async fn claim(vault: &Vault) -> Result<(), VaultError> {
     let mut tx = vault.write().await?;
-    let row = sqlx::query("SELECT count, last_at FROM unlock_failures WHERE id = 1")
-        .fetch_optional(&mut *tx)
+    let failures = store::throttle::failures(&mut *tx)
         .await
         .map_err(vault.io_err())?;
     let now_at = OffsetDateTime::now_utc();
-    if let Some(row) = row {
-        let count: i64 = row.get(0);
-        let last_text: String = row.get(1);
+    if let Some((count, last_text)) = failures {
         let last = OffsetDateTime::parse(&last_text, &Rfc3339).ok();
         let wait = remaining(count, last, now_at);
         if wait > 0 {
             if last.is_some_and(|l| l > now_at) {
                 // Pin the future time to now, so the wait runs out from here.
-                sqlx::query("UPDATE unlock_failures SET last_at = ? WHERE id = 1")
-                    .bind(now())
-                    .execute(&mut *tx)
+                store::throttle::set_last(&mut *tx, &now())
                     .await
                     .map_err(vault.io_err())?;
                 tx.commit().await.map_err(vault.io_err())?;
@@ -61,14 +56,9 @@ pub async fn claim(vault: &Vault) -> Result<(), VaultError> {
             return Err(VaultError::Throttled(wait));
         }
     }
-    sqlx::query(
-        "INSERT INTO unlock_failures (id, count, last_at) VALUES (1, 1, ?1)
-         ON CONFLICT (id) DO UPDATE SET count = count + 1, last_at = ?1",
-    )
-    .bind(now())
-    .execute(&mut *tx)
-    .await
-    .map_err(vault.io_err())?;
+    store::throttle::count(&mut *tx, &now())
+        .await
+        .map_err(vault.io_err())?;
     tx.commit().await.map_err(vault.io_err())
 }
 
@@ -82,11 +72,9 @@ pub async fn audit_failure(vault: &Vault) -> Result<(), VaultError> {
 }
 
 pub async fn reset(vault: &Vault) -> Result<(), VaultError> {
-    sqlx::query("DELETE FROM unlock_failures")
-        .execute(vault.pool())
+    store::throttle::clear(vault.pool())
         .await
-        .map_err(vault.io_err())?;
-    Ok(())
+        .map_err(vault.io_err())
 }
 
 #[cfg(test)]
