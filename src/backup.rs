@@ -5,7 +5,7 @@
 //! only then swaps files, so a refused or interrupted restore changes nothing.
 
 use crate::files::{self, FileError};
-use crate::vault::{now, Aad, Passphrase, Vault, VaultError};
+use crate::vault::{now, Aad, BackupProblem, Passphrase, Vault, VaultError};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -37,8 +37,8 @@ struct BackupFile {
     payload: String,
 }
 
-fn invalid(why: &str) -> VaultError {
-    VaultError::BackupInvalid(format!("this is not a usable Keyport backup: {why}"))
+fn not_made(step: &'static str) -> VaultError {
+    VaultError::BackupNotMade(step)
 }
 
 fn key_check_aad() -> Aad<'static> {
@@ -124,7 +124,7 @@ pub async fn create(
         let _ = std::fs::remove_file(&snapshot);
         zeroize::Zeroizing::new(bytes?)
     };
-    let kdf = crate::vault::KdfParams::fresh().map_err(|_| invalid("no randomness"))?;
+    let kdf = crate::vault::KdfParams::fresh().map_err(|_| not_made("no randomness"))?;
     let header = Header {
         format: FORMAT.to_owned(),
         vault_id: unlocked.vault_id().to_owned(),
@@ -132,7 +132,7 @@ pub async fn create(
         kdf,
     };
     let key = crate::vault::derive_key(header.kdf.clone(), passphrase).await?;
-    let aad_row = serde_json::to_string(&header).map_err(|_| invalid("header"))?;
+    let aad_row = serde_json::to_string(&header).map_err(|_| not_made("header"))?;
     let sealed = crate::vault::seal_raw(
         &key,
         Aad {
@@ -142,15 +142,15 @@ pub async fn create(
         },
         &bytes,
     )
-    .map_err(|_| invalid("sealing failed"))?;
+    .map_err(|_| not_made("sealing failed"))?;
     let key_check = crate::vault::seal_raw(&key, key_check_aad(), b"")
-        .map_err(|_| invalid("sealing failed"))?;
+        .map_err(|_| not_made("sealing failed"))?;
     let file = BackupFile {
         header,
         key_check: Some(B64.encode(key_check)),
         payload: B64.encode(sealed),
     };
-    let text = serde_json::to_vec_pretty(&file).map_err(|_| invalid("encoding"))?;
+    let text = serde_json::to_vec_pretty(&file).map_err(|_| not_made("encoding"))?;
     files::write_private(out, &text, replace)?;
     Ok(())
 }
@@ -160,22 +160,23 @@ pub async fn create(
 pub async fn restore(dir: &Path, file: &Path, passphrase: &Passphrase) -> Result<(), VaultError> {
     let text = files::read_limited(file, MAX_BACKUP_BYTES, "Keyport backup")?;
     let parsed: BackupFile = serde_json::from_slice(&text)
-        .map_err(|_| invalid("the file is not a backup, or it is cut short"))?;
+        .map_err(|_| VaultError::BackupInvalid(BackupProblem::NotBackup))?;
     if parsed.header.format != FORMAT {
-        return Err(invalid("unknown backup format"));
+        return Err(VaultError::BackupInvalid(BackupProblem::UnknownFormat));
     }
     let sealed = B64
         .decode(parsed.payload.as_bytes())
-        .map_err(|_| invalid("the payload is damaged"))?;
+        .map_err(|_| VaultError::BackupInvalid(BackupProblem::PayloadDamaged))?;
     let key = crate::vault::derive_key(parsed.header.kdf.clone(), passphrase)
         .await
-        .map_err(|_| invalid("its key parameters are not acceptable"))?;
-    let aad_row = serde_json::to_string(&parsed.header).map_err(|_| invalid("header"))?;
+        .map_err(|_| VaultError::BackupInvalid(BackupProblem::KeyParameters))?;
+    let aad_row = serde_json::to_string(&parsed.header)
+        .map_err(|_| VaultError::BackupInvalid(BackupProblem::Header))?;
     let key_is_right = match &parsed.key_check {
         Some(check) => {
             let check = B64
                 .decode(check.as_bytes())
-                .map_err(|_| invalid("the key check is damaged"))?;
+                .map_err(|_| VaultError::BackupInvalid(BackupProblem::KeyCheckDamaged))?;
             let right = crate::vault::open_raw(&key, key_check_aad(), &check).is_ok();
             Some(right)
         }
@@ -258,9 +259,9 @@ async fn check_staged(
     files::write_private(&path, db, false)?;
     let staged = Vault::open(staging)
         .await
-        .map_err(|_| invalid("the database inside does not open"))?;
+        .map_err(|_| VaultError::BackupInvalid(BackupProblem::DatabaseUnopenable))?;
     if staged.vault_id().await? != vault_id {
-        return Err(invalid("its contents do not match its header"));
+        return Err(VaultError::BackupInvalid(BackupProblem::HeaderMismatch));
     }
     let unlocked = staged
         .unlock_passphrase(passphrase)
@@ -268,16 +269,15 @@ async fn check_staged(
         .map_err(|_| VaultError::BackupWrongPassphrase)?;
     let bad = crate::connections::unreadable(&staged, &unlocked).await?;
     if !bad.is_empty() {
-        return Err(invalid(&format!(
-            "{} connection(s) in it do not open",
-            bad.len()
-        )));
+        return Err(VaultError::BackupInvalid(
+            BackupProblem::ConnectionsUnreadable(bad.len()),
+        ));
     }
     if let Err(why) = crate::audit::verify(staged.pool())
         .await
         .map_err(staged.io_err())?
     {
-        return Err(invalid(&why));
+        return Err(VaultError::BackupInvalid(BackupProblem::AuditBroken(why)));
     }
     staged.close().await;
     Ok(())
@@ -287,4 +287,39 @@ fn path_with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyport_model::ErrorCode;
+
+    /// A refusal is a case of its own under the backup's code, found before any passphrase is
+    /// tried.
+    #[test]
+    fn a_file_that_is_no_backup_is_refused_for_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let passphrase = Passphrase::new("correct horse battery staple".into());
+        let refusal = |name: &str, text: &str| {
+            let file = dir.path().join(name);
+            std::fs::write(&file, text).unwrap();
+            runtime
+                .block_on(restore(&dir.path().join("vault"), &file, &passphrase))
+                .unwrap_err()
+        };
+        let junk = refusal("junk.kpbackup", "this is not a backup");
+        assert!(matches!(
+            junk,
+            VaultError::BackupInvalid(BackupProblem::NotBackup)
+        ));
+        assert_eq!(junk.code(), ErrorCode::BackupInvalid);
+        assert_eq!(
+            junk.to_string(),
+            "this is not a usable Keyport backup: the file is not a backup, or it is cut short"
+        );
+    }
 }

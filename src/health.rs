@@ -257,7 +257,7 @@ async fn probe_all(
     if let (Some(id), true) = (id, targets.is_empty()) {
         return Err(VaultError::ConnectionNotFound(id.to_owned()));
     }
-    let http = Http::new().map_err(|e| VaultError::InvalidInput(e.to_string()))?;
+    let http = Http::new()?;
     // The probes are made first and only then streamed: a closure inside the stream's type
     // would keep the sweep's future from being `Send` (rustc's higher-ranked lifetimes).
     let probes: Vec<_> = targets

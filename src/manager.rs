@@ -360,8 +360,6 @@ pub enum ManagerError {
     ServiceAccountInvalid { field: Option<String>, what: String },
     #[error("{connector} refused the service account ({detail}). Nothing was stored")]
     ServiceAccountRejected { connector: String, detail: String },
-    #[error("{0}")]
-    Invalid(String),
     #[error("OAuth connections are made by signing in")]
     SignInOnly,
     /// A secret field the form, or the connector, does not have.
@@ -421,8 +419,7 @@ impl ManagerError {
             ManagerError::DbTlsRefused { .. } => ErrorCode::DbTlsRefused,
             ManagerError::ServiceAccountInvalid { .. } => ErrorCode::ServiceAccountInvalid,
             ManagerError::ServiceAccountRejected { .. } => ErrorCode::ServiceAccountRejected,
-            ManagerError::Invalid(_)
-            | ManagerError::SignInOnly
+            ManagerError::SignInOnly
             | ManagerError::NotASecret { .. }
             | ManagerError::Missing { .. }
             | ManagerError::NotText { .. }
@@ -470,7 +467,6 @@ impl ManagerError {
             ManagerError::Unavailable { .. }
             | ManagerError::DbUnreachable { .. }
             | ManagerError::ServiceAccountRejected { .. }
-            | ManagerError::Invalid(_)
             | ManagerError::SignInOnly
             | ManagerError::NotOffered { .. }
             | ManagerError::NotChecked { .. }

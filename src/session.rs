@@ -207,9 +207,7 @@ impl Session {
         mut secrets: BTreeMap<String, SecretValue>,
         key_file: Option<&std::path::Path>,
     ) -> Result<ConnectionView, ManagerError> {
-        let connector = catalog
-            .get(&request.connector_id)
-            .map_err(|e| ManagerError::Invalid(e.to_string()))?;
+        let connector = catalog.get(&request.connector_id)?;
         if let Some(path) = key_file {
             // The picked file fills its field; the webview only ever had its path.
             let field = connector
@@ -217,15 +215,15 @@ impl Session {
                 .as_ref()
                 .and_then(|s| s.key_file_field())
                 .filter(|_| request.connection_type == ConnectionType::ServiceAccount)
-                .ok_or_else(|| {
-                    ManagerError::Invalid(format!("{} takes no key file", connector.name))
+                .ok_or_else(|| ManagerError::TakesNoKeyFile {
+                    connector: connector.name.clone(),
                 })?;
             let file = crate::service_account::read_key_file(path)?;
             if secrets.insert(field.key.clone(), file).is_some() {
-                return Err(ManagerError::Invalid(format!(
-                    "the {} is given twice",
-                    field.label.to_lowercase()
-                )));
+                return Err(ManagerError::Twice {
+                    field: "key_file".to_owned(),
+                    what: field.label.to_lowercase(),
+                });
             }
         }
         let config = request.config;
@@ -269,10 +267,7 @@ impl Session {
         connector_id: &str,
         path: &std::path::Path,
     ) -> Result<KeyFileView, ManagerError> {
-        let connector = catalog
-            .get(connector_id)
-            .map_err(|e| ManagerError::Invalid(e.to_string()))?;
-        crate::service_account::describe_key_file(connector, path)
+        crate::service_account::describe_key_file(catalog.get(connector_id)?, path)
     }
 
     /// Checks a connection with its service now and records the outcome.

@@ -373,6 +373,9 @@ fn key_files_are_read_by_the_core_and_described_without_their_secret() {
             "{missing:?}"
         );
         assert_eq!(placed(&missing), at(ErrorCode::FileNotFound, "key_file"));
+        // An unknown connector keeps the catalog's own code.
+        let unknown = session.describe_key_file(&catalog, "no-such-connector", &key);
+        assert_eq!(placed(&unknown), (ErrorCode::CatalogUnknownConnector, None));
 
         let request = |connector: &str| ConnectRequest {
             connector_id: connector.into(),
@@ -398,13 +401,18 @@ fn key_files_are_read_by_the_core_and_described_without_their_secret() {
                 Some(&key),
             )
             .await;
-        assert!(matches!(twice, Err(ManagerError::Invalid(_))), "{twice:?}");
+        assert_eq!(placed(&twice), at(ErrorCode::ConnectionInvalid, "key_file"));
         let no_file = session
             .connect(&catalog, request("azure"), BTreeMap::new(), Some(&key))
             .await;
-        assert!(
-            matches!(&no_file, Err(ManagerError::Invalid(m)) if m.contains("takes no key file")),
-            "{no_file:?}"
+        assert!(no_file
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("takes no key file"));
+        assert_eq!(
+            placed(&no_file),
+            at(ErrorCode::ConnectionInvalid, "key_file")
         );
         assert_eq!(session.connections().await.unwrap().len(), 1);
     });

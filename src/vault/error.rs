@@ -30,8 +30,11 @@ pub enum VaultError {
     ConnectionNotFound(String),
     #[error("{0}")]
     InvalidInput(String),
-    #[error("{0}")]
-    BackupInvalid(String),
+    #[error("this is not a usable Keyport backup: {0}")]
+    BackupInvalid(BackupProblem),
+    /// Making a backup failed in a step that has no cause a person could fix.
+    #[error("the backup could not be made ({0}); nothing was written")]
+    BackupNotMade(&'static str),
     #[error("wrong passphrase for this backup; use the passphrase the vault had when the backup was made")]
     BackupWrongPassphrase,
     #[error("this backup belongs to another vault; restore it into an empty data dir instead")]
@@ -40,6 +43,9 @@ pub enum VaultError {
     AuditBroken(String),
     #[error(transparent)]
     File(#[from] crate::files::FileError),
+    /// The HTTP client a health sweep needs could not be made (an unusable timeout setting).
+    #[error(transparent)]
+    Client(#[from] crate::http::ClientError),
     #[error("{var} is not valid UTF-8; set it to the passphrase as text")]
     PassphraseNotText { var: String },
     #[error("the backup file is damaged (its contents do not match their seal); the passphrase is right, but this copy cannot be restored")]
@@ -60,14 +66,42 @@ impl VaultError {
             VaultError::ConnectionNotFound(_) => ErrorCode::ConnectionNotFound,
             VaultError::InvalidInput(_) => ErrorCode::ConnectionInvalid,
             VaultError::BackupInvalid(_) => ErrorCode::BackupInvalid,
+            VaultError::BackupNotMade(_) => ErrorCode::Internal,
             VaultError::BackupWrongPassphrase => ErrorCode::BackupWrongPassphrase,
             VaultError::BackupOtherVault => ErrorCode::BackupOtherVault,
             VaultError::AuditBroken(_) => ErrorCode::AuditBroken,
             VaultError::File(e) => e.code(),
+            VaultError::Client(e) => e.code(),
             VaultError::PassphraseNotText { .. } => ErrorCode::VaultWrongPassphrase,
             VaultError::BackupDamaged => ErrorCode::BackupInvalid,
         }
     }
+}
+
+/// Why a file is not a backup Keyport can restore.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackupProblem {
+    #[error("the file is not a backup, or it is cut short")]
+    NotBackup,
+    #[error("unknown backup format")]
+    UnknownFormat,
+    #[error("the payload is damaged")]
+    PayloadDamaged,
+    #[error("its key parameters are not acceptable")]
+    KeyParameters,
+    #[error("its header cannot be read back")]
+    Header,
+    #[error("the key check is damaged")]
+    KeyCheckDamaged,
+    #[error("the database inside does not open")]
+    DatabaseUnopenable,
+    #[error("its contents do not match its header")]
+    HeaderMismatch,
+    #[error("{0} connection(s) in it do not open")]
+    ConnectionsUnreadable(usize),
+    /// The audit log inside does not verify, in `audit::verify`'s words.
+    #[error("{0}")]
+    AuditBroken(String),
 }
 
 /// Maps a store error to `Io`, keeping only its kind: sqlx messages can quote SQL and values.
