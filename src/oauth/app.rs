@@ -4,6 +4,7 @@
 
 use super::OAuthError;
 use crate::manager::{usable_value, SecretShape};
+use crate::store;
 use crate::vault::{now, SecretValue, Unlocked, Vault};
 use keyport_model::{Connector, OAuthAppView, RedirectKind};
 
@@ -75,25 +76,17 @@ pub async fn set(
     };
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
-    sqlx::query(
-        "INSERT INTO oauth_apps (connector_id, client_id, client_secret, key_version, created_at,
-            redirect_uri)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (connector_id) DO UPDATE SET
-           -- Saving the same app again without a secret keeps its secret (a form that never
-           -- shows it back); another client ID is another app, whose secret this is not.
-           client_secret = coalesce(excluded.client_secret,
-             CASE WHEN oauth_apps.client_id = excluded.client_id THEN oauth_apps.client_secret END),
-           client_id = excluded.client_id, key_version = excluded.key_version,
-           redirect_uri = coalesce(excluded.redirect_uri, oauth_apps.redirect_uri)",
+    store::oauth_apps::upsert(
+        &mut *tx,
+        &store::oauth_apps::NewApp {
+            connector_id: &connector.id,
+            client_id,
+            sealed_secret: sealed.as_deref(),
+            key_version: unlocked.key_version(),
+            at: &now(),
+            redirect_uri: redirect_uri.as_deref(),
+        },
     )
-    .bind(&connector.id)
-    .bind(client_id)
-    .bind(sealed)
-    .bind(unlocked.key_version())
-    .bind(now())
-    .bind(redirect_uri)
-    .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
     let detail = format!(
@@ -143,13 +136,9 @@ pub async fn get(
             redirect_uri: env_redirect,
         });
     }
-    let row: Option<(String, Option<Vec<u8>>, Option<String>)> = sqlx::query_as(
-        "SELECT client_id, client_secret, redirect_uri FROM oauth_apps WHERE connector_id = ?",
-    )
-    .bind(&connector.id)
-    .fetch_optional(vault.pool())
-    .await
-    .map_err(vault.io_err())?;
+    let row = store::oauth_apps::get(vault.pool(), &connector.id)
+        .await
+        .map_err(vault.io_err())?;
     let Some((client_id, sealed, redirect_uri)) = row else {
         return Err(OAuthError::NoApp {
             id: connector.id.clone(),
@@ -174,14 +163,9 @@ pub async fn view(vault: &Vault, connector: &Connector) -> Result<OAuthAppView, 
     let spec = super::flow::spec(connector)?;
     let prefix = env_prefix(&connector.id);
     let env_id = std::env::var(format!("{prefix}_CLIENT_ID")).ok();
-    let stored: Option<(String, bool, Option<String>)> = sqlx::query_as(
-        "SELECT client_id, client_secret IS NOT NULL, redirect_uri FROM oauth_apps
-          WHERE connector_id = ?",
-    )
-    .bind(&connector.id)
-    .fetch_optional(vault.pool())
-    .await
-    .map_err(vault.io_err())?;
+    let stored = store::oauth_apps::describe(vault.pool(), &connector.id)
+        .await
+        .map_err(vault.io_err())?;
     let redirect_uris = spec
         .redirect
         .iter()

@@ -14,6 +14,7 @@ use crate::catalog::{fill, validate_config, Catalog};
 use crate::check::{self, CheckError};
 use crate::connections::{self, Learned, NewConnection};
 use crate::http::{Http, TransportError};
+use crate::store;
 use crate::vault::{now, SecretValue, Unlocked, Vault};
 use keyport_model::{
     ClientAuth, ConnectionType, ConnectionView, Connector, OAuth2Spec, Pkce, RedirectKind,
@@ -178,29 +179,25 @@ pub async fn begin(
     let expires = time::OffsetDateTime::now_utc() + FLOW_LIFETIME;
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
-    // Flows that lapsed a day ago are of no use to anyone; keep the table small.
-    sqlx::query("DELETE FROM oauth_flows WHERE unixepoch(expires_at) < unixepoch('now') - 86400")
-        .execute(&mut *tx)
+    store::flows::prune(&mut *tx)
         .await
         .map_err(vault.io_err())?;
-    sqlx::query(
-        "INSERT INTO oauth_flows (state_hash, connector_id, config, verifier, key_version,
-            redirect_uri, created_at, expires_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    store::flows::insert(
+        &mut *tx,
+        &store::flows::NewFlow {
+            state_hash: &hash,
+            connector_id: &connector.id,
+            config: &serde_json::to_string(&values).unwrap_or_else(|_| "{}".into()),
+            verifier: &sealed,
+            key_version: unlocked.key_version(),
+            redirect_uri: &redirect_uri,
+            created_at: &now(),
+            expires_at: &expires
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            name: name.as_deref(),
+        },
     )
-    .bind(&hash)
-    .bind(&connector.id)
-    .bind(serde_json::to_string(&values).unwrap_or_else(|_| "{}".into()))
-    .bind(sealed)
-    .bind(unlocked.key_version())
-    .bind(&redirect_uri)
-    .bind(now())
-    .bind(
-        expires
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-    )
-    .bind(name)
-    .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
     tx.commit().await.map_err(vault.io_err())?;
@@ -230,31 +227,12 @@ pub async fn pending(vault: &Vault, callback: &Callback) -> Result<(), OAuthErro
     find(vault, callback).await.map(|_| ())
 }
 
-#[derive(sqlx::FromRow)]
-struct FlowRow {
-    connector_id: String,
-    config: String,
-    verifier: Vec<u8>,
-    redirect_uri: String,
-    used_at: Option<String>,
-    expired: bool,
-    name: Option<String>,
-    age: f64,
-}
-
 async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError> {
     let hash = state_hash(&callback.state);
-    let row: Option<FlowRow> = sqlx::query_as(
-        "SELECT connector_id, config, verifier, redirect_uri, used_at,
-                unixepoch(expires_at) <= unixepoch('now') AS expired, name,
-                unixepoch('now', 'subsec') - unixepoch(created_at, 'subsec') AS age
-           FROM oauth_flows WHERE state_hash = ?",
-    )
-    .bind(&hash)
-    .fetch_optional(vault.pool())
-    .await
-    .map_err(vault.io_err())?;
-    let Some(FlowRow {
+    let row = store::flows::find(vault.pool(), &hash)
+        .await
+        .map_err(vault.io_err())?;
+    let Some(store::flows::Flow {
         connector_id,
         config,
         verifier,
@@ -289,14 +267,9 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
 
 /// Marks a found flow used: no other delivery of its callback can use it now.
 async fn claim(vault: &Vault, found: Claimed) -> Result<Claimed, OAuthError> {
-    let claimed =
-        sqlx::query("UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")
-            .bind(now())
-            .bind(&found.hash)
-            .execute(vault.pool())
-            .await
-            .map_err(vault.io_err())?
-            .rows_affected();
+    let claimed = store::flows::mark_used(vault.pool(), &found.hash, &now())
+        .await
+        .map_err(vault.io_err())?;
     if claimed != 1 {
         return Err(OAuthError::StateUsed);
     }
@@ -314,23 +287,15 @@ pub fn flow_id_of(url: &str) -> Option<String> {
 /// Whether a flow is still waiting for its callback: started, neither used nor cancelled, and
 /// within its lifetime.
 pub async fn waiting(vault: &Vault, flow_id: &str) -> Result<bool, OAuthError> {
-    let waiting: Option<bool> = sqlx::query_scalar(
-        "SELECT used_at IS NULL AND unixepoch(expires_at) > unixepoch('now')
-           FROM oauth_flows WHERE state_hash = ?",
-    )
-    .bind(flow_id)
-    .fetch_optional(vault.pool())
-    .await
-    .map_err(vault.io_err())?;
+    let waiting = store::flows::waiting(vault.pool(), flow_id)
+        .await
+        .map_err(vault.io_err())?;
     Ok(waiting.unwrap_or(false))
 }
 
 /// Cancels a waiting sign-in: a callback that arrives later is refused as used.
 pub async fn cancel(vault: &Vault, flow_id: &str) -> Result<(), OAuthError> {
-    sqlx::query("UPDATE oauth_flows SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")
-        .bind(now())
-        .bind(flow_id)
-        .execute(vault.pool())
+    store::flows::mark_used(vault.pool(), flow_id, &now())
         .await
         .map_err(vault.io_err())?;
     Ok(())

@@ -13,6 +13,7 @@ use super::OAuthError;
 use crate::catalog::Catalog;
 use crate::connections;
 use crate::http::Http;
+use crate::store::{self, connections::SealedRow};
 use crate::vault::{now, Unlocked, Vault};
 use keyport_model::{ConnectionType, ConnectionView, Connector};
 use oauth2::RefreshToken;
@@ -35,32 +36,11 @@ const DEAD_GRANT: &[&str] = &[
     "bad_refresh_token",
 ];
 
-struct Row {
-    connector_id: String,
-    connection_type: String,
-    secret: Vec<u8>,
-    metadata: String,
-    updated_at: String,
-}
-
-async fn read_row(vault: &Vault, id: &str) -> Result<Row, OAuthError> {
-    let row: Option<(String, String, Vec<u8>, String, String)> = sqlx::query_as(
-        "SELECT connector_id, connection_type, secret, metadata, updated_at
-           FROM connections WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(vault.pool())
-    .await
-    .map_err(vault.io_err())?;
-    let (connector_id, connection_type, secret, metadata, updated_at) =
-        row.ok_or_else(|| crate::vault::VaultError::ConnectionNotFound(id.to_owned()))?;
-    Ok(Row {
-        connector_id,
-        connection_type,
-        secret,
-        metadata,
-        updated_at,
-    })
+async fn read_row(vault: &Vault, id: &str) -> Result<SealedRow, OAuthError> {
+    Ok(store::connections::sealed(vault.pool(), id)
+        .await
+        .map_err(vault.io_err())?
+        .ok_or_else(|| crate::vault::VaultError::ConnectionNotFound(id.to_owned()))?)
 }
 
 /// Claims the refresh of `id` for `owner`, waiting while another process holds it. Returns
@@ -68,19 +48,9 @@ async fn read_row(vault: &Vault, id: &str) -> Result<Row, OAuthError> {
 async fn claim(vault: &Vault, id: &str, owner: &str, seen: &str) -> Result<bool, OAuthError> {
     let started = Instant::now();
     loop {
-        let claimed = sqlx::query(
-            "UPDATE connections SET refresh_lease_owner = ?1,
-                    refresh_lease_until = unixepoch('now') + ?2
-              WHERE id = ?3 AND (refresh_lease_until IS NULL
-                                 OR refresh_lease_until < unixepoch('now'))",
-        )
-        .bind(owner)
-        .bind(LEASE_S)
-        .bind(id)
-        .execute(vault.pool())
-        .await
-        .map_err(vault.io_err())?
-        .rows_affected();
+        let claimed = store::connections::claim_refresh(vault.pool(), id, owner, LEASE_S)
+            .await
+            .map_err(vault.io_err())?;
         if claimed == 1 {
             let now_at = read_row(vault, id).await?.updated_at;
             return Ok(now_at != seen);
@@ -97,14 +67,7 @@ async fn claim(vault: &Vault, id: &str, owner: &str, seen: &str) -> Result<bool,
 }
 
 async fn release(vault: &Vault, id: &str, owner: &str) {
-    let _ = sqlx::query(
-        "UPDATE connections SET refresh_lease_owner = NULL, refresh_lease_until = NULL
-          WHERE id = ? AND refresh_lease_owner = ?",
-    )
-    .bind(id)
-    .bind(owner)
-    .execute(vault.pool())
-    .await;
+    let _ = store::connections::release_refresh(vault.pool(), id, owner).await;
 }
 
 /// Refreshes connection `id` now (unless another process just did), and returns its view.
@@ -190,24 +153,20 @@ async fn refresh_claimed(
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
     let at = now();
-    let stored = sqlx::query(
-        "UPDATE connections SET secret = ?, key_version = ?, token_expires_at = ?, metadata = ?,
-                status = 'active', error_count = 0, last_error = NULL, updated_at = ?,
-                last_rotated_at = ?
-          WHERE id = ? AND refresh_lease_owner = ?",
+    let stored = store::connections::store_refreshed(
+        &mut *tx,
+        &store::connections::Refreshed {
+            id,
+            owner,
+            sealed: &sealed,
+            key_version: unlocked.key_version(),
+            token_expires_at: grant.expires_at.as_deref(),
+            metadata: &serde_json::to_string(&values).unwrap_or_else(|_| "{}".into()),
+            at: &at,
+        },
     )
-    .bind(sealed)
-    .bind(unlocked.key_version())
-    .bind(&grant.expires_at)
-    .bind(serde_json::to_string(&values).unwrap_or_else(|_| "{}".into()))
-    .bind(&at)
-    .bind(&at)
-    .bind(id)
-    .bind(owner)
-    .execute(&mut *tx)
     .await
-    .map_err(vault.io_err())?
-    .rows_affected();
+    .map_err(vault.io_err())?;
     if stored != 1 {
         return Err(OAuthError::Unavailable {
             connector: connector.name.clone(),
@@ -250,16 +209,13 @@ async fn record_failure(
     let dead =
         matches!(err, OAuthError::Provider { error, .. } if DEAD_GRANT.contains(&error.as_str()));
     let mut tx = vault.write().await?;
-    sqlx::query(
-        "UPDATE connections SET error_count = error_count + 1, last_error = ?, last_error_at = ?,
-                status = CASE WHEN ? THEN 'expired' ELSE status END
-          WHERE id = ?",
+    store::connections::record_refresh_failure(
+        &mut *tx,
+        id,
+        &provider_words(&err.to_string()),
+        dead,
+        &now(),
     )
-    .bind(provider_words(&err.to_string()))
-    .bind(now())
-    .bind(dead)
-    .bind(id)
-    .execute(&mut *tx)
     .await
     .map_err(vault.io_err())?;
     crate::audit::metric(&mut tx, "refresh", connector_id, "oauth2", None, false)

@@ -28,31 +28,26 @@ pub async fn revoke(
     catalog: &Catalog,
     id: &str,
 ) -> Result<Revoked, OAuthError> {
-    let row: Option<(String, String, Vec<u8>, String)> = sqlx::query_as(
-        "SELECT connector_id, connection_type, secret, metadata FROM connections WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(vault.pool())
-    .await
-    .map_err(vault.io_err())?;
-    let (connector_id, kind, sealed, metadata) =
-        row.ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
-    if kind != ConnectionType::Oauth2.id() {
+    let row = crate::store::connections::sealed(vault.pool(), id)
+        .await
+        .map_err(vault.io_err())?
+        .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()))?;
+    if row.connection_type != ConnectionType::Oauth2.id() {
         return Ok(Revoked::NotApplicable);
     }
-    let Ok(connector) = catalog.get(&connector_id) else {
+    let Ok(connector) = catalog.get(&row.connector_id) else {
         return Ok(Revoked::NotApplicable);
     };
     let spec = spec(connector)?;
     let Some(url) = &spec.revocation_url else {
         return Ok(Revoked::NotApplicable);
     };
-    let values: BTreeMap<String, String> = serde_json::from_str(&metadata).unwrap_or_default();
+    let values: BTreeMap<String, String> = serde_json::from_str(&row.metadata).unwrap_or_default();
     let http = Http::new()?.for_connector(connector);
     let url = http
         .url(url, &values)
         .map_err(|e| OAuthError::Invalid(e.to_string()))?;
-    let opened = unlocked.open("connection", id, &sealed)?;
+    let opened = unlocked.open("connection", id, &row.secret)?;
     let tokens = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
     let (token, hint) = match &tokens.refresh_token {
         Some(refresh) => (refresh.expose_for_refresh(), "refresh_token"),
