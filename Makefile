@@ -13,15 +13,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev xvfb webkit2gtk-driver \
 	xdotool xdg-utils desktop-file-utils dbus dbus-x11 gnome-keyring libsecret-1-dev imagemagick \
-	hyperfine python3 postgresql mariadb-server redis-server
+	hyperfine python3 python3-venv postgresql mariadb-server redis-server
 TRUNK_VERSION := 0.21.14
 TAURI_DRIVER_VERSION := 2.1.0
 # wasm-bindgen-cli must equal the wasm-bindgen library version the lock file pins.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 
 DESKTOP := target/debug/keyport-desktop
+E2E_VENV := target/e2e-venv
 
-.PHONY: help setup deps-apt deps-rust ui desktop run test lint unit e2e bench
+.PHONY: help setup deps-apt deps-rust deps-e2e ui desktop run test lint unit e2e bench
 
 help:
 	@echo "make run    set up what is missing, build, and start the Keyport desktop app"
@@ -68,8 +69,18 @@ lint: setup ui
 unit: setup ui
 	scripts/secret-service.sh $(CARGO) test --workspace
 
-e2e: setup desktop
-	scripts/headless.sh python3 tests/e2e/marketplace.py $(DESKTOP)
+# The E2E's Python packages (Selenium, pytest), pinned in tests/e2e/requirements.txt, go into a
+# venv: Debian's Python is externally managed (PEP 668). Installed again only when the pins change.
+deps-e2e: deps-apt
+	@[ -x $(E2E_VENV)/bin/python ] || { echo "==> python3 -m venv $(E2E_VENV)"; python3 -m venv $(E2E_VENV); }
+	@cmp -s tests/e2e/requirements.txt $(E2E_VENV)/requirements.txt || \
+		{ echo "==> pip install -r tests/e2e/requirements.txt"; \
+		$(E2E_VENV)/bin/pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt; \
+		cp tests/e2e/requirements.txt $(E2E_VENV)/requirements.txt; }
+
+e2e: setup desktop deps-e2e
+	PYTHONPYCACHEPREFIX=$(CURDIR)/target/e2e-pycache \
+		scripts/headless.sh $(E2E_VENV)/bin/python -m pytest tests/e2e -v --app $(DESKTOP)
 
 test: lint unit e2e
 
