@@ -114,9 +114,7 @@ pub async fn create(
             path: snapshot.display().to_string(),
             detail: e.kind().to_string(),
         })?;
-        let vacuumed = sqlx::query("VACUUM INTO ?")
-            .bind(snapshot.display().to_string())
-            .execute(vault.pool())
+        let vacuumed = crate::store::copy_into(vault.pool(), &snapshot.display().to_string())
             .await
             .map_err(vault.io_err());
         let bytes =

@@ -12,6 +12,7 @@ use crate::database::{self, DbError};
 use crate::http::Http;
 use crate::manager::ManagerError;
 use crate::oauth::TokenSet;
+use crate::store::{self, connections::SealedRow as Target};
 use crate::vault::{now, Unlocked, Vault, VaultError};
 use futures_util::stream::{self, StreamExt};
 use keyport_model::{ConnectionType, ConnectionView, HealthStatus};
@@ -45,33 +46,10 @@ impl Outcome {
     }
 }
 
-struct Target {
-    id: String,
-    connector_id: String,
-    kind: String,
-    secret: Vec<u8>,
-    metadata: String,
-}
-
 async fn targets(vault: &Vault, id: Option<&str>) -> Result<Vec<Target>, VaultError> {
-    let rows: Vec<(String, String, String, Vec<u8>, String)> = sqlx::query_as(
-        "SELECT id, connector_id, connection_type, secret, metadata FROM connections
-          WHERE ?1 IS NULL OR id = ?1",
-    )
-    .bind(id)
-    .fetch_all(vault.pool())
-    .await
-    .map_err(vault.io_err())?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, connector_id, kind, secret, metadata)| Target {
-            id,
-            connector_id,
-            kind,
-            secret,
-            metadata,
-        })
-        .collect())
+    store::connections::sealed_all(vault.pool(), id)
+        .await
+        .map_err(vault.io_err())
 }
 
 /// Whether `host` resolves: when it does not, this machine is most likely offline.
@@ -136,7 +114,9 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
     };
     let values: BTreeMap<String, String> = serde_json::from_str(&t.metadata).unwrap_or_default();
     let http = &http.for_connector(connector);
-    let kind = ConnectionType::ALL.into_iter().find(|k| k.id() == t.kind);
+    let kind = ConnectionType::ALL
+        .into_iter()
+        .find(|k| k.id() == t.connection_type);
     match kind {
         Some(
             kind @ (ConnectionType::ApiKey
@@ -278,28 +258,18 @@ async fn record(vault: &Vault, outcomes: &[(String, Outcome)]) -> Result<(), Vau
     let mut tx = vault.write().await?;
     for (id, outcome) in outcomes {
         let ok = outcome.status == HealthStatus::Healthy;
-        sqlx::query(
-            "UPDATE connections SET health_status = ?, last_health_check = ?,
-                    error_count = CASE WHEN ? THEN 0 ELSE error_count + 1 END,
-                    last_error = CASE WHEN ? THEN last_error ELSE ? END,
-                    last_error_at = CASE WHEN ? THEN last_error_at ELSE ? END
-              WHERE id = ?",
-        )
-        .bind(
-            serde_json::to_value(outcome.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned)),
-        )
-        .bind(&at)
-        .bind(ok)
-        .bind(ok)
-        .bind(&outcome.error)
-        .bind(ok)
-        .bind(&at)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(vault.io_err())?;
+        let status = serde_json::to_value(outcome.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned));
+        let health = store::connections::Health {
+            status: status.as_deref(),
+            ok,
+            error: outcome.error.as_deref(),
+            at: &at,
+        };
+        store::connections::record_health(&mut *tx, id, &health)
+            .await
+            .map_err(vault.io_err())?;
     }
     tx.commit().await.map_err(vault.io_err())
 }

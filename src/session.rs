@@ -179,10 +179,7 @@ impl Session {
             ));
         }
         let vault = self.vault().await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2")
-            .bind(IDLE_SETTING)
-            .bind(minutes.to_string())
-            .execute(vault.pool())
+        crate::store::settings::set(vault.pool(), IDLE_SETTING, &minutes.to_string())
             .await
             .map_err(vault.io_err())?;
         self.state().idle_minutes = minutes;
@@ -528,10 +525,8 @@ pub struct Deletion {
 }
 
 async fn stored_idle(vault: &Vault) -> Option<u32> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(IDLE_SETTING)
-        .fetch_optional(vault.pool())
+    let value = crate::store::settings::get(vault.pool(), IDLE_SETTING)
         .await
-        .ok()?;
-    value?.parse().ok()
+        .ok()??;
+    value.parse().ok()
 }

@@ -18,3 +18,20 @@ pub mod settings;
 pub mod throttle;
 
 pub use sqlx::SqliteExecutor as Executor;
+
+/// Writes everything in the write-ahead log into the main file.
+pub async fn checkpoint(db: impl Executor<'_>) -> sqlx::Result<()> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// A consistent copy of the whole database into `path` (an empty file).
+pub async fn copy_into(db: impl Executor<'_>, path: &str) -> sqlx::Result<()> {
+    sqlx::query("VACUUM INTO ?")
+        .bind(path)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

@@ -495,7 +495,7 @@ impl Vault {
 
     /// Writes everything to the main file and closes (before a file-level swap).
     pub async fn close(self) {
-        let _ = store::keys::checkpoint(&self.pool).await;
+        let _ = store::checkpoint(&self.pool).await;
         self.pool.close().await;
     }
 }
