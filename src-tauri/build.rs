@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "set_idle_lock",
     "connections_list",
     "connect_credential",
+    "database_url_fields",
     "key_file_choose",
     "key_file_describe",
     "connection_rename",

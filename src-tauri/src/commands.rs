@@ -7,8 +7,8 @@ use keyport::error::Coded;
 use keyport::session::Session;
 use keyport::vault::{Passphrase, SecretValue};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, KeyFileView,
-    OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, ErrorCode,
+    KeyFileView, OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia, SessionView,
 };
 use std::collections::BTreeMap;
 use tauri::{AppHandle, State};
@@ -113,6 +113,20 @@ pub async fn connect_credential(
         .connect(&desktop.catalog, request, secrets, key_file.as_deref())
         .await
         .map_err(shown)
+}
+
+/// What a database connection URL pasted into the connect form says, field by field, read by
+/// the core. Its password stays here: the page learns only that the URL had one.
+#[tauri::command]
+pub fn database_url_fields(
+    desktop: State<'_, Desktop>,
+    connector_id: String,
+    url: String,
+) -> Reply<DatabaseUrlFields> {
+    let url = SecretValue::new(url.into_bytes());
+    let connector = desktop.catalog.get(&connector_id).map_err(shown)?;
+    let text = String::from_utf8_lossy(url.expose_to_caller());
+    keyport::database::url_fields(connector, &text).map_err(shown)
 }
 
 /// Opens the system's file chooser for a service-account key file; the core reads the file, and

@@ -79,6 +79,7 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::set_idle_lock,
         commands::connections_list,
         commands::connect_credential,
+        commands::database_url_fields,
         commands::key_file_choose,
         commands::key_file_describe,
         commands::connection_rename,

@@ -5,8 +5,8 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, ErrorCode, KeyFileView,
-    OAuthAppView, OAuthStartView, OAuthVia, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, ErrorCode,
+    KeyFileView, OAuthAppView, OAuthStartView, OAuthVia, SessionView,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -294,6 +294,28 @@ pub async fn connect_credential(
         key_file,
     };
     call("connect_credential", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DatabaseUrlArgs<'a> {
+    connector_id: &'a str,
+    url: &'a str,
+}
+
+/// What a connection URL pasted into a database's login form says, field by field (host, port,
+/// user, database, TLS mode), read by the core so the form and the connection agree. The
+/// password is never sent back: `has_password` says the URL had one, and the form then submits
+/// the URL itself (`url`). A URL the core cannot read is refused at its field (`url`, `port`).
+pub async fn database_url_fields(
+    connector_id: &str,
+    url: &str,
+) -> Result<DatabaseUrlFields, ShownError> {
+    call(
+        "database_url_fields",
+        &DatabaseUrlArgs { connector_id, url },
+    )
+    .await
 }
 
 #[derive(Serialize)]
