@@ -8,7 +8,8 @@
 //! the field the error names (`connect_form::placement`); a refused key or password is emptied for
 //! retyping, everything else is kept. An unreachable service offers "Store without checking".
 //! A connection URL pasted (or typed and left) as a database's host fills the login fields
-//! (`connect_form::db_url`), its password going straight into the password element.
+//! with what the core reads in it (`api::database_url_fields`), its password going straight
+//! into the password element.
 
 use super::choice::{Choice, ChoiceOption};
 use super::form_field::{
@@ -18,7 +19,7 @@ use super::form_field::{
 use super::key_file::KeyFileField;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
-use crate::connect_form::db_url::{login_from_url, URL_FILLED};
+use crate::connect_form::db_url::{names_scheme, URL_FILLED};
 use crate::connect_form::fields::{
     control, defaults, form_fields, name_field, Control, DbEntry, KEY_FILE, NAME,
 };
@@ -151,7 +152,9 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
         })
     };
     // A connection URL pasted, or typed and left, as the host fills the login fields instead:
-    // the settings into the form's values, the password into its element only.
+    // the core reads the URL and names the settings, which go into the form's values; the
+    // password goes into its element only. A URL the core refuses shows its error, at the field
+    // it names.
     let fill_from_url = {
         let c = Rc::clone(c);
         let (values, url_filled, missing, error) = (
@@ -162,22 +165,38 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
         );
         let by_field = kind == ConnectionType::Database && *entry == DbEntry::Fields;
         Callback::from(move |(key, text): (String, String)| -> bool {
-            let spec = c
+            let is_url = c
                 .database
                 .as_ref()
-                .filter(|_| by_field && key == login::HOST);
-            let Some(login) = spec.and_then(|spec| login_from_url(spec, &text)) else {
+                .filter(|_| by_field && key == login::HOST)
+                .is_some_and(|spec| names_scheme(spec, &text));
+            if !is_url {
                 return false;
-            };
-            let mut next = (*values).clone();
-            next.extend(login.values);
-            values.set(next);
-            if let Some(password) = &login.password {
-                set_secret(login::PASSWORD, password);
             }
-            url_filled.set(true);
-            missing.set(Vec::new());
-            error.set(None);
+            let (values, url_filled, missing, error) = (
+                values.clone(),
+                url_filled.clone(),
+                missing.clone(),
+                error.clone(),
+            );
+            let id = c.id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::database_url_fields(&id, &text).await {
+                    Ok(fields) => {
+                        let mut next = (*values).clone();
+                        next.extend(fields.values);
+                        values.set(next);
+                        if let Some(password) = fields.has_password.then(|| url_password(&text)) {
+                            set_secret(login::PASSWORD, &password.unwrap_or_default());
+                        }
+                        url_filled.set(true);
+                        missing.set(Vec::new());
+                        error.set(None);
+                    }
+                    Err(refused) => error.set(Some(refused)),
+                }
+                drop(text);
+            });
             true
         })
     };
@@ -323,4 +342,15 @@ fn show_form_error(form: &NodeRef) {
             shown.scroll_into_view_with_bool(false);
         }
     });
+}
+
+/// The password of a connection URL the core said has one, as the password field takes it:
+/// read by the webview's own URL parser (the WHATWG standard the core's `url` crate follows, so
+/// both split the URL alike) and percent-decoded; `None` when either refuses it, and the person
+/// types the password instead.
+fn url_password(text: &str) -> Option<String> {
+    let url = web_sys::Url::new(text.trim()).ok()?;
+    js_sys::decode_uri_component(&url.password())
+        .ok()
+        .map(String::from)
 }
