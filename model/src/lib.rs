@@ -19,7 +19,7 @@ pub use connector::{
 pub use error::{CommandError, ErrorCode};
 pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};
 pub use vault::{
-    AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, DatabaseUrlFields, HealthStatus,
-    KdfView, KeyFact, KeyFileView, KeySlotView, OAuthAppView, OAuthFinished, OAuthOutcome,
-    OAuthStartView, OAuthVia, SessionView, VaultStatus,
+    AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, DatabaseUrlFields, DeletionView,
+    HealthStatus, KdfView, KeyFact, KeyFileView, KeySlotView, OAuthAppView, OAuthFinished,
+    OAuthOutcome, OAuthStartView, OAuthVia, SessionView, VaultStatus,
 };

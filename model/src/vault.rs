@@ -175,6 +175,19 @@ pub enum OAuthOutcome {
     Failed { error: crate::error::CommandError },
 }
 
+/// What deleting a connection did at its provider. The local delete happens whatever the
+/// provider answers; a refusal is passed on so the person can revoke the access by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "revocation", rename_all = "snake_case")]
+pub enum DeletionView {
+    /// The provider confirmed that the grant is revoked.
+    Revoked,
+    /// Not an OAuth connection, or the service has no way to revoke a grant.
+    NothingToRevoke,
+    /// The provider refused or could not be reached.
+    NotRevoked { error: crate::error::CommandError },
+}
+
 /// The desktop's `oauth-finished` event: one per completed or refused callback, whichever way
 /// it arrived. Never carries a code, token or verifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,11 +4,12 @@
 use crate::oauth as flows;
 use crate::{deep_link::Inbox, startup::Startup, Desktop};
 use keyport::error::Coded;
+use keyport::oauth::Revoked;
 use keyport::session::Session;
 use keyport::vault::{Passphrase, SecretValue};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, ErrorCode,
-    KeyFileView, OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, DeletionView,
+    ErrorCode, KeyFileView, OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia, SessionView,
 };
 use std::collections::BTreeMap;
 use tauri::{AppHandle, State};
@@ -236,12 +237,13 @@ pub async fn connection_delete(
     session: State<'_, Session>,
     desktop: State<'_, Desktop>,
     id: String,
-) -> Reply<()> {
-    session
-        .delete(&desktop.catalog, &id)
-        .await
-        .map(|_| ())
-        .map_err(shown)
+) -> Reply<DeletionView> {
+    let deletion = session.delete(&desktop.catalog, &id).await.map_err(shown)?;
+    Ok(match deletion.revoked {
+        Ok(Revoked::Done) => DeletionView::Revoked,
+        Ok(Revoked::NotApplicable) => DeletionView::NothingToRevoke,
+        Err(err) => DeletionView::NotRevoked { error: shown(err) },
+    })
 }
 
 /// A connector's OAuth app as its form shows it (never the client secret, only whether one is set).

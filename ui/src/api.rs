@@ -5,8 +5,8 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, ErrorCode,
-    KeyFileView, OAuthAppView, OAuthStartView, OAuthVia, SessionView,
+    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, DeletionView,
+    ErrorCode, KeyFileView, OAuthAppView, OAuthStartView, OAuthVia, SessionView,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -346,13 +346,10 @@ pub async fn connection_test(id: &str) -> Result<ConnectionView, ShownError> {
     call("connection_test", &IdArgs { id }).await
 }
 
-pub async fn connection_delete(id: &str) -> Result<(), ShownError> {
-    let args = IdArgs { id }
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| ShownError::internal("A request could not be prepared for Keyport's core."))?;
-    invoke("connection_delete", args.dyn_into::<Object>().ok())
-        .await
-        .map(drop)
+/// Deletes a connection, revoking its grant at the provider first where it can; says how the
+/// revocation went.
+pub async fn connection_delete(id: &str) -> Result<DeletionView, ShownError> {
+    call("connection_delete", &IdArgs { id }).await
 }
 
 #[derive(Serialize)]

@@ -9,7 +9,7 @@ use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::hooks::{use_dialog_keys, use_select_when};
 use crate::state::connections::{
-    connection_count_text, connection_subline, health_badge, short_date, ConnLoad,
+    connection_count_text, connection_subline, deleted_text, health_badge, short_date, ConnLoad,
 };
 use crate::state::marketplace::Catalog;
 use keyport_model::ConnectionView;
@@ -73,10 +73,10 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
             let (confirm, error, on_changed) = (confirm.clone(), error.clone(), on_changed.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::connection_delete(&view.id).await {
-                    Ok(()) => {
+                    Ok(deletion) => {
                         confirm.set(None);
                         error.set(None);
-                        on_changed.emit(format!("{} deleted", view.name));
+                        on_changed.emit(deleted_text(&view.name, &deletion));
                     }
                     Err(e) => {
                         confirm.set(None);

@@ -2,7 +2,7 @@
 //! list's order and its count.
 
 use crate::api::ShownError;
-use keyport_model::{ConnectionStatus, ConnectionView, HealthStatus};
+use keyport_model::{ConnectionStatus, ConnectionView, DeletionView, HealthStatus};
 use std::rc::Rc;
 
 /// Where loading the list stands.
@@ -92,10 +92,47 @@ pub fn connection_count_text(count: usize) -> String {
     }
 }
 
+/// What the page says after a delete: the local delete always happened; a grant the provider
+/// did not revoke is named, so the person can revoke it in the service's settings.
+pub fn deleted_text(name: &str, deletion: &DeletionView) -> String {
+    match deletion {
+        DeletionView::Revoked => format!("{name} deleted; the provider revoked its access"),
+        DeletionView::NothingToRevoke => format!("{name} deleted"),
+        DeletionView::NotRevoked { error } => format!(
+            "{name} deleted here, but the provider did not revoke its access ({}). Revoke it in \
+             the service's app settings.",
+            error.message.trim_end_matches('.')
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_support::connection;
+
+    #[test]
+    fn a_delete_says_what_the_provider_did() {
+        assert_eq!(
+            deleted_text("Sales", &DeletionView::Revoked),
+            "Sales deleted; the provider revoked its access"
+        );
+        assert_eq!(
+            deleted_text("Mail", &DeletionView::NothingToRevoke),
+            "Mail deleted"
+        );
+        let refused = DeletionView::NotRevoked {
+            error: keyport_model::CommandError::new(
+                keyport_model::ErrorCode::OAuthUnavailable,
+                "Salesforce could not be reached (timed out).",
+            ),
+        };
+        assert_eq!(
+            deleted_text("Sales", &refused),
+            "Sales deleted here, but the provider did not revoke its access (Salesforce could not \
+             be reached (timed out)). Revoke it in the service's app settings."
+        );
+    }
 
     #[test]
     fn rows_name_the_account_and_the_host() {
