@@ -16,6 +16,13 @@ APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgt
 	hyperfine python3 python3-venv postgresql mariadb-server redis-server
 TRUNK_VERSION := 0.21.14
 TAURI_DRIVER_VERSION := 2.1.0
+# binaryen's wasm-opt for the UI's wasm, from npm: Debian's binaryen is too old to read what Rust
+# emits, and trunk's own download comes from a host the machines cannot reach. Trunk takes it from
+# PATH (`make ui`); ui/Trunk.toml names the same version, so a different wasm-opt is never used.
+BINARYEN_VERSION := 132
+BINARYEN_PREFIX := $(HOME)/.cache/keyport/binaryen-$(BINARYEN_VERSION)
+BINARYEN := $(BINARYEN_PREFIX)/node_modules/binaryen/bin
+FLOOR := benches/floor/target/release/keyport-floor
 # wasm-bindgen-cli must equal the wasm-bindgen library version the lock file pins.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 
@@ -27,7 +34,7 @@ E2E_VENV := target/e2e-venv
 help:
 	@echo "make run    set up what is missing, build, and start the Keyport desktop app"
 	@echo "make test   set up what is missing and run every test (fmt, clippy, unit, integration, E2E)"
-	@echo "make bench  time the CLI and the app's start-up"
+	@echo "make bench  time the CLI, the vault, and the app's start-up against a bare floor app"
 
 setup: deps-apt deps-rust
 
@@ -52,8 +59,19 @@ deps-rust:
 	@$(CARGO) install --list | grep -qF "tauri-driver v$(TAURI_DRIVER_VERSION):" || \
 		{ echo "==> cargo install tauri-driver $(TAURI_DRIVER_VERSION)"; $(CARGO) install --locked tauri-driver --version $(TAURI_DRIVER_VERSION); }
 
-ui: deps-rust
-	cd ui && trunk build --release
+deps-wasm-opt:
+	@command -v npm >/dev/null || \
+		{ echo "==> apt-get install nodejs npm"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }
+	@$(BINARYEN)/wasm-opt --version 2>/dev/null | grep -qF "version_$(BINARYEN_VERSION)" || \
+		{ echo "==> npm install binaryen@$(BINARYEN_VERSION)"; npm install --no-audit --no-fund --prefix "$(BINARYEN_PREFIX)" binaryen@$(BINARYEN_VERSION); }
+
+ui: deps-rust deps-wasm-opt
+	cd ui && PATH="$(BINARYEN):$$PATH" trunk build --release
+
+# The floor app scripts/bench.sh compares the desktop's start-up with, built as the desktop is.
+floor: deps-rust deps-wasm-opt
+	cd benches/floor/ui && PATH="$(BINARYEN):$$PATH" trunk build --release
+	$(CARGO) build --release --manifest-path benches/floor/Cargo.toml -p keyport-floor
 
 desktop: ui
 	$(CARGO) build -p keyport-desktop -p keyport
@@ -84,6 +102,6 @@ e2e: setup desktop deps-e2e
 
 test: lint unit e2e
 
-bench: setup ui
+bench: setup ui floor
 	$(CARGO) build --release -p keyport -p keyport-desktop
-	scripts/headless.sh scripts/bench.sh target/release
+	scripts/headless.sh scripts/bench.sh target/release $(FLOOR)

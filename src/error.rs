@@ -35,6 +35,5 @@ macro_rules! coded {
 coded!(
     crate::vault::VaultError,
     crate::catalog::CatalogError,
-    crate::oauth::OAuthError,
     crate::files::FileError,
 );

@@ -304,9 +304,7 @@ impl Session {
         catalog: &Catalog,
         connector_id: &str,
     ) -> Result<OAuthAppView, OAuthError> {
-        let connector = catalog
-            .get(connector_id)
-            .map_err(|e| OAuthError::Invalid(e.to_string()))?;
+        let connector = catalog.get(connector_id)?;
         match self.vault().await {
             Ok(vault) => oauth::app::view(vault, connector).await,
             Err(e) => Err(e.into()),
@@ -321,9 +319,7 @@ impl Session {
         client_secret: Option<SecretValue>,
         redirect_uri: Option<&str>,
     ) -> Result<OAuthAppView, OAuthError> {
-        let connector = catalog
-            .get(connector_id)
-            .map_err(|e| OAuthError::Invalid(e.to_string()))?;
+        let connector = catalog.get(connector_id)?;
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
         oauth::app::set(
@@ -355,9 +351,7 @@ impl Session {
         config: &BTreeMap<String, String>,
         name: Option<&str>,
     ) -> Result<oauth::Started, OAuthError> {
-        let connector = catalog
-            .get(connector_id)
-            .map_err(|e| OAuthError::Invalid(e.to_string()))?;
+        let connector = catalog.get(connector_id)?;
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
         let started = oauth::begin(

@@ -12,13 +12,13 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// The code and the form field a refusal reaches the page with.
-fn placed<T: std::fmt::Debug>(result: &Result<T, ManagerError>) -> (ErrorCode, Option<String>) {
+fn placed<T, E: Coded>(result: &Result<T, E>) -> (ErrorCode, Option<String>) {
     match result {
         Err(e) => {
             let shown = e.to_command_error();
             (shown.code, shown.field)
         }
-        Ok(other) => panic!("expected a refusal, got {other:?}"),
+        Ok(_) => panic!("expected a refusal"),
     }
 }
 
@@ -415,5 +415,37 @@ fn key_files_are_read_by_the_core_and_described_without_their_secret() {
             at(ErrorCode::ConnectionInvalid, "key_file")
         );
         assert_eq!(session.connections().await.unwrap().len(), 1);
+    });
+}
+
+/// The OAuth app form and the sign-in's settings: each refusal reaches the page at its field.
+#[test]
+fn oauth_refusals_name_the_field_they_concern() {
+    let kp = Keyport::new();
+    block_on(async {
+        let catalog = Catalog::builtin();
+        let session = unlocked_session(&kp).await;
+        let app = |client_id: &'static str, redirect: Option<&'static str>| {
+            session.set_oauth_app(&catalog, "shopify", client_id, None, redirect)
+        };
+        assert_eq!(
+            placed(&app("has a space", None).await),
+            at(ErrorCode::ConnectionInvalid, "client_id")
+        );
+        assert_eq!(
+            placed(&app("abc123", Some("http://example.com/back")).await),
+            at(ErrorCode::ConnectionInvalid, "redirect_uri")
+        );
+        let config = BTreeMap::from([("shop".to_owned(), "Not A Shop".to_owned())]);
+        let bad_shop = session
+            .start_oauth(&catalog, "shopify", &config, None)
+            .await;
+        assert_eq!(placed(&bad_shop), at(ErrorCode::ConnectionInvalid, "shop"));
+        let message = bad_shop.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("is not a valid shop name"), "{message}");
+        let unknown = session
+            .start_oauth(&catalog, "no-such-connector", &config, None)
+            .await;
+        assert_eq!(placed(&unknown), (ErrorCode::CatalogUnknownConnector, None));
     });
 }

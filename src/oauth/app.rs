@@ -20,11 +20,8 @@ pub struct OAuthApp {
 
 /// An https redirect URL as a person registers it: https, a host, no query or fragment.
 fn check_redirect(text: &str) -> Result<String, OAuthError> {
-    let bad = || {
-        OAuthError::Invalid(format!(
-            "`{}` is not an https redirect URL (https://host/path, without ? or #)",
-            super::error::provider_words(text)
-        ))
+    let bad = || OAuthError::RedirectUrl {
+        given: super::error::provider_words(text),
     };
     let url = url::Url::parse(text.trim()).map_err(|_| bad())?;
     if url.scheme() != "https"
@@ -47,9 +44,7 @@ fn check_client_id(client_id: &str) -> Result<(), OAuthError> {
             .chars()
             .any(|c| c.is_control() || c.is_whitespace())
     {
-        return Err(OAuthError::Invalid(format!(
-            "a client ID is 1 to {MAX_CLIENT_ID} characters without spaces or control characters"
-        )));
+        return Err(OAuthError::ClientId { max: MAX_CLIENT_ID });
     }
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! error words, never a code, token, verifier, client secret or response body.
 
 use super::callback::CallbackError;
+use crate::catalog::{CatalogError, ConfigError, UrlError};
+use crate::error::Coded;
 use crate::vault::VaultError;
 use keyport_model::ErrorCode;
 
@@ -69,8 +71,40 @@ pub enum OAuthError {
         connector_id: String,
         failure: SpentBy,
     },
-    #[error("{0}")]
-    Invalid(String),
+    /// A connection or flow names a connector the catalog no longer has.
+    #[error("the connector `{0}` is no longer in the catalog")]
+    ConnectorGone(String),
+    #[error("only OAuth connections have tokens to refresh")]
+    NoTokens,
+    #[error("`{given}` is not an https redirect URL (https://host/path, without ? or #)")]
+    RedirectUrl { given: String },
+    #[error("a client ID is 1 to {max} characters without spaces or control characters")]
+    ClientId { max: usize },
+    #[error("{0} accepts no redirect this Keyport can receive")]
+    NoRedirect(String),
+    #[error("{name} only accepts an https redirect URL: register one in its app settings (any https address you choose; the sign-in ends there and you paste that address into Keyport), then set it with `keyport oauth-app set {id} --client-id … --redirect-uri URL`")]
+    NeedsHttpsRedirect { name: String, id: String },
+    /// The catalog's address for this step cannot be made from the connection's settings.
+    #[error("the {0} needs a setting that is missing")]
+    EndpointSetting(&'static str),
+    #[error("the {0} is not a valid URL")]
+    EndpointUrl(&'static str),
+    /// A sealed value that must be text is not (a client secret, a stored verifier).
+    #[error("the {what} is not text")]
+    NotText {
+        what: &'static str,
+        field: Option<&'static str>,
+    },
+    #[error("the connected account's id was not kept at sign-in")]
+    AccountNotKept,
+    #[error("no loopback port could be opened for the sign-in")]
+    NoLoopback,
+    #[error(transparent)]
+    Setting(#[from] ConfigError),
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     #[error(transparent)]
     Http(#[from] crate::http::ClientError),
     #[error(transparent)]
@@ -102,16 +136,55 @@ impl OAuthError {
                 SpentBy::Unreachable { .. } => ErrorCode::OAuthUnavailable,
                 SpentBy::Unreadable { .. } => ErrorCode::OAuthBadResponse,
             },
-            OAuthError::Invalid(_) => ErrorCode::ConnectionInvalid,
+            OAuthError::ConnectorGone(_) => ErrorCode::CatalogUnknownConnector,
+            OAuthError::NoTokens
+            | OAuthError::RedirectUrl { .. }
+            | OAuthError::ClientId { .. }
+            | OAuthError::NoRedirect(_)
+            | OAuthError::NeedsHttpsRedirect { .. }
+            | OAuthError::EndpointSetting(_)
+            | OAuthError::EndpointUrl(_)
+            | OAuthError::NotText { .. }
+            | OAuthError::AccountNotKept
+            | OAuthError::Setting(_)
+            | OAuthError::Url(_) => ErrorCode::ConnectionInvalid,
+            OAuthError::NoLoopback => ErrorCode::Internal,
+            OAuthError::Catalog(e) => e.code(),
             OAuthError::Http(e) => e.code(),
             OAuthError::Secret(_) => ErrorCode::CredentialInvalid,
             OAuthError::Vault(e) => e.code(),
         }
     }
 
+    /// The form field it concerns: a setting's key, or the OAuth app form's `client_id`,
+    /// `client_secret` or `redirect_uri`.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            OAuthError::RedirectUrl { .. } | OAuthError::NeedsHttpsRedirect { .. } => {
+                Some("redirect_uri")
+            }
+            OAuthError::ClientId { .. } => Some("client_id"),
+            OAuthError::NotText { field, .. } => *field,
+            OAuthError::Setting(e) => e.field.as_deref(),
+            OAuthError::Url(e) => e.field.as_deref(),
+            OAuthError::Secret(e) => Some(&e.field),
+            _ => None,
+        }
+    }
+
     /// Whether trying again later may work (the provider was down or rate-limited).
     pub fn is_retryable(&self) -> bool {
         matches!(self, OAuthError::Unavailable { .. })
+    }
+}
+
+impl Coded for OAuthError {
+    fn code(&self) -> ErrorCode {
+        OAuthError::code(self)
+    }
+
+    fn field(&self) -> Option<&str> {
+        OAuthError::field(self)
     }
 }
 
@@ -183,7 +256,7 @@ impl OAuthError {
                 status,
                 retry_after,
             } => (format!("HTTP {status}"), retry_after),
-            TransportError::Refused(err) => return OAuthError::Invalid(err.to_string()),
+            TransportError::Refused(err) => return OAuthError::Url(err),
         };
         OAuthError::Unavailable {
             connector: connector.to_owned(),

@@ -10,7 +10,7 @@ use super::loopback::{Loopback, Port};
 use super::signature;
 use super::tokens::{self, Client, Grant};
 use super::{Callback, CallbackResult, OAuthError};
-use crate::catalog::{fill, validate_config, Catalog};
+use crate::catalog::{config_values, fill, Catalog};
 use crate::check::{self, CheckError};
 use crate::connections::{self, Learned, NewConnection};
 use crate::http::{Http, TransportError};
@@ -53,9 +53,12 @@ pub(super) fn state_hash(state: &str) -> String {
     hex::encode(Sha256::digest(state.as_bytes()))
 }
 
-fn render(text: &str, values: &BTreeMap<String, String>, what: &str) -> Result<String, OAuthError> {
-    fill(text, |name| values.get(name).cloned())
-        .ok_or_else(|| OAuthError::Invalid(format!("the {what} needs a setting that is missing")))
+fn render(
+    text: &str,
+    values: &BTreeMap<String, String>,
+    what: &'static str,
+) -> Result<String, OAuthError> {
+    fill(text, |name| values.get(name).cloned()).ok_or(OAuthError::EndpointSetting(what))
 }
 
 /// The `oauth2` client for one connector, app, redirect and set of settings.
@@ -65,7 +68,7 @@ pub fn client(
     values: &BTreeMap<String, String>,
     redirect_uri: &str,
 ) -> Result<Client, OAuthError> {
-    let bad = |what: &str| OAuthError::Invalid(format!("the {what} is not a valid URL"));
+    let bad = OAuthError::EndpointUrl;
     let mut client = oauth2::Client::new(ClientId::new(app.client_id.clone()))
         .set_auth_uri(
             AuthUrl::new(render(
@@ -86,8 +89,12 @@ pub fn client(
         });
     if spec.client_auth != ClientAuth::None {
         if let Some(secret) = &app.client_secret {
-            let text = String::from_utf8(secret.expose_to_caller().to_vec())
-                .map_err(|_| OAuthError::Invalid("the client secret is not text".into()))?;
+            let text = String::from_utf8(secret.expose_to_caller().to_vec()).map_err(|_| {
+                OAuthError::NotText {
+                    what: "client secret",
+                    field: Some("client_secret"),
+                }
+            })?;
             client = client.set_client_secret(ClientSecret::new(text));
         }
     }
@@ -106,20 +113,14 @@ pub async fn begin(
 ) -> Result<Started, OAuthError> {
     let spec = spec(connector)?;
     let name = name.map(crate::connections::clean_name).transpose()?;
-    let values =
-        validate_config(connector, ConnectionType::Oauth2, config).map_err(OAuthError::Invalid)?;
+    let values = config_values(connector, ConnectionType::Oauth2, config)?;
     let app = app::get(vault, unlocked, connector).await?;
     let redirect = spec
         .redirect
         .iter()
         .copied()
         .find(|k| redirects.contains(k))
-        .ok_or_else(|| {
-            OAuthError::Invalid(format!(
-                "{} accepts no redirect this Keyport can receive",
-                connector.name
-            ))
-        })?;
+        .ok_or_else(|| OAuthError::NoRedirect(connector.name.clone()))?;
     let (port, redirect_uri) = match redirect {
         RedirectKind::Loopback => {
             let port = Port::bind().await?;
@@ -128,12 +129,13 @@ pub async fn begin(
         }
         RedirectKind::CustomScheme => (None, CUSTOM_SCHEME_REDIRECT.to_owned()),
         RedirectKind::Https => {
-            let uri = app.redirect_uri.clone().ok_or_else(|| {
-                OAuthError::Invalid(format!(
-                    "{} only accepts an https redirect URL: register one in its app settings (any https address you choose; the sign-in ends there and you paste that address into Keyport), then set it with `keyport oauth-app set {} --client-id … --redirect-uri URL`",
-                    connector.name, connector.id
-                ))
-            })?;
+            let uri = app
+                .redirect_uri
+                .clone()
+                .ok_or_else(|| OAuthError::NeedsHttpsRedirect {
+                    name: connector.name.clone(),
+                    id: connector.id.clone(),
+                })?;
             (None, uri)
         }
     };
@@ -328,12 +330,9 @@ pub async fn complete(
     callback: &Callback,
 ) -> Result<ConnectionView, OAuthError> {
     let found = find(vault, callback).await?;
-    let connector = catalog.get(&found.connector_id).map_err(|_| {
-        OAuthError::Invalid(format!(
-            "the connector `{}` this sign-in was started for is no longer in the catalog",
-            found.connector_id
-        ))
-    })?;
+    let connector = catalog
+        .get(&found.connector_id)
+        .map_err(|_| OAuthError::ConnectorGone(found.connector_id.clone()))?;
     let spec = spec(connector)?;
     let app = app::get(vault, unlocked, connector).await?;
     // A forged or altered redirect is refused before it can use up the real one's flow.
@@ -357,8 +356,12 @@ pub async fn complete(
     let http = Http::new()?.for_connector(connector);
     let mut exchange = client.exchange_code(AuthorizationCode::new(code.clone()));
     if !verifier.expose_to_caller().is_empty() {
-        let text = String::from_utf8(verifier.expose_to_caller().to_vec())
-            .map_err(|_| OAuthError::Invalid("the stored verifier is not text".into()))?;
+        let text = String::from_utf8(verifier.expose_to_caller().to_vec()).map_err(|_| {
+            OAuthError::NotText {
+                what: "stored verifier",
+                field: None,
+            }
+        })?;
         exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(text));
     }
     for (name, value) in &spec.extra_token_params {

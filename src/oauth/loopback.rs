@@ -46,12 +46,12 @@ pub struct Loopback {
 
 impl Port {
     pub async fn bind() -> Result<Port, OAuthError> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|_| {
-            OAuthError::Invalid("no loopback port could be opened for the sign-in".into())
-        })?;
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(|_| OAuthError::NoLoopback)?;
         let port = listener
             .local_addr()
-            .map_err(|_| OAuthError::Invalid("the loopback port is unknown".into()))?
+            .map_err(|_| OAuthError::NoLoopback)?
             .port();
         Ok(Port { listener, port })
     }

@@ -79,16 +79,11 @@ pub async fn refresh(
 ) -> Result<ConnectionView, OAuthError> {
     let before = read_row(vault, id).await?;
     if before.connection_type != ConnectionType::Oauth2.id() {
-        return Err(OAuthError::Invalid(
-            "only OAuth connections have tokens to refresh".into(),
-        ));
+        return Err(OAuthError::NoTokens);
     }
-    let connector = catalog.get(&before.connector_id).map_err(|_| {
-        OAuthError::Invalid(format!(
-            "the connector `{}` is no longer in the catalog",
-            before.connector_id
-        ))
-    })?;
+    let connector = catalog
+        .get(&before.connector_id)
+        .map_err(|_| OAuthError::ConnectorGone(before.connector_id.clone()))?;
     let owner = uuid::Uuid::new_v4().to_string();
     if claim(vault, id, &owner, &before.updated_at).await? {
         // Another process refreshed while this one waited: its tokens are the fresh ones.

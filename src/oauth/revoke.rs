@@ -44,9 +44,7 @@ pub async fn revoke(
     };
     let values: BTreeMap<String, String> = serde_json::from_str(&row.metadata).unwrap_or_default();
     let http = Http::new()?.for_connector(connector);
-    let url = http
-        .url(url, &values)
-        .map_err(|e| OAuthError::Invalid(e.to_string()))?;
+    let url = http.url(url, &values)?;
     let opened = unlocked.open("connection", id, &row.secret)?;
     let tokens = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;
     let (token, hint) = match &tokens.refresh_token {
@@ -93,9 +91,9 @@ pub async fn revoke(
                 tokens.access_token.expose_for_bearer(),
             )])),
         Revocation::Deauthorize => {
-            let account = values.get("stripe_user_id").ok_or_else(|| {
-                OAuthError::Invalid("the connected account's id was not kept at sign-in".into())
-            })?;
+            let account = values
+                .get("stripe_user_id")
+                .ok_or(OAuthError::AccountNotKept)?;
             http.request(Method::POST, &url)
                 .bearer_auth(secret.unwrap_or_default())
                 .form(&[
