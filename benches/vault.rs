@@ -281,6 +281,7 @@ fn oauth() -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         let mut samples = Vec::new();
+        let http = keyport::http::Http::new().map_err(|e| e.to_string())?;
         for _ in 0..RUNS {
             let started = oauth::begin(
                 &vault,
@@ -301,7 +302,7 @@ fn oauth() -> Result<(), String> {
             let url = format!("keyport://oauth/callback?code={code}&state={}", params["state"]);
             let start = Instant::now();
             let callback = oauth::parse_callback(&url).map_err(|e| e.to_string())?;
-            oauth::complete(&vault, &unlocked, &catalog, &callback)
+            oauth::complete(&vault, &unlocked, &http, &catalog, &callback)
                 .await
                 .map_err(|e| e.to_string())?;
             samples.push(ms(start.elapsed()));
@@ -395,7 +396,8 @@ fn health() -> Result<(), String> {
         }
         let before = peak_rss_mb();
         let start = Instant::now();
-        let swept = keyport::health::sweep(&vault, &unlocked, &catalog)
+        let http = keyport::http::Http::new().map_err(|e| e.to_string())?;
+        let swept = keyport::health::sweep(&vault, &unlocked, &http, &catalog)
             .await
             .map_err(|e| e.to_string())?;
         let took = start.elapsed();

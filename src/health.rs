@@ -183,7 +183,7 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
         Some(ConnectionType::ServiceAccount) => {
             let text =
                 Zeroizing::new(String::from_utf8_lossy(secret.expose_to_caller()).into_owned());
-            match crate::service_account::check(connector, &values, &text).await {
+            match crate::service_account::check(http, connector, &values, &text).await {
                 Ok(_) => Outcome::healthy(),
                 Err(ManagerError::Unavailable { detail, .. }) if detail.starts_with("HTTP ") => {
                     Outcome::with(
@@ -230,6 +230,7 @@ async fn probe_one(
 async fn probe_all(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     catalog: &Catalog,
     id: Option<&str>,
 ) -> Result<Vec<(String, Outcome)>, VaultError> {
@@ -237,12 +238,11 @@ async fn probe_all(
     if let (Some(id), true) = (id, targets.is_empty()) {
         return Err(VaultError::ConnectionNotFound(id.to_owned()));
     }
-    let http = Http::new()?;
     // The probes are made first and only then streamed: a closure inside the stream's type
     // would keep the sweep's future from being `Send` (rustc's higher-ranked lifetimes).
     let probes: Vec<_> = targets
         .iter()
-        .map(|t| probe_one(&http, unlocked, catalog, t))
+        .map(|t| probe_one(http, unlocked, catalog, t))
         .collect();
     let outcomes = stream::iter(probes)
         .buffer_unordered(SWEEP_CONCURRENCY)
@@ -278,10 +278,11 @@ async fn record(vault: &Vault, outcomes: &[(String, Outcome)]) -> Result<(), Vau
 pub async fn test(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     catalog: &Catalog,
     id: &str,
 ) -> Result<ConnectionView, VaultError> {
-    probe_all(vault, unlocked, catalog, Some(id)).await?;
+    probe_all(vault, unlocked, http, catalog, Some(id)).await?;
     connections::get(vault, id).await
 }
 
@@ -289,8 +290,9 @@ pub async fn test(
 pub async fn sweep(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     catalog: &Catalog,
 ) -> Result<Vec<ConnectionView>, VaultError> {
-    probe_all(vault, unlocked, catalog, None).await?;
+    probe_all(vault, unlocked, http, catalog, None).await?;
     connections::list(vault).await
 }

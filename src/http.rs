@@ -45,7 +45,7 @@ fn network_kind(err: &reqwest::Error) -> &'static str {
 }
 
 /// The HTTP client could not be made.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ClientError {
     #[error("{TIMEOUT_VAR} is {0:?}; it takes whole seconds from 1 to 300 (when it is unset, calls time out after 30 s)")]
     Timeout(String),

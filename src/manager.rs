@@ -257,6 +257,7 @@ fn as_noun(label: &str) -> String {
 pub async fn connect(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     request: Request<'_>,
     credential: Credential,
 ) -> Result<ConnectionView, ManagerError> {
@@ -282,7 +283,7 @@ pub async fn connect(
                 verified: false,
                 learned: None,
             };
-            connect_key(vault, unlocked, new, verify).await
+            connect_key(vault, unlocked, http, new, verify).await
         }
         Credential::DatabaseUrl(url) => {
             if !config.is_empty() {
@@ -309,10 +310,13 @@ pub async fn connect(
             .await
         }
         Credential::ServiceAccount(secret) => {
-            crate::service_account::connect(
-                vault, unlocked, connector, name, config, secret, verify,
-            )
-            .await
+            let request = Request {
+                connector,
+                name,
+                config,
+                verify,
+            };
+            crate::service_account::connect(vault, unlocked, http, request, secret).await
         }
     }
 }
@@ -512,6 +516,7 @@ impl Coded for ManagerError {
 async fn connect_key(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     mut new: NewConnection<'_>,
     verify: bool,
 ) -> Result<ConnectionView, ManagerError> {
@@ -523,7 +528,7 @@ async fn connect_key(
             ManagerError::not_offered(connector, format!("does not connect by {kind}"))
         })?;
         let values = config_values(connector, new.connection_type, &new.config)?;
-        let http = Http::new()?.for_connector(connector);
+        let http = http.for_connector(connector);
         let user = new.username.as_deref();
         let checked = if new.connection_type == ConnectionType::BasicAuth {
             let password =

@@ -274,6 +274,7 @@ async fn client_credentials(
 /// connecting does before it stores, and what a health probe does later. `values` are the
 /// connection's settings. Gives what the check learned about the identity (AWS's account).
 pub async fn check(
+    http: &Http,
     connector: &Connector,
     values: &BTreeMap<String, String>,
     secret: &str,
@@ -285,9 +286,9 @@ pub async fn check(
             .check
             .as_ref()
             .ok_or_else(|| ManagerError::not_offered(connector, "has no check request"))?;
-        return aws::check(connector, request, values, &keys).await;
+        return aws::check(http, connector, request, values, &keys).await;
     }
-    let http = Http::new()?.for_connector(connector);
+    let http = http.for_connector(connector);
     let token_url = spec
         .token_url
         .as_deref()
@@ -338,12 +339,16 @@ pub async fn check(
 pub async fn connect(
     vault: &Vault,
     unlocked: &Unlocked,
-    connector: &Connector,
-    name: Option<String>,
-    config: BTreeMap<String, String>,
+    http: &Http,
+    request: crate::manager::Request<'_>,
     secret: SecretValue,
-    verify: bool,
 ) -> Result<ConnectionView, ManagerError> {
+    let crate::manager::Request {
+        connector,
+        name,
+        config,
+        verify,
+    } = request;
     let spec = spec_of(connector)?;
     let mut config = config;
     if spec.format == ServiceAccountFormat::AwsAccessKey {
@@ -367,7 +372,7 @@ pub async fn connect(
     }
     if verify {
         values.extend(learned.clone());
-        let identity = check(connector, &values, text).await?;
+        let identity = check(http, connector, &values, text).await?;
         learned.extend(identity);
     }
     Ok(connections::insert(

@@ -1,8 +1,11 @@
-//! The desktop app's vault session: the data key held in memory while unlocked, dropped on Lock
-//! and after the idle time. The shell's commands are thin calls into this.
+//! The one façade every front-end calls (the desktop's commands, the CLI, and the background
+//! agent and `exec` to come): it decides every use case once, so front-ends only translate.
+//! It holds the data key while unlocked (dropped on Lock and after the idle time), the vault
+//! handle, the OAuth sign-ins this process started, and one HTTP client for all its calls.
 
 use crate::catalog::Catalog;
 use crate::connections;
+use crate::http::{ClientError, Http};
 use crate::manager::{self, Credential, ManagerError};
 use crate::oauth::{self, OAuthError};
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
@@ -12,7 +15,7 @@ use keyport_model::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// UI.md section 1: auto-lock after 15 idle minutes unless the person chose otherwise.
@@ -24,6 +27,9 @@ pub struct Session {
     vault: tokio::sync::OnceCell<Vault>,
     state: Mutex<State>,
     flows: Mutex<HashMap<String, Pending>>,
+    /// One HTTP client for every call this session makes, so connection pools and timeouts are
+    /// shared; made on first use (a bad timeout setting is reported then, by the call).
+    http: OnceLock<Result<Http, ClientError>>,
 }
 
 /// A sign-in this process started, by flow id: what the vault must not hold (the page's address
@@ -51,7 +57,12 @@ impl Session {
                 idle_minutes: DEFAULT_IDLE_MINUTES,
             }),
             flows: Mutex::new(HashMap::new()),
+            http: OnceLock::new(),
         }
+    }
+
+    fn http(&self) -> Result<Http, ClientError> {
+        self.http.get_or_init(Http::new).clone()
     }
 
     fn flows(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
@@ -249,7 +260,7 @@ impl Session {
         let vault = self.vault().await?;
         // Hold no lock across the await: take what sealing needs, under the lock, first.
         let unlocked = self.unlocked()?;
-        let stored = manager::connect(vault, &unlocked, request, credential).await;
+        let stored = manager::connect(vault, &unlocked, &self.http()?, request, credential).await;
         if matches!(stored, Err(ManagerError::Vault(VaultError::KeyRetired))) {
             // The key was rotated elsewhere: this one is retired, so ask for an unlock.
             self.state().unlocked = None;
@@ -271,21 +282,21 @@ impl Session {
     pub async fn test(&self, catalog: &Catalog, id: &str) -> Result<ConnectionView, VaultError> {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        crate::health::test(vault, &unlocked, catalog, id).await
+        crate::health::test(vault, &unlocked, &self.http()?, catalog, id).await
     }
 
     /// Checks every connection with its service now (bounded concurrency, a timeout each).
     pub async fn health_check(&self, catalog: &Catalog) -> Result<Vec<ConnectionView>, VaultError> {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        crate::health::sweep(vault, &unlocked, catalog).await
+        crate::health::sweep(vault, &unlocked, &self.http()?, catalog).await
     }
 
     /// Refreshes an OAuth connection's access token now (the single-flight refresh).
     pub async fn refresh(&self, catalog: &Catalog, id: &str) -> Result<ConnectionView, OAuthError> {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        oauth::refresh(vault, &unlocked, catalog, id).await
+        oauth::refresh(vault, &unlocked, &self.http()?, catalog, id).await
     }
 
     /// A copy of the unlocked key, taken under the lock so no lock is held across an await.
@@ -448,7 +459,7 @@ impl Session {
         };
         oauth::pending(vault, &callback).await?;
         let unlocked = self.unlocked()?;
-        let result = oauth::complete(vault, &unlocked, catalog, &callback).await;
+        let result = oauth::complete(vault, &unlocked, &self.http()?, catalog, &callback).await;
         // A pasted address can finish a flow whose loopback listener still waits: end it.
         if let Some(flow_id) = oauth::flow_id_of(url) {
             if !oauth::waiting(vault, &flow_id).await.unwrap_or(false) {
@@ -506,7 +517,7 @@ impl Session {
         let unlocked = self.unlocked()?;
         // An unknown id is named before any provider is contacted.
         connections::get(vault, id).await?;
-        let revoked = oauth::revoke(vault, &unlocked, catalog, id).await;
+        let revoked = oauth::revoke(vault, &unlocked, &self.http()?, catalog, id).await;
         connections::delete(vault, &unlocked, id).await?;
         Ok(Deletion { revoked })
     }

@@ -159,3 +159,81 @@ fn a_database_that_goes_away_turns_unhealthy() {
         .unwrap()
         .contains("could not be reached"));
 }
+
+/// One HTTP client per session, shared by every call: a second probe through the same session
+/// goes over the first one's connection (HTTP keep-alive) instead of opening another, as a
+/// client made per call would.
+#[test]
+fn a_session_sends_its_calls_through_one_client() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let server = {
+        let (accepted, stop) = (accepted.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                accepted.fetch_add(1, Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    stream
+                        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                        .unwrap();
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1024];
+                    // Answers each request on the connection until the client closes it.
+                    while let Ok(n @ 1..) = stream.read(&mut byte) {
+                        head.extend_from_slice(&byte[..n]);
+                        while let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                            head.drain(..end + 4);
+                            let body = r#"{"scopes":["mail.send"]}"#;
+                            let answer = format!(
+                                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                                body.len()
+                            );
+                            if stream.write_all(answer.as_bytes()).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        })
+    };
+
+    let kp = Keyport::new();
+    kp.init_vault();
+    let file = kp.write(
+        "sendgrid.toml",
+        &crate::support::standin::connector_file("sendgrid", &format!("http://{address}")),
+    );
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let id = connect_unchecked(&kp, &["standin_sendgrid", "--api-key-stdin"], "SG.good-key");
+    let catalog = keyport::catalog::Catalog::load(kp.data_dir());
+    crate::support::block_on(async {
+        let session = keyport::session::Session::new(kp.data_dir().to_path_buf());
+        session
+            .unlock_key(&keyport::vault::Passphrase::new(PASSPHRASE.into()))
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            let view = session.test(&catalog, &id).await.unwrap();
+            assert_eq!(view.health_status, keyport::model::HealthStatus::Healthy);
+        }
+    });
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "three probes, one connection"
+    );
+    stop.store(true, Ordering::SeqCst);
+    let _ = std::net::TcpStream::connect(address);
+    server.join().unwrap();
+}

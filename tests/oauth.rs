@@ -687,6 +687,7 @@ fn mangled_callbacks_never_panic_or_store_more_than_one_connection() {
         let catalog = keyport::catalog::Catalog::load(kp.data_dir());
         let alphabet = b"?&=%#:/.abcXYZ019 \x00\xff";
         let mut completed = 0;
+        let http = keyport::http::Http::new().unwrap();
         for round in 0..400 {
             let mut bytes = real.clone().into_bytes();
             for _ in 0..1 + next(3) {
@@ -713,7 +714,7 @@ fn mangled_callbacks_never_panic_or_store_more_than_one_connection() {
                 String::from_utf8_lossy(&bytes).into_owned()
             };
             if let Ok(cb) = keyport::oauth::parse_callback(&text) {
-                if keyport::oauth::complete(&vault, &unlocked, &catalog, &cb)
+                if keyport::oauth::complete(&vault, &unlocked, &http, &catalog, &cb)
                     .await
                     .is_ok()
                 {

@@ -326,6 +326,7 @@ pub fn token_error(
 pub async fn complete(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     catalog: &Catalog,
     callback: &Callback,
 ) -> Result<ConnectionView, OAuthError> {
@@ -353,7 +354,7 @@ pub async fn complete(
     };
     let verifier = unlocked.open(SEALED_KIND, &claimed.hash, &claimed.verifier)?;
     let client = client(spec, &app, &claimed.config, &claimed.redirect_uri)?;
-    let http = Http::new()?.for_connector(connector);
+    let http = http.for_connector(connector);
     let mut exchange = client.exchange_code(AuthorizationCode::new(code.clone()));
     if !verifier.expose_to_caller().is_empty() {
         let text = String::from_utf8(verifier.expose_to_caller().to_vec()).map_err(|_| {

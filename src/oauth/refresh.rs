@@ -74,6 +74,7 @@ async fn release(vault: &Vault, id: &str, owner: &str) {
 pub async fn refresh(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     catalog: &Catalog,
     id: &str,
 ) -> Result<ConnectionView, OAuthError> {
@@ -90,7 +91,7 @@ pub async fn refresh(
         release(vault, id, &owner).await;
         return Ok(connections::get(vault, id).await?);
     }
-    let result = refresh_claimed(vault, unlocked, connector, id, &owner).await;
+    let result = refresh_claimed(vault, unlocked, http, connector, id, &owner).await;
     release(vault, id, &owner).await;
     result
 }
@@ -98,6 +99,7 @@ pub async fn refresh(
 async fn refresh_claimed(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     connector: &Connector,
     id: &str,
     owner: &str,
@@ -114,7 +116,7 @@ async fn refresh_claimed(
         serde_json::from_str(&row.metadata).unwrap_or_default();
     let app = app::get(vault, unlocked, connector).await?;
     let client = client(spec, &app, &values, CUSTOM_SCHEME_REDIRECT)?;
-    let http = Http::new()?.for_connector(connector);
+    let http = http.for_connector(connector);
     let answer = client
         .exchange_refresh_token(&RefreshToken::new(
             refresh_token.expose_for_refresh().to_owned(),

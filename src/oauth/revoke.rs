@@ -25,6 +25,7 @@ pub enum Revoked {
 pub async fn revoke(
     vault: &Vault,
     unlocked: &Unlocked,
+    http: &Http,
     catalog: &Catalog,
     id: &str,
 ) -> Result<Revoked, OAuthError> {
@@ -43,7 +44,7 @@ pub async fn revoke(
         return Ok(Revoked::NotApplicable);
     };
     let values: BTreeMap<String, String> = serde_json::from_str(&row.metadata).unwrap_or_default();
-    let http = Http::new()?.for_connector(connector);
+    let http = http.for_connector(connector);
     let url = http.url(url, &values)?;
     let opened = unlocked.open("connection", id, &row.secret)?;
     let tokens = TokenSet::from_bytes(opened.expose_to_caller(), &connector.name)?;

@@ -216,6 +216,7 @@ impl Keys {
 /// Sends the connector's check (GetCallerIdentity), signed for `sts` in the connection's region;
 /// gives the account and the identity's ARN it answers with, to tell keys apart.
 pub async fn check(
+    http: &Http,
     connector: &Connector,
     request: &CheckRequest,
     values: &BTreeMap<String, String>,
@@ -225,7 +226,7 @@ pub async fn check(
     let region = values
         .get("region")
         .ok_or_else(|| super::missing_setting("region"))?;
-    let http = Http::new()?.for_connector(connector);
+    let http = http.for_connector(connector);
     let url = http.url(&request.url, values)?;
     let body = request.body.as_deref().unwrap_or_default();
     let identity = aws_credential_types::Credentials::new(
