@@ -13,7 +13,7 @@ use include_dir::{include_dir, Dir};
 use keyport_model::{CatalogProblem, CatalogView, Category, Connector};
 use std::path::Path;
 
-pub use config::{config_values, validate_config, validate_fields, ConfigError};
+pub use config::{config_values, validate_fields, ConfigError};
 pub use custom::CustomStore;
 pub use error::CatalogError;
 pub use template::{fill, fill_url, placeholders, CheckedUrl, UrlError, UrlProblem, UrlRule};

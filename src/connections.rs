@@ -1,9 +1,9 @@
 //! Stored connections: metadata in plain columns (so listing needs no key), the secret sealed to
 //! its own row. Every change writes its audit event in the same transaction.
 
-use crate::catalog::validate_config;
+use crate::catalog::config_values;
 use crate::store;
-use crate::vault::{now, SecretValue, Unlocked, Vault, VaultError};
+use crate::vault::{now, Refused, SecretValue, Unlocked, Vault, VaultError};
 use keyport_model::{ConnectionType, ConnectionView, Connector};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -47,30 +47,21 @@ pub async fn insert(
     let c = new.connector;
     if !c.connection_types.contains(&new.connection_type) {
         let offered: Vec<&str> = c.connection_types.iter().map(|t| t.id()).collect();
-        return Err(VaultError::InvalidInput(format!(
-            "{} does not connect by {}; it offers {}",
-            c.name,
-            new.connection_type.id(),
-            offered.join(", ")
-        )));
+        return Err(Refused::NotOffered {
+            connector: c.name.clone(),
+            kind: new.connection_type.id(),
+            offered: offered.join(", "),
+        }
+        .into());
     }
     let mut metadata =
-        validate_config(c, new.connection_type, &new.config).map_err(VaultError::InvalidInput)?;
+        config_values(c, new.connection_type, &new.config).map_err(Refused::Setting)?;
     match (new.connection_type, new.username) {
         (ConnectionType::BasicAuth, Some(user)) if !user.trim().is_empty() => {
             metadata.insert("username".to_owned(), user);
         }
-        (ConnectionType::BasicAuth, _) => {
-            return Err(VaultError::InvalidInput(
-                "basic auth needs a user name (--basic USER)".into(),
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(VaultError::InvalidInput(format!(
-                "{} takes no user name",
-                new.connection_type.id()
-            )))
-        }
+        (ConnectionType::BasicAuth, _) => return Err(Refused::NeedsUserName.into()),
+        (_, Some(_)) => return Err(Refused::TakesNoUserName(new.connection_type.id()).into()),
         _ => {}
     }
     let (scopes, token_expires_at, seconds) = match new.learned {
@@ -86,12 +77,10 @@ pub async fn insert(
     };
     let secret = new.secret.expose_to_caller();
     if secret.is_empty() {
-        return Err(VaultError::InvalidInput("the secret is empty".into()));
+        return Err(Refused::EmptySecret.into());
     }
     if secret.len() > MAX_SECRET_BYTES {
-        return Err(VaultError::InvalidInput(
-            "the secret is longer than 64 KB".into(),
-        ));
+        return Err(Refused::SecretTooLong.into());
     }
     let name = clean_name(new.name.as_deref().unwrap_or(&c.name))?;
     let id = uuid::Uuid::new_v4().to_string();
@@ -157,19 +146,14 @@ pub async fn insert(
 pub(crate) fn clean_name(name: &str) -> Result<String, VaultError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(VaultError::InvalidInput("the name is empty".into()));
+        return Err(Refused::EmptyName.into());
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(VaultError::InvalidInput(format!(
-            "a name is at most {MAX_NAME_CHARS} characters"
-        )));
+        return Err(Refused::NameTooLong(MAX_NAME_CHARS).into());
     }
     // Names are shown in tables, dialogs and the tray: none may rewrite or disguise them.
     if let Some(c) = crate::catalog::text::unsafe_char(name) {
-        return Err(VaultError::InvalidInput(format!(
-            "the name {}; choose a name without it",
-            crate::catalog::text::holds(c)
-        )));
+        return Err(Refused::NameHolds(crate::catalog::text::holds(c)).into());
     }
     Ok(name.to_owned())
 }

@@ -32,8 +32,14 @@ macro_rules! coded {
     };
 }
 
-coded!(
-    crate::vault::VaultError,
-    crate::catalog::CatalogError,
-    crate::files::FileError,
-);
+impl Coded for crate::vault::VaultError {
+    fn code(&self) -> ErrorCode {
+        crate::vault::VaultError::code(self)
+    }
+
+    fn field(&self) -> Option<&str> {
+        crate::vault::VaultError::field(self)
+    }
+}
+
+coded!(crate::catalog::CatalogError, crate::files::FileError,);

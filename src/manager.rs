@@ -477,8 +477,8 @@ impl ManagerError {
             | ManagerError::CheckRequest(_)
             | ManagerError::CheckUnreadable
             | ManagerError::Catalog(_)
-            | ManagerError::Http(_)
-            | ManagerError::Vault(_) => None,
+            | ManagerError::Http(_) => None,
+            ManagerError::Vault(e) => e.field(),
         }
     }
 

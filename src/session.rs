@@ -185,9 +185,7 @@ impl Session {
 
     pub async fn set_idle_minutes(&self, minutes: u32) -> Result<SessionView, VaultError> {
         if minutes > 24 * 60 {
-            return Err(VaultError::InvalidInput(
-                "the idle time is at most a day (1440 minutes)".into(),
-            ));
+            return Err(crate::vault::Refused::IdleTooLong.into());
         }
         let vault = self.vault().await?;
         crate::store::settings::set(vault.pool(), IDLE_SETTING, &minutes.to_string())

@@ -12,7 +12,7 @@ mod secret;
 mod throttle;
 
 pub use dir::{secure, staging_lock, Tightened, BACKUP_SNAPSHOT, RESTORE_STAGING};
-pub use error::{BackupProblem, VaultError};
+pub use error::{BackupProblem, Refused, VaultError};
 pub use kdf::KdfParams;
 pub use keyring_slot::{available as keyring_available, backend_name as keyring_backend};
 pub use seal::{open as open_raw, seal as seal_raw, Aad, SealError};

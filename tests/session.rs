@@ -449,3 +449,45 @@ fn oauth_refusals_name_the_field_they_concern() {
         assert_eq!(placed(&unknown), (ErrorCode::CatalogUnknownConnector, None));
     });
 }
+
+/// The vault layer's refusals reach a page at the field they concern, as every other layer's
+/// do: a connection's name, the idle time, a user name where none is taken.
+#[test]
+fn vault_refusals_name_their_field() {
+    let kp = Keyport::new();
+    block_on(async {
+        let session = unlocked_session(&kp).await;
+        let catalog = Catalog::builtin();
+        let stored = session
+            .connect(&catalog, request(), key(b"rk_test_123"), None)
+            .await
+            .unwrap();
+        let shown = |err: VaultError| {
+            let e = err.to_command_error();
+            (e.code, e.field)
+        };
+        let name = (ErrorCode::ConnectionInvalid, Some("name".to_owned()));
+        for bad in ["   ", "bad\u{1b}[31mname", &"n".repeat(101)] {
+            assert_eq!(
+                shown(session.rename(&stored.id, bad).await.unwrap_err()),
+                name
+            );
+        }
+        assert_eq!(
+            shown(session.set_idle_minutes(24 * 60 + 1).await.unwrap_err()),
+            (
+                ErrorCode::ConnectionInvalid,
+                Some("idle_lock_minutes".to_owned())
+            )
+        );
+        let mut with_user = request();
+        with_user.username = Some("someone".into());
+        let refused = session
+            .connect(&catalog, with_user, key(b"rk_test_456"), None)
+            .await
+            .unwrap_err()
+            .to_command_error();
+        assert_eq!(refused.field.as_deref(), Some("username"), "{refused:?}");
+        assert_eq!(session.connections().await.unwrap().len(), 1);
+    });
+}

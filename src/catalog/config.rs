@@ -25,16 +25,6 @@ impl ConfigError {
     }
 }
 
-/// [`config_values`] for callers that report the sentence alone (the vault's re-check before it
-/// stores, where no form is open).
-pub fn validate_config(
-    connector: &Connector,
-    kind: ConnectionType,
-    config: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, String>, String> {
-    config_values(connector, kind, config).map_err(|e| e.message)
-}
-
 /// The settings of a connection of `kind`, checked, with defaults filled in.
 pub fn config_values(
     connector: &Connector,

@@ -158,9 +158,7 @@ fn ask_new(var: &str) -> Result<Passphrase, VaultError> {
     let first = ask(var, "New passphrase: ")?;
     let second = ask(var, "Repeat it: ")?;
     if first.expose_for_kdf() != second.expose_for_kdf() {
-        return Err(VaultError::InvalidInput(
-            "the two passphrases differ".into(),
-        ));
+        return Err(crate::vault::Refused::PassphrasesDiffer.into());
     }
     Ok(first)
 }

@@ -168,6 +168,7 @@ impl OAuthError {
             OAuthError::Setting(e) => e.field.as_deref(),
             OAuthError::Url(e) => e.field.as_deref(),
             OAuthError::Secret(e) => Some(&e.field),
+            OAuthError::Vault(e) => e.field(),
             _ => None,
         }
     }

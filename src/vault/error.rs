@@ -28,8 +28,8 @@ pub enum VaultError {
     Corrupt(String),
     #[error("no connection has the id `{0}`; `keyport connections list` shows them")]
     ConnectionNotFound(String),
-    #[error("{0}")]
-    InvalidInput(String),
+    #[error(transparent)]
+    Refused(#[from] Refused),
     #[error("this is not a usable Keyport backup: {0}")]
     BackupInvalid(BackupProblem),
     /// Making a backup failed in a step that has no cause a person could fix.
@@ -52,7 +52,62 @@ pub enum VaultError {
     BackupDamaged,
 }
 
+/// A connection (or a setting) that cannot be stored as given, each with the field it concerns.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refused {
+    #[error("{connector} does not connect by {kind}; it offers {offered}")]
+    NotOffered {
+        connector: String,
+        kind: &'static str,
+        offered: String,
+    },
+    #[error(transparent)]
+    Setting(#[from] crate::catalog::ConfigError),
+    #[error("basic auth needs a user name (--basic USER)")]
+    NeedsUserName,
+    #[error("{0} takes no user name")]
+    TakesNoUserName(&'static str),
+    #[error("the secret is empty")]
+    EmptySecret,
+    #[error("the secret is longer than 64 KB")]
+    SecretTooLong,
+    #[error("the name is empty")]
+    EmptyName,
+    #[error("a name is at most {0} characters")]
+    NameTooLong(usize),
+    /// Says which character (`holds a control character U+001B`), never the whole name.
+    #[error("the name {0}; choose a name without it")]
+    NameHolds(String),
+    #[error("the idle time is at most a day (1440 minutes)")]
+    IdleTooLong,
+    #[error("the two passphrases differ")]
+    PassphrasesDiffer,
+}
+
+impl Refused {
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Refused::NotOffered { .. } => Some("connection_type"),
+            Refused::Setting(e) => e.field.as_deref(),
+            Refused::NeedsUserName | Refused::TakesNoUserName(_) => Some("username"),
+            Refused::EmptySecret | Refused::SecretTooLong => Some("secret"),
+            Refused::EmptyName | Refused::NameTooLong(_) | Refused::NameHolds(_) => Some("name"),
+            Refused::IdleTooLong => Some("idle_lock_minutes"),
+            Refused::PassphrasesDiffer => Some("passphrase"),
+        }
+    }
+}
+
 impl VaultError {
+    /// The form field the error concerns, when it concerns one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            VaultError::Refused(refused) => refused.field(),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             VaultError::NotInitialized => ErrorCode::VaultNotInitialized,
@@ -64,7 +119,7 @@ impl VaultError {
             VaultError::Io { .. } => ErrorCode::VaultIo,
             VaultError::Corrupt(_) => ErrorCode::VaultCorrupt,
             VaultError::ConnectionNotFound(_) => ErrorCode::ConnectionNotFound,
-            VaultError::InvalidInput(_) => ErrorCode::ConnectionInvalid,
+            VaultError::Refused(_) => ErrorCode::ConnectionInvalid,
             VaultError::BackupInvalid(_) => ErrorCode::BackupInvalid,
             VaultError::BackupNotMade(_) => ErrorCode::Internal,
             VaultError::BackupWrongPassphrase => ErrorCode::BackupWrongPassphrase,
