@@ -29,7 +29,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/v
 DESKTOP := target/debug/keyport-desktop
 E2E_VENV := target/e2e-venv
 
-.PHONY: help setup deps-apt deps-rust deps-e2e ui desktop run test lint unit e2e bench
+.PHONY: help setup deps-apt deps-rust deps-e2e deps-wasm-opt floor ui desktop run test lint unit e2e bench
 
 help:
 	@echo "make run    set up what is missing, build, and start the Keyport desktop app"
@@ -59,9 +59,12 @@ deps-rust:
 	@$(CARGO) install --list | grep -qF "tauri-driver v$(TAURI_DRIVER_VERSION):" || \
 		{ echo "==> cargo install tauri-driver $(TAURI_DRIVER_VERSION)"; $(CARGO) install --locked tauri-driver --version $(TAURI_DRIVER_VERSION); }
 
+# npm by itself, not in APT_PACKAGES: a machine whose Node.js comes from elsewhere (NodeSource's
+# nodejs bundles npm) must not be handed Debian's npm package, which conflicts with it.
 deps-wasm-opt:
 	@command -v npm >/dev/null || \
-		{ echo "==> apt-get install nodejs npm"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }
+		{ echo "==> apt-get install nodejs npm"; $(SUDO) apt-get update -qq; \
+		  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }
 	@$(BINARYEN)/wasm-opt --version 2>/dev/null | grep -qF "version_$(BINARYEN_VERSION)" || \
 		{ echo "==> npm install binaryen@$(BINARYEN_VERSION)"; npm install --no-audit --no-fund --prefix "$(BINARYEN_PREFIX)" binaryen@$(BINARYEN_VERSION); }
 
