@@ -50,7 +50,9 @@ pub fn app_ready(
     startup: State<'_, Startup>,
     inbox: State<'_, Inbox>,
 ) -> Vec<OAuthFinished> {
-    startup.first_paint(&app);
+    if startup.first_paint(&app) {
+        crate::unlock_after_first_paint(&app);
+    }
     inbox.open()
 }
 

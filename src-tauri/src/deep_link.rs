@@ -79,6 +79,10 @@ fn receive(app: &AppHandle, url: &str) {
     tauri::async_runtime::spawn(async move {
         let desktop = handle.state::<crate::Desktop>();
         let session = handle.state::<keyport::session::Session>();
+        // A link can arrive before the first paint unlocked by the keyring (a cold start).
+        if !session.is_unlocked() {
+            session.start().await;
+        }
         let result = session.complete_oauth(&desktop.catalog, &url).await;
         crate::oauth::finish(&handle, None, OAuthVia::DeepLink, result);
     });

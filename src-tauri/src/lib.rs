@@ -11,7 +11,7 @@ mod startup;
 
 use keyport::catalog::Catalog;
 use std::time::Instant;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// State the commands share.
 pub struct Desktop {
@@ -40,10 +40,6 @@ pub fn run(started: Instant) {
         .manage(deep_link::Inbox::new())
         .setup(|app| {
             deep_link::setup(app.handle());
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                handle.state::<keyport::session::Session>().start().await;
-            });
             idle::spawn(app.handle());
             Ok(())
         })
@@ -64,6 +60,20 @@ pub fn run(started: Instant) {
             eprintln!("keyport-desktop: could not start: {err}");
             std::process::exit(1);
         });
+}
+
+/// The keyring slot's silent unlock (UI.md section 3), started once the Marketplace has painted:
+/// reaching the Secret Service can start its daemon, which would otherwise compete with the
+/// window for the first paint. The page hears the outcome as `session-changed`.
+fn unlock_after_first_paint(app: &tauri::AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let session = app.state::<keyport::session::Session>();
+        session.start().await;
+        if let Ok(view) = session.view().await {
+            let _ = app.emit("session-changed", view);
+        }
+    });
 }
 
 /// The commands the page may call (also listed in build.rs and the capability).

@@ -19,13 +19,17 @@ impl Startup {
         }
     }
 
-    pub fn first_paint(&self, app: &AppHandle) {
+    /// Records the first paint; true the first time only.
+    pub fn first_paint(&self, app: &AppHandle) -> bool {
+        let mut first = false;
         self.painted.call_once(|| {
+            first = true;
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
             eprintln!("keyport-desktop: first paint {ms:.1} ms after start");
             if std::env::var_os("KEYPORT_EXIT_AFTER_PAINT").is_some_and(|v| v == "1") {
                 app.exit(0);
             }
         });
+        first
     }
 }

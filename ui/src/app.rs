@@ -41,16 +41,11 @@ pub fn app() -> Html {
     let shell_note = use_state(|| None::<String>);
     let search_ref = use_node_ref();
 
-    // The vault session at start, and whenever the shell reports a change (idle lock, tray).
+    // The vault session whenever the shell reports a change (the keyring's unlock after the first
+    // paint, the idle lock); the first look is taken once the page has painted (below).
     {
         let dispatch = shell.dispatcher();
         use_effect_with((), move |_| {
-            let first = dispatch.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(session) = api::session().await {
-                    first.dispatch(ShellAction::Session(session));
-                }
-            });
             let listener = api::listen_session_changed(move |session| {
                 dispatch.dispatch(ShellAction::Session(session));
             })
@@ -213,11 +208,13 @@ pub fn app() -> Html {
         });
     }
 
-    // Tell the shell once, after the first render that shows the loaded page (or its error).
+    // Tell the shell once, after the first render that shows the loaded page (or its error);
+    // only then ask for the vault session, which may reach the keyring: the paint comes first.
     {
         let sent = use_mut_ref(|| false);
         let settled = !matches!(state.load, Load::Loading { .. });
         let latest = latest_finished.clone();
+        let dispatch = shell.dispatcher();
         use_effect_with(settled, move |settled| {
             if *settled && !*sent.borrow() {
                 *sent.borrow_mut() = true;
@@ -225,6 +222,9 @@ pub fn app() -> Html {
                     for held in api::app_ready().await.unwrap_or_default() {
                         let handler = latest.borrow().clone();
                         handler.emit(held);
+                    }
+                    if let Ok(session) = api::session().await {
+                        dispatch.dispatch(ShellAction::Session(session));
                     }
                 });
             }
