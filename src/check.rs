@@ -16,9 +16,41 @@ pub enum CheckError {
         retry_after: Option<u64>,
     },
     /// The request could not be built from the catalog entry and these values.
-    Template(String),
+    Template(RequestProblem),
     /// The answer is not the JSON the lookup reads.
     Unreadable,
+}
+
+/// Why a check request could not be built from its catalog entry and the values given.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RequestProblem {
+    /// Names the template (`Bearer {secret}`), never a value.
+    #[error("a value for {0} is missing")]
+    MissingValue(String),
+    #[error(transparent)]
+    Url(crate::catalog::UrlError),
+    #[error("unknown method {0}")]
+    Method(String),
+    #[error("the credential has no place")]
+    NoPlace,
+    #[error("the check request cannot be signed")]
+    Unsigned,
+    /// A value a request cannot carry (a control character in a header) is the input's fault,
+    /// not the network's: saying "could not be reached" would invite --no-verify.
+    #[error(
+        "the check request cannot carry a value it was given (a setting with a control character?)"
+    )]
+    Uncarried,
+}
+
+impl RequestProblem {
+    /// The setting whose value made the address unusable, when one did.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            RequestProblem::Url(e) => e.field.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// Sends `check` with the access token as `Authorization: Bearer` (unless the entry sets its
@@ -62,15 +94,15 @@ pub async fn key(
     }
     let fill_all = |text: &str| {
         fill(text, |name| with_secret.get(name).cloned())
-            .ok_or_else(|| CheckError::Template("a value the check needs is missing".into()))
+            .ok_or_else(|| CheckError::Template(RequestProblem::MissingValue(text.to_owned())))
     };
     let check = &auth.check;
     // Only the check's own URL is filled without the secret: a secret never goes in a path.
     let url = http
         .url(&check.url, values)
-        .map_err(|e| CheckError::Template(e.to_string()))?;
+        .map_err(|e| CheckError::Template(RequestProblem::Url(e)))?;
     let method = reqwest::Method::from_bytes(check.method.as_bytes())
-        .map_err(|_| CheckError::Template(format!("unknown method {}", check.method)))?;
+        .map_err(|_| CheckError::Template(RequestProblem::Method(check.method.clone())))?;
     let mut request = http.request(method, &url);
     request = match (auth.location, &auth.name) {
         (KeyLocation::Header, Some(name)) => {
@@ -83,7 +115,7 @@ pub async fn key(
             let password = fill_all(auth.password.as_deref().unwrap_or("{secret}"))?;
             request.basic_auth(user, Some(password))
         }
-        _ => return Err(CheckError::Template("the credential has no place".into())),
+        _ => return Err(CheckError::Template(RequestProblem::NoPlace)),
     };
     for (name, value) in &check.headers {
         request = request.header(name, fill_all(value)?);
@@ -132,13 +164,13 @@ async fn send(
 ) -> Result<(u16, Vec<u8>), CheckError> {
     let fill = |text: &str| {
         fill(text, |name| values.get(name).cloned())
-            .ok_or_else(|| CheckError::Template(format!("a value for {text} is missing")))
+            .ok_or_else(|| CheckError::Template(RequestProblem::MissingValue(text.to_owned())))
     };
     let url = http
         .url(url, values)
-        .map_err(|e| CheckError::Template(e.to_string()))?;
+        .map_err(|e| CheckError::Template(RequestProblem::Url(e)))?;
     let method = reqwest::Method::from_bytes(method.as_bytes())
-        .map_err(|_| CheckError::Template(format!("unknown method {method}")))?;
+        .map_err(|_| CheckError::Template(RequestProblem::Method(method.to_owned())))?;
     let mut request = http.request(method, &url);
     // A header that carries `{access_token}` itself (Amazon's `x-amz-access-token`) replaces
     // the bearer header, as does an `Authorization` of the entry's own. Only headers get the
@@ -153,7 +185,7 @@ async fn send(
     with_token.insert("access_token".to_owned(), token.to_owned());
     for (name, value) in headers {
         let value = crate::catalog::fill(value, |n| with_token.get(n).cloned())
-            .ok_or_else(|| CheckError::Template(format!("a value for {value} is missing")))?;
+            .ok_or_else(|| CheckError::Template(RequestProblem::MissingValue(value.clone())))?;
         request = request.header(name, value);
     }
     if let Some(body) = body {
@@ -166,12 +198,8 @@ async fn send(
 /// answer (status and body).
 pub(crate) async fn answer(request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), CheckError> {
     let response = request.send().await.map_err(|e| {
-        // A value a request cannot carry (a control character in a header) is the input's
-        // fault, not the network's: saying "could not be reached" would invite --no-verify.
         if e.is_builder() {
-            return CheckError::Template(
-                "the check request cannot carry a value it was given (a setting with a control character?)".into(),
-            );
+            return CheckError::Template(RequestProblem::Uncarried);
         }
         CheckError::Unavailable {
             detail: if e.is_timeout() {

@@ -88,7 +88,7 @@ async fn from_check(result: Result<(), CheckError>, url: &str) -> Outcome {
             )
         }
         Err(CheckError::Unavailable { detail, .. }) => unreachable(host_of(url), &detail).await,
-        Err(CheckError::Template(what)) => Outcome::with(HealthStatus::Unhealthy, what),
+        Err(CheckError::Template(what)) => Outcome::with(HealthStatus::Unhealthy, what.to_string()),
         Err(CheckError::Unreadable) => Outcome::with(
             HealthStatus::Unhealthy,
             "the service's answer is unreadable",

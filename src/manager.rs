@@ -390,8 +390,8 @@ pub enum ManagerError {
     #[error("the access key ID {given} is not the key file's ({id})")]
     AccessKeyMismatch { given: String, id: String },
     /// The connector's check request could not be built from its catalog entry and settings.
-    #[error("{0}")]
-    CheckRequest(String),
+    #[error(transparent)]
+    CheckRequest(crate::check::RequestProblem),
     #[error("the check's answer is unreadable")]
     CheckUnreadable,
     #[error(transparent)]
@@ -468,13 +468,13 @@ impl ManagerError {
             ManagerError::Url(e) => e.field.as_deref(),
             // A key file that cannot be read is the one thing a file error here concerns.
             ManagerError::File(_) => Some("key_file"),
+            ManagerError::CheckRequest(problem) => problem.field(),
             ManagerError::Unavailable { .. }
             | ManagerError::DbUnreachable { .. }
             | ManagerError::ServiceAccountRejected { .. }
             | ManagerError::SignInOnly
             | ManagerError::NotOffered { .. }
             | ManagerError::NotChecked { .. }
-            | ManagerError::CheckRequest(_)
             | ManagerError::CheckUnreadable
             | ManagerError::Catalog(_)
             | ManagerError::Http(_) => None,

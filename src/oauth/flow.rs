@@ -420,7 +420,7 @@ fn check_error(connector: &Connector, err: CheckError) -> OAuthError {
     };
     match err {
         CheckError::Refused(status) => failed(format!("HTTP {status}")),
-        CheckError::Template(what) => failed(what),
+        CheckError::Template(what) => failed(what.to_string()),
         CheckError::Unreadable => failed("an answer that is not the documented JSON".into()),
         CheckError::Unavailable {
             detail,

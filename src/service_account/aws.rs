@@ -5,6 +5,7 @@
 //! https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html
 //! https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 
+use crate::check::RequestProblem;
 use crate::check::{self, CheckError};
 use crate::http::Http;
 use crate::manager::{usable_secret, ManagerError, SecretShape};
@@ -257,12 +258,12 @@ pub async fn check(
         headers.iter().copied(),
         SignableBody::Bytes(body.as_bytes()),
     )
-    .map_err(|_| ManagerError::CheckRequest("the check request cannot be signed".into()))?;
+    .map_err(|_| ManagerError::CheckRequest(RequestProblem::Unsigned))?;
     let (instructions, _) = sign(signable, &params)
         .map_err(|_| invalid("the key cannot sign"))?
         .into_parts();
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
-        .map_err(|_| ManagerError::CheckRequest(format!("unknown method {}", request.method)))?;
+        .map_err(|_| ManagerError::CheckRequest(RequestProblem::Method(request.method.clone())))?;
     let mut call = http.request(method, &url).body(body.to_owned());
     for (name, value) in headers.iter().copied().chain(instructions.headers()) {
         call = call.header(name, value);
