@@ -4,6 +4,7 @@
 
 pub mod app;
 mod callback;
+pub mod dead_grant;
 mod error;
 mod flow;
 mod loopback;

@@ -213,3 +213,130 @@ fn activecampaign_takes_only_its_documented_api_domains() {
         assert_eq!(err.field.as_deref(), Some("api_host"), "{bad}");
     }
 }
+
+/// The keep-alive table (issue 13): each refresh-token limit as the provider's docs state it.
+/// Connectors whose docs state none have no `[oauth2.keep_alive]`.
+#[test]
+fn keep_alive_policies_are_the_documented_ones() {
+    // (connector, idle_days, lifetime_days, limited to some apps)
+    let documented: &[(&str, Option<u32>, Option<u32>, bool)] = &[
+        ("quickbooks", Some(100), Some(1825), false),
+        ("xero", Some(60), None, false),
+        ("microsoft_365", Some(90), None, false),
+        ("microsoft_teams", Some(90), None, false),
+        ("microsoft_dynamics_365", Some(90), None, false),
+        ("power_bi", Some(90), None, false),
+        ("google_workspace", Some(180), Some(7), true),
+        ("jira", Some(90), Some(365), false),
+        ("confluence", Some(90), Some(365), false),
+        ("github", Some(184), None, false),
+        ("sage", Some(31), None, false),
+        ("datev", Some(730), None, false),
+        ("amazon_seller_central", None, Some(365), true),
+    ];
+    let catalog = Catalog::builtin();
+    for (id, idle, lifetime, conditional) in documented {
+        let keep = catalog.get(id).unwrap().oauth2.as_ref().unwrap();
+        let keep = keep.keep_alive.as_ref().expect(id);
+        assert_eq!(
+            (keep.idle_days, keep.lifetime_days),
+            (*idle, *lifetime),
+            "{id}"
+        );
+        assert_eq!(keep.applies_when.is_some(), *conditional, "{id}");
+        assert!(keep.source.starts_with("https://"), "{id}");
+    }
+    let without: BTreeSet<&str> = catalog
+        .connectors()
+        .iter()
+        .filter(|c| c.oauth2.as_ref().is_some_and(|o| o.keep_alive.is_none()))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(
+        without,
+        BTreeSet::from([
+            "gitlab",
+            "hubspot_crm",
+            "hubspot_marketing",
+            "oracle_netsuite",
+            "pipedrive",
+            "sage_intacct",
+            "salesforce",
+            "sap_successfactors",
+            "shopify",
+            "slack",
+            "stripe",
+            "workday",
+            "zoho_crm",
+        ]),
+        "a connector gained or lost its keep-alive: update this table with its doc"
+    );
+}
+
+/// A custom connector's keep-alive is checked like the built-in ones, each problem naming its
+/// field: a limit that says nothing, zero days, a source that is no https page.
+#[test]
+fn keep_alive_sections_name_the_field_at_fault() {
+    use keyport::catalog::{CatalogError, CustomStore};
+    let xero = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/catalog/xero.toml"))
+        .unwrap()
+        .replace("id = \"xero\"", "id = \"acme_books\"");
+    let good = "idle_days = 60\nsource = \"https://developer.xero.com/faq/oauth2\"";
+    assert!(
+        xero.contains(good),
+        "the fixture has the section to replace"
+    );
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "source = \"https://developer.xero.com/faq/oauth2\"",
+            &["oauth2.keep_alive"],
+        ),
+        (
+            "idle_days = 0\nlifetime_days = 0\nsource = \"https://developer.xero.com/faq/oauth2\"",
+            &["oauth2.keep_alive.idle_days", "oauth2.keep_alive.lifetime_days"],
+        ),
+        (
+            "idle_days = 60\nsource = \"http://developer.xero.com/faq/oauth2\"",
+            &["oauth2.keep_alive.source"],
+        ),
+        (
+            "idle_days = 60\napplies_when = \" \"\nsource = \"https://developer.xero.com/faq/oauth2\"",
+            &["oauth2.keep_alive.applies_when"],
+        ),
+        ("idle_days = 60", &["oauth2.keep_alive"]),
+        (
+            "idle_days = -1\nsource = \"https://developer.xero.com/faq/oauth2\"",
+            &["oauth2.keep_alive.idle_days"],
+        ),
+        (
+            "idle_days = 60\nweeks = 2\nsource = \"https://developer.xero.com/faq/oauth2\"",
+            &["oauth2.keep_alive.weeks"],
+        ),
+    ];
+    let catalog = Catalog::builtin();
+    for (section, fields) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("acme_books.toml");
+        std::fs::write(&file, xero.replace(good, section)).unwrap();
+        let store = CustomStore::new(&dir.path().join("data"));
+        let Err(CatalogError::Invalid { problems }) = store.add(&catalog, &file) else {
+            panic!("accepted: {section}");
+        };
+        let named: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        for field in *fields {
+            assert!(named.contains(field), "{section}: {named:?}");
+        }
+        assert!(problems.iter().all(|p| p.line.is_some()), "{problems:?}");
+    }
+    // The documented section itself is accepted.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("acme_books.toml");
+    std::fs::write(&file, &xero).unwrap();
+    let added = CustomStore::new(&dir.path().join("data"))
+        .add(&catalog, &file)
+        .unwrap();
+    assert_eq!(
+        added.oauth2.unwrap().keep_alive.unwrap().idle_days,
+        Some(60)
+    );
+}

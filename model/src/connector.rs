@@ -259,11 +259,31 @@ pub struct OAuth2Spec {
     /// The cheap authenticated call that proves a token works.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<CheckRequest>,
+    /// How long the service keeps an unused or old refresh token, when its docs say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_alive: Option<KeepAlive>,
     /// The page that documents this flow.
     pub docs_url: String,
     /// Quirks worth knowing (in plain words).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// How long the service keeps a refresh token, from its docs (the scheduler's keep-alive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepAlive {
+    /// Days an unused refresh token lives; refreshing within them keeps the grant alive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_days: Option<u32>,
+    /// Days a grant lives at most, however often it is used (refreshing cannot extend it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_days: Option<u32>,
+    /// When the limit applies only in some cases (e.g. "apps whose publishing status is Testing").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_when: Option<String>,
+    /// The official doc address that states these limits.
+    pub source: String,
 }
 
 /// A call after the code exchange, with the new access token as `Authorization: Bearer`.

@@ -13,8 +13,8 @@ mod vault;
 pub use catalog::{CatalogProblem, CatalogView, CategoryCount};
 pub use connector::{
     login, Category, CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector,
-    DatabaseSpec, DbDriver, Icon, KeyAuth, KeyLocation, Lookup, OAuth2Spec, Pkce, RedirectKind,
-    Revocation, ServiceAccountFormat, ServiceAccountSpec,
+    DatabaseSpec, DbDriver, Icon, KeepAlive, KeyAuth, KeyLocation, Lookup, OAuth2Spec, Pkce,
+    RedirectKind, Revocation, ServiceAccountFormat, ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
 pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};

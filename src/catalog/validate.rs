@@ -7,7 +7,8 @@ use super::parse::Origin;
 use super::template::{fill_url, host_placeholders, placeholders, UrlRule};
 use super::text::{holds, unsafe_char};
 use keyport_model::{
-    CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, KeyAuth, KeyLocation, Pkce,
+    CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, KeepAlive, KeyAuth,
+    KeyLocation, Pkce,
 };
 use regex_lite::Regex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -108,6 +109,9 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
 
         if let Some(check) = &o.check {
             v.check("oauth2.check", check);
+        }
+        if let Some(keep) = &o.keep_alive {
+            v.keep_alive("oauth2.keep_alive", keep);
         }
     }
     for (kind, auth) in [
@@ -435,6 +439,38 @@ impl Validator {
             );
         }
         self.https_page(&format!("{path}.docs_url"), &check.docs_url);
+    }
+
+    /// A refresh token's limits: at least one of them, each a positive number of days, with
+    /// the page that states them (a keep-alive nobody can check is a guess).
+    fn keep_alive(&mut self, path: &str, keep: &KeepAlive) {
+        if keep.idle_days.is_none() && keep.lifetime_days.is_none() {
+            self.push(
+                path,
+                "names no limit: give `idle_days`, `lifetime_days` or both, or leave the section out",
+            );
+        }
+        for (name, days) in [
+            ("idle_days", keep.idle_days),
+            ("lifetime_days", keep.lifetime_days),
+        ] {
+            if days == Some(0) {
+                self.push(
+                    &format!("{path}.{name}"),
+                    "must be a number of days above 0",
+                );
+            }
+        }
+        if let Some(when) = &keep.applies_when {
+            if when.trim().is_empty() {
+                self.push(
+                    &format!("{path}.applies_when"),
+                    "is empty; say when the limit applies, or leave it out",
+                );
+            }
+            self.text(&format!("{path}.applies_when"), when);
+        }
+        self.https_page(&format!("{path}.source"), &keep.source);
     }
 
     /// A documentation link: a plain https URL, no placeholders.

@@ -6,6 +6,7 @@
 //! another refreshed uses that result instead of refreshing again.
 
 use super::app;
+use super::dead_grant::dead_grant;
 use super::error::provider_words;
 use super::flow::{client, spec, token_error, CUSTOM_SCHEME_REDIRECT};
 use super::tokens::{self, TokenSet};
@@ -25,16 +26,6 @@ const SEALED_KIND: &str = "connection";
 /// owner died, and then it lapses.
 const LEASE_S: i64 = 60;
 const WAIT_LIMIT: Duration = Duration::from_secs(75);
-
-/// The provider's words for "this refresh token is dead": RFC 6749's `invalid_grant`, Slack's
-/// `invalid_refresh_token`, GitHub's `bad_refresh_token` (in HTTP 200), revoked tokens. Microsoft's AADSTS700082 (idle for 90 days) comes as
-/// `invalid_grant` with the code in its description.
-const DEAD_GRANT: &[&str] = &[
-    "invalid_grant",
-    "invalid_refresh_token",
-    "token_revoked",
-    "bad_refresh_token",
-];
 
 async fn read_row(vault: &Vault, id: &str) -> Result<SealedRow, OAuthError> {
     Ok(store::connections::sealed(vault.pool(), id)
@@ -129,7 +120,9 @@ async fn refresh_claimed(
             let err = token_error(err, connector);
             record_failure(vault, id, &connector.id, &err).await?;
             return Err(match err {
-                OAuthError::Provider { error, .. } if DEAD_GRANT.contains(&error.as_str()) => {
+                OAuthError::Provider {
+                    error, description, ..
+                } if dead_grant(&connector.id, &error, description.as_deref()).is_some() => {
                     OAuthError::GrantRevoked {
                         connector: connector.name.clone(),
                         error,
@@ -203,8 +196,8 @@ async fn record_failure(
     connector_id: &str,
     err: &OAuthError,
 ) -> Result<(), OAuthError> {
-    let dead =
-        matches!(err, OAuthError::Provider { error, .. } if DEAD_GRANT.contains(&error.as_str()));
+    let dead = matches!(err, OAuthError::Provider { error, description, .. }
+        if dead_grant(connector_id, error, description.as_deref()).is_some());
     let mut tx = vault.write().await?;
     store::connections::record_refresh_failure(
         &mut *tx,
