@@ -119,7 +119,7 @@ pub const TABLE: &[DeadGrant] = &[
         providers: Providers::Any,
         error: "invalid_refresh_token",
         description: None,
-        meaning: "Slack does not accept this refresh token (already rotated, or revoked)",
+        meaning: "the refresh token is no longer accepted (already rotated, or revoked)",
         source: "https://docs.slack.dev/reference/methods/oauth.v2.access",
     },
     DeadGrant {
