@@ -3,6 +3,7 @@
 //! errors exit 2 (clap's own convention).
 
 mod catalog;
+mod logs;
 mod oauth;
 mod output;
 mod vault;
@@ -64,6 +65,8 @@ enum Command {
     },
     /// Restore the vault from a backup (needs the passphrase it was made with)
     Restore { file: PathBuf },
+    /// The agent's and the desktop app's log: the last lines, or with --follow as they come
+    Logs(logs::LogsArgs),
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -127,6 +130,7 @@ pub fn main() -> ExitCode {
         Command::Backup { out, force } => vault::backup(&out, force, &data_dir),
         Command::Restore { file } => vault::restore(&file, &data_dir),
         Command::Audit { command, json } => vault::audit(command, json, &data_dir),
+        Command::Logs(args) => logs::logs(args, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,7 @@ pub mod error;
 pub mod files;
 pub mod health;
 pub mod http;
+pub mod logging;
 pub mod manager;
 pub mod oauth;
 pub mod paths;

@@ -10,6 +10,7 @@ mod crash;
 mod databases;
 mod health;
 mod keys;
+mod logs;
 mod oauth;
 mod oauth_providers;
 mod parity;
