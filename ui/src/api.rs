@@ -96,21 +96,42 @@ fn rejected(value: JsValue) -> ShownError {
     ShownError::internal("Something went wrong between the window and Keyport's core.")
 }
 
-async fn invoke(command: &str, args: Option<Object>) -> Result<JsValue, ShownError> {
+/// Sends a command now; its answer is awaited apart (`answer`).
+fn send(command: &str, args: Option<Object>) -> Result<Promise, ShownError> {
     let core = tauri("core")?;
     let invoke = method(&core, "invoke")?;
     let args = args.map_or(JsValue::UNDEFINED, JsValue::from);
     let promise = invoke
         .call2(&core, &JsValue::from_str(command), &args)
         .map_err(rejected)?;
-    JsFuture::from(Promise::resolve(&promise))
-        .await
-        .map_err(rejected)
+    Ok(Promise::resolve(&promise))
+}
+
+async fn answer(promise: Promise) -> Result<JsValue, ShownError> {
+    JsFuture::from(promise).await.map_err(rejected)
+}
+
+async fn invoke(command: &str, args: Option<Object>) -> Result<JsValue, ShownError> {
+    answer(send(command, args)?).await
+}
+
+thread_local! {
+    /// The catalog request `prefetch_catalog` sent, until the page's first load takes it.
+    static PREFETCHED: RefCell<Option<Result<Promise, ShownError>>> = const { RefCell::new(None) };
+}
+
+/// Asks for the catalog before the page's first render, so the shell's answer travels while the
+/// page builds itself (start-up): the first `catalog()` takes this request instead of sending one.
+pub fn prefetch_catalog() {
+    PREFETCHED.with(|request| *request.borrow_mut() = Some(send("catalog", None)));
 }
 
 /// The whole catalog: valid connectors plus the problems of any refused custom file.
 pub async fn catalog() -> Result<CatalogView, ShownError> {
-    let value = invoke("catalog", None).await?;
+    let request = PREFETCHED
+        .with(|request| request.borrow_mut().take())
+        .unwrap_or_else(|| send("catalog", None));
+    let value = answer(request?).await?;
     serde_wasm_bindgen::from_value(value).map_err(|err| {
         web_sys::console::error_1(&JsValue::from_str(&format!(
             "keyport: the catalog did not match the model: {err}"

@@ -12,5 +12,6 @@ mod state;
 mod test_support;
 
 fn main() {
+    api::prefetch_catalog();
     yew::Renderer::<app::App>::new().render();
 }
