@@ -3,6 +3,7 @@
 //! errors exit 2 (clap's own convention).
 
 mod catalog;
+mod jobs;
 mod logs;
 mod oauth;
 mod output;
@@ -67,6 +68,11 @@ enum Command {
     Restore { file: PathBuf },
     /// The agent's and the desktop app's log: the last lines, or with --follow as they come
     Logs(logs::LogsArgs),
+    /// Run the background scheduler (refresh and health) in the foreground, until stopped
+    Agent,
+    /// The background scheduler's jobs
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -130,6 +136,8 @@ pub fn main() -> ExitCode {
         Command::Backup { out, force } => vault::backup(&out, force, &data_dir),
         Command::Restore { file } => vault::restore(&file, &data_dir),
         Command::Audit { command, json } => vault::audit(command, json, &data_dir),
+        Command::Agent => jobs::agent(&data_dir),
+        Command::Jobs(cmd) => jobs::jobs(cmd, &data_dir),
         Command::Logs(args) => logs::logs(args, &data_dir),
     };
     match result {

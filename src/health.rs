@@ -28,6 +28,17 @@ pub const SWEEP_CONCURRENCY: usize = 16;
 pub struct Outcome {
     pub status: HealthStatus,
     pub error: Option<String>,
+    pub cause: Cause,
+}
+
+/// What the scheduler needs to know beyond the status: whether the machine was offline (check
+/// again when it is back), or the service refused a credential that only a person can replace
+/// (a revoked key, a deleted database user: the connection needs reconnecting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Answered,
+    Offline,
+    CredentialRefused,
 }
 
 impl Outcome {
@@ -35,6 +46,7 @@ impl Outcome {
         Outcome {
             status: HealthStatus::Healthy,
             error: None,
+            cause: Cause::Answered,
         }
     }
 
@@ -42,7 +54,13 @@ impl Outcome {
         Outcome {
             status,
             error: Some(error.into()),
+            cause: Cause::Answered,
         }
+    }
+
+    fn because(mut self, cause: Cause) -> Outcome {
+        self.cause = cause;
+        self
     }
 }
 
@@ -66,7 +84,8 @@ async fn unreachable(host: Option<String>, detail: &str) -> Outcome {
         Some(h) if !resolves(&h).await => Outcome::with(
             HealthStatus::Unknown,
             format!("{h} does not resolve: this machine looks offline"),
-        ),
+        )
+        .because(Cause::Offline),
         _ => Outcome::with(
             HealthStatus::Unhealthy,
             format!("could not be reached ({detail})"),
@@ -74,13 +93,20 @@ async fn unreachable(host: Option<String>, detail: &str) -> Outcome {
     }
 }
 
-async fn from_check(result: Result<(), CheckError>, url: &str) -> Outcome {
+/// `refusal` is what a 401 means: for a stored key, that it was revoked (only a person can
+/// replace it); for an OAuth access token, that it expired (the refresh replaces it).
+async fn from_check(result: Result<(), CheckError>, url: &str, refusal: Cause) -> Outcome {
     match result {
         Ok(()) => Outcome::healthy(),
         Err(CheckError::Refused(status)) => Outcome::with(
             HealthStatus::Unhealthy,
             format!("the service refused the credential (HTTP {status})"),
-        ),
+        )
+        .because(if status == 401 {
+            refusal
+        } else {
+            Cause::Answered
+        }),
         Err(CheckError::Unavailable { detail, .. }) if detail.starts_with("HTTP ") => {
             Outcome::with(
                 HealthStatus::Degraded,
@@ -134,7 +160,8 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                 .url(&auth.check.url, &values)
                 .map(|u| u.as_str().to_owned())
                 .unwrap_or_default();
-            from_check(check::key(http, auth, &values, text, user).await, &url).await
+            let result = check::key(http, auth, &values, text, user).await;
+            from_check(result, &url, Cause::CredentialRefused).await
         }
         Some(ConnectionType::Oauth2) => {
             let Some(check) = connector.oauth2.as_ref().and_then(|o| o.check.as_ref()) else {
@@ -152,7 +179,8 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                 .url(&check.url, &values)
                 .map(|u| u.as_str().to_owned())
                 .unwrap_or_default();
-            from_check(check::bearer(http, check, &values, token).await, &url).await
+            let result = check::bearer(http, check, &values, token).await;
+            from_check(result, &url, Cause::Answered).await
         }
         Some(ConnectionType::Database) => {
             let text =
@@ -167,6 +195,7 @@ async fn run(http: &Http, unlocked: &Unlocked, catalog: &Catalog, t: &Target) ->
                 Ok(()) => Outcome::healthy(),
                 Err(DbError::AuthFailed) => {
                     Outcome::with(HealthStatus::Unhealthy, "the login was refused")
+                        .because(Cause::CredentialRefused)
                 }
                 Err(DbError::NotFound) => {
                     Outcome::with(HealthStatus::Unhealthy, "the database is gone")
@@ -238,6 +267,29 @@ async fn probe_all(
     if let (Some(id), true) = (id, targets.is_empty()) {
         return Err(VaultError::ConnectionNotFound(id.to_owned()));
     }
+    probe_targets(vault, unlocked, http, catalog, &targets).await
+}
+
+/// Probes `ids` (those that still exist) and records the outcomes: the scheduler's checks.
+pub async fn probe(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    http: &Http,
+    catalog: &Catalog,
+    ids: &std::collections::BTreeSet<String>,
+) -> Result<Vec<(String, Outcome)>, VaultError> {
+    let mut targets = targets(vault, None).await?;
+    targets.retain(|t| ids.contains(&t.id));
+    probe_targets(vault, unlocked, http, catalog, &targets).await
+}
+
+async fn probe_targets(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    http: &Http,
+    catalog: &Catalog,
+    targets: &[Target],
+) -> Result<Vec<(String, Outcome)>, VaultError> {
     // The probes are made first and only then streamed: a closure inside the stream's type
     // would keep the sweep's future from being `Send` (rustc's higher-ranked lifetimes).
     let probes: Vec<_> = targets

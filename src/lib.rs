@@ -20,6 +20,7 @@ pub mod oauth;
 pub mod paths;
 pub mod secrets;
 pub mod service_account;
+pub mod scheduler;
 pub mod session;
 pub mod store;
 pub mod vault;

@@ -8,10 +8,14 @@ use crate::connections;
 use crate::http::{ClientError, Http};
 use crate::manager::{self, Credential, ManagerError};
 use crate::oauth::{self, OAuthError};
+use crate::scheduler::{
+    self,
+    lease::{self, Holder, Standing},
+};
 use crate::vault::{Passphrase, SecretValue, Unlocked, Vault, VaultError};
 use keyport_model::{
-    ConnectRequest, ConnectionType, ConnectionView, KeyFileView, OAuthAppView, RedirectKind,
-    SessionView, VaultStatus,
+    ConnectRequest, ConnectionType, ConnectionView, JobsView, KeyFileView, OAuthAppView,
+    RedirectKind, SessionView, VaultStatus,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -532,4 +536,96 @@ async fn stored_idle(vault: &Vault) -> Option<u32> {
         .await
         .ok()??;
     value.parse().ok()
+}
+
+/// What the scheduler did on a host's turn.
+#[derive(Debug)]
+pub enum Turn {
+    Ran(crate::scheduler::Pass),
+    Locked,
+    Spare(crate::store::jobs::Lease),
+}
+
+impl Session {
+    /// A host's turn at `now`: nothing while locked (due jobs wait for an unlock), nothing but
+    /// waiting while another host holds the scheduler, else one pass.
+    pub async fn scheduler_turn(
+        &self,
+        catalog: &Catalog,
+        holder: &Holder,
+        now: i64,
+    ) -> Result<Turn, VaultError> {
+        let vault = self.vault().await?;
+        let Ok(unlocked) = self.unlocked() else {
+            return Ok(Turn::Locked);
+        };
+        if let Standing::Spare(lease) = lease::hold(vault, holder, now).await? {
+            return Ok(Turn::Spare(lease));
+        }
+        match scheduler::pass(vault, &unlocked, &self.http()?, catalog, now).await {
+            Err(VaultError::KeyRetired) => {
+                self.state().unlocked = None;
+                Ok(Turn::Locked)
+            }
+            Err(VaultError::Locked) => Ok(Turn::Locked),
+            other => other.map(Turn::Ran),
+        }
+    }
+
+    /// Renews the lease during a long pass.
+    pub async fn renew_scheduler(&self, holder: &Holder, now: i64) -> Result<(), VaultError> {
+        lease::hold(self.vault().await?, holder, now)
+            .await
+            .map(|_| ())
+    }
+
+    /// A host that stops gives the scheduler up at once.
+    pub async fn release_scheduler(&self, holder: &Holder) -> Result<(), VaultError> {
+        lease::release(self.vault().await?, holder).await
+    }
+
+    /// What is due when, what last happened, and which host runs the scheduler.
+    pub async fn jobs(&self, catalog: &Catalog, now: i64) -> Result<JobsView, VaultError> {
+        let vault = self.vault().await?;
+        scheduler::plan_all(vault, catalog, now).await?;
+        scheduler::view(vault, now).await
+    }
+
+    /// "Check all now": every active connection's check is due at once.
+    pub async fn check_all_soon(&self, now: i64) -> Result<(), VaultError> {
+        let vault = self.vault().await?;
+        crate::store::jobs::checks_due_now(vault.pool(), now)
+            .await
+            .map(|_| ())
+            .map_err(vault.io_err())
+    }
+
+    /// The changes of state not yet told to the person (each told once).
+    pub async fn take_alerts(&self) -> Result<Vec<scheduler::alerts::Alert>, VaultError> {
+        scheduler::alerts::take(self.vault().await?).await
+    }
+
+    /// A connection's health-check interval; `None` is the default.
+    pub async fn set_health_interval(
+        &self,
+        id: &str,
+        minutes: Option<u32>,
+    ) -> Result<ConnectionView, VaultError> {
+        self.unlocked()?;
+        let vault = self.vault().await?;
+        let seconds = minutes.map(|m| i64::from(m) * 60);
+        if seconds.is_some_and(|s| {
+            !(scheduler::plan::MIN_CHECK_INTERVAL_S..=scheduler::plan::MAX_CHECK_INTERVAL_S)
+                .contains(&s)
+        }) {
+            return Err(crate::vault::Refused::HealthInterval.into());
+        }
+        let changed = crate::store::jobs::set_health_interval(vault.pool(), id, seconds)
+            .await
+            .map_err(vault.io_err())?;
+        if changed == 0 {
+            return Err(VaultError::ConnectionNotFound(id.to_owned()));
+        }
+        connections::get(vault, id).await
+    }
 }

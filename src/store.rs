@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod connections;
 pub mod flows;
+pub mod jobs;
 pub mod keys;
 pub mod oauth_apps;
 pub mod settings;

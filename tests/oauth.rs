@@ -103,7 +103,7 @@ fn github_refusal(error: &str) -> (u16, Value) {
     )
 }
 
-fn github() -> Profile {
+pub(crate) fn github() -> Profile {
     Profile {
         token_path: "/login/oauth/access_token",
         revoke_path: None,
@@ -492,7 +492,7 @@ fn refused_states_store_nothing() {
     );
 }
 
-fn connect_github(kp: &Keyport, standin: &StandIn) -> String {
+pub(crate) fn connect_github(kp: &Keyport, standin: &StandIn) -> String {
     let sign_in = LoopbackSignIn::start(kp, "standin_github", &[]);
     browser_get(&sign_in.callback_url(standin)).unwrap();
     let ended = sign_in.end();

@@ -14,6 +14,7 @@ mod logs;
 mod oauth;
 mod oauth_providers;
 mod parity;
+mod scheduler;
 mod service_accounts;
 mod session;
 mod vault;

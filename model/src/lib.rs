@@ -7,6 +7,7 @@
 mod catalog;
 mod connector;
 mod error;
+mod jobs;
 mod rules;
 mod vault;
 
@@ -17,6 +18,7 @@ pub use connector::{
     RedirectKind, Revocation, ServiceAccountFormat, ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
+pub use jobs::{JobView, JobsView, SchedulerHostView};
 pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};
 pub use vault::{
     AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, DatabaseUrlFields, DeletionView,

@@ -76,6 +76,18 @@ pub struct ConnectionView {
     pub is_expired: bool,
     pub needs_refresh: bool,
     pub is_healthy: bool,
+    /// When the background scheduler refreshes it next (RFC 3339), if it will.
+    #[serde(default)]
+    pub next_refresh_at: Option<String>,
+    /// When it is checked next, if it will be.
+    #[serde(default)]
+    pub next_check_at: Option<String>,
+    /// Minutes between its health checks, when set for it; `None` is the default (15).
+    #[serde(default)]
+    pub health_interval_minutes: Option<u32>,
+    /// Only a person can make it work again: its grant is dead or its key was refused.
+    #[serde(default)]
+    pub needs_reconnect: bool,
 }
 
 /// One audit event (no secret in it, ever).

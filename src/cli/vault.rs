@@ -102,6 +102,29 @@ pub enum ConnectionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a connection's settings
+    Set {
+        id: String,
+        /// Minutes between health checks (1 to 10080), or `default` (15)
+        #[arg(long, value_name = "MINUTES", value_parser = parse_interval)]
+        health_interval: Option<Interval>,
+    },
+}
+
+/// A health-check interval as given: minutes, or the default.
+#[derive(Debug, Clone, Copy)]
+pub enum Interval {
+    Default,
+    Minutes(u32),
+}
+
+fn parse_interval(text: &str) -> Result<Interval, String> {
+    if text.eq_ignore_ascii_case("default") {
+        return Ok(Interval::Default);
+    }
+    text.parse()
+        .map(Interval::Minutes)
+        .map_err(|_| "expected a number of minutes or `default`".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -479,6 +502,29 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
                     "{name} ({id}) could not be checked: {why}"
                 ))),
             }
+        }
+        ConnectionsCommand::Set {
+            id,
+            health_interval,
+        } => {
+            let Some(interval) = health_interval else {
+                return Err(Failure(
+                    "nothing to set: give --health-interval MINUTES".into(),
+                ));
+            };
+            let minutes = match interval {
+                Interval::Default => None,
+                Interval::Minutes(m) => Some(m),
+            };
+            let view =
+                block_on(async { session(dir).await?.set_health_interval(&id, minutes).await })?;
+            let every = minutes.map_or("every 15 minutes (the default)".to_owned(), |m| {
+                format!("every {m} minutes")
+            });
+            print(&format!(
+                "{} ({}) is checked {every}.\n",
+                view.name, view.id
+            ))
         }
         ConnectionsCommand::Refresh { id, json: as_json } => {
             let catalog = Catalog::load(dir);

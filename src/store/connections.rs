@@ -67,10 +67,17 @@ const VIEW_JSON: &str = "json_object(
     'is_expired', json(iif(expires <= ?1, 'true', 'false')),
     'needs_refresh', json(iif(expires - ?1 <= ?2, 'true', 'false')),
     'is_healthy', json(iif(status = 'active' AND health_status = 'healthy'
-                           AND coalesce(expires > ?1, 1), 'true', 'false')))";
+                           AND coalesce(expires > ?1, 1), 'true', 'false')),
+    'next_refresh_at', strftime('%Y-%m-%dT%H:%M:%SZ', next_refresh, 'unixepoch'),
+    'next_check_at', strftime('%Y-%m-%dT%H:%M:%SZ', next_check, 'unixepoch'),
+    'health_interval_minutes', health_interval_s / 60,
+    'needs_reconnect', json(iif(status IN ('expired', 'revoked', 'invalid'), 'true', 'false')))";
 
-/// The connections with their expiry in Unix seconds, for `VIEW_JSON`.
-const WITH_EXPIRY: &str = "SELECT *, unixepoch(token_expires_at) AS expires FROM connections";
+/// The connections with their expiry in Unix seconds and their scheduled jobs, for `VIEW_JSON`.
+const WITH_EXPIRY: &str = "SELECT *, unixepoch(token_expires_at) AS expires,
+    (SELECT due_at FROM jobs WHERE connection_id = c.id AND kind = 'refresh') AS next_refresh,
+    (SELECT due_at FROM jobs WHERE connection_id = c.id AND kind = 'check') AS next_check
+    FROM connections AS c";
 
 /// Every connection without its secret, by name, as one JSON array of `ConnectionView`s.
 pub async fn list_json(
@@ -286,6 +293,26 @@ pub async fn record_refresh_failure(
     .bind(error)
     .bind(at)
     .bind(dead)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The service refused a credential only a person can replace (a revoked key, a deleted
+/// database user): the connection needs reconnecting.
+pub async fn needs_reconnect(
+    db: impl Executor<'_>,
+    id: &str,
+    error: &str,
+    at: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE connections SET status = 'revoked', last_error = ?, last_error_at = ?
+          WHERE id = ? AND status = 'active'",
+    )
+    .bind(error)
+    .bind(at)
     .bind(id)
     .execute(db)
     .await

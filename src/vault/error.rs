@@ -81,6 +81,8 @@ pub enum Refused {
     NameHolds(String),
     #[error("the idle time is at most a day (1440 minutes)")]
     IdleTooLong,
+    #[error("the health-check interval is 1 minute to 7 days (10080 minutes)")]
+    HealthInterval,
     #[error("the two passphrases differ")]
     PassphrasesDiffer,
 }
@@ -94,6 +96,7 @@ impl Refused {
             Refused::EmptySecret | Refused::SecretTooLong => Some("secret"),
             Refused::EmptyName | Refused::NameTooLong(_) | Refused::NameHolds(_) => Some("name"),
             Refused::IdleTooLong => Some("idle_lock_minutes"),
+            Refused::HealthInterval => Some("health_interval"),
             Refused::PassphrasesDiffer => Some("passphrase"),
         }
     }

@@ -49,7 +49,8 @@ pub struct Seen {
 #[derive(Default)]
 struct State {
     codes: HashMap<String, (String, String)>, // code -> (challenge, redirect_uri)
-    access: HashSet<String>,
+    /// Live access tokens and when each expires (its `expires_in`, as the provider keeps it).
+    access: HashMap<String, Option<std::time::Instant>>,
     refresh_live: HashSet<String>,
     refresh_spent: HashSet<String>,
     counter: u64,
@@ -94,6 +95,22 @@ fn reply(request: tiny_http::Request, status: u16, body: &serde_json::Value, ret
         );
     }
     let _ = request.respond(response);
+}
+
+impl State {
+    /// Records an access token with the lifetime its answer gave it.
+    fn issue(&mut self, access: String, body: &serde_json::Value) {
+        let expires = body["expires_in"]
+            .as_u64()
+            .map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+        self.access.insert(access, expires);
+    }
+
+    fn access_valid(&self, token: &str) -> bool {
+        self.access
+            .get(token)
+            .is_some_and(|e| e.is_none_or(|at| std::time::Instant::now() < at))
+    }
 }
 
 impl StandIn {
@@ -156,7 +173,7 @@ impl StandIn {
                             .as_deref()
                             .and_then(|a| a.strip_prefix("Bearer "))
                             .unwrap_or("");
-                        if state.lock().unwrap().access.contains(token) {
+                        if state.lock().unwrap().access_valid(token) {
                             reply(request, 200, &answer(&base), None);
                         } else {
                             reply(
@@ -176,7 +193,7 @@ impl StandIn {
                                 .and_then(|a| a.strip_prefix("Bearer "))
                                 .unwrap_or(""),
                         };
-                        if state.lock().unwrap().access.contains(token) {
+                        if state.lock().unwrap().access_valid(token) {
                             reply(
                                 request,
                                 200,
@@ -310,38 +327,37 @@ fn token(
                 return refuse("invalid_grant");
             }
             let (access, refresh) = (format!("access-{n}"), format!("refresh-{n}"));
-            st.access.insert(access.clone());
             st.refresh_live.insert(refresh.clone());
-            (
-                200,
-                (profile.token_body)(base, &access, Some(&refresh)),
-                None,
-            )
+            let body = (profile.token_body)(base, &access, Some(&refresh));
+            st.issue(access, &body);
+            (200, body, None)
         }
         Some("refresh_token") => {
             let presented = params.get("refresh_token").cloned().unwrap_or_default();
             if st.refresh_spent.contains(&presented) {
+                // As strict authorization servers do (RFC 9700 section 4.14.2): a spent refresh
+                // token presented again revokes the whole chain, the live token included.
                 seen.lock().unwrap().reused_refresh.push(presented);
+                let live: Vec<String> = st.refresh_live.drain().collect();
+                st.refresh_spent.extend(live);
+                st.access.clear();
                 return refuse("invalid_grant");
             }
             if !st.refresh_live.contains(&presented) {
                 return refuse("invalid_grant");
             }
             let access = format!("access-{n}");
-            st.access.insert(access.clone());
-            if profile.rotates {
+            let body = if profile.rotates {
                 st.refresh_live.remove(&presented);
                 st.refresh_spent.insert(presented);
                 let refresh = format!("refresh-{n}");
                 st.refresh_live.insert(refresh.clone());
-                (
-                    200,
-                    (profile.token_body)(base, &access, Some(&refresh)),
-                    None,
-                )
+                (profile.token_body)(base, &access, Some(&refresh))
             } else {
-                (200, (profile.token_body)(base, &access, None), None)
-            }
+                (profile.token_body)(base, &access, None)
+            };
+            st.issue(access, &body);
+            (200, body, None)
         }
         _ => refuse("unsupported_grant_type"),
     }

@@ -93,6 +93,10 @@ pub fn connection(connector_id: &str, kind: ConnectionType) -> ConnectionView {
         is_expired: false,
         needs_refresh: false,
         is_healthy: true,
+        next_refresh_at: None,
+        next_check_at: None,
+        health_interval_minutes: None,
+        needs_reconnect: false,
     }
 }
 
