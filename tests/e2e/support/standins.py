@@ -93,14 +93,21 @@ class Salesforce(StandInServer):
     """Salesforce's web server flow (help.salesforce.com remoteaccess_oauth_web_server_flow):
     /authorize approves at once and redirects with a code, /token checks the code, the redirect
     URI and the PKCE S256 verifier and answers Salesforce's documented JSON (no expires_in),
-    /userinfo answers 200 only to the access token it issued."""
+    /userinfo answers 200 only to the access token it issued. With `lifetime` (seconds) its
+    access tokens carry expires_in and /userinfo refuses them once expired; refresh_token grants
+    then issue a new one, or answer invalid_grant once `refuse_refresh` is set (a revoked grant,
+    as Salesforce answers it)."""
 
-    def __init__(self):
+    def __init__(self, lifetime=None):
+        self.lifetime = lifetime
         self.codes = {}          # code -> what /authorize saw
-        self.issued = set()      # access tokens
+        self.issued = {}         # access token -> when it expires (None: never)
         self.refresh = set()     # refresh tokens
         self.exchanges = []      # outcomes of /token
+        self.refreshes = []      # outcomes of refresh_token grants
+        self.refuse_refresh = False
         self.userinfo_ok = 0
+        self.userinfo_calls = 0
         standin = self
 
         class Handler(JsonHandler):
@@ -114,7 +121,9 @@ class Salesforce(StandInServer):
                     auth = self.headers.get("Authorization", "")
                     token = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
                     with standin.lock:
-                        ok = token in standin.issued
+                        standin.userinfo_calls += 1
+                        expires = standin.issued.get(token, 0)
+                        ok = expires is None or expires > time.time()
                         if ok:
                             standin.userinfo_ok += 1
                     if not ok:
@@ -153,6 +162,8 @@ class Salesforce(StandInServer):
         def refuse(why):
             self.exchanges.append(why)
             return 400, {"error": "invalid_grant", "error_description": why}
+        if form.get("grant_type") == "refresh_token":
+            return self.refreshed(form)
         if form.get("grant_type") != "authorization_code":
             return 400, {"error": "unsupported_grant_type"}
         with self.lock:
@@ -167,16 +178,31 @@ class Salesforce(StandInServer):
             verifier = form.get("code_verifier")
             if seen["method"] != "S256" or not verifier or b64url_sha256(verifier) != seen["challenge"]:
                 return refuse("invalid code verifier")
-            access = "00DSTANDIN!E2E_ACCESS_" + os.urandom(16).hex()
             refresh = "5Aep861E2E_REFRESH_" + os.urandom(16).hex()
-            self.issued.add(access)
             self.refresh.add(refresh)
             self.exchanges.append("ok")
-        return 200, {"access_token": access, "refresh_token": refresh,
-                     "instance_url": self.base, "id": f"{self.base}/id/00DSTANDIN/005STANDIN",
-                     "token_type": "Bearer", "issued_at": str(int(time.time() * 1000)),
-                     "signature": base64.b64encode(os.urandom(32)).decode(),
-                     "scope": "api id refresh_token"}
+            return 200, dict(self.access(), refresh_token=refresh, scope="api id refresh_token")
+
+    def refreshed(self, form):
+        """Salesforce's refresh: a new access token, the refresh token kept (no rotation)."""
+        with self.lock:
+            if self.refuse_refresh or form.get("refresh_token") not in self.refresh:
+                self.refreshes.append("refused")
+                return 400, {"error": "invalid_grant", "error_description": "expired access/refresh token"}
+            self.refreshes.append("ok")
+            return 200, dict(self.access(), scope="api id refresh_token")
+
+    def access(self):
+        """A new access token's answer (the lock held)."""
+        access = "00DSTANDIN!E2E_ACCESS_" + os.urandom(16).hex()
+        self.issued[access] = time.time() + self.lifetime if self.lifetime else None
+        answer = {"access_token": access, "instance_url": self.base,
+                  "id": f"{self.base}/id/00DSTANDIN/005STANDIN",
+                  "token_type": "Bearer", "issued_at": str(int(time.time() * 1000)),
+                  "signature": base64.b64encode(os.urandom(32)).decode()}
+        if self.lifetime:
+            answer["expires_in"] = self.lifetime
+        return answer
 
     def connector(self, ident, name, redirect=None):
         """catalog/salesforce.toml with every endpoint on the stand-in (same paths); `redirect`

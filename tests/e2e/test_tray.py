@@ -1,0 +1,188 @@
+"""The tray and the alerts for real (issue 13, UI.md section 8): the test's session bus has a
+StatusNotifierWatcher and a notification server before the app starts; the app's tray item
+registers with the watcher, and the test reads its icon and its menu (com.canonical.dbusmenu) and
+clicks entries as a panel does. One OAuth connection to a stand-in Salesforce whose access tokens
+last seconds: the app refreshes it unasked, checks it when told from the tray, and when the
+provider refuses the grant it shows "needs reconnect" with one notification, then locks and quits
+from the tray."""
+
+import os
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from support.desktop_bus import DesktopBus
+from support.standins import Salesforce, approve
+from support.window import PASSPHRASE, ROOT, SHOTS
+
+STANDIN = "standin_salesforce_tray"
+NAME = "Stand-in CRM"
+LIFETIME = 10  # seconds an access token lasts
+LOCKED = "Vault locked: refreshes and checks are paused"
+HEALTHY = "The connection is healthy"
+ICONS = ROOT / "src-tauri" / "icons" / "tray"
+
+
+@pytest.fixture(scope="module")
+def app_env(data_dir):
+    """tray-icon writes the icon it hands appindicator to $XDG_RUNTIME_DIR/tray-icon, else to
+    /tmp/tray-icon under a name every Keyport shares: a directory of this file's own, so another
+    Keyport on the machine cannot replace the file the test reads."""
+    runtime = data_dir / "runtime"
+    runtime.mkdir(mode=0o700)
+    return dict(os.environ, KEYPORT_DATA_DIR=str(data_dir), XDG_RUNTIME_DIR=str(runtime))
+
+
+@pytest.fixture(scope="module")
+def desktop():
+    with DesktopBus() as bus:
+        yield bus
+
+
+@pytest.fixture(scope="module")
+def salesforce(keyport, vault):
+    """The stand-in, and a connection to it made with the CLI (loopback sign-in) before the app
+    starts."""
+    with Salesforce(lifetime=LIFETIME) as standin:
+        keyport.add_connector(STANDIN, standin.connector(STANDIN, "Stand-in Salesforce tray", ["loopback"]))
+        env = dict(os.environ, KEYPORT_PASSPHRASE=PASSPHRASE)
+        app = keyport.run("oauth-app", "set", STANDIN, "--client-id", "e2e-tray-client", env=env)
+        assert app.returncode == 0, f"keyport oauth-app set: {app.stderr.strip()}"
+        connect = subprocess.Popen([str(keyport.binary), "--data-dir", str(keyport.data_dir), "connect", STANDIN,
+                                    "--oauth", "--no-browser", "--name", NAME],
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            back = approve(connect.stdout.readline().strip())
+            with urllib.request.urlopen(back, timeout=30):
+                pass
+            _, err = connect.communicate(timeout=30)
+        finally:
+            connect.kill()
+        assert connect.returncode == 0 and standin.exchanges == ["ok"], f"keyport connect --oauth: {err.strip()}"
+        yield standin
+
+
+@pytest.fixture(scope="module")
+def window(desktop, salesforce, launch):
+    return launch()
+
+
+def until(condition, what, timeout):
+    """Waits for `condition`; a D-Bus call that fails meanwhile counts as not yet (the menu is
+    exported a moment after the item registers) and is told if the wait runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value, error = condition(), None
+        except AssertionError as err:
+            value, error = None, err
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}" + (f" ({error})" if error else "")
+        time.sleep(0.2)
+
+
+def pixels(path):
+    with Image.open(path) as image:
+        return image.size, image.convert("RGBA").tobytes()
+
+
+def look(desktop, item):
+    """Which of src-tauri/icons/tray/*.png the item shows, by the decoded pixels of the file its
+    IconName names (appindicator is given a PNG that tray-icon wrote out again)."""
+    props = desktop.item_properties(item)
+    path = Path(props["IconName"])
+    if not path.is_absolute():
+        path = Path(props["IconThemePath"]) / f"{path}.png"
+    shown = pixels(path)
+    matches = [icon.stem for icon in sorted(ICONS.glob("*.png")) if pixels(icon) == shown]
+    return matches[0] if len(matches) == 1 else f"none of the four ({path})"
+
+
+def status_line(desktop, item):
+    entries = desktop.menu(item)
+    return entries[0]["label"] if entries and not entries[0]["enabled"] else None
+
+
+def labels(desktop, item):
+    return [e["label"] or "─" for e in desktop.menu(item)]
+
+
+def test_the_tray_item_registers_locked(window, desktop, scenario):
+    scenario.item = item = desktop.wait_item()
+    assert re.fullmatch(r":\d+\.\d+", item[0]) and item[1].startswith("/"), f"the item registered as {item}"
+    props = desktop.item_properties(item)
+    assert props["Status"] == "Active", f"the item is shown ({props['Status']})"
+    assert props["Menu"].startswith("/"), "the item exports a menu"
+    assert until(lambda: status_line(desktop, item) == LOCKED, "the locked status line", 10)
+    assert look(desktop, item) == "locked", "a locked vault shows the padlock"
+    assert labels(desktop, item) == [LOCKED, "─", "Open Keyport", "Test all connections", "─", "Unlock…", "─",
+                                     "Quit Keyport"], "the locked menu"
+    assert not [e for e in desktop.menu(item) if e["label"] == "Test all connections"][0]["enabled"], \
+        "nothing can be tested while the vault is locked"
+
+
+def test_healthy_once_unlocked(window, desktop, scenario):
+    window.unlock()
+    item = scenario.item
+    until(lambda: status_line(desktop, item) == HEALTHY, f"the status line to read {HEALTHY!r}", 20)
+    assert look(desktop, item) == "healthy"
+    assert labels(desktop, item) == [HEALTHY, "─", "Open Keyport", "Test all connections", "─", "Lock vault", "─",
+                                     "Quit Keyport"], "the menu of a healthy vault"
+
+
+def test_test_all_connections_runs_the_checks(window, desktop, salesforce, scenario):
+    before = salesforce.userinfo_calls
+    desktop.click(scenario.item, "Test all connections")
+    until(lambda: salesforce.userinfo_calls > before, "a check call at the stand-in after Test all connections", 15)
+    time.sleep(1)
+    assert status_line(desktop, scenario.item) == HEALTHY, "the checked connection stays healthy"
+
+
+def test_the_token_is_refreshed_unasked(window, salesforce):
+    until(lambda: "ok" in salesforce.refreshes, "a refresh_token grant made by the app", LIFETIME + 15)
+    assert "refused" not in salesforce.refreshes, f"every refresh succeeded ({salesforce.refreshes})"
+
+
+def test_a_dead_grant_needs_reconnect_with_one_alert(window, desktop, salesforce, scenario):
+    item = scenario.item
+    salesforce.refuse_refresh = True
+    until(lambda: "refused" in salesforce.refreshes, "the app's next refresh, refused", LIFETIME + 15)
+    title = f"{NAME} needs reconnecting"
+    until(lambda: desktop.notifications, "a notification", 15)
+    until(lambda: status_line(desktop, item) == "1 needs attention", "the status line to say 1 needs attention", 15)
+    assert look(desktop, item) == "failing", "a connection needing reconnect shows the failing look"
+    assert labels(desktop, item) == ["1 needs attention", f"Reconnect {NAME}…", "─", "Open Keyport",
+                                     "Test all connections", "─", "Lock vault", "─", "Quit Keyport"], \
+        "the menu offers the reconnect"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(desktop.item_properties(item)["IconName"]), SHOTS / "e2e-tray-icon-failing.png")
+    window.screenshot("e2e-tray-needs-reconnect.png")
+    refused = len(salesforce.refreshes)
+    time.sleep(20)
+    assert [n["summary"] for n in desktop.notifications] == [title], \
+        f"exactly one notification, and none for the tries after ({desktop.notifications})"
+    assert desktop.notifications[0]["app_name"], "the notification names its app"
+    assert len(salesforce.refreshes) == refused, f"no refresh tried after the refusal ({salesforce.refreshes})"
+
+
+def test_lock_from_the_tray(window, desktop, scenario):
+    item = scenario.item
+    desktop.click(item, "Lock vault")
+    until(lambda: status_line(desktop, item) == LOCKED, "the locked status line after Lock vault", 15)
+    assert look(desktop, item) == "locked"
+    assert "Unlock…" in labels(desktop, item) and "Lock vault" not in labels(desktop, item)
+    window.wait('[data-testid="vault-state"]', lambda els: bool(els) and "locked" in els[0].text.lower()
+                and "unlocked" not in els[0].text.lower(), timeout=15, what="the window to show the vault locked")
+
+
+def test_quit_from_the_tray(window, desktop, scenario):
+    name = scenario.item[0]
+    desktop.click(scenario.item, "Quit Keyport")
+    until(lambda: not desktop.has_owner(name), "the app to leave the session bus after Quit Keyport", 20)
