@@ -108,3 +108,4 @@ test: lint unit e2e
 bench: setup ui floor
 	$(CARGO) build --release -p keyport -p keyport-desktop
 	scripts/headless.sh scripts/bench.sh target/release $(FLOOR)
+	scripts/bench-agent.sh target/release

@@ -12,6 +12,7 @@ pub mod alerts;
 pub mod lease;
 pub mod plan;
 pub mod run;
+pub mod tray;
 
 use crate::catalog::Catalog;
 use crate::health::{self, Cause};
@@ -142,15 +143,41 @@ fn idle_days(catalog: &Catalog, c: &Planned) -> Option<u32> {
         .idle_days
 }
 
-/// One pass at `now`: plans, runs what is due, records each outcome and plans again.
+/// Plans again only when what plans are made from changed since `seen` (the fingerprint the
+/// last plan was made at, kept by the host): an idle heartbeat reads one aggregate, not every row.
+async fn plan_if_changed(
+    vault: &Vault,
+    catalog: &Catalog,
+    now: i64,
+    seen: &mut Option<String>,
+) -> Result<(), VaultError> {
+    let fingerprint = store::jobs::plan_inputs_fingerprint(vault.pool())
+        .await
+        .map_err(vault.io_err())?;
+    if seen.as_deref() == Some(fingerprint.as_str()) {
+        return Ok(());
+    }
+    plan_all(vault, catalog, now).await?;
+    // Planning may add or drop job rows, which the fingerprint counts: take it after.
+    *seen = Some(
+        store::jobs::plan_inputs_fingerprint(vault.pool())
+            .await
+            .map_err(vault.io_err())?,
+    );
+    Ok(())
+}
+
+/// One pass at `now`: plans what changed, runs what is due, records each outcome and plans
+/// again. `seen` is the host's memory of what it last planned from (`None` plans everything).
 pub async fn pass(
     vault: &Vault,
     unlocked: &Unlocked,
     http: &Http,
     catalog: &Catalog,
     now: i64,
+    seen: &mut Option<String>,
 ) -> Result<Pass, VaultError> {
-    plan_all(vault, catalog, now).await?;
+    plan_if_changed(vault, catalog, now, seen).await?;
     let due = store::jobs::due(vault.pool(), now, PASS_LIMIT)
         .await
         .map_err(vault.io_err())?;
@@ -194,7 +221,9 @@ pub async fn pass(
         }
     }
 
-    plan_all(vault, catalog, now).await?;
+    if !ran.is_empty() {
+        plan_if_changed(vault, catalog, now, seen).await?;
+    }
     let next_due = store::jobs::next_due(vault.pool())
         .await
         .map_err(vault.io_err())?;
@@ -234,7 +263,7 @@ async fn refresh_one(
     };
     let (due_at, failures) = match &outcome {
         Outcome::Retry { retry_at, .. } => (Some(*retry_at), job.failures + 1),
-        // Planned again from the connection's new state by the next `plan_all`.
+        // Planned again from the connection's new state by the next plan.
         _ => (None, 0),
     };
     store::jobs::record_run(

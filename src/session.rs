@@ -34,6 +34,8 @@ pub struct Session {
     /// One HTTP client for every call this session makes, so connection pools and timeouts are
     /// shared; made on first use (a bad timeout setting is reported then, by the call).
     http: OnceLock<Result<Http, ClientError>>,
+    /// What the scheduler last planned from (`scheduler::pass`), so an idle pass plans nothing.
+    planned_from: Mutex<Option<String>>,
 }
 
 /// A sign-in this process started, by flow id: what the vault must not hold (the page's address
@@ -62,6 +64,7 @@ impl Session {
             }),
             flows: Mutex::new(HashMap::new()),
             http: OnceLock::new(),
+            planned_from: Mutex::new(None),
         }
     }
 
@@ -562,7 +565,12 @@ impl Session {
         if let Standing::Spare(lease) = lease::hold(vault, holder, now).await? {
             return Ok(Turn::Spare(lease));
         }
-        match scheduler::pass(vault, &unlocked, &self.http()?, catalog, now).await {
+        let mut seen = self.planned_from.lock().map(|s| s.clone()).unwrap_or(None);
+        let pass = scheduler::pass(vault, &unlocked, &self.http()?, catalog, now, &mut seen).await;
+        if let Ok(mut kept) = self.planned_from.lock() {
+            *kept = seen;
+        }
+        match pass {
             Err(VaultError::KeyRetired) => {
                 self.state().unlocked = None;
                 Ok(Turn::Locked)
@@ -598,6 +606,22 @@ impl Session {
             .await
             .map(|_| ())
             .map_err(vault.io_err())
+    }
+
+    /// Whether `what` happens for the first time in this vault (a hint shown once); recorded.
+    /// Without a vault yet, every time is the first.
+    pub async fn first_time(&self, what: &str) -> bool {
+        let Ok(vault) = self.vault().await else {
+            return true;
+        };
+        let key = format!("first_time.{what}");
+        match crate::store::settings::get(vault.pool(), &key).await {
+            Ok(Some(_)) => false,
+            _ => {
+                let _ = crate::store::settings::set(vault.pool(), &key, "1").await;
+                true
+            }
+        }
     }
 
     /// The changes of state not yet told to the person (each told once).

@@ -1,6 +1,7 @@
 //! The commands the UI may call (listed in build.rs and allowed in capabilities/default.json).
 //! Each is a few lines over the core; errors cross as `{code, message}`.
 
+use crate::background::Wake;
 use crate::oauth as flows;
 use crate::{deep_link::Inbox, startup::Startup, Desktop};
 use keyport::error::Coded;
@@ -64,26 +65,38 @@ pub async fn session(session: State<'_, Session>) -> Reply<SessionView> {
 #[tauri::command]
 pub async fn vault_init(
     session: State<'_, Session>,
+    wake: State<'_, Wake>,
     passphrase: String,
     use_keyring: bool,
 ) -> Reply<SessionView> {
-    session
+    let view = session
         .init(&Passphrase::new(passphrase), use_keyring)
         .await
-        .map_err(shown)
+        .map_err(shown);
+    wake.0.notify_one();
+    view
 }
 
 #[tauri::command]
-pub async fn vault_unlock(session: State<'_, Session>, passphrase: String) -> Reply<SessionView> {
-    session
+pub async fn vault_unlock(
+    session: State<'_, Session>,
+    wake: State<'_, Wake>,
+    passphrase: String,
+) -> Reply<SessionView> {
+    let view = session
         .unlock(&Passphrase::new(passphrase))
         .await
-        .map_err(shown)
+        .map_err(shown);
+    // Paused jobs run on unlock.
+    wake.0.notify_one();
+    view
 }
 
 #[tauri::command]
-pub async fn vault_lock(session: State<'_, Session>) -> Reply<SessionView> {
-    session.lock().await.map_err(shown)
+pub async fn vault_lock(session: State<'_, Session>, wake: State<'_, Wake>) -> Reply<SessionView> {
+    let view = session.lock().await.map_err(shown);
+    wake.0.notify_one();
+    view
 }
 
 #[tauri::command]

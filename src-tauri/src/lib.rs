@@ -3,11 +3,13 @@
 
 #![forbid(unsafe_code)]
 
+mod background;
 mod commands;
 mod deep_link;
 mod idle;
 mod oauth;
 mod startup;
+mod tray;
 
 use keyport::catalog::Catalog;
 use std::time::Instant;
@@ -20,6 +22,8 @@ pub struct Desktop {
 
 pub fn run(started: Instant) {
     let data_dir = keyport::paths::data_dir_from_env();
+    // The log is optional: a data dir that cannot hold it must not stop the app.
+    let log = std::sync::Mutex::new(keyport::logging::init(&data_dir, "desktop").ok());
     let builder = tauri::Builder::default();
     // Single instance first, so a second launch (`keyport-desktop keyport://…`, which is how the
     // OS delivers a deep link on Linux and Windows) hands its URL to this process and exits.
@@ -38,10 +42,26 @@ pub fn run(started: Instant) {
         .manage(keyport::session::Session::new(data_dir.clone()))
         .manage(startup::Startup::new(started))
         .manage(deep_link::Inbox::new())
+        .manage(background::Wake::default())
+        .manage(background::Host(keyport::scheduler::lease::Holder::new(
+            "desktop",
+        )))
         .setup(|app| {
             deep_link::setup(app.handle());
             idle::spawn(app.handle());
+            if let Err(err) = tray::create(app.handle()) {
+                // No tray host (a bare X session): the window is the way in.
+                tracing::warn!(error = %err, "no tray icon");
+            }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps Keyport running in the tray; Quit ends it.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                let _ = window.hide();
+                background::told_once_about_the_tray(window.app_handle());
+            }
         })
         .invoke_handler(|invoke| {
             // Every call from the page is the person at work: the auto-lock's idle timer is
@@ -55,10 +75,19 @@ pub fn run(started: Instant) {
             }
             commands()(invoke)
         })
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|err| {
             eprintln!("keyport-desktop: could not start: {err}");
             std::process::exit(1);
+        })
+        .run(move |app, event| {
+            if let tauri::RunEvent::Exit = event {
+                background::release(app);
+                if let Ok(mut log) = log.lock() {
+                    // Flushes the log's last lines.
+                    log.take();
+                }
+            }
         });
 }
 
@@ -73,6 +102,8 @@ fn unlock_after_first_paint(app: &tauri::AppHandle) {
         if let Ok(view) = session.view().await {
             let _ = app.emit("session-changed", view);
         }
+        // The scheduler starts after the first paint too: its first pass may probe services.
+        background::spawn(&app);
     });
 }
 

@@ -29,6 +29,21 @@ pub async fn to_plan(db: impl Executor<'_>, id: Option<&str>) -> sqlx::Result<Ve
     .await
 }
 
+/// A cheap summary of everything plans are made from (the connections' set, their last change,
+/// check, error and intervals, and how many are active): while it stays the same, no plan can
+/// have changed, and the scheduler's idle heartbeat need not read every row.
+pub async fn plan_inputs_fingerprint(db: impl Executor<'_>) -> sqlx::Result<String> {
+    sqlx::query_scalar(
+        "SELECT count(*) || '|' || coalesce(max(updated_at), '') || '|'
+                || coalesce(max(last_health_check), '') || '|' || coalesce(max(last_error_at), '')
+                || '|' || total(coalesce(health_interval_s, 0)) || '|'
+                || coalesce(sum(status = 'active'), 0) || '|' || (SELECT count(*) FROM jobs)
+           FROM connections",
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// One job row.
 #[derive(sqlx::FromRow, Debug, Clone, PartialEq, Eq)]
 pub struct Job {

@@ -1,0 +1,84 @@
+//! The desktop app as a host of the core's scheduler (issue 13): while the app runs, window open
+//! or not, it refreshes and checks connections like `keyport agent` (one of them at a time per
+//! vault, by the core's lease), tells the page and the tray when something changed, and raises a
+//! notification on each change of state the core reports, once.
+
+use keyport::scheduler::lease::Holder;
+use keyport::scheduler::run::{run, Event};
+use keyport::session::Session;
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+/// Cuts the scheduler's sleep short: an unlock, "Test all connections".
+#[derive(Default)]
+pub struct Wake(pub Arc<tokio::sync::Notify>);
+
+/// This app's place in the scheduler's lease, given up when the app quits.
+pub struct Host(pub Holder);
+
+pub fn spawn(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let session = app.state::<Session>();
+        let catalog = &app.state::<crate::Desktop>().catalog;
+        let holder = &app.state::<Host>().0;
+        let wake = app.state::<Wake>().0.clone();
+        let mut last_locked = None;
+        run(&session, catalog, holder, &wake, |event| {
+            let locked = matches!(event, Event::Locked);
+            let changed = matches!(event, Event::Ran(_)) || last_locked != Some(locked);
+            last_locked = Some(locked);
+            if changed {
+                let app = app.clone();
+                tauri::async_runtime::spawn(async move { changed_state(&app).await });
+            }
+        })
+        .await;
+    });
+}
+
+/// After jobs ran: the page reloads its list, the tray is drawn again, and each change of state
+/// not yet told becomes a notification (many at once: one).
+pub async fn changed_state(app: &AppHandle) {
+    let _ = app.emit("connections-changed", ());
+    crate::tray::update(app).await;
+    let session = app.state::<Session>();
+    let Ok(alerts) = session.take_alerts().await else {
+        return;
+    };
+    for notice in keyport::scheduler::alerts::notices(&alerts) {
+        tracing::info!(title = %notice.title, "notification");
+        // No notification server (a bare session) changes nothing: the tray and the window
+        // show the same.
+        let _ = app
+            .notification()
+            .builder()
+            .title(&notice.title)
+            .body(&notice.body)
+            .show();
+    }
+}
+
+/// Gives the scheduler up when the app quits, so `keyport agent` takes over at once.
+pub fn release(app: &AppHandle) {
+    let session = app.state::<Session>();
+    let holder = &app.state::<Host>().0;
+    let _ = tauri::async_runtime::block_on(session.release_scheduler(holder));
+}
+
+/// The first time the window closes, one notification says Keyport keeps running in the tray.
+pub fn told_once_about_the_tray(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let session = app.state::<Session>();
+        if session.first_time("told_tray").await {
+            let _ = app
+                .notification()
+                .builder()
+                .title("Keyport Is Still Running")
+                .body("It keeps your connections refreshed and checked from the tray. Quit it from the tray's menu.")
+                .show();
+        }
+    });
+}

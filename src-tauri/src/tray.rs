@@ -1,0 +1,165 @@
+//! The tray icon (UI.md section 8): it draws what the core's `scheduler::tray` decides (the look,
+//! the status line, the connections needing attention with their fix) and hands each menu choice
+//! to the core or the page. It never shows a secret.
+
+use crate::background::Wake;
+use keyport::scheduler::tray::{Fix, Look, Tray};
+use keyport::session::Session;
+use tauri::image::Image;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, Wry};
+
+const ID: &str = "keyport";
+/// The menu lists this many connections needing attention, then `More…`.
+const LISTED: usize = 5;
+
+fn icon(look: Look) -> Option<Image<'static>> {
+    let bytes: &'static [u8] = match look {
+        Look::Healthy => include_bytes!("../icons/tray/healthy.png"),
+        Look::Attention => include_bytes!("../icons/tray/attention.png"),
+        Look::Failing => include_bytes!("../icons/tray/failing.png"),
+        Look::Locked => include_bytes!("../icons/tray/locked.png"),
+    };
+    Image::from_bytes(bytes).ok()
+}
+
+fn menu(app: &AppHandle, tray: &Tray, unlocked: bool) -> tauri::Result<Menu<Wry>> {
+    let menu = Menu::new(app)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "status",
+        &tray.line,
+        false,
+        None::<&str>,
+    )?)?;
+    for a in tray.attention.iter().take(LISTED) {
+        let (id, text) = match a.fix {
+            Fix::Reconnect => (
+                format!("reconnect:{}", a.connection_id),
+                format!("Reconnect {}…", a.name),
+            ),
+            Fix::TestNow => (
+                format!("test:{}", a.connection_id),
+                format!("Test {} now", a.name),
+            ),
+        };
+        menu.append(&MenuItem::with_id(app, id, text, true, None::<&str>)?)?;
+    }
+    if tray.attention.len() > LISTED {
+        menu.append(&MenuItem::with_id(
+            app,
+            "open",
+            "More…",
+            true,
+            None::<&str>,
+        )?)?;
+    }
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "open",
+        "Open Keyport",
+        true,
+        None::<&str>,
+    )?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "check-all",
+        "Test all connections",
+        unlocked,
+        None::<&str>,
+    )?)?;
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    if unlocked {
+        menu.append(&MenuItem::with_id(
+            app,
+            "lock",
+            "Lock vault",
+            true,
+            None::<&str>,
+        )?)?;
+    } else {
+        menu.append(&MenuItem::with_id(
+            app,
+            "open",
+            "Unlock…",
+            true,
+            None::<&str>,
+        )?)?;
+    }
+    menu.append(&PredefinedMenuItem::separator(app)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "quit",
+        "Quit Keyport",
+        true,
+        None::<&str>,
+    )?)?;
+    Ok(menu)
+}
+
+/// Builds the tray at start, as "locked" until the first update.
+pub fn create(app: &AppHandle) -> tauri::Result<()> {
+    let tray = keyport::scheduler::tray::tray(&[], false);
+    let mut builder = TrayIconBuilder::with_id(ID)
+        .menu(&menu(app, &tray, false)?)
+        .tooltip(&tray.line)
+        .on_menu_event(|app, event| chosen(app, event.id().as_ref()));
+    if let Some(image) = icon(tray.look) {
+        builder = builder.icon(image);
+    }
+    builder.build(app)?;
+    Ok(())
+}
+
+/// Draws the tray again from the vault's current state.
+pub async fn update(app: &AppHandle) {
+    let session = app.state::<Session>();
+    let unlocked = session.is_unlocked();
+    let connections = session.connections().await.unwrap_or_default();
+    let tray = keyport::scheduler::tray::tray(&connections, unlocked);
+    let Some(icon_handle) = app.tray_by_id(ID) else {
+        return;
+    };
+    let _ = icon_handle.set_icon(icon(tray.look));
+    let _ = icon_handle.set_tooltip(Some(&tray.line));
+    if let Ok(menu) = menu(app, &tray, unlocked) {
+        let _ = icon_handle.set_menu(Some(menu));
+    }
+}
+
+fn chosen(app: &AppHandle, id: &str) {
+    let app = app.clone();
+    let id = id.to_owned();
+    tauri::async_runtime::spawn(async move {
+        let session = app.state::<Session>();
+        match id.as_str() {
+            "open" => crate::deep_link::show_main_window(&app),
+            "quit" => app.exit(0),
+            "lock" => {
+                if let Ok(view) = session.lock().await {
+                    let _ = app.emit("session-changed", view);
+                }
+                update(&app).await;
+            }
+            "check-all" => {
+                let _ = session
+                    .check_all_soon(keyport::scheduler::run::unix_now())
+                    .await;
+                app.state::<Wake>().0.notify_one();
+            }
+            other => {
+                if let Some(connection) = other.strip_prefix("test:") {
+                    let catalog = &app.state::<crate::Desktop>().catalog;
+                    let _ = session.test(catalog, connection).await;
+                    let _ = app.emit("connections-changed", ());
+                    update(&app).await;
+                } else if let Some(connection) = other.strip_prefix("reconnect:") {
+                    crate::deep_link::show_main_window(&app);
+                    let _ = app.emit("open-connection", connection.to_owned());
+                }
+            }
+        }
+    });
+}
