@@ -109,6 +109,11 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     if let Some(image) = icon(tray.look) {
         builder = builder.icon(image);
     }
+    // The icon files the Linux tray reads go into the person's own runtime dir (owner-only), in
+    // a folder of this app's, not a shared temp dir where another Keyport overwrites them.
+    if let Some(runtime) = std::env::var_os("XDG_RUNTIME_DIR") {
+        builder = builder.temp_dir_path(std::path::Path::new(&runtime).join("keyport-tray"));
+    }
     builder.build(app)?;
     Ok(())
 }

@@ -521,6 +521,12 @@ pub fn listen_session_changed(
     )
 }
 
+/// Calls `on_change` each time the shell says connections changed without the page asking (the
+/// background scheduler refreshed or checked them, the tray tested one).
+pub fn listen_connections_changed(on_change: impl Fn() + 'static) -> Result<Listener, ShownError> {
+    listen("connections-changed", move |_| on_change())
+}
+
 /// Subscribes to the shell event `name`; `on_payload` gets each event's payload.
 fn listen(name: &str, on_payload: impl Fn(JsValue) + 'static) -> Result<Listener, ShownError> {
     let event = tauri("event")?;

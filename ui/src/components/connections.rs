@@ -9,7 +9,8 @@ use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::hooks::{use_dialog_keys, use_select_when};
 use crate::state::connections::{
-    connection_count_text, connection_subline, deleted_text, health_badge, short_date, ConnLoad,
+    connection_count_text, connection_subline, deleted_text, health_badge, schedule_text,
+    short_date, ConnLoad,
 };
 use crate::state::marketplace::Catalog;
 use keyport_model::ConnectionView;
@@ -480,7 +481,8 @@ fn connection_row(props: &RowProps) -> Html {
                     </span>
                 }
             </span>
-            <span class="conn-date" title={checked.as_ref().map(|_| format!("created {}", short_date(&v.created_at)))}>
+            <span class="conn-date" data-testid="schedule"
+                title={schedule_text(v).or_else(|| checked.as_ref().map(|_| format!("created {}", short_date(&v.created_at))))}>
                 { checked.clone().unwrap_or_else(|| format!("created {}", short_date(&v.created_at))) }
             </span>
             <span class="conn-actions">

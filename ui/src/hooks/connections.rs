@@ -1,5 +1,5 @@
 //! The stored connections as the Connections page shows them: loaded (by name) whenever the page
-//! shows, and again after each change.
+//! shows, and again after each change, the background scheduler's included (live, no reload).
 
 use crate::api;
 use crate::state::connections::{sorted_connections, ConnLoad};
@@ -22,10 +22,19 @@ pub struct Connections {
 #[hook]
 pub fn use_connections(showing: bool) -> Connections {
     let load = use_state(|| ConnLoad::Loading);
-    let generation = use_state(|| 0_u32);
+    // A reducer, not a state: the shell's listener keeps the handle of the first render, and a
+    // reducer's dispatch always counts from the current value.
+    let generation = use_reducer(Generation::default);
+    {
+        let generation = generation.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = api::listen_connections_changed(move || generation.dispatch(())).ok();
+            move || drop(listener)
+        });
+    }
     {
         let load = load.clone();
-        use_effect_with((showing, *generation), move |(showing, _)| {
+        use_effect_with((showing, generation.0), move |(showing, _)| {
             if *showing {
                 wasm_bindgen_futures::spawn_local(async move {
                     load.set(match api::connections_list().await {
@@ -37,19 +46,31 @@ pub fn use_connections(showing: bool) -> Connections {
         });
     }
     let reload = {
-        let generation = generation.clone();
-        Callback::from(move |_: ()| generation.set(generation.wrapping_add(1)))
+        let generation = generation.dispatcher();
+        Callback::from(move |_: ()| generation.dispatch(()))
     };
     let retry = {
-        let (generation, load) = (generation.clone(), load.clone());
+        let (generation, load) = (generation.dispatcher(), load.clone());
         Callback::from(move |_: ()| {
             load.set(ConnLoad::Loading);
-            generation.set(generation.wrapping_add(1));
+            generation.dispatch(());
         })
     };
     Connections {
         load: (*load).clone(),
         reload,
         retry,
+    }
+}
+
+/// How many times the list was asked for again.
+#[derive(Default, PartialEq)]
+struct Generation(u32);
+
+impl Reducible for Generation {
+    type Action = ();
+
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Generation(self.0.wrapping_add(1)))
     }
 }

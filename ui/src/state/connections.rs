@@ -56,6 +56,28 @@ pub fn health_badge(connection: &ConnectionView) -> (&'static str, &'static str,
     }
 }
 
+/// What the background scheduler will do next for a connection, for the row's date to tell on
+/// hover: `Next refresh 9 May 2026 07:29 UTC · next check 9 May 2026 07:40 UTC`.
+pub fn schedule_text(view: &ConnectionView) -> Option<String> {
+    let at = |t: &str| format!("{} {} UTC", short_date(t), t.get(11..16).unwrap_or(""));
+    let parts: Vec<String> = [
+        view.next_refresh_at
+            .as_deref()
+            .map(|t| format!("next refresh {}", at(t))),
+        view.next_check_at
+            .as_deref()
+            .map(|t| format!("next check {}", at(t))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut text = parts.join(" · ");
+    if let Some(first) = text.get(..1) {
+        text.replace_range(..1, &first.to_uppercase());
+    }
+    (!text.is_empty()).then_some(text)
+}
+
 /// `2026-05-09T07:29:33Z` as `9 May 2026`; anything else as it came.
 pub fn short_date(timestamp: &str) -> String {
     const MONTHS: [&str; 12] = [
@@ -108,6 +130,23 @@ pub fn deleted_text(name: &str, deletion: &DeletionView) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_schedule_says_what_comes_next_in_utc() {
+        let mut view =
+            crate::test_support::connection("stripe", keyport_model::ConnectionType::ApiKey);
+        assert_eq!(schedule_text(&view), None);
+        view.next_check_at = Some("2026-12-06T18:40:00Z".into());
+        assert_eq!(
+            schedule_text(&view).unwrap(),
+            "Next check 6 Dec 2026 18:40 UTC"
+        );
+        view.next_refresh_at = Some("2026-12-06T19:05:00Z".into());
+        assert_eq!(
+            schedule_text(&view).unwrap(),
+            "Next refresh 6 Dec 2026 19:05 UTC · next check 6 Dec 2026 18:40 UTC"
+        );
+    }
+
     use super::*;
     use crate::test_support::connection;
 
