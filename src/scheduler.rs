@@ -203,7 +203,10 @@ pub async fn pass(
             .iter()
             .map(|j| (j.connection_id.as_str(), j.failures))
             .collect();
-        let online = outcomes.iter().any(|(_, o)| o.cause != Cause::Offline);
+        // Back online: every probe of this pass got through. (A pass where some got through
+        // and some did not says those hosts are down, not this machine: they keep backing off.)
+        let back_online =
+            !outcomes.is_empty() && outcomes.iter().all(|(_, o)| o.cause != Cause::Offline);
         for (id, probed) in outcomes {
             let failures = failures.get(id.as_str()).copied().unwrap_or(0);
             let outcome = record_check(vault, &id, &probed, failures, now).await?;
@@ -213,8 +216,8 @@ pub async fn pass(
                 outcome,
             });
         }
-        if online {
-            // Back online: what found this machine offline is checked now, not at its back-off.
+        if back_online {
+            // What found this machine offline is checked now, not at its back-off.
             store::jobs::due_now_if_offline(vault.pool(), now)
                 .await
                 .map_err(vault.io_err())?;

@@ -5,7 +5,7 @@ use crate::keys::{key_service, sendgrid, with_connector};
 use crate::support::{servers, Keyport, PASSPHRASE};
 use serde_json::Value;
 
-fn connect_unchecked(kp: &Keyport, args: &[&str], secret: &str) -> String {
+pub(crate) fn connect_unchecked(kp: &Keyport, args: &[&str], secret: &str) -> String {
     let mut all = vec!["connect"];
     all.extend_from_slice(args);
     all.push("--no-verify");

@@ -451,3 +451,118 @@ fn the_cli_shows_and_sets_what_the_scheduler_will_do() {
     );
     assert_eq!(jobs["jobs"].as_array().unwrap().len(), 2, "{jobs}");
 }
+
+fn due_of(view: &keyport::model::JobsView, id: &str, kind: &str) -> Option<i64> {
+    view.jobs
+        .iter()
+        .find(|j| j.connection_id == id && j.kind == kind)
+        .and_then(|j| j.due_at.as_deref())
+        .map(unix)
+}
+
+#[test]
+fn checks_mark_refused_keys_for_reconnect_back_off_offline_and_catch_up_once_back() {
+    use crate::health::connect_unchecked;
+    use crate::keys::{key_service, sendgrid, with_connector};
+    let service = key_service(sendgrid);
+    let kp = with_connector("sendgrid", &service);
+    let key = ["standin_sendgrid", "--api-key-stdin"];
+    let good = connect_unchecked(&kp, &key, "SG.good-key");
+    let revoked = connect_unchecked(&kp, &key, "SG.wrong-key");
+    let file = kp.write(
+        "offline.toml",
+        &crate::support::CUSTOM.replace(
+            "https://{region}.api.acme.example/v1/me",
+            "https://{region}.keyport-offline.invalid/v1/me",
+        ),
+    );
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    let offline = connect_unchecked(
+        &kp,
+        &["acme_internal", "--config", "region=eu1", "--api-key-stdin"],
+        "acme-key",
+    );
+    block_on(async {
+        let catalog = Catalog::load(kp.data_dir());
+        let session = unlocked(&kp).await;
+        let holder = Holder::new("test");
+        let now = unix_now();
+        let mut ran = turn(&session, &catalog, &holder, now).await;
+        ran.extend(turn(&session, &catalog, &holder, now + 61).await);
+        let outcome = |id: &str| {
+            ran.iter()
+                .find(|r| r.connection_id == id && r.kind == CHECK)
+                .map(|r| r.outcome.clone())
+        };
+        assert_eq!(
+            outcome(&good),
+            Some(Outcome::Checked(keyport::model::HealthStatus::Healthy))
+        );
+        assert!(
+            matches!(outcome(&revoked), Some(Outcome::NeedsReconnect { .. })),
+            "{ran:?}"
+        );
+        assert_eq!(outcome(&offline), Some(Outcome::Offline));
+
+        let views = session.connections().await.unwrap();
+        let view = views.iter().find(|v| v.id == revoked).unwrap();
+        assert!(view.needs_reconnect && view.status == keyport::model::ConnectionStatus::Revoked);
+        let alerts = session.take_alerts().await.unwrap();
+        assert_eq!(
+            alerts.len(),
+            1,
+            "only the refused key is news, not the offline one: {alerts:?}"
+        );
+        assert_eq!(
+            (alerts[0].connection_id.as_str(), alerts[0].to),
+            (revoked.as_str(), Level::Reconnect)
+        );
+
+        // The good key is checked every minute from now on; the offline one backs off until its
+        // retry comes after the good key's next check.
+        session.set_health_interval(&good, Some(1)).await.unwrap();
+        let mut jobs = session.jobs(&catalog, now + 61).await.unwrap();
+        assert_eq!(
+            due_of(&jobs, &revoked, CHECK),
+            None,
+            "a refused key is not checked again"
+        );
+        let offline_job = jobs
+            .jobs
+            .iter()
+            .find(|j| j.connection_id == offline && j.kind == CHECK)
+            .unwrap();
+        let backoff = due_of(&jobs, &offline, CHECK).unwrap()
+            - unix(offline_job.last_run_at.as_deref().unwrap());
+        assert_eq!(
+            backoff, 30,
+            "offline backs off even when other checks of the same pass got through"
+        );
+        let good_due = due_of(&jobs, &good, CHECK).unwrap();
+        let mut tries = 0;
+        while due_of(&jobs, &offline, CHECK).unwrap() <= good_due {
+            let retry = due_of(&jobs, &offline, CHECK).unwrap();
+            let ran = turn(&session, &catalog, &holder, retry).await;
+            assert_eq!(
+                of(&ran, CHECK),
+                vec![Outcome::Offline],
+                "only the offline check was due"
+            );
+            jobs = session.jobs(&catalog, retry).await.unwrap();
+            let next = due_of(&jobs, &offline, CHECK).unwrap();
+            assert!(
+                next - retry >= 30,
+                "each retry backs off further: {}",
+                next - retry
+            );
+            tries += 1;
+            assert!(tries < 6);
+        }
+        // A pass whose every probe got through: this machine is back online, so the check that
+        // found it offline is due at once instead of at its back-off.
+        let ran = turn(&session, &catalog, &holder, good_due).await;
+        assert_eq!(of(&ran, CHECK).len(), 1, "{ran:?}");
+        let jobs = session.jobs(&catalog, good_due).await.unwrap();
+        assert_eq!(due_of(&jobs, &offline, CHECK), Some(good_due));
+    });
+}
