@@ -15,6 +15,24 @@ pub(crate) fn connect_unchecked(kp: &Keyport, args: &[&str], secret: &str) -> St
     run.stdout[start..start + 36].to_owned()
 }
 
+/// A custom connector whose host does not resolve (what a probe sees while this machine is
+/// offline), and a connection to it.
+pub(crate) fn connect_offline(kp: &Keyport) -> String {
+    let file = kp.write(
+        "offline.toml",
+        &crate::support::CUSTOM.replace(
+            "https://{region}.api.acme.example/v1/me",
+            "https://{region}.keyport-offline.invalid/v1/me",
+        ),
+    );
+    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
+    connect_unchecked(
+        kp,
+        &["acme_internal", "--config", "region=eu1", "--api-key-stdin"],
+        "acme-key",
+    )
+}
+
 #[test]
 fn probes_record_healthy_unhealthy_degraded_and_unknown() {
     let service = key_service(sendgrid);
@@ -39,19 +57,7 @@ fn probes_record_healthy_unhealthy_degraded_and_unknown() {
     assert_eq!(kp.probe(&busy)["health_status"], "degraded");
 
     // A service whose name does not resolve: this machine looks offline, not the service bad.
-    let file = kp.write(
-        "offline.toml",
-        &crate::support::CUSTOM.replace(
-            "https://{region}.api.acme.example/v1/me",
-            "https://{region}.keyport-offline.invalid/v1/me",
-        ),
-    );
-    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
-    let offline = connect_unchecked(
-        &kp,
-        &["acme_internal", "--config", "region=eu1", "--api-key-stdin"],
-        "acme-key",
-    );
+    let offline = connect_offline(&kp);
     let o = kp.probe(&offline);
     assert_eq!(o["health_status"], "unknown", "{o}");
     assert!(o["last_error"].as_str().unwrap().contains("offline"));

@@ -462,26 +462,14 @@ fn due_of(view: &keyport::model::JobsView, id: &str, kind: &str) -> Option<i64> 
 
 #[test]
 fn checks_mark_refused_keys_for_reconnect_back_off_offline_and_catch_up_once_back() {
-    use crate::health::connect_unchecked;
+    use crate::health::{connect_offline, connect_unchecked};
     use crate::keys::{key_service, sendgrid, with_connector};
     let service = key_service(sendgrid);
     let kp = with_connector("sendgrid", &service);
     let key = ["standin_sendgrid", "--api-key-stdin"];
     let good = connect_unchecked(&kp, &key, "SG.good-key");
     let revoked = connect_unchecked(&kp, &key, "SG.wrong-key");
-    let file = kp.write(
-        "offline.toml",
-        &crate::support::CUSTOM.replace(
-            "https://{region}.api.acme.example/v1/me",
-            "https://{region}.keyport-offline.invalid/v1/me",
-        ),
-    );
-    kp.ok(&["catalog", "add", file.to_str().unwrap()]);
-    let offline = connect_unchecked(
-        &kp,
-        &["acme_internal", "--config", "region=eu1", "--api-key-stdin"],
-        "acme-key",
-    );
+    let offline = connect_offline(&kp);
     block_on(async {
         let catalog = Catalog::load(kp.data_dir());
         let session = unlocked(&kp).await;

@@ -24,15 +24,18 @@ fn icon(look: Look) -> Option<Image<'static>> {
     Image::from_bytes(bytes).ok()
 }
 
+fn item(
+    app: &AppHandle,
+    id: impl AsRef<str>,
+    text: impl AsRef<str>,
+    enabled: bool,
+) -> tauri::Result<MenuItem<Wry>> {
+    MenuItem::with_id(app, id.as_ref(), text, enabled, None::<&str>)
+}
+
 fn menu(app: &AppHandle, tray: &Tray, unlocked: bool) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "status",
-        &tray.line,
-        false,
-        None::<&str>,
-    )?)?;
+    menu.append(&item(app, "status", &tray.line, false)?)?;
     for a in tray.attention.iter().take(LISTED) {
         let (id, text) = match a.fix {
             Fix::Reconnect => (
@@ -44,58 +47,23 @@ fn menu(app: &AppHandle, tray: &Tray, unlocked: bool) -> tauri::Result<Menu<Wry>
                 format!("Test {} now", a.name),
             ),
         };
-        menu.append(&MenuItem::with_id(app, id, text, true, None::<&str>)?)?;
+        menu.append(&item(app, id, text, true)?)?;
     }
     if tray.attention.len() > LISTED {
-        menu.append(&MenuItem::with_id(
-            app,
-            "open",
-            "More…",
-            true,
-            None::<&str>,
-        )?)?;
+        menu.append(&item(app, "open", "More…", true)?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "open",
-        "Open Keyport",
-        true,
-        None::<&str>,
-    )?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "check-all",
-        "Test all connections",
-        unlocked,
-        None::<&str>,
-    )?)?;
+    menu.append(&item(app, "open", "Open Keyport", true)?)?;
+    menu.append(&item(app, "check-all", "Test all connections", unlocked)?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    if unlocked {
-        menu.append(&MenuItem::with_id(
-            app,
-            "lock",
-            "Lock vault",
-            true,
-            None::<&str>,
-        )?)?;
+    let (id, text) = if unlocked {
+        ("lock", "Lock vault")
     } else {
-        menu.append(&MenuItem::with_id(
-            app,
-            "open",
-            "Unlock…",
-            true,
-            None::<&str>,
-        )?)?;
-    }
+        ("open", "Unlock…")
+    };
+    menu.append(&item(app, id, text, true)?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "quit",
-        "Quit Keyport",
-        true,
-        None::<&str>,
-    )?)?;
+    menu.append(&item(app, "quit", "Quit Keyport", true)?)?;
     Ok(menu)
 }
 
