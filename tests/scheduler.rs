@@ -15,6 +15,14 @@ use serde_json::{json, Value};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+/// A vault with one stand-in GitHub OAuth connection (the provider answering as `profile`).
+fn github_connection(profile: Profile) -> (StandIn, Keyport, String) {
+    let standin = StandIn::start(profile);
+    let kp = setup("github", &standin, Some("stand-in-secret"), None);
+    let id = connect_github(&kp, &standin);
+    (standin, kp, id)
+}
+
 fn refreshes(standin: &StandIn) -> usize {
     standin
         .seen
@@ -68,9 +76,7 @@ fn unix(text: &str) -> i64 {
 
 #[test]
 fn refreshes_come_due_before_expiry_run_once_and_catch_up_once_after_a_jump() {
-    let standin = StandIn::start(github());
-    let kp = setup("github", &standin, Some("stand-in-secret"), None);
-    let id = connect_github(&kp, &standin);
+    let (standin, kp, id) = github_connection(github());
     block_on(async {
         let catalog = Catalog::load(kp.data_dir());
         let session = unlocked(&kp).await;
@@ -123,9 +129,7 @@ fn refreshes_come_due_before_expiry_run_once_and_catch_up_once_after_a_jump() {
 
 #[test]
 fn transient_failures_back_off_and_a_dead_grant_needs_reconnect_once() {
-    let standin = StandIn::start(github());
-    let kp = setup("github", &standin, Some("stand-in-secret"), None);
-    let id = connect_github(&kp, &standin);
+    let (standin, kp, id) = github_connection(github());
     block_on(async {
         let catalog = Catalog::load(kp.data_dir());
         let session = unlocked(&kp).await;
@@ -305,12 +309,10 @@ fn show(kp: &Keyport, id: &str) -> Value {
 
 #[test]
 fn two_agents_keep_short_lived_tokens_fresh_with_one_refresh_per_expiry() {
-    let standin = StandIn::start(Profile {
+    let (standin, kp, id) = github_connection(Profile {
         token_body: short_lived,
         ..github()
     });
-    let kp = setup("github", &standin, Some("stand-in-secret"), None);
-    let id = connect_github(&kp, &standin);
     let a = Agent::start(&kp, "agent-a.err");
     let b = Agent::start(&kp, "agent-b.err");
 
@@ -389,9 +391,7 @@ fn two_agents_keep_short_lived_tokens_fresh_with_one_refresh_per_expiry() {
 
 #[test]
 fn the_cli_shows_and_sets_what_the_scheduler_will_do() {
-    let standin = StandIn::start(github());
-    let kp = setup("github", &standin, Some("stand-in-secret"), None);
-    let id = connect_github(&kp, &standin);
+    let (_standin, kp, id) = github_connection(github());
     let status = kp.ok(&["jobs", "status"]);
     assert!(
         status.contains("No host runs the scheduler") && status.contains("refresh"),
