@@ -259,6 +259,11 @@ pub struct OAuth2Spec {
     /// The cheap authenticated call that proves a token works.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<CheckRequest>,
+    /// The account a reconnect signs in again as, sent as `login_hint` so the provider
+    /// preselects it: a template over the connection's settings and metadata (Google's
+    /// `{email}`). A placeholder without a value sends no hint; the sign-in still works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_hint: Option<String>,
     /// How long the service keeps an unused or old refresh token, when its docs say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_alive: Option<KeepAlive>,
