@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "connection_delete",
     "connection_test",
     "connection_reveal",
+    "connection_set_health_interval",
     "vault_change_passphrase",
     "vault_rotate_key",
     "oauth_app_get",

@@ -237,6 +237,23 @@ pub async fn connection_rename(
     session.rename(&id, &name).await.map_err(shown)
 }
 
+/// How often one connection is health-checked, in minutes; `None` goes back to the default. The
+/// scheduler is woken so the next check moves at once.
+#[tauri::command]
+pub async fn connection_set_health_interval(
+    session: State<'_, Session>,
+    wake: State<'_, Wake>,
+    id: String,
+    minutes: Option<u32>,
+) -> Reply<ConnectionView> {
+    let view = session
+        .set_health_interval(&id, minutes)
+        .await
+        .map_err(shown)?;
+    wake.0.notify_one();
+    Ok(view)
+}
+
 /// Checks one connection with its service now; the returned view carries the recorded health.
 #[tauri::command]
 pub async fn connection_test(

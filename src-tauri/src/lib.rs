@@ -28,9 +28,12 @@ pub fn run(started: Instant) {
     // Single instance first, so a second launch (`keyport-desktop keyport://…`, which is how the
     // OS delivers a deep link on Linux and Windows) hands its URL to this process and exits.
     #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
-    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-        deep_link::show_main_window(app);
-    }));
+    let builder = builder
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            deep_link::show_main_window(app);
+        }))
+        // Settings › Start Keyport at login; nothing is registered until the person turns it on.
+        .plugin(tauri_plugin_autostart::Builder::new().build());
     builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
@@ -127,6 +130,7 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::connection_delete,
         commands::connection_test,
         commands::connection_reveal,
+        commands::connection_set_health_interval,
         commands::vault_change_passphrase,
         commands::vault_rotate_key,
         commands::oauth_app_get,

@@ -464,6 +464,68 @@ pub async fn oauth_paste(url: &str) -> Result<ConnectionView, ShownError> {
     call("oauth_paste", &PasteArgs { url }).await
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReconnectArgs<'a> {
+    connection_id: &'a str,
+}
+
+/// Signs in again for a connection whose grant died; the connection keeps its id, name and
+/// settings. Like `oauth_start`, the shell opens the page and the outcome comes as
+/// `oauth-finished`.
+pub async fn oauth_reconnect(connection_id: &str) -> Result<OAuthStartView, ShownError> {
+    call("oauth_reconnect", &ReconnectArgs { connection_id }).await
+}
+
+#[derive(Serialize)]
+struct IntervalArgs<'a> {
+    id: &'a str,
+    minutes: Option<u32>,
+}
+
+/// How often the scheduler checks a connection, in minutes; `None` is the default.
+pub async fn connection_set_health_interval(
+    id: &str,
+    minutes: Option<u32>,
+) -> Result<ConnectionView, ShownError> {
+    call(
+        "connection_set_health_interval",
+        &IntervalArgs { id, minutes },
+    )
+    .await
+}
+
+/// Whether Keyport starts at login (the autostart plugin asks the OS).
+pub async fn autostart_enabled() -> Result<bool, ShownError> {
+    call("plugin:autostart|is_enabled", &NoArgs {})
+        .await
+        .map_err(autostart_refused)
+}
+
+/// Turns starting at login on or off; answers the state the OS then has.
+pub async fn autostart_set(on: bool) -> Result<bool, ShownError> {
+    let command = if on {
+        "plugin:autostart|enable"
+    } else {
+        "plugin:autostart|disable"
+    };
+    call::<Option<()>>(command, &NoArgs {})
+        .await
+        .map_err(autostart_refused)?;
+    autostart_enabled().await
+}
+
+/// The plugin rejects with a bare string (already logged by `rejected`); say what failed.
+fn autostart_refused(error: ShownError) -> ShownError {
+    if error.kind() != ErrorCode::Internal {
+        return error;
+    }
+    ShownError::internal(
+        "Keyport could not read or change its login item. Check that your desktop's autostart \
+         folder can be written to.",
+    )
+}
+
 /// A subscription to a shell event; dropping it unsubscribes.
 pub struct Listener {
     shared: Rc<RefCell<ListenerState>>,
@@ -525,6 +587,19 @@ pub fn listen_session_changed(
 /// background scheduler refreshed or checked them, the tray tested one).
 pub fn listen_connections_changed(on_change: impl Fn() + 'static) -> Result<Listener, ShownError> {
     listen("connections-changed", move |_| on_change())
+}
+
+/// Calls `on_open` with the connection id of each `open-connection` the shell emits (the tray's
+/// Reconnect X… and Open, a notification clicked).
+pub fn listen_open_connection(on_open: impl Fn(String) + 'static) -> Result<Listener, ShownError> {
+    listen("open-connection", move |payload| {
+        match payload.as_string() {
+            Some(id) => on_open(id),
+            None => web_sys::console::error_1(&JsValue::from_str(
+                "keyport: open-connection did not carry a connection id",
+            )),
+        }
+    })
 }
 
 /// Subscribes to the shell event `name`; `on_payload` gets each event's payload.

@@ -16,8 +16,8 @@ use crate::components::sheet::{ConnectorSheet, TITLE_ID};
 use crate::components::sidebar::Sidebar;
 use crate::components::skeleton::SkeletonGrid;
 use crate::components::vault_screens::{FirstRun, Unlock};
-use crate::hooks::use_connections;
-use crate::state::connections::{connection_count_text, ConnLoad};
+use crate::hooks::{use_connections, use_open_connection};
+use crate::state::connections::{connection_count_text, ConnLoad, ShowConnection};
 use crate::state::marketplace::{Action, Load, Marketplace};
 use crate::state::message::sentence;
 use crate::state::oauth::claims;
@@ -36,8 +36,9 @@ pub fn app() -> Html {
     let state = use_reducer(Marketplace::default);
     let shell = use_reducer(Shell::default);
     let conns = use_connections(shell.page == Page::Connections && shell.screen().is_none());
-    // The connection the Connections page brings into view next (the wizard's Open connection).
-    let show_conn = use_state(|| None::<AttrValue>);
+    // The connection the Connections page brings into view next (the wizard's Open connection,
+    // the tray's `open-connection`).
+    let show_conn = use_state(|| None::<ShowConnection>);
     let shell_note = use_state(|| None::<String>);
     let search_ref = use_node_ref();
 
@@ -407,10 +408,27 @@ pub fn app() -> Html {
         let show_conn = show_conn.clone();
         Callback::from(move |id: String| {
             marketplace.dispatch(Action::CloseSheet);
-            show_conn.set(Some(AttrValue::from(id)));
+            show_conn.set(Some(ShowConnection {
+                id: AttrValue::from(id),
+                reconnect: false,
+            }));
             dispatch.dispatch(ShellAction::Navigate(Page::Connections));
         })
     };
+    // The tray's Reconnect X… and Open: the same, and a dead OAuth grant signs in again.
+    {
+        let dispatch = shell.dispatcher();
+        let marketplace = state.dispatcher();
+        let show_conn = show_conn.clone();
+        use_open_connection(Callback::from(move |id: String| {
+            marketplace.dispatch(Action::CloseSheet);
+            show_conn.set(Some(ShowConnection {
+                id: AttrValue::from(id),
+                reconnect: true,
+            }));
+            dispatch.dispatch(ShellAction::Navigate(Page::Connections));
+        }));
+    }
     let on_shown = {
         let show_conn = show_conn.clone();
         Callback::from(move |_: ()| show_conn.set(None))
@@ -591,6 +609,9 @@ pub fn app() -> Html {
                 {on_note}
                 show={(*show_conn).clone()}
                 {on_shown}
+                on_connect={on_connect.clone()}
+                waiting={(*waiting).clone()}
+                oauth_event={(*oauth_event).clone()}
             />
         },
         (None, Page::Settings) => html! {
@@ -672,7 +693,7 @@ fn on_page_key(
     };
     let dialog_open = open(
         "[data-testid=\"connect-dialog\"], [data-testid=\"delete-dialog\"], \
-         [data-testid=\"reveal-dialog\"]",
+         [data-testid=\"reveal-dialog\"], [data-testid=\"reconnect-dialog\"]",
     );
     let modal_open = dialog_open || open("[data-testid=\"connector-sheet\"]");
     match key.as_str() {

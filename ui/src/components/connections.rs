@@ -1,16 +1,22 @@
 //! The Connections page: the stored connections (metadata only, so it works while locked), each
-//! a 56 px row with Test (a live check whose answer updates the row's health badge), Rename
-//! (inline), Reveal (a passphrase-gated dialog) and Delete (an alertdialog confirm).
+//! a 56 px row with when it was checked and what the scheduler does next, Reconnect when only a
+//! person can make it work again, Test (a live check whose answer updates the row's health
+//! badge), Rename (inline), Reveal (a passphrase-gated dialog) and Delete (an alertdialog
+//! confirm). A request to show one connection (Open connection, the tray's `open-connection`)
+//! scrolls to its row, focuses and marks it, and for a dead OAuth grant from the tray starts the
+//! sign-in at once.
 
 use super::card::Monogram;
 use super::icons;
+use super::oauth::{OAuthEvent, ReconnectDialog, WaitingSlot};
 use super::reveal::RevealDialog;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
-use crate::hooks::{use_dialog_keys, use_select_when};
+use crate::hooks::{use_clock, use_dialog_keys, use_select_when};
 use crate::state::connections::{
-    connection_count_text, connection_subline, deleted_text, health_badge, schedule_text,
-    short_date, ConnLoad,
+    connection_count_text, connection_subline, deleted_text, health_badge, reconnect_path,
+    schedule_lines, schedule_text, show_outcome, ConnLoad, ReconnectPath, ShowConnection,
+    ShowOutcome,
 };
 use crate::state::marketplace::Catalog;
 use keyport_model::ConnectionView;
@@ -33,12 +39,26 @@ pub struct ConnectionsProps {
     /// A note for the status region that needs no reload (a test's outcome).
     pub on_note: Callback<String>,
     /// The connection to bring into view and focus once its row shows (the wizard's Open
-    /// connection).
+    /// connection, the tray's `open-connection`).
     #[prop_or_default]
-    pub show: Option<AttrValue>,
+    pub show: Option<ShowConnection>,
     /// `show` was brought into view.
     #[prop_or_default]
     pub on_shown: Callback<()>,
+    /// Open the connect dialog of this connector: a refused key is replaced there.
+    pub on_connect: Callback<String>,
+    /// The OAuth flow a Reconnect waits for, shared with the page root that routes outcomes.
+    pub waiting: WaitingSlot,
+    /// The last sign-in outcome the waiting flow took.
+    pub oauth_event: Option<OAuthEvent>,
+}
+
+/// How long a row brought into view keeps its mark.
+const MARK_MS: i32 = 2500;
+
+/// The row of connection `id`, as a CSS selector.
+fn row_selector(id: &str) -> String {
+    format!("[data-testid=\"connection-row\"][data-connection-id=\"{id}\"]")
 }
 
 #[function_component(ConnectionsPage)]
@@ -49,6 +69,76 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
     let reveal = use_state(|| None::<(AttrValue, AttrValue)>);
     let error = use_state(|| None::<ShownError>);
     let opener = use_mut_ref(|| None::<String>);
+    // The connection whose sign-in Reconnect started.
+    let reconnecting = use_state(|| None::<ConnectionView>);
+    // The row brought into view last, marked for a moment.
+    let marked = use_state(|| None::<String>);
+    let now = use_clock(20_000);
+    let connector_of = {
+        let catalog = props.catalog.clone();
+        move |view: &ConnectionView| {
+            catalog.as_ref().and_then(|c| {
+                c.connectors
+                    .iter()
+                    .find(|k| k.id == view.connector_id)
+                    .cloned()
+            })
+        }
+    };
+
+    // Reconnect: a dead OAuth grant signs in again in the waiting dialog; a refused key goes to
+    // its connector's connect dialog; nothing works on a locked vault, so that unlocks first.
+    let on_reconnect = {
+        let (reconnecting, error) = (reconnecting.clone(), error.clone());
+        let (locked, on_unlock, on_connect) = (
+            props.locked,
+            props.on_unlock.clone(),
+            props.on_connect.clone(),
+        );
+        let has_connector = {
+            let connector_of = connector_of.clone();
+            move |view: &ConnectionView| connector_of(view).is_some()
+        };
+        Callback::from(move |view: ConnectionView| {
+            if locked {
+                on_unlock.emit(());
+                return;
+            }
+            match reconnect_path(&view) {
+                Some(ReconnectPath::SignIn) if has_connector(&view) => {
+                    error.set(None);
+                    reconnecting.set(Some(view));
+                }
+                Some(ReconnectPath::SignIn) => error.set(Some(ShownError::new(
+                    keyport_model::ErrorCode::CatalogUnknownConnector,
+                    &format!(
+                        "The catalog has no connector {} any more, so Keyport cannot sign in to \
+                         it again.",
+                        view.connector_id
+                    ),
+                ))),
+                Some(ReconnectPath::NewCredential) => on_connect.emit(view.connector_id.clone()),
+                None => {}
+            }
+        })
+    };
+    let close_reconnect = {
+        let reconnecting = reconnecting.clone();
+        Callback::from(move |_: ()| {
+            // Focus returns to the row (its Reconnect button is gone once it works again).
+            if let Some(view) = &*reconnecting {
+                let selector = row_selector(&view.id);
+                wasm_bindgen_futures::spawn_local(async move {
+                    api::sleep(0).await;
+                    focus_selector(&format!("{selector} .row-reconnect"));
+                    if !focus_within(&selector) {
+                        focus_selector(&selector);
+                    }
+                });
+            }
+            reconnecting.set(None);
+        })
+    };
 
     let on_rename = {
         let (editing, error) = (editing.clone(), error.clone());
@@ -151,19 +241,26 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
         )
     };
 
-    // Open connection: focus the new row once it is listed and the page takes focus again.
+    // Open connection and the tray: once the row is listed and the page takes focus again,
+    // bring it into view, focus and mark it; a dead OAuth grant from the tray signs in again.
     {
-        let listed = match (&props.load, &props.show) {
-            (ConnLoad::Loaded(list), Some(id)) => list.iter().any(|v| v.id == id.as_str()),
-            _ => false,
+        let outcome = match (&props.load, &props.show) {
+            (ConnLoad::Loaded(list), Some(show)) => show_outcome(list, show),
+            _ => ShowOutcome::Wait,
         };
-        let on_shown = props.on_shown.clone();
+        let view = match (&props.load, &props.show) {
+            (ConnLoad::Loaded(list), Some(show)) => {
+                list.iter().find(|v| v.id == show.id.as_str()).cloned()
+            }
+            _ => None,
+        };
+        let (on_shown, on_reconnect, marked) =
+            (props.on_shown.clone(), on_reconnect.clone(), marked.clone());
         use_effect_with(
-            (props.show.clone(), listed, props.inert),
-            move |(show, listed, inert)| {
-                if let (Some(id), true, false) = (show, *listed, *inert) {
-                    let selector =
-                        format!("[data-testid=\"connection-row\"][data-connection-id=\"{id}\"]");
+            (props.show.clone(), outcome, props.inert),
+            move |(show, outcome, inert)| {
+                if let (Some(show), false, false) = (show, *outcome == ShowOutcome::Wait, *inert) {
+                    let selector = row_selector(&show.id);
                     if let Some(Ok(Some(row))) = web_sys::window()
                         .and_then(|w| w.document())
                         .map(|d| d.query_selector(&selector))
@@ -171,7 +268,19 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                         row.scroll_into_view_with_bool(false);
                     }
                     focus_selector(&selector);
+                    marked.set(Some(show.id.to_string()));
+                    let (marked, id) = (marked.clone(), show.id.to_string());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        api::sleep(MARK_MS).await;
+                        // Only the mark this request set goes.
+                        if marked.as_deref() == Some(id.as_str()) {
+                            marked.set(None);
+                        }
+                    });
                     on_shown.emit(());
+                    if let (ShowOutcome::FocusAndSignIn, Some(view)) = (outcome, view) {
+                        on_reconnect.emit(view);
+                    }
                 }
             },
         );
@@ -233,6 +342,9 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                             on_delete={ask_delete.clone()}
                             on_reveal={ask_reveal.clone()}
                             on_tested={on_tested.clone()}
+                            on_reconnect={on_reconnect.clone()}
+                            marked={marked.as_deref() == Some(view.id.as_str())}
+                            {now}
                         />
                     }
                 }) }
@@ -243,7 +355,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
     html! {
         <>
             <main class="page" data-testid="connections" aria-labelledby="connections-title"
-                inert={props.inert || confirm.is_some() || reveal.is_some()}>
+                inert={props.inert || confirm.is_some() || reveal.is_some() || reconnecting.is_some()}>
                 <header class="page-header page-header-simple">
                     <h1 id="connections-title" class="page-title">{ "Connections" }</h1>
                     if let Some(count) = count.filter(|n| *n > 0) {
@@ -284,6 +396,12 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
             if let Some((id, name)) = &*reveal {
                 <RevealDialog key={id.to_string()} id={id.clone()} name={name.clone()} on_close={close_reveal} />
             }
+            if let Some((view, connector)) = reconnecting.as_ref().and_then(|v| Some((v, connector_of(v)?))) {
+                <ReconnectDialog key={view.id.clone()} {connector}
+                    connection_id={view.id.clone()} connection_name={view.name.clone()}
+                    waiting={props.waiting.clone()} event={props.oauth_event.clone()}
+                    on_close={close_reconnect} />
+            }
         </>
     }
 }
@@ -300,6 +418,11 @@ struct RowProps {
     on_reveal: Callback<ConnectionView>,
     /// A test finished: the checked view, or why the check could not run.
     on_tested: Callback<Result<ConnectionView, ShownError>>,
+    on_reconnect: Callback<ConnectionView>,
+    /// Brought into view a moment ago (Open connection, the tray).
+    marked: bool,
+    /// The page's clock, Unix seconds, for the relative times.
+    now: i64,
 }
 
 /// What the status region says after a test: `Stripe: Healthy`.
@@ -441,15 +564,18 @@ fn connection_row(props: &RowProps) -> Html {
             });
         })
     };
+    let reconnect = {
+        let (on_reconnect, view) = (props.on_reconnect.clone(), v.clone());
+        Callback::from(move |_: MouseEvent| on_reconnect.emit(view.clone()))
+    };
     let detail = v.last_error.clone().filter(|e| !e.is_empty());
     let detail_id = format!("conn-{}-health-detail", v.id);
-    let checked = v
-        .last_health_check
-        .as_deref()
-        .map(|at| format!("checked {}", short_date(at)));
+    let schedule = schedule_lines(v, props.now);
 
     html! {
-        <li class="conn-row" data-testid="connection-row" data-connection-id={v.id.clone()}
+        <li class={classes!("conn-row", props.marked.then_some("conn-row-marked"))}
+            data-testid="connection-row" data-connection-id={v.id.clone()}
+            data-needs-reconnect={v.needs_reconnect.then_some("true")}
             aria-labelledby={name_id.clone()} tabindex="-1">
             <Monogram {text} {color} />
             <div class="conn-main">
@@ -481,11 +607,20 @@ fn connection_row(props: &RowProps) -> Html {
                     </span>
                 }
             </span>
-            <span class="conn-date" data-testid="schedule"
-                title={schedule_text(v).or_else(|| checked.as_ref().map(|_| format!("created {}", short_date(&v.created_at))))}>
-                { checked.clone().unwrap_or_else(|| format!("created {}", short_date(&v.created_at))) }
+            <span class="conn-date" data-testid="schedule" title={schedule_text(v)}>
+                <span class="conn-date-line" data-testid="last-check">{ schedule.last }</span>
+                if let Some(next) = schedule.next {
+                    <span class="conn-date-line" data-testid="next-jobs">{ next }</span>
+                }
             </span>
             <span class="conn-actions">
+                if reconnect_path(v).is_some() {
+                    <button type="button" class="button button-row button-primary row-reconnect"
+                        data-testid="reconnect" aria-label={format!("Reconnect {}", v.name)}
+                        onclick={reconnect}>
+                        { "Reconnect" }
+                    </button>
+                }
                 <button type="button" class="button button-row row-test" data-testid="test"
                     aria-label={format!("Test {}", v.name)} onclick={test}
                     aria-busy={testing.then_some("true")}
@@ -565,6 +700,17 @@ fn delete_confirm(props: &ConfirmProps) -> Html {
                 </footer>
             </section>
         </div>
+    }
+}
+
+/// Whether focus is on, or inside, the first element matching `selector`.
+fn focus_within(selector: &str) -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match (document.query_selector(selector), document.active_element()) {
+        (Ok(Some(el)), Some(active)) => el.contains(Some(&active)),
+        _ => false,
     }
 }
 

@@ -5,14 +5,19 @@
 //! sign-in, the flow's countdown and ending the flow when the dialog closes. The page never holds
 //! a token: the client secret and a pasted address stay in their input elements until submitted.
 //!
+//! Reconnect (`reconnect.rs`) signs an existing connection in again with the same waiting step.
+//!
 //! How a sign-in ends arrives as the shell's `oauth-finished` event. The page root listens to it
 //! once, decides with `state::oauth::claims` whether the waiting flow in `WaitingSlot` takes it,
 //! and if so hands it down as `event`.
 
 mod app;
 mod finished;
+mod reconnect;
 mod setup;
 mod waiting;
+
+pub use reconnect::ReconnectDialog;
 
 use super::card::Monogram;
 use super::connect::CONNECT_TITLE_ID;
@@ -26,10 +31,11 @@ use crate::state::countdown::FLOW_SECONDS;
 use crate::state::oauth::{Action, OAuthDialog, Phase, Stage};
 use crate::state::oauth_text::https_redirect;
 use finished::{SignInFailed, SignedIn};
-use keyport_model::{ConnectionType, Connector};
+use keyport_model::{ConnectionType, Connector, OAuthStartView};
 use setup::SetupStep;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::rc::Rc;
 use waiting::WaitingStep;
 use yew::prelude::*;
@@ -90,31 +96,21 @@ fn step_header(connector: &Connector, title: String) -> Html {
     }
 }
 
-#[function_component(OAuthConnect)]
-pub fn oauth_connect(props: &OAuthProps) -> Html {
-    let c = &props.connector;
-    let fields = form_fields(c, ConnectionType::Oauth2, DbEntry::Fields);
-    let state = {
-        let values = defaults(&fields);
-        use_reducer(move || OAuthDialog::new(values))
-    };
-    // False once the dialog closed: a start that answers afterwards is cancelled at once.
+/// A sign-in's life in a dialog, shared by the connect dialog and Reconnect: `alive` turns false
+/// when the dialog closes (a start answering afterwards is cancelled at once), closing ends a
+/// waiting flow in the core, the outcome the waiting flow took ends it, and so does its expiry.
+/// Returns `alive` and the seconds left of the waiting flow.
+#[hook]
+fn use_sign_in_flow(
+    state: &UseReducerHandle<OAuthDialog>,
+    waiting: &WaitingSlot,
+    event: Option<OAuthEvent>,
+) -> (Rc<RefCell<bool>>, u32) {
     let alive = use_mut_ref(|| true);
-
-    // The OAuth app, once.
-    {
-        let dispatch = state.dispatcher();
-        let id = c.id.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                dispatch.dispatch(Action::AppLoaded(api::oauth_app_get(&id).await));
-            });
-        });
-    }
 
     // Closing the dialog (Cancel, Esc, Close, a lock) ends a waiting flow in the core.
     {
-        let (waiting, alive) = (props.waiting.clone(), alive.clone());
+        let (waiting, alive) = (waiting.clone(), alive.clone());
         use_effect_with((), move |_| {
             move || {
                 *alive.borrow_mut() = false;
@@ -127,25 +123,14 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
         });
     }
 
-    // Tell the dialog the stage, and move focus to the new title.
-    {
-        let on_stage = props.on_stage.clone();
-        use_effect_with(state.phase.stage(), move |stage| {
-            on_stage.emit(*stage);
-            if *stage != Stage::Setup {
-                focus_selector(&format!("#{CONNECT_TITLE_ID}"));
-            }
-        });
-    }
-
     // An outcome the waiting flow took.
     {
         let (dispatch, waiting, flow) = (
             state.dispatcher(),
-            props.waiting.clone(),
+            waiting.clone(),
             state.phase.flow_id().is_some(),
         );
-        use_effect_with(props.event.clone(), move |event| {
+        use_effect_with(event, move |event| {
             if let (Some(event), true) = (event, flow) {
                 waiting.set(None);
                 dispatch.dispatch(Action::Finished(event.finished.outcome.clone()));
@@ -157,7 +142,7 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
     let flow = state.phase.flow_id().map(str::to_owned);
     let seconds = use_countdown(FLOW_SECONDS, flow.clone());
     {
-        let (dispatch, waiting) = (state.dispatcher(), props.waiting.clone());
+        let (dispatch, waiting) = (state.dispatcher(), waiting.clone());
         use_effect_with((flow, seconds == 0), move |(flow, expired)| {
             if let (Some(flow), true) = (flow, *expired) {
                 if let Some((flow, _)) = waiting.take() {
@@ -166,6 +151,62 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
                     });
                 }
                 dispatch.dispatch(Action::Expired(flow.clone()));
+            }
+        });
+    }
+    (alive, seconds)
+}
+
+/// Waits for a start (`oauth_start`, `oauth_reconnect`) to answer and hands it to the dialog,
+/// which then waits for that flow; a flow the closed dialog no longer shows is ended at once.
+async fn take_start(
+    start: impl Future<Output = Result<OAuthStartView, crate::api::ShownError>>,
+    connector_id: String,
+    dispatch: UseReducerDispatcher<OAuthDialog>,
+    waiting: WaitingSlot,
+    alive: Rc<RefCell<bool>>,
+) {
+    let result = start.await;
+    if !*alive.borrow() {
+        if let Ok(started) = result {
+            let _ = api::oauth_cancel(&started.flow_id).await;
+        }
+        return;
+    }
+    if let Ok(started) = &result {
+        waiting.set(Some((started.flow_id.clone(), connector_id)));
+    }
+    dispatch.dispatch(Action::Started(result));
+}
+
+#[function_component(OAuthConnect)]
+pub fn oauth_connect(props: &OAuthProps) -> Html {
+    let c = &props.connector;
+    let fields = form_fields(c, ConnectionType::Oauth2, DbEntry::Fields);
+    let state = {
+        let values = defaults(&fields);
+        use_reducer(move || OAuthDialog::new(values))
+    };
+    let (alive, seconds) = use_sign_in_flow(&state, &props.waiting, props.event.clone());
+
+    // The OAuth app, once.
+    {
+        let dispatch = state.dispatcher();
+        let id = c.id.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.dispatch(Action::AppLoaded(api::oauth_app_get(&id).await));
+            });
+        });
+    }
+
+    // Tell the dialog the stage, and move focus to the new title.
+    {
+        let on_stage = props.on_stage.clone();
+        use_effect_with(state.phase.stage(), move |stage| {
+            on_stage.emit(*stage);
+            if *stage != Stage::Setup {
+                focus_selector(&format!("#{CONNECT_TITLE_ID}"));
             }
         });
     }
@@ -192,18 +233,8 @@ pub fn oauth_connect(props: &OAuthProps) -> Html {
             let id = c.id.clone();
             let (dispatch, waiting, alive) = (state.dispatcher(), waiting.clone(), alive.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = api::oauth_start(&id, &config).await;
-                if !*alive.borrow() {
-                    // The dialog closed meanwhile: end the flow it no longer shows.
-                    if let Ok(started) = result {
-                        let _ = api::oauth_cancel(&started.flow_id).await;
-                    }
-                    return;
-                }
-                if let Ok(started) = &result {
-                    waiting.set(Some((started.flow_id.clone(), id)));
-                }
-                dispatch.dispatch(Action::Started(result));
+                let start = api::oauth_start(&id, &config);
+                take_start(start, id.clone(), dispatch, waiting, alive).await;
             });
         })
     };

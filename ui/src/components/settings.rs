@@ -1,17 +1,23 @@
-//! The Settings page: one scrolling page of sections. Security (the idle auto-lock, Change
+//! The Settings page: one scrolling page of sections. General (Start Keyport at login), Health
+//! checks (how often each connection is checked), Security (the idle auto-lock, Change
 //! passphrase, Rotate data key) and Keyring (the OS backend and whether the vault has a keyring
-//! slot). Every passphrase typed here lives only in its input element, read once on submit and
-//! emptied as the request leaves. Without a vault the page shows the first-run call to action instead.
+//! slot). Every change applies at once. Every passphrase typed here lives only in its input
+//! element, read once on submit and emptied as the request leaves. Without a vault the page shows
+//! the first-run call to action instead.
 
 use super::form_field::{clear_node, node_text};
 use super::icons;
 use super::vault_screens::{FormError, NewPassphrase};
 use crate::api::{self, ShownError};
+use crate::state::connections::sorted_connections;
 use crate::state::passphrase::new_passphrase_problem;
-use crate::state::settings::{has_keyring_slot, idle_label, keyring_backend_text, IDLE_CHOICES};
+use crate::state::settings::{
+    has_keyring_slot, health_choices, health_label, health_value, idle_label, keyring_backend_text,
+    parse_health_value, Autostart, AutostartAction, IDLE_CHOICES,
+};
 use keyport_model::ErrorCode;
-use keyport_model::SessionView;
-use web_sys::HtmlSelectElement;
+use keyport_model::{ConnectionView, SessionView};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -68,6 +74,11 @@ pub fn settings_page(props: &SettingsProps) -> Html {
             let slot = has_keyring_slot(s);
             html! {
                 <div class="settings-sections">
+                    <section class="settings-section" aria-labelledby="general-title" data-testid="settings-general">
+                        <h2 id="general-title" class="settings-title">{ "General" }</h2>
+                        <StartAtLogin on_note={props.on_note.clone()} />
+                    </section>
+                    <HealthChecks unlocked={s.unlocked} on_note={props.on_note.clone()} />
                     <section class="settings-section" aria-labelledby="security-title" data-testid="settings-security">
                         <h2 id="security-title" class="settings-title">{ "Security" }</h2>
                         <div class="field settings-field">
@@ -337,5 +348,184 @@ fn rotate_key(props: &ChangeProps) -> Html {
                 </button>
             </div>
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NoteProps {
+    on_note: Callback<String>,
+}
+
+/// Start Keyport at login: a switch over the OS's login item (the autostart plugin), off until
+/// the person turns it on.
+#[function_component(StartAtLogin)]
+fn start_at_login(props: &NoteProps) -> Html {
+    let state = use_reducer(Autostart::default);
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.dispatch(AutostartAction::Loaded(api::autostart_enabled().await));
+            });
+        });
+    }
+    let onchange = {
+        let (state, on_note) = (state.clone(), props.on_note.clone());
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let on = input.checked();
+            if !state.ready() {
+                // The switch stays where it was until the last change is answered.
+                input.set_checked(state.checked());
+                return;
+            }
+            state.dispatch(AutostartAction::Asked(on));
+            let (dispatch, on_note) = (state.dispatcher(), on_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::autostart_set(on).await;
+                if let Ok(now) = &result {
+                    on_note.emit(
+                        if *now {
+                            "Keyport starts at login"
+                        } else {
+                            "Keyport no longer starts at login"
+                        }
+                        .to_owned(),
+                    );
+                }
+                dispatch.dispatch(AutostartAction::Done(result));
+            });
+        })
+    };
+    let busy = !state.ready() && state.error.is_none();
+    html! {
+        <div class="field settings-field">
+            <label class="switch">
+                <input type="checkbox" role="switch" id="settings-autostart"
+                    data-testid="settings-autostart" checked={state.checked()}
+                    aria-checked={if state.checked() { "true" } else { "false" }}
+                    aria-describedby="settings-autostart-help"
+                    aria-busy={busy.then_some("true")}
+                    disabled={state.on.is_none() && state.error.is_some()} {onchange} />
+                <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
+                <span class="switch-label">{ "Start Keyport at login" }</span>
+                if busy {
+                    <span class="spinner" aria-hidden="true"></span>
+                }
+            </label>
+            <p id="settings-autostart-help" class="field-help">
+                { "Keyport opens when you log in, so tokens are refreshed and connections checked \
+                   without you starting it." }
+            </p>
+            if let Some(error) = &state.error {
+                <FormError error={error.clone()} />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HealthProps {
+    unlocked: bool,
+    on_note: Callback<String>,
+}
+
+/// How often each connection is checked: one choice per connection, applied at once.
+#[function_component(HealthChecks)]
+fn health_checks(props: &HealthProps) -> Html {
+    let list = use_state(|| None::<Result<Vec<ConnectionView>, ShownError>>);
+    let error = use_state(|| None::<ShownError>);
+    {
+        let list = list.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                list.set(Some(api::connections_list().await.map(sorted_connections)));
+            });
+        });
+    }
+    let on_choose = {
+        let (list, error, on_note) = (list.clone(), error.clone(), props.on_note.clone());
+        Callback::from(move |(id, minutes): (String, Option<u32>)| {
+            let (list, error, on_note) = (list.clone(), error.clone(), on_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::connection_set_health_interval(&id, minutes).await {
+                    Ok(view) => {
+                        error.set(None);
+                        on_note.emit(format!(
+                            "{} is checked {}",
+                            view.name,
+                            health_label(view.health_interval_minutes).to_lowercase()
+                        ));
+                        if let Some(Ok(views)) = &*list {
+                            let views = views
+                                .iter()
+                                .map(|v| {
+                                    if v.id == view.id {
+                                        view.clone()
+                                    } else {
+                                        v.clone()
+                                    }
+                                })
+                                .collect();
+                            list.set(Some(Ok(views)));
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let body = match &*list {
+        None => html! { <p class="settings-lead">{ "Loading connections…" }</p> },
+        Some(Err(e)) => html! { <FormError error={e.clone()} /> },
+        Some(Ok(views)) if views.is_empty() => html! {
+            <p class="settings-lead" data-testid="health-none">
+                { "No connections yet. Each one you add is checked every 15 min." }
+            </p>
+        },
+        Some(Ok(views)) => html! {
+            <ul class="health-intervals" data-testid="health-intervals" aria-label="Check intervals">
+                { for views.iter().map(|v| {
+                    let select_id = format!("health-{}", v.id);
+                    let (id, on_choose) = (v.id.clone(), on_choose.clone());
+                    let onchange = Callback::from(move |e: Event| {
+                        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+                        if let Some(minutes) = parse_health_value(&value) {
+                            on_choose.emit((id.clone(), minutes));
+                        }
+                    });
+                    html! {
+                        <li class="health-interval" key={v.id.clone()} data-connection-id={v.id.clone()}>
+                            <label for={select_id.clone()} class="health-interval-name">{ &v.name }</label>
+                            <select id={select_id} class="select" data-testid="health-interval"
+                                disabled={!props.unlocked} {onchange}>
+                                { for health_choices(v.health_interval_minutes).into_iter().map(|m| html! {
+                                    <option value={health_value(m)} selected={m == v.health_interval_minutes}>
+                                        { health_label(m) }
+                                    </option>
+                                }) }
+                            </select>
+                        </li>
+                    }
+                }) }
+            </ul>
+        },
+    };
+    html! {
+        <section class="settings-section" aria-labelledby="health-title" data-testid="settings-health">
+            <h2 id="health-title" class="settings-title">{ "Health checks" }</h2>
+            <p class="settings-lead">
+                if props.unlocked {
+                    { "How often Keyport checks that each connection still works, while it runs \
+                       (in the tray too). Changes apply at once." }
+                } else {
+                    { "Unlock the vault to change how often each connection is checked." }
+                }
+            </p>
+            if let Some(e) = &*error {
+                <FormError error={e.clone()} />
+            }
+            { body }
+        </section>
     }
 }

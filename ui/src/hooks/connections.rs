@@ -1,5 +1,6 @@
 //! The stored connections as the Connections page shows them: loaded (by name) whenever the page
-//! shows, and again after each change, the background scheduler's included (live, no reload).
+//! shows, and again after each change, the background scheduler's included (live, no reload);
+//! the shell's requests to show one (`open-connection`); the clock its relative times read.
 
 use crate::api;
 use crate::state::connections::{sorted_connections, ConnLoad};
@@ -61,6 +62,51 @@ pub fn use_connections(showing: bool) -> Connections {
         reload,
         retry,
     }
+}
+
+/// Calls `on_open` with each connection id the shell asks to show (`open-connection`: the tray's
+/// Reconnect X… and Open). The listener is made once and always calls the latest `on_open`.
+#[hook]
+pub fn use_open_connection(on_open: Callback<String>) {
+    let latest = use_mut_ref(Callback::<String>::noop);
+    *latest.borrow_mut() = on_open;
+    use_effect_with((), move |_| {
+        let listener = api::listen_open_connection(move |id| {
+            let handler = latest.borrow().clone();
+            handler.emit(id);
+        })
+        .ok();
+        move || drop(listener)
+    });
+}
+
+/// The page's clock in Unix seconds, read again every `period_ms`, so relative times
+/// (`checked 4 min ago`, `refresh in 4 min`) move on while the page shows.
+#[hook]
+pub fn use_clock(period_ms: i32) -> i64 {
+    let now = use_state(unix_now);
+    {
+        let now = now.clone();
+        use_effect_with(period_ms, move |period| {
+            let stop = Rc::new(std::cell::Cell::new(false));
+            let (period, stopped) = (*period, Rc::clone(&stop));
+            wasm_bindgen_futures::spawn_local(async move {
+                loop {
+                    api::sleep(period).await;
+                    if stopped.get() {
+                        return;
+                    }
+                    now.set(unix_now());
+                }
+            });
+            move || stop.set(true)
+        });
+    }
+    *now
+}
+
+fn unix_now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
 }
 
 /// How many times the list was asked for again.

@@ -1,9 +1,11 @@
-//! How the Connections page shows a connection: its sub-line, its health badge, dates, the
-//! list's order and its count.
+//! How the Connections page shows a connection: its sub-line, its health badge, when it was
+//! checked and what the scheduler does next (relative to the page's clock), the list's order and
+//! count, and what a request to show one connection (Open connection, the tray) leads to.
 
 use crate::api::ShownError;
-use keyport_model::{ConnectionStatus, ConnectionView, DeletionView, HealthStatus};
+use keyport_model::{ConnectionStatus, ConnectionType, ConnectionView, DeletionView, HealthStatus};
 use std::rc::Rc;
+use yew::AttrValue;
 
 /// Where loading the list stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,10 +44,12 @@ pub fn connection_subline(connector: &str, view: &ConnectionView) -> String {
 
 /// The health badge of a row: `data-health`, its glyph and its word (never colour alone).
 pub fn health_badge(connection: &ConnectionView) -> (&'static str, &'static str, &'static str) {
-    if matches!(
-        connection.status,
-        ConnectionStatus::Expired | ConnectionStatus::Revoked | ConnectionStatus::Invalid
-    ) {
+    if connection.needs_reconnect
+        || matches!(
+            connection.status,
+            ConnectionStatus::Expired | ConnectionStatus::Revoked | ConnectionStatus::Invalid
+        )
+    {
         return ("reconnect", "✕", "Reconnect needed");
     }
     match connection.health_status {
@@ -78,6 +82,173 @@ pub fn schedule_text(view: &ConnectionView) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// Seconds since 1970 of an RFC 3339 time as the core writes it (`2026-05-09T07:29:33Z`, a
+/// fraction or a `+02:00` offset allowed); `None` for anything else.
+pub fn unix_seconds(timestamp: &str) -> Option<i64> {
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = timestamp.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if timestamp.get(4..5)? != "-" || !matches!(timestamp.get(10..11)?, "T" | "t" | " ") {
+        return None;
+    }
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return None;
+    }
+    let rest = timestamp.get(19..)?;
+    let zone = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let offset = match zone {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match zone.get(..1)? {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            let hours: i64 = zone.get(1..3)?.parse().ok()?;
+            let minutes: i64 = zone.get(4..6)?.parse().ok()?;
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    // Days from the civil date (Howard Hinnant's algorithm), so no date library is needed.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// A span of whole minutes as the rows say it: `4 min`, `2 h`, `1 h 30 min`, `3 days`.
+fn span(minutes: i64) -> String {
+    match minutes {
+        m if m < 60 => format!("{m} min"),
+        m if m < 24 * 60 => match (m / 60, m % 60) {
+            (h, 0) => format!("{h} h"),
+            (h, rest) if h < 10 => format!("{h} h {rest} min"),
+            (h, _) => format!("{h} h"),
+        },
+        m => match m / (24 * 60) {
+            1 => "1 day".to_owned(),
+            d => format!("{d} days"),
+        },
+    }
+}
+
+/// When something happened, from `now` (Unix seconds): `just now`, `4 min ago`, `2 h ago`,
+/// `3 days ago`; past a month, the date.
+pub fn ago_text(now: i64, timestamp: &str) -> String {
+    let Some(at) = unix_seconds(timestamp) else {
+        return short_date(timestamp);
+    };
+    match now - at {
+        s if s < 60 => "just now".to_owned(),
+        s if s < 31 * 86_400 => format!("{} ago", span(s / 60)),
+        _ => format!("on {}", short_date(timestamp)),
+    }
+}
+
+/// When something is due, from `now`: `in 4 min` (a part-minute counts as one), `now` once due.
+pub fn due_text(now: i64, timestamp: &str) -> Option<String> {
+    let at = unix_seconds(timestamp)?;
+    Some(match at - now {
+        s if s <= 0 => "now".to_owned(),
+        s => format!("in {}", span((s + 59) / 60)),
+    })
+}
+
+/// A row's two schedule lines: what happened (`checked 4 min ago`), and what the scheduler does
+/// next (`refresh in 4 min · checked again in 12 min`), or that it waits for a reconnect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleLines {
+    pub last: String,
+    pub next: Option<String>,
+}
+
+pub fn schedule_lines(view: &ConnectionView, now: i64) -> ScheduleLines {
+    let last = match &view.last_health_check {
+        Some(at) => format!("checked {}", ago_text(now, at)),
+        None => format!("added {}", ago_text(now, &view.created_at)),
+    };
+    if view.needs_reconnect {
+        return ScheduleLines {
+            last,
+            next: Some("paused until reconnected".to_owned()),
+        };
+    }
+    let refresh = view
+        .next_refresh_at
+        .as_deref()
+        .and_then(|t| due_text(now, t))
+        .map(|due| format!("refresh {due}"));
+    let check = view
+        .next_check_at
+        .as_deref()
+        .and_then(|t| due_text(now, t))
+        .map(|due| match (&refresh, due.as_str()) {
+            (_, "now") => "check now".to_owned(),
+            (Some(_), _) => format!("check {due}"),
+            (None, _) => format!("checked again {due}"),
+        });
+    let next = [refresh, check].into_iter().flatten().collect::<Vec<_>>();
+    ScheduleLines {
+        last,
+        next: (!next.is_empty()).then(|| next.join(" · ")),
+    }
+}
+
+/// How a connection that needs reconnecting is made to work again: an OAuth grant by signing in
+/// again (the same connection keeps its id, name and settings); a refused key, token or password
+/// through the connect dialog of its connector, the only way the desktop takes a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconnectPath {
+    SignIn,
+    NewCredential,
+}
+
+pub fn reconnect_path(view: &ConnectionView) -> Option<ReconnectPath> {
+    match (view.needs_reconnect, view.connection_type) {
+        (false, _) => None,
+        (true, ConnectionType::Oauth2) => Some(ReconnectPath::SignIn),
+        (true, _) => Some(ReconnectPath::NewCredential),
+    }
+}
+
+/// A request to bring one connection into view: the wizard's Open connection, or the tray's
+/// `open-connection` (Reconnect X…, Open), which also starts the sign-in of a dead OAuth grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowConnection {
+    pub id: AttrValue,
+    pub reconnect: bool,
+}
+
+/// What the page does for a `ShowConnection` once the list is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShowOutcome {
+    /// Not listed (yet, or deleted meanwhile): wait for the next list.
+    Wait,
+    /// Scroll to the row, focus and mark it.
+    Focus,
+    /// As `Focus`, and start signing in again.
+    FocusAndSignIn,
+}
+
+pub fn show_outcome(list: &[ConnectionView], show: &ShowConnection) -> ShowOutcome {
+    match list.iter().find(|v| v.id == show.id.as_str()) {
+        None => ShowOutcome::Wait,
+        Some(view) if show.reconnect && reconnect_path(view) == Some(ReconnectPath::SignIn) => {
+            ShowOutcome::FocusAndSignIn
+        }
+        Some(_) => ShowOutcome::Focus,
+    }
+}
+
 /// `2026-05-09T07:29:33Z` as `9 May 2026`; anything else as it came.
 pub fn short_date(timestamp: &str) -> String {
     const MONTHS: [&str; 12] = [
@@ -95,12 +266,13 @@ pub fn short_date(timestamp: &str) -> String {
     parsed.unwrap_or_else(|| timestamp.to_owned())
 }
 
-/// Connections as the list shows them: by name, case-insensitively.
+/// Connections as the list shows them: those needing a reconnect first (UI.md: needs attention
+/// first), then by name, case-insensitively.
 pub fn sorted_connections(mut list: Vec<ConnectionView>) -> Vec<ConnectionView> {
     list.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
+        b.needs_reconnect
+            .cmp(&a.needs_reconnect)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
             .then_with(|| a.id.cmp(&b.id))
     });
     list
@@ -187,6 +359,119 @@ mod tests {
         );
         view.metadata.clear();
         assert_eq!(connection_subline("Redis", &view), "Redis · Database");
+    }
+
+    const NOW: &str = "2026-12-06T18:00:00Z";
+
+    fn now() -> i64 {
+        unix_seconds(NOW).unwrap()
+    }
+
+    #[test]
+    fn times_are_read_as_the_core_writes_them() {
+        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2026-12-06T18:00:00Z"), Some(1_796_580_000));
+        assert_eq!(
+            unix_seconds("2026-12-06T20:00:00.123+02:00"),
+            Some(1_796_580_000)
+        );
+        assert_eq!(unix_seconds("2024-02-29T12:00:00Z"), Some(1_709_208_000));
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-06T18:00:00Z",
+            "2026-12-06",
+            "2026-12-06T18:00:00",
+        ] {
+            assert_eq!(unix_seconds(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn relative_times_are_terse() {
+        let n = now();
+        assert_eq!(ago_text(n, "2026-12-06T17:59:30Z"), "just now");
+        assert_eq!(ago_text(n, "2026-12-06T17:56:00Z"), "4 min ago");
+        assert_eq!(ago_text(n, "2026-12-06T16:30:00Z"), "1 h 30 min ago");
+        assert_eq!(ago_text(n, "2026-12-04T18:00:00Z"), "2 days ago");
+        assert_eq!(ago_text(n, "2026-05-09T07:29:33Z"), "on 9 May 2026");
+        assert_eq!(ago_text(n, "garbled"), "garbled");
+        assert_eq!(due_text(n, "2026-12-06T18:04:00Z").unwrap(), "in 4 min");
+        assert_eq!(due_text(n, "2026-12-06T18:00:20Z").unwrap(), "in 1 min");
+        assert_eq!(due_text(n, "2026-12-06T20:00:00Z").unwrap(), "in 2 h");
+        assert_eq!(due_text(n, "2026-12-06T17:59:00Z").unwrap(), "now");
+        assert_eq!(due_text(n, "2026-12-07T18:00:00Z").unwrap(), "in 1 day");
+        assert_eq!(due_text(n, "soon"), None);
+    }
+
+    #[test]
+    fn a_row_says_what_happened_and_what_comes_next() {
+        let n = now();
+        let mut view = connection("stripe", keyport_model::ConnectionType::ApiKey);
+        view.created_at = "2026-12-06T17:00:00Z".to_owned();
+        assert_eq!(
+            schedule_lines(&view, n),
+            ScheduleLines {
+                last: "added 1 h ago".to_owned(),
+                next: None
+            }
+        );
+        view.last_health_check = Some("2026-12-06T17:56:00Z".to_owned());
+        view.next_check_at = Some("2026-12-06T18:12:00Z".to_owned());
+        let lines = schedule_lines(&view, n);
+        assert_eq!(lines.last, "checked 4 min ago");
+        assert_eq!(lines.next.as_deref(), Some("checked again in 12 min"));
+        view.next_refresh_at = Some("2026-12-06T18:04:00Z".to_owned());
+        assert_eq!(
+            schedule_lines(&view, n).next.as_deref(),
+            Some("refresh in 4 min · check in 12 min")
+        );
+        view.needs_reconnect = true;
+        assert_eq!(
+            schedule_lines(&view, n).next.as_deref(),
+            Some("paused until reconnected")
+        );
+    }
+
+    #[test]
+    fn a_dead_connection_shows_reconnect_and_comes_first() {
+        let mut dead = connection("salesforce", keyport_model::ConnectionType::Oauth2);
+        dead.id = "c-dead".to_owned();
+        dead.name = "Zeta CRM".to_owned();
+        dead.needs_reconnect = true;
+        assert_eq!(health_badge(&dead).0, "reconnect");
+        assert_eq!(reconnect_path(&dead), Some(ReconnectPath::SignIn));
+        let mut key = connection("stripe", keyport_model::ConnectionType::ApiKey);
+        key.id = "c-key".to_owned();
+        key.name = "alpha".to_owned();
+        assert_eq!(reconnect_path(&key), None);
+        key.needs_reconnect = true;
+        assert_eq!(reconnect_path(&key), Some(ReconnectPath::NewCredential));
+        key.needs_reconnect = false;
+        let list = sorted_connections(vec![key.clone(), dead.clone()]);
+        assert_eq!(list[0].id, "c-dead", "needs attention first");
+
+        let show = |id: &str, reconnect| ShowConnection {
+            id: AttrValue::from(id.to_owned()),
+            reconnect,
+        };
+        assert_eq!(
+            show_outcome(&list, &show("c-gone", true)),
+            ShowOutcome::Wait
+        );
+        assert_eq!(
+            show_outcome(&list, &show("c-key", true)),
+            ShowOutcome::Focus
+        );
+        assert_eq!(
+            show_outcome(&list, &show("c-dead", true)),
+            ShowOutcome::FocusAndSignIn
+        );
+        assert_eq!(
+            show_outcome(&list, &show("c-dead", false)),
+            ShowOutcome::Focus,
+            "the wizard's Open connection never starts a sign-in"
+        );
     }
 
     #[test]
