@@ -3,6 +3,7 @@
 //! errors exit 2 (clap's own convention).
 
 mod catalog;
+mod handoff;
 mod jobs;
 mod logs;
 mod oauth;
@@ -54,6 +55,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a connection's fresh access token or key, for scripts and header helpers
+    Token(handoff::TokenArgs),
     /// Print a connection's secret (asks for the passphrase every time)
     Reveal { id: String },
     /// Write an encrypted backup of the whole vault
@@ -133,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Connections(cmd) => vault::connections(cmd, &data_dir),
         Command::Health { check, json } => vault::health(check, json, &data_dir),
         Command::Reveal { id } => vault::reveal(&id, &data_dir),
+        Command::Token(args) => handoff::token(args, &data_dir),
         Command::Backup { out, force } => vault::backup(&out, force, &data_dir),
         Command::Restore { file } => vault::restore(&file, &data_dir),
         Command::Audit { command, json } => vault::audit(command, json, &data_dir),

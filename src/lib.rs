@@ -12,6 +12,7 @@ pub mod connections;
 pub mod database;
 pub mod error;
 pub mod files;
+pub mod handoff;
 pub mod health;
 pub mod http;
 pub mod logging;

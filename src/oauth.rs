@@ -17,6 +17,6 @@ pub use callback::{parse_callback, Callback, CallbackError, CallbackResult};
 pub use error::{provider_words, OAuthError};
 pub use flow::{begin, cancel, complete, flow_id_of, pending, waiting, Started, FLOW_LIFETIME};
 pub use loopback::Loopback;
-pub use refresh::refresh;
+pub use refresh::{refresh, refresh_unless_changed};
 pub use revoke::{revoke, Revoked};
 pub use tokens::TokenSet;

@@ -8,7 +8,7 @@
 
 mod aws;
 
-pub use aws::ACCESS_KEY_ID;
+pub use aws::{Keys as AwsKeys, ACCESS_KEY_ID};
 
 use crate::catalog::{config_values, CheckedUrl};
 use crate::check;

@@ -304,6 +304,19 @@ impl Session {
         oauth::refresh(vault, &unlocked, &self.http()?, catalog, id).await
     }
 
+    /// Hands a connection's credential to the program that asks (`keyport token`, the git and
+    /// AWS helpers, `exec`): refreshed first when near expiry, recorded with the asker.
+    pub async fn hand_off(
+        &self,
+        catalog: &Catalog,
+        id: &str,
+        asker: &crate::handoff::Asker,
+    ) -> Result<crate::handoff::HandOff, crate::handoff::HandOffError> {
+        let vault = self.vault().await?;
+        let unlocked = self.unlocked()?;
+        crate::handoff::hand_off(vault, &unlocked, &self.http()?, catalog, id, asker).await
+    }
+
     /// A copy of the unlocked key, taken under the lock so no lock is held across an await.
     fn unlocked(&self) -> Result<Unlocked, VaultError> {
         let state = self.state();

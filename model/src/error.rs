@@ -95,6 +95,8 @@ error_codes! {
     FileIo => "file.io",
     CredentialInvalid => "credential.invalid",
     EnvInvalid => "env.invalid",
+    HandOffNeedsReconnect => "handoff.needs_reconnect",
+    HandOffNotHanded => "handoff.not_handed",
     Internal => "internal",
 }
 

@@ -69,6 +69,21 @@ pub async fn refresh(
     catalog: &Catalog,
     id: &str,
 ) -> Result<ConnectionView, OAuthError> {
+    refresh_unless_changed(vault, unlocked, http, catalog, id, None).await
+}
+
+/// As `refresh`, for a caller that decided to refresh from the connection as it was when it
+/// last changed at `seen` (its `updated_at`): a change since then is another process's refresh,
+/// whose tokens are used. So callers that all saw the same expired token (a burst of hand-offs
+/// after a laptop wakes) refresh it once, even those that look after the first one finished.
+pub async fn refresh_unless_changed(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    http: &Http,
+    catalog: &Catalog,
+    id: &str,
+    seen: Option<&str>,
+) -> Result<ConnectionView, OAuthError> {
     let before = read_row(vault, id).await?;
     if before.connection_type != ConnectionType::Oauth2.id() {
         return Err(OAuthError::NoTokens);
@@ -77,7 +92,7 @@ pub async fn refresh(
         .get(&before.connector_id)
         .map_err(|_| OAuthError::ConnectorGone(before.connector_id.clone()))?;
     let owner = uuid::Uuid::new_v4().to_string();
-    if claim(vault, id, &owner, &before.updated_at).await? {
+    if claim(vault, id, &owner, seen.unwrap_or(&before.updated_at)).await? {
         // Another process refreshed while this one waited: its tokens are the fresh ones.
         release(vault, id, &owner).await;
         return Ok(connections::get(vault, id).await?);

@@ -125,6 +125,17 @@ pub async fn rename(db: impl Executor<'_>, id: &str, name: &str, at: &str) -> sq
         .map(|r| r.rows_affected())
 }
 
+/// Records that a connection's credential was handed out (its last successful use); the
+/// connection itself is unchanged, so `updated_at` stays.
+pub async fn mark_used(db: impl Executor<'_>, id: &str, at: &str) -> sqlx::Result<u64> {
+    sqlx::query("UPDATE connections SET last_used_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}
+
 /// Deletes a connection; the number of rows deleted (0 for an unknown id).
 pub async fn delete(db: impl Executor<'_>, id: &str) -> sqlx::Result<u64> {
     sqlx::query("DELETE FROM connections WHERE id = ?")
