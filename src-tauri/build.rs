@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "oauth_app_get",
     "oauth_app_set",
     "oauth_start",
+    "oauth_reconnect",
     "oauth_open",
     "oauth_cancel",
     "oauth_paste",

@@ -143,6 +143,49 @@ pub async fn insert(
     get(vault, &id).await
 }
 
+/// Replaces the grant of OAuth connection `id` with one a reconnect's sign-in got, keeping its
+/// id, name and settings; what the sign-in learned joins the metadata. `ConnectionNotFound`
+/// when the connection was deleted meanwhile.
+pub async fn renew(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    id: &str,
+    connector: &Connector,
+    secret: SecretValue,
+    learned: Learned,
+    verified: bool,
+) -> Result<ConnectionView, VaultError> {
+    let mut metadata = get(vault, id).await?.metadata;
+    metadata.extend(learned.metadata);
+    let sealed = unlocked.seal(SEALED_KIND, id, secret.expose_to_caller())?;
+    let mut tx = vault.write().await?;
+    unlocked.check_current(&mut tx, vault).await?;
+    let stored = store::connections::store_renewed(
+        &mut *tx,
+        &store::connections::Renewed {
+            id,
+            connector_id: &connector.id,
+            sealed: &sealed,
+            key_version: unlocked.key_version(),
+            token_expires_at: learned.token_expires_at.as_deref(),
+            metadata: &serde_json::to_string(&metadata).unwrap_or_else(|_| "{}".into()),
+            scopes: &serde_json::to_string(&learned.scopes).unwrap_or_else(|_| "[]".into()),
+            verified,
+            at: &now(),
+        },
+    )
+    .await
+    .map_err(vault.io_err())?;
+    if stored != 1 {
+        return Err(VaultError::ConnectionNotFound(id.to_owned()));
+    }
+    crate::audit::append(&mut tx, "reconnect", Some(id), &connector.id)
+        .await
+        .map_err(vault.io_err())?;
+    tx.commit().await.map_err(vault.io_err())?;
+    get(vault, id).await
+}
+
 pub(crate) fn clean_name(name: &str) -> Result<String, VaultError> {
     let name = name.trim();
     if name.is_empty() {

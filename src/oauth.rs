@@ -8,6 +8,7 @@ pub mod dead_grant;
 mod error;
 mod flow;
 mod loopback;
+pub mod reconnect;
 mod refresh;
 mod revoke;
 mod signature;
@@ -15,7 +16,9 @@ mod tokens;
 
 pub use callback::{parse_callback, Callback, CallbackError, CallbackResult};
 pub use error::{provider_words, OAuthError};
-pub use flow::{begin, cancel, complete, flow_id_of, pending, waiting, Started, FLOW_LIFETIME};
+pub use flow::{
+    begin, cancel, complete, flow_id_of, pending, waiting, Purpose, Started, FLOW_LIFETIME,
+};
 pub use loopback::Loopback;
 pub use refresh::{refresh, refresh_unless_changed};
 pub use revoke::{revoke, Revoked};

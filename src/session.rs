@@ -381,6 +381,29 @@ impl Session {
         name: Option<&str>,
     ) -> Result<oauth::Started, OAuthError> {
         let connector = catalog.get(connector_id)?;
+        self.begin_oauth(connector, config, oauth::Purpose::Connect { name })
+            .await
+    }
+
+    /// Starts a sign-in that renews connection `id` in place (its grant died): completing it
+    /// keeps the connection's id, name and settings. Waited for like `start_oauth`'s.
+    pub async fn start_reconnect(
+        &self,
+        catalog: &Catalog,
+        id: &str,
+    ) -> Result<oauth::Started, OAuthError> {
+        let (connector, config, target) =
+            oauth::reconnect::plan(self.vault().await?, catalog, id).await?;
+        self.begin_oauth(connector, &config, oauth::Purpose::Reconnect(target))
+            .await
+    }
+
+    async fn begin_oauth(
+        &self,
+        connector: &keyport_model::Connector,
+        config: &BTreeMap<String, String>,
+        purpose: oauth::Purpose<'_>,
+    ) -> Result<oauth::Started, OAuthError> {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
         let started = oauth::begin(
@@ -388,7 +411,7 @@ impl Session {
             &unlocked,
             connector,
             config,
-            name,
+            purpose,
             &[
                 RedirectKind::CustomScheme,
                 RedirectKind::Loopback,

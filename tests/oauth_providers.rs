@@ -639,7 +639,7 @@ fn datev_gets_a_fresh_nonce_per_sign_in() {
                 &unlocked,
                 connector,
                 &BTreeMap::new(),
-                None,
+                keyport::oauth::Purpose::Connect { name: None },
                 &[keyport_model::RedirectKind::Loopback],
             )
             .await

@@ -51,13 +51,36 @@ pub async fn changed_state(app: &AppHandle) {
         tracing::info!(title = %notice.title, "notification");
         // No notification server (a bare session) changes nothing: the tray and the window
         // show the same.
-        let _ = app
+        let mut builder = app
             .notification()
             .builder()
             .title(&notice.title)
-            .body(&notice.body)
-            .show();
+            .body(&notice.body);
+        // A click on a notice about one connection opens it (`opened_from_notification`).
+        if let Some(id) = &notice.connection_id {
+            builder = builder.extra(CONNECTION, id);
+        }
+        let _ = builder.show();
     }
+}
+
+/// The notification field naming the connection a notice is about.
+const CONNECTION: &str = "keyport_connection";
+
+/// Clicking a notification about one connection opens the window at it; a grouped notice
+/// ("7 connections are failing") opens the window.
+pub fn open_from_notifications(app: &AppHandle) {
+    let handle = app.clone();
+    let _ = app.notification().on_action(move |performed| {
+        let connection = performed
+            .notification()
+            .and_then(|n| n.extra().get(CONNECTION))
+            .and_then(|v| v.as_str());
+        match connection {
+            Some(id) => crate::tray::open_connection(&handle, id),
+            None => crate::deep_link::show_main_window(&handle),
+        }
+    });
 }
 
 /// Gives the scheduler up when the app quits, so `keyport agent` takes over at once.

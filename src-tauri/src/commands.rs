@@ -335,19 +335,23 @@ pub async fn oauth_start(
         .start_oauth(&desktop.catalog, &connector_id, &config, None)
         .await
         .map_err(shown)?;
-    if let Some(loopback) = started.loopback {
-        flows::spawn_loopback(&app, started.flow_id.clone(), loopback);
-    }
-    if let Err(err) = flows::open_browser(&app, &started.authorization_url) {
-        // Not fatal: the waiting dialog offers the page again, and the paste field.
-        eprintln!("keyport-desktop: warning: {}", err.message);
-    }
-    Ok(OAuthStartView {
-        flow_id: started.flow_id,
-        connector_id,
-        authorization_url: started.authorization_url,
-        redirect: started.redirect,
-    })
+    Ok(flows::opened(&app, started))
+}
+
+/// Signs in again for a connection whose grant died, keeping its id, name and settings; waited
+/// for and finished like any sign-in.
+#[tauri::command]
+pub async fn oauth_reconnect(
+    app: AppHandle,
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    connection_id: String,
+) -> Reply<OAuthStartView> {
+    let started = session
+        .start_reconnect(&desktop.catalog, &connection_id)
+        .await
+        .map_err(shown)?;
+    Ok(flows::opened(&app, started))
 }
 
 /// Opens a waiting sign-in's page again. The page names the flow, never a URL.

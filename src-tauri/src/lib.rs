@@ -52,6 +52,7 @@ pub fn run(started: Instant) {
         .setup(|app| {
             deep_link::setup(app.handle());
             idle::spawn(app.handle());
+            background::open_from_notifications(app.handle());
             if let Err(err) = tray::create(app.handle()) {
                 // No tray host (a bare X session): the window is the way in.
                 tracing::warn!(error = %err, "no tray icon");
@@ -136,6 +137,7 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::oauth_app_get,
         commands::oauth_app_set,
         commands::oauth_start,
+        commands::oauth_reconnect,
         commands::oauth_open,
         commands::oauth_cancel,
         commands::oauth_paste,

@@ -7,7 +7,9 @@ use crate::deep_link::Inbox;
 use crate::Desktop;
 use keyport::oauth::OAuthError;
 use keyport::session::Session;
-use keyport_model::{CommandError, ConnectionView, OAuthFinished, OAuthOutcome, OAuthVia};
+use keyport_model::{
+    CommandError, ConnectionView, OAuthFinished, OAuthOutcome, OAuthStartView, OAuthVia,
+};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
@@ -18,6 +20,24 @@ pub fn open_browser(app: &AppHandle, url: &str) -> Result<(), CommandError> {
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|_| CommandError::new(keyport_model::ErrorCode::Internal, "the system browser could not be opened; open the sign-in page again, or copy its link into a browser"))
+}
+
+/// A started sign-in, under way: its page opened in the browser and, for a loopback redirect,
+/// its wait running in the background.
+pub fn opened(app: &AppHandle, started: keyport::oauth::Started) -> OAuthStartView {
+    if let Some(loopback) = started.loopback {
+        spawn_loopback(app, started.flow_id.clone(), loopback);
+    }
+    if let Err(err) = open_browser(app, &started.authorization_url) {
+        // Not fatal: the waiting dialog offers the page again, and the paste field.
+        tracing::warn!("{}", err.message);
+    }
+    OAuthStartView {
+        flow_id: started.flow_id,
+        connector_id: started.connector_id,
+        authorization_url: started.authorization_url,
+        redirect: started.redirect,
+    }
 }
 
 /// Waits in the background for the browser to come back to a flow's loopback listener; the

@@ -102,6 +102,13 @@ pub async fn update(app: &AppHandle) {
     }
 }
 
+/// Brings the window up at one connection; the page offers its fix (a reconnect starts there,
+/// where its sign-in is followed).
+pub fn open_connection(app: &AppHandle, connection: &str) {
+    crate::deep_link::show_main_window(app);
+    let _ = app.emit("open-connection", connection.to_owned());
+}
+
 fn chosen(app: &AppHandle, id: &str) {
     let app = app.clone();
     let id = id.to_owned();
@@ -129,8 +136,7 @@ fn chosen(app: &AppHandle, id: &str) {
                     let _ = app.emit("connections-changed", ());
                     update(&app).await;
                 } else if let Some(connection) = other.strip_prefix("reconnect:") {
-                    crate::deep_link::show_main_window(&app);
-                    let _ = app.emit("open-connection", connection.to_owned());
+                    open_connection(&app, connection);
                 }
             }
         }

@@ -1,7 +1,8 @@
-//! `keyport oauth-app set`, `connect … --oauth`, `oauth callback URL`.
+//! `keyport oauth-app set`, `connect … --oauth`, `connections reconnect ID`, `oauth callback URL`.
 
 use super::output::print;
 use super::vault::{block_on, read_stdin_secret, session};
+use crate::session::Session;
 use super::Failure;
 use crate::catalog::Catalog;
 use crate::oauth::{self, OAuthError};
@@ -83,34 +84,55 @@ pub fn connect(
         let started = session
             .start_oauth(&catalog, &connector.id, &config, name)
             .await?;
-        if no_browser {
-            print(&format!("{}\n", started.authorization_url))?;
-        } else if open_browser(&started.authorization_url).is_err() {
-            eprintln!(
-                "Open this address in your browser to sign in to {}:",
-                connector.name
-            );
-            print(&format!("{}\n", started.authorization_url))?;
-        } else {
-            eprintln!("Your browser is open at {}'s sign-in page.", connector.name);
-        }
-        let Some(loopback) = started.loopback else {
-            eprintln!(
-                "{}",
-                if started.redirect == RedirectKind::Https {
-                    "When you approve, the browser lands on your registered redirect address: copy that whole address and run `keyport oauth callback 'URL'`."
-                } else {
-                    "When you approve, the browser hands the sign-in to Keyport. If it cannot, run `keyport oauth callback 'URL'` with the address it landed on."
-                }
-            );
-            return Ok(());
-        };
-        let result = session
-            .wait_loopback(&catalog, &started.flow_id, loopback)
-            .await
-            .unwrap_or(Err(OAuthError::NotWaiting));
-        print(&connected(&result.map_err(failed)?))
+        sign_in(&session, &catalog, &connector.name, started, no_browser).await
     })
+}
+
+/// `connections reconnect ID`: signs in again for a connection whose grant died, keeping its
+/// id, name and settings.
+pub fn reconnect(id: &str, no_browser: bool, dir: &Path) -> Result<(), Failure> {
+    let catalog = Catalog::load(dir);
+    block_on(async {
+        let session = session(dir).await?;
+        let started = session.start_reconnect(&catalog, id).await?;
+        let service = catalog.get(&started.connector_id)?.name.clone();
+        sign_in(&session, &catalog, &service, started, no_browser).await
+    })
+}
+
+/// Opens (or prints) a started sign-in's page and, for a loopback redirect, waits for the
+/// browser to come back and completes it.
+async fn sign_in(
+    session: &Session,
+    catalog: &Catalog,
+    service: &str,
+    started: oauth::Started,
+    no_browser: bool,
+) -> Result<(), Failure> {
+    if no_browser {
+        print(&format!("{}\n", started.authorization_url))?;
+    } else if open_browser(&started.authorization_url).is_err() {
+        eprintln!("Open this address in your browser to sign in to {service}:");
+        print(&format!("{}\n", started.authorization_url))?;
+    } else {
+        eprintln!("Your browser is open at {service}'s sign-in page.");
+    }
+    let Some(loopback) = started.loopback else {
+        eprintln!(
+            "{}",
+            if started.redirect == RedirectKind::Https {
+                "When you approve, the browser lands on your registered redirect address: copy that whole address and run `keyport oauth callback 'URL'`."
+            } else {
+                "When you approve, the browser hands the sign-in to Keyport. If it cannot, run `keyport oauth callback 'URL'` with the address it landed on."
+            }
+        );
+        return Ok(());
+    };
+    let result = session
+        .wait_loopback(catalog, &started.flow_id, loopback)
+        .await
+        .unwrap_or(Err(OAuthError::NotWaiting));
+    print(&connected(&result.map_err(failed)?))
 }
 
 fn failed(err: OAuthError) -> Failure {

@@ -102,6 +102,14 @@ pub enum ConnectionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Sign in again for an OAuth connection whose grant expired or was revoked, keeping its
+    /// id, name and settings
+    Reconnect {
+        id: String,
+        /// Print the sign-in address instead of opening a browser
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Change a connection's settings
     Set {
         id: String,
@@ -502,6 +510,9 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
                     "{name} ({id}) could not be checked: {why}"
                 ))),
             }
+        }
+        ConnectionsCommand::Reconnect { id, no_browser } => {
+            super::oauth::reconnect(&id, no_browser, dir)
         }
         ConnectionsCommand::Set {
             id,

@@ -41,6 +41,12 @@ pub enum OAuthError {
     },
     #[error("{0} does not connect by OAuth")]
     NotOAuth(String),
+    /// A reconnect asked of a connection that holds a key or a login, not a sign-in.
+    #[error("“{0}” was not connected by signing in, so it cannot sign in again; connect it anew with a fresh key or login and delete the old one")]
+    NotSignedIn(String),
+    /// The connection a reconnect was for was deleted while the person signed in.
+    #[error("the connection being reconnected was deleted meanwhile; nothing was stored, connect it anew")]
+    ReconnectGone,
     #[error("{connector} answered {what} that Keyport cannot read")]
     BadResponse { connector: String, what: String },
     #[error("{connector} could not be reached or is busy ({detail}); nothing changed, try again{}", retry_after.map(|s| format!(" in {s} s")).unwrap_or_default())]
@@ -124,7 +130,8 @@ impl OAuthError {
             OAuthError::Denied(_) => ErrorCode::OAuthDenied,
             OAuthError::Provider { .. } => ErrorCode::OAuthProviderError,
             OAuthError::NoApp { .. } => ErrorCode::OAuthNoApp,
-            OAuthError::NotOAuth(_) => ErrorCode::OAuthNotOAuth,
+            OAuthError::NotOAuth(_) | OAuthError::NotSignedIn(_) => ErrorCode::OAuthNotOAuth,
+            OAuthError::ReconnectGone => ErrorCode::ConnectionNotFound,
             OAuthError::BadResponse { .. } => ErrorCode::OAuthBadResponse,
             OAuthError::Unavailable { .. } => ErrorCode::OAuthUnavailable,
             OAuthError::GrantRevoked { .. } => ErrorCode::OAuthGrantRevoked,

@@ -8,6 +8,7 @@ use super::app::{self, OAuthApp};
 use super::error::provider_words;
 use super::loopback::{Loopback, Port};
 use super::signature;
+use super::reconnect::Target;
 use super::tokens::{self, Client, Grant};
 use super::{Callback, CallbackResult, OAuthError};
 use crate::catalog::{config_values, fill, Catalog};
@@ -37,6 +38,7 @@ pub const CUSTOM_SCHEME_REDIRECT: &str = "keyport://oauth/callback";
 pub struct Started {
     /// The hash of the state: names the flow (to cancel it) without being able to complete it.
     pub flow_id: String,
+    pub connector_id: String,
     pub authorization_url: String,
     pub redirect: RedirectKind,
     pub loopback: Option<Loopback>,
@@ -101,6 +103,14 @@ pub fn client(
     Ok(client)
 }
 
+/// What a sign-in is for.
+pub enum Purpose<'a> {
+    /// A new connection, named `name` (the connector's name when none).
+    Connect { name: Option<&'a str> },
+    /// New tokens for an existing connection (`super::reconnect`).
+    Reconnect(Target),
+}
+
 /// Starts a sign-in for `connector` with `config`, choosing the first redirect kind the
 /// service accepts that this caller can serve (`redirects`, best first).
 pub async fn begin(
@@ -108,11 +118,14 @@ pub async fn begin(
     unlocked: &Unlocked,
     connector: &Connector,
     config: &BTreeMap<String, String>,
-    name: Option<&str>,
+    purpose: Purpose<'_>,
     redirects: &[RedirectKind],
 ) -> Result<Started, OAuthError> {
     let spec = spec(connector)?;
-    let name = name.map(crate::connections::clean_name).transpose()?;
+    let (name, target) = match purpose {
+        Purpose::Connect { name } => (name.map(crate::connections::clean_name).transpose()?, None),
+        Purpose::Reconnect(target) => (None, Some(target)),
+    };
     let values = config_values(connector, ConnectionType::Oauth2, config)?;
     let app = app::get(vault, unlocked, connector).await?;
     let redirect = spec
@@ -160,6 +173,13 @@ pub async fn begin(
             render(value, &with_nonce, "sign-in address")?,
         );
     }
+    // Preselects the account being reconnected where the provider takes a hint; one the
+    // catalog already fixes is left alone.
+    if let Some(hint) = target.as_ref().and_then(|t| t.login_hint.as_deref()) {
+        if !spec.extra_authorization_params.contains_key("login_hint") {
+            request = request.add_extra_param("login_hint", hint);
+        }
+    }
     let verifier = if spec.pkce == Pkce::Unsupported {
         None
     } else {
@@ -198,6 +218,7 @@ pub async fn begin(
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
             name: name.as_deref(),
+            reconnects: target.as_ref().map(|t| t.id.as_str()),
         },
     )
     .await
@@ -206,6 +227,7 @@ pub async fn begin(
     Ok(Started {
         loopback: port.map(|port| port.expecting(hash.clone())),
         flow_id: hash,
+        connector_id: connector.id.clone(),
         authorization_url: url.to_string(),
         redirect,
     })
@@ -221,6 +243,7 @@ struct Claimed {
     config: BTreeMap<String, String>,
     verifier: Vec<u8>,
     redirect_uri: String,
+    reconnects: Option<String>,
 }
 
 /// Finds the flow `callback` belongs to, refusing unknown, used, expired and mis-delivered
@@ -243,6 +266,7 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
         expired,
         name,
         age,
+        reconnects,
     }) = row
     else {
         return Err(OAuthError::StateUnknown);
@@ -264,6 +288,7 @@ async fn find(vault: &Vault, callback: &Callback) -> Result<Claimed, OAuthError>
         config: serde_json::from_str(&config).unwrap_or_default(),
         verifier,
         redirect_uri,
+        reconnects,
     })
 }
 
@@ -390,26 +415,38 @@ pub async fn complete(
         .map_err(spent)?;
     let scopes = grant.scopes.take().unwrap_or_else(|| spec.scopes.clone());
     let secret = SecretValue::new(grant.tokens.to_bytes().to_vec());
-    let view = connections::insert(
-        vault,
-        unlocked,
-        NewConnection {
-            connector,
-            connection_type: ConnectionType::Oauth2,
-            name: claimed.name.clone(),
-            config: claimed.config.clone(),
-            username: None,
-            secret,
-            verified: spec.check.is_some(),
-            learned: Some(Learned {
-                seconds_to_connect: Some(claimed.age),
-                scopes,
-                token_expires_at: grant.expires_at.take(),
-                metadata: std::mem::take(&mut grant.metadata),
-            }),
-        },
-    )
-    .await?;
+    let learned = Learned {
+        seconds_to_connect: Some(claimed.age),
+        scopes,
+        token_expires_at: grant.expires_at.take(),
+        metadata: std::mem::take(&mut grant.metadata),
+    };
+    let verified = spec.check.is_some();
+    let view = match &claimed.reconnects {
+        Some(id) => connections::renew(vault, unlocked, id, connector, secret, learned, verified)
+            .await
+            .map_err(|e| match e {
+                crate::vault::VaultError::ConnectionNotFound(_) => OAuthError::ReconnectGone,
+                other => other.into(),
+            })?,
+        None => {
+            connections::insert(
+                vault,
+                unlocked,
+                NewConnection {
+                    connector,
+                    connection_type: ConnectionType::Oauth2,
+                    name: claimed.name.clone(),
+                    config: claimed.config.clone(),
+                    username: None,
+                    secret,
+                    verified,
+                    learned: Some(learned),
+                },
+            )
+            .await?
+        }
+    };
     Ok(view)
 }
 

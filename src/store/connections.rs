@@ -288,6 +288,48 @@ pub async fn store_refreshed(db: impl Executor<'_>, r: &Refreshed<'_>) -> sqlx::
     .map(|r| r.rows_affected())
 }
 
+/// A new grant for an existing connection, from a sign-in that reconnected it.
+pub struct Renewed<'a> {
+    pub id: &'a str,
+    pub connector_id: &'a str,
+    pub sealed: &'a [u8],
+    pub key_version: i64,
+    pub token_expires_at: Option<&'a str>,
+    /// JSON object.
+    pub metadata: &'a str,
+    /// JSON array.
+    pub scopes: &'a str,
+    pub verified: bool,
+    pub at: &'a str,
+}
+
+/// Replaces a connection's grant after a reconnect: active and out of any back-off, its id,
+/// name and settings kept. 0 when the connection is gone or now belongs to another connector.
+pub async fn store_renewed(db: impl Executor<'_>, r: &Renewed<'_>) -> sqlx::Result<u64> {
+    sqlx::query(
+        "UPDATE connections SET secret = ?, key_version = ?, token_expires_at = ?, metadata = ?,
+                scopes = ?, verified = ?, status = 'active',
+                health_status = CASE WHEN ? THEN 'healthy' ELSE 'unknown' END,
+                error_count = 0, last_error = NULL, updated_at = ?, last_rotated_at = ?,
+                refresh_lease_owner = NULL, refresh_lease_until = NULL, alert_state = 'ok'
+          WHERE id = ? AND connector_id = ? AND connection_type = 'oauth2'",
+    )
+    .bind(r.sealed)
+    .bind(r.key_version)
+    .bind(r.token_expires_at)
+    .bind(r.metadata)
+    .bind(r.scopes)
+    .bind(r.verified)
+    .bind(r.verified)
+    .bind(r.at)
+    .bind(r.at)
+    .bind(r.id)
+    .bind(r.connector_id)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// A failed refresh: counted, its error kept; a dead grant also marks the connection expired.
 pub async fn record_refresh_failure(
     db: impl Executor<'_>,

@@ -22,12 +22,15 @@ pub struct NewFlow<'a> {
     pub created_at: &'a str,
     pub expires_at: &'a str,
     pub name: Option<&'a str>,
+    /// The connection this sign-in renews, when it is a reconnect.
+    pub reconnects: Option<&'a str>,
 }
 
 pub async fn insert(db: impl Executor<'_>, flow: &NewFlow<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO oauth_flows (state_hash, connector_id, config, verifier, key_version,
-            redirect_uri, created_at, expires_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            redirect_uri, created_at, expires_at, name, reconnects)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(flow.state_hash)
     .bind(flow.connector_id)
@@ -38,6 +41,7 @@ pub async fn insert(db: impl Executor<'_>, flow: &NewFlow<'_>) -> sqlx::Result<(
     .bind(flow.created_at)
     .bind(flow.expires_at)
     .bind(flow.name)
+    .bind(flow.reconnects)
     .execute(db)
     .await
     .map(|_| ())
@@ -54,13 +58,14 @@ pub struct Flow {
     pub expired: bool,
     pub name: Option<String>,
     pub age: f64,
+    pub reconnects: Option<String>,
 }
 
 pub async fn find(db: impl Executor<'_>, state_hash: &str) -> sqlx::Result<Option<Flow>> {
     sqlx::query_as(
         "SELECT connector_id, config, verifier, redirect_uri, used_at,
                 unixepoch(expires_at) <= unixepoch('now') AS expired, name,
-                unixepoch('now', 'subsec') - unixepoch(created_at, 'subsec') AS age
+                unixepoch('now', 'subsec') - unixepoch(created_at, 'subsec') AS age, reconnects
            FROM oauth_flows WHERE state_hash = ?",
     )
     .bind(state_hash)

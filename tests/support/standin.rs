@@ -394,13 +394,18 @@ pub fn connector_file(id: &str, base: &str) -> String {
     let mut out = String::new();
     // The top-level id and name come before any [section]; a later `name` is a header's.
     let mut top = true;
+    // MCP servers are addresses the person's AI tools reach, not the service's API: kept.
+    let mut in_mcp = false;
     for line in text.lines() {
         top &= !line.starts_with('[');
+        if line.starts_with('[') {
+            in_mcp = line.starts_with("[[mcp_servers");
+        }
         let line = if top && line.starts_with("id = ") {
             format!("id = \"standin_{id}\"")
         } else if top && line.starts_with("name = ") {
             format!("name = \"Stand-in {id}\"")
-        } else if let Some(at) = line.find("\"https://") {
+        } else if let Some(at) = line.find("\"https://").filter(|_| !in_mcp) {
             let is_endpoint = ["authorization_url", "token_url", "revocation_url", "url ="]
                 .iter()
                 .any(|k| line.starts_with(k));
