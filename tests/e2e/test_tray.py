@@ -150,6 +150,19 @@ def test_the_token_is_refreshed_unasked(window, salesforce):
     assert "refused" not in salesforce.refreshes, f"every refresh succeeded ({salesforce.refreshes})"
 
 
+ROW = '[data-testid="connection-row"]'
+
+
+def test_the_row_tells_the_next_refresh_and_check(window):
+    window.click('[data-testid="nav-connections"]')
+    schedule = re.compile(r"refresh (now|in \d+ min) · check (now|in \d+ min)")
+    window.wait(f'{ROW} [data-testid="next-jobs"]', lambda els: bool(els) and schedule.fullmatch(window.content(els[0])),
+                what="the row to say when it is refreshed and checked next")
+    assert re.fullmatch(r"checked (just now|\d+ min ago)", window.content(window.find(f'{ROW} [data-testid="last-check"]')))
+    assert not window.all(f'{ROW} [data-testid="reconnect"]'), "a working connection offers no Reconnect"
+    window.click('[data-testid="nav-marketplace"]')
+
+
 def test_a_dead_grant_needs_reconnect_with_one_alert(window, desktop, salesforce, scenario):
     item = scenario.item
     salesforce.refuse_refresh = True
@@ -170,6 +183,38 @@ def test_a_dead_grant_needs_reconnect_with_one_alert(window, desktop, salesforce
         f"exactly one notification, and none for the tries after ({desktop.notifications})"
     assert desktop.notifications[0]["app_name"], "the notification names its app"
     assert len(salesforce.refreshes) == refused, f"no refresh tried after the refusal ({salesforce.refreshes})"
+
+
+def test_the_row_offers_reconnect(window):
+    window.click('[data-testid="nav-connections"]')
+    dead = f'{ROW}[data-needs-reconnect="true"]'
+    window.wait(dead, what="the row needing reconnect")
+    health = window.find(f'{dead} [data-testid="health"]')
+    assert health.get_attribute("data-health") == "reconnect" and "Reconnect needed" in window.content(health)
+    assert window.content(window.find(f'{dead} [data-testid="next-jobs"]')) == "paused until reconnected"
+    assert window.find(f'{dead} [data-testid="reconnect"]').is_displayed(), "its Reconnect button"
+    window.screenshot("e2e-connections-needs-reconnect.png")
+    window.click('[data-testid="nav-marketplace"]')
+
+
+def test_reconnect_from_the_tray_signs_in_again(window, desktop, salesforce, scenario):
+    desktop.click(scenario.item, f"Reconnect {NAME}…")
+    wait = window.wait('[data-testid="reconnect-dialog"][data-dialog="oauth-wait"]', timeout=20,
+                       what="the tray's Reconnect to open Connections and the waiting dialog")
+    assert window.all('[data-testid="connections"]'), "the Connections page shows behind it"
+    assert wait[0].get_attribute("data-connection-id") == window.find(ROW).get_attribute("data-connection-id")
+    started = window.ipc_answer("oauth_reconnect")
+    salesforce.refuse_refresh = False
+    back = approve(started["authorization_url"])
+    with urllib.request.urlopen(back, timeout=30):
+        pass
+    window.wait('[data-testid="reconnect-done"]', timeout=20, what="the sign-in to finish")
+    window.screenshot("e2e-reconnect-done.png")
+    window.click('[data-testid="reconnect-close"]')
+    window.wait(f'{ROW} [data-testid="health"]', lambda els: bool(els) and els[0].get_attribute("data-health")
+                != "reconnect", timeout=20, what="the row to work again")
+    assert not window.all(f'{ROW}[data-needs-reconnect="true"]'), "it no longer needs a reconnect"
+    until(lambda: status_line(desktop, scenario.item) == HEALTHY, "the tray to say healthy again", 20)
 
 
 def test_lock_from_the_tray(window, desktop, scenario):
