@@ -57,6 +57,12 @@ enum Command {
     },
     /// Print a connection's fresh access token or key, for scripts and header helpers
     Token(handoff::TokenArgs),
+    /// git's credential helper: tokens of GitHub and GitLab connections for `git push` over https
+    #[command(name = "git-credential", subcommand)]
+    GitCredential(handoff::GitCredentialAction),
+    /// AWS's credential_process: an AWS connection's keys as the AWS CLI and SDKs read them
+    #[command(name = "aws-credential-process")]
+    AwsCredentialProcess { id: String },
     /// Print a connection's secret (asks for the passphrase every time)
     Reveal { id: String },
     /// Write an encrypted backup of the whole vault
@@ -137,6 +143,8 @@ pub fn main() -> ExitCode {
         Command::Health { check, json } => vault::health(check, json, &data_dir),
         Command::Reveal { id } => vault::reveal(&id, &data_dir),
         Command::Token(args) => handoff::token(args, &data_dir),
+        Command::GitCredential(action) => handoff::git_credential(action, &data_dir),
+        Command::AwsCredentialProcess { id } => handoff::aws_credential_process(&id, &data_dir),
         Command::Backup { out, force } => vault::backup(&out, force, &data_dir),
         Command::Restore { file } => vault::restore(&file, &data_dir),
         Command::Audit { command, json } => vault::audit(command, json, &data_dir),

@@ -7,6 +7,7 @@
 
 mod asker;
 mod credential;
+pub mod git;
 
 pub use asker::Asker;
 pub use credential::{Credential, Handed};
@@ -60,6 +61,10 @@ pub enum HandOffError {
     /// A credential that is not one token (a login, AWS keys), with where to get it instead.
     #[error("{0}")]
     NotOne(&'static str),
+    #[error("{name} holds no AWS keys; aws-credential-process hands out AWS connections only")]
+    NotAws { name: String },
+    #[error("git sent a credential request Keyport cannot read: {0}")]
+    GitRequest(&'static str),
     #[error(transparent)]
     OAuth(#[from] OAuthError),
     #[error(transparent)]
@@ -76,7 +81,9 @@ impl HandOffError {
             HandOffError::NeedsReconnect { .. } => ErrorCode::HandOffNeedsReconnect,
             HandOffError::NotHanded { .. }
             | HandOffError::NoHeader { .. }
-            | HandOffError::NotOne(_) => ErrorCode::HandOffNotHanded,
+            | HandOffError::NotOne(_)
+            | HandOffError::NotAws { .. } => ErrorCode::HandOffNotHanded,
+            HandOffError::GitRequest(_) => ErrorCode::CredentialInvalid,
             HandOffError::OAuth(e) => e.code(),
             HandOffError::Vault(e) => e.code(),
             HandOffError::Catalog(e) => e.code(),
@@ -247,12 +254,7 @@ fn read(
             password: Handed::new(text()?),
         },
         ConnectionType::Database => Credential::DatabaseUrl(Handed::new(text()?)),
-        ConnectionType::ServiceAccount
-            if connector
-                .service_account
-                .as_ref()
-                .is_some_and(|s| s.format == ServiceAccountFormat::AwsAccessKey) =>
-        {
+        ConnectionType::ServiceAccount if holds_aws_keys(connector, view) => {
             Credential::Aws(AwsKeys::read(secret).map_err(|_| unreadable())?)
         }
         other => {
@@ -262,4 +264,13 @@ fn read(
             })
         }
     })
+}
+
+/// Whether a connection holds AWS access keys (what `aws-credential-process` hands out).
+pub fn holds_aws_keys(connector: &Connector, view: &ConnectionView) -> bool {
+    view.connection_type == ConnectionType::ServiceAccount
+        && connector
+            .service_account
+            .as_ref()
+            .is_some_and(|s| s.format == ServiceAccountFormat::AwsAccessKey)
 }

@@ -16,14 +16,14 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// A vault with one stand-in GitHub OAuth connection (the provider answering as `profile`).
-fn github_connection(profile: Profile) -> (StandIn, Keyport, String) {
+pub(crate) fn github_connection(profile: Profile) -> (StandIn, Keyport, String) {
     let standin = StandIn::start(profile);
     let kp = setup("github", &standin, Some("stand-in-secret"), None);
     let id = connect_github(&kp, &standin);
     (standin, kp, id)
 }
 
-fn refreshes(standin: &StandIn) -> usize {
+pub(crate) fn refreshes(standin: &StandIn) -> usize {
     standin
         .seen
         .lock()

@@ -1,12 +1,14 @@
-//! `keyport token`: a connection's fresh credential on stdout for the program that ran Keyport
-//! (a script, an MCP client's header helper), which the audit log names as the asker.
+//! `keyport token`, `git-credential` and `aws-credential-process`: a connection's fresh
+//! credential on stdout for the program that ran Keyport (a script, an MCP client's header
+//! helper, git, an AWS SDK), which the audit log names as the asker.
 
 use super::output::print_raw;
 use super::vault::{block_on, session};
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::handoff::{Asker, HandOff};
-use clap::Args;
+use crate::handoff::{git, holds_aws_keys, Asker, Credential, HandOff, HandOffError};
+use crate::session::Session;
+use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -67,4 +69,72 @@ pub fn token(args: TokenArgs, dir: &Path) -> Result<(), Failure> {
     line.push_str(&text);
     line.push('\n');
     print_raw(&line)
+}
+
+/// What git asks a credential helper to do.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum GitCredentialAction {
+    /// Answer with the token of the GitHub or GitLab connection for the host git names
+    Get,
+    /// Nothing to keep: the vault's token is the credential (succeeds)
+    Store,
+    /// Nothing to forget: connections are removed with `keyport connections delete` (succeeds)
+    Erase,
+}
+
+/// `git-credential get|store|erase`, as git runs a helper
+/// (`credential.helper = !/path/to/keyport git-credential`).
+pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Failure> {
+    let stdin = std::io::stdin();
+    let request = git::Request::read(stdin.lock())?;
+    if !matches!(action, GitCredentialAction::Get) {
+        return Ok(());
+    }
+    let Some(host) = request.https_host() else {
+        return Ok(());
+    };
+    // Listing needs no key: a vault that holds nothing for this host is never unlocked.
+    let chosen = block_on(async {
+        let list = Session::new(dir.to_path_buf()).connections().await?;
+        Ok::<_, crate::vault::VaultError>(list.into_iter().find_map(|view| {
+            let (serves, user) = git::host_of(&view)?;
+            (serves == host && !view.needs_reconnect).then_some((view.id, user))
+        }))
+    })?;
+    let Some((id, user)) = chosen else {
+        return Ok(());
+    };
+    let (handed, _) = hand_off(&id, dir)?;
+    let answer = git::answer(user, handed.credential.token()?, handed.expires_at());
+    print_raw(&answer)
+}
+
+/// `aws-credential-process ID`: the `credential_process` JSON AWS's tools read (Version 1,
+/// the key pair, and a session token and Expiration for temporary keys), which is the form the
+/// vault keeps AWS keys in.
+pub fn aws_credential_process(id: &str, dir: &Path) -> Result<(), Failure> {
+    let catalog = Catalog::load(dir);
+    // A connection that is not AWS is refused before anything is handed out (or recorded).
+    let listed = block_on(Session::new(dir.to_path_buf()).connections())?;
+    if let Some(view) = listed.iter().find(|v| v.id == id) {
+        let connector = catalog.get(&view.connector_id)?;
+        if !holds_aws_keys(connector, view) {
+            return Err(HandOffError::NotAws {
+                name: view.name.clone(),
+            }
+            .into());
+        }
+    }
+    let (handed, _) = hand_off(id, dir)?;
+    let Credential::Aws(keys) = &handed.credential else {
+        return Err(HandOffError::NotAws {
+            name: handed.connection.name.clone(),
+        }
+        .into());
+    };
+    let json = keys.sealed();
+    let mut line = Zeroizing::new(Vec::with_capacity(json.expose_to_caller().len() + 1));
+    line.extend_from_slice(json.expose_to_caller());
+    line.push(b'\n');
+    print_raw(&String::from_utf8_lossy(&line))
 }
