@@ -163,6 +163,22 @@ def test_the_row_tells_the_next_refresh_and_check(window):
     window.click('[data-testid="nav-marketplace"]')
 
 
+def test_settings_sets_how_often_it_is_checked(window):
+    window.click('[data-testid="nav-settings"]')
+    interval = '[data-testid="settings-health"] [data-testid="health-interval"]'
+    select = window.wait(interval, what="the connection's check interval in Settings")[0]
+    assert window.value(select) == "", "the default interval until one is chosen"
+    window.js("arguments[0].value = '5'; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", select)
+    window.wait('[data-testid="status"]', lambda els: bool(els) and window.content(els[0])
+                == f"{NAME} is checked every 5 min", what="the status to confirm the new interval")
+    window.screenshot("e2e-settings-health.png")
+    window.click('[data-testid="nav-marketplace"]')
+    window.click('[data-testid="nav-settings"]')
+    window.wait(interval, lambda els: bool(els) and window.value(els[0]) == "5",
+                what="the interval kept in the vault")
+    window.click('[data-testid="nav-marketplace"]')
+
+
 def test_a_dead_grant_needs_reconnect_with_one_alert(window, desktop, salesforce, scenario):
     item = scenario.item
     salesforce.refuse_refresh = True
