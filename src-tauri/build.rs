@@ -2,6 +2,7 @@
 // each, and capabilities/default.json grants exactly these to the main window.
 const COMMANDS: &[&str] = &[
     "catalog",
+    "catalog_cards",
     "open_docs",
     "app_ready",
     "session",

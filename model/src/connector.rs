@@ -626,15 +626,10 @@ impl Connector {
     /// Whether `query` (already lower-cased) matches this connector's name, id, category or
     /// description: what the Marketplace search and `catalog list` filter by.
     pub fn matches(&self, query: &str) -> bool {
-        query.is_empty()
-            || [
-                self.name.as_str(),
-                self.id.as_str(),
-                self.category.label(),
-                self.description.as_str(),
-            ]
-            .iter()
-            .any(|hay| hay.to_lowercase().contains(query))
+        crate::card::search_finds(
+            query,
+            [&self.name, &self.id, self.category.label(), &self.description],
+        )
     }
 }
 

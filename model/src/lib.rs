@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+mod card;
 mod catalog;
 mod connector;
 mod error;
@@ -11,6 +12,7 @@ mod jobs;
 mod rules;
 mod vault;
 
+pub use card::{CardView, CardsView};
 pub use catalog::{CatalogProblem, CatalogView, CategoryCount};
 pub use connector::{
     login, Category, CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector,

@@ -9,8 +9,9 @@ use keyport::oauth::Revoked;
 use keyport::session::Session;
 use keyport::vault::{Passphrase, SecretValue};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, DeletionView,
-    ErrorCode, KeyFileView, OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia, SessionView,
+    CardView, CardsView, CatalogView, CommandError, ConnectRequest, ConnectionView,
+    DatabaseUrlFields, DeletionView, ErrorCode, KeyFileView, OAuthAppView, OAuthFinished,
+    OAuthStartView, OAuthVia, SessionView,
 };
 use std::collections::BTreeMap;
 use tauri::{AppHandle, State};
@@ -26,6 +27,21 @@ type Reply<T> = Result<T, CommandError>;
 #[tauri::command]
 pub fn catalog(desktop: State<'_, Desktop>) -> CatalogView {
     desktop.catalog.view()
+}
+
+/// The Marketplace's first paint: each connector as its card shows it. The page asks for the
+/// whole catalog (`catalog`) once that paint is done.
+#[tauri::command]
+pub fn catalog_cards(desktop: State<'_, Desktop>) -> CardsView {
+    CardsView {
+        cards: desktop
+            .catalog
+            .connectors()
+            .iter()
+            .map(CardView::from)
+            .collect(),
+        problems: desktop.catalog.problems().to_vec(),
+    }
 }
 
 /// Opens a connector's API documentation in the system browser. The UI names the connector,

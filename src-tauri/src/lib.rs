@@ -115,6 +115,7 @@ fn unlock_after_first_paint(app: &tauri::AppHandle) {
 fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         commands::catalog,
+        commands::catalog_cards,
         commands::open_docs,
         commands::app_ready,
         commands::session,

@@ -5,8 +5,8 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use keyport_model::{
-    CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields, DeletionView,
-    ErrorCode, KeyFileView, OAuthAppView, OAuthStartView, OAuthVia, SessionView,
+    CardsView, CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields,
+    DeletionView, ErrorCode, KeyFileView, OAuthAppView, OAuthStartView, OAuthVia, SessionView,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -116,22 +116,31 @@ async fn invoke(command: &str, args: Option<Object>) -> Result<JsValue, ShownErr
 }
 
 thread_local! {
-    /// The catalog request `prefetch_catalog` sent, until the page's first load takes it.
+    /// The cards request `prefetch_cards` sent, until the page's first load takes it.
     static PREFETCHED: RefCell<Option<Result<Promise, ShownError>>> = const { RefCell::new(None) };
 }
 
-/// Asks for the catalog before the page's first render, so the shell's answer travels while the
-/// page builds itself (start-up): the first `catalog()` takes this request instead of sending one.
-pub fn prefetch_catalog() {
-    PREFETCHED.with(|request| *request.borrow_mut() = Some(send("catalog", None)));
+/// Asks for the cards before the page's first render, so the shell's answer travels while the
+/// page builds itself (start-up): the first `catalog_cards()` takes this request instead of
+/// sending one.
+pub fn prefetch_cards() {
+    PREFETCHED.with(|request| *request.borrow_mut() = Some(send("catalog_cards", None)));
+}
+
+/// What the Marketplace's cards show (first paint), plus the problems of any refused custom file.
+pub async fn catalog_cards() -> Result<CardsView, ShownError> {
+    let request = PREFETCHED
+        .with(|request| request.borrow_mut().take())
+        .unwrap_or_else(|| send("catalog_cards", None));
+    read_catalog(answer(request?).await?)
 }
 
 /// The whole catalog: valid connectors plus the problems of any refused custom file.
 pub async fn catalog() -> Result<CatalogView, ShownError> {
-    let request = PREFETCHED
-        .with(|request| request.borrow_mut().take())
-        .unwrap_or_else(|| send("catalog", None));
-    let value = answer(request?).await?;
+    read_catalog(invoke("catalog", None).await?)
+}
+
+fn read_catalog<T: DeserializeOwned>(value: JsValue) -> Result<T, ShownError> {
     serde_wasm_bindgen::from_value(value).map_err(|err| {
         web_sys::console::error_1(&JsValue::from_str(&format!(
             "keyport: the catalog did not match the model: {err}"

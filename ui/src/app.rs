@@ -104,7 +104,7 @@ pub fn app() -> Html {
         });
     }
 
-    // Fetch the catalog at start and on every Reload; skeletons only if it takes over 150 ms.
+    // Fetch the cards at start and on every Reload; skeletons only if they take over 150 ms.
     {
         let dispatch = state.dispatcher();
         use_effect_with(state.generation, move |_| {
@@ -114,11 +114,28 @@ pub fn app() -> Html {
                 skeleton.dispatch(Action::ShowSkeleton);
             });
             wasm_bindgen_futures::spawn_local(async move {
-                match api::catalog().await {
+                match api::catalog_cards().await {
                     Ok(view) => dispatch.dispatch(Action::Loaded(view)),
                     Err(error) => dispatch.dispatch(Action::Failed(error)),
                 }
             });
+        });
+    }
+
+    // The whole catalog (the sheet, the connect dialog, Connections) once the first paint is
+    // done, so it never delays it; again on every Reload.
+    let painted = use_state(|| false);
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((state.generation, *painted), move |(_, painted)| {
+            if *painted {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::catalog().await {
+                        Ok(view) => dispatch.dispatch(Action::Full(view)),
+                        Err(error) => dispatch.dispatch(Action::Failed(error)),
+                    }
+                });
+            }
         });
     }
 
@@ -134,7 +151,7 @@ pub fn app() -> Html {
         let reload = conns.reload.clone();
         let note = shell_note.clone();
         let dispatch = state.dispatcher();
-        let catalog = state.catalog().cloned();
+        let cards = state.cards().cloned();
         Callback::from(move |finished: api::Finished| {
             let claimed = waiting
                 .0
@@ -144,13 +161,9 @@ pub fn app() -> Html {
             match &finished.outcome {
                 api::Outcome::Connected { connection } => {
                     reload.emit(());
-                    let name = catalog
+                    let name = cards
                         .as_ref()
-                        .and_then(|c| {
-                            c.connectors
-                                .iter()
-                                .find(|c| c.id == connection.connector_id)
-                        })
+                        .and_then(|c| c.cards.iter().find(|c| c.id == connection.connector_id))
                         .map_or_else(|| connection.name.clone(), |c| c.name.clone());
                     note.set(Some(format!("{name} connected")));
                 }
@@ -216,6 +229,7 @@ pub fn app() -> Html {
         let settled = !matches!(state.load, Load::Loading { .. });
         let latest = latest_finished.clone();
         let dispatch = shell.dispatcher();
+        let painted = painted.setter();
         use_effect_with(settled, move |settled| {
             if *settled && !*sent.borrow() {
                 *sent.borrow_mut() = true;
@@ -224,6 +238,7 @@ pub fn app() -> Html {
                         let handler = latest.borrow().clone();
                         handler.emit(held);
                     }
+                    painted.set(true);
                     if let Ok(session) = api::session().await {
                         dispatch.dispatch(ShellAction::Session(session));
                     }
@@ -232,10 +247,15 @@ pub fn app() -> Html {
         });
     }
 
-    // Focus: the sheet's title when it opens, the card it came from when it closes.
+    // Focus: the sheet's title when it shows (its connector may arrive after the click), the
+    // card it came from when it closes.
     {
         let previous = use_mut_ref(|| None::<String>);
-        use_effect_with(state.open.clone(), move |open| {
+        let shown = state
+            .open
+            .clone()
+            .filter(|id| state.connector(id).is_some());
+        use_effect_with(shown, move |open| {
             let document = web_sys::window().and_then(|w| w.document());
             match (open, previous.borrow().as_deref(), &document) {
                 (Some(_), _, Some(document)) => {
@@ -465,8 +485,8 @@ pub fn app() -> Html {
     let sheet = state.open.as_deref().and_then(|id| state.connector(id));
     let dialog = shell.connect.as_deref().and_then(|id| state.connector(id));
     let modal = sheet.is_some() || dialog.is_some();
-    let catalog = state.catalog().cloned();
-    let total = catalog.as_ref().map(|c| c.connectors.len());
+    let cards = state.cards().cloned();
+    let total = cards.as_ref().map(|c| c.cards.len());
     let status = match (&*shell_note, shell.page, &conns.load) {
         (Some(note), _, _) => note.clone(),
         (None, Page::Marketplace, _) => state.status_text(),
@@ -491,10 +511,10 @@ pub fn app() -> Html {
                     on_copy={on_copy.clone()}
                 />
             }
-            if let Some(catalog) = catalog.as_ref().filter(|c| !c.problems.is_empty()) {
+            if let Some(cards) = cards.as_ref().filter(|c| !c.problems.is_empty()) {
                 if !state.problems_dismissed {
                     <ProblemsBanner
-                        problems={catalog.problems.clone()}
+                        problems={cards.problems.clone()}
                         on_reload={on_reload.clone()}
                         on_dismiss={send(&state, |_: ()| Action::DismissProblems)}
                         on_copy={on_copy.clone()}
@@ -599,7 +619,7 @@ pub fn app() -> Html {
         (None, Page::Connections) => html! {
             <ConnectionsPage
                 load={conns.load.clone()}
-                catalog={catalog.clone()}
+                catalog={state.full.clone()}
                 {locked}
                 inert={modal}
                 on_unlock={on_unlock.clone()}

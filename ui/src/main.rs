@@ -12,6 +12,6 @@ mod state;
 mod test_support;
 
 fn main() {
-    api::prefetch_catalog();
+    api::prefetch_cards();
     yew::Renderer::<app::App>::new().render();
 }

@@ -1,13 +1,30 @@
 //! The Marketplace page's state: one `Reducible` struct and the `Action`s that change it (the
 //! search, the category chips, the grid's tab stop, the detail sheet), plus the filtering and
-//! chip counts it is built on.
+//! chip counts it is built on. The cards come first (start-up); the whole catalog, which the
+//! sheet, the connect dialog and Connections read, follows once the first paint is done.
 
 use crate::api::ShownError;
-use keyport_model::{CatalogProblem, CatalogView, Category, Connector};
+use keyport_model::{CardView, CardsView, CatalogProblem, CatalogView, Category, Connector};
 use std::rc::Rc;
 use yew::Reducible;
 
-/// The catalog as the page keeps it: connectors behind `Rc` so filtering and props are cheap.
+/// The cards as the page keeps them: behind `Rc` so filtering and props are cheap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cards {
+    pub cards: Vec<Rc<CardView>>,
+    pub problems: Vec<CatalogProblem>,
+}
+
+impl From<CardsView> for Cards {
+    fn from(view: CardsView) -> Self {
+        Cards {
+            cards: view.cards.into_iter().map(Rc::new).collect(),
+            problems: view.problems,
+        }
+    }
+}
+
+/// The whole catalog as the page keeps it: connectors behind `Rc` so props are cheap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Catalog {
     pub connectors: Vec<Rc<Connector>>,
@@ -23,20 +40,22 @@ impl From<CatalogView> for Catalog {
     }
 }
 
-/// Where loading the catalog stands.
+/// Where loading the cards stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Load {
     /// Waiting for the shell; `skeleton` turns true after 150 ms so a fast load never flashes.
     Loading {
         skeleton: bool,
     },
-    Loaded(Rc<Catalog>),
+    Loaded(Rc<Cards>),
     Failed(ShownError),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Marketplace {
     pub load: Load,
+    /// The whole catalog, once it arrived after the first paint.
+    pub full: Option<Rc<Catalog>>,
     /// Bumped by `Reload`; the page fetches the catalog whenever it changes.
     pub generation: u32,
     /// The search text as typed.
@@ -60,6 +79,7 @@ impl Default for Marketplace {
     fn default() -> Self {
         Marketplace {
             load: Load::Loading { skeleton: false },
+            full: None,
             generation: 0,
             query: String::new(),
             category: None,
@@ -79,7 +99,9 @@ pub enum Action {
     Reload,
     /// 150 ms passed and the catalog has not arrived.
     ShowSkeleton,
-    Loaded(CatalogView),
+    Loaded(CardsView),
+    /// The whole catalog arrived.
+    Full(CatalogView),
     Failed(ShownError),
     Search(String),
     ClearSearch,
@@ -118,10 +140,19 @@ impl Reducible for Marketplace {
                 next.keep_active_visible();
                 // A reload may drop the connector whose sheet was open.
                 if let Some(open) = &next.open {
-                    if next.connector(open).is_none() {
+                    if next.card(open).is_none() {
                         next.open = None;
                     }
                 }
+            }
+            Action::Full(view) => {
+                let catalog = Catalog::from(view);
+                if let Some(open) = &next.open {
+                    if !catalog.connectors.iter().any(|c| &c.id == open) {
+                        next.open = None;
+                    }
+                }
+                next.full = Some(Rc::new(catalog));
             }
             Action::Failed(error) => next.load = Load::Failed(error),
             Action::Search(query) => {
@@ -155,7 +186,7 @@ impl Reducible for Marketplace {
                 next.active = Some(id);
             }
             Action::OpenSheet(id) => {
-                if next.connector(&id).is_none() {
+                if next.card(&id).is_none() {
                     return self;
                 }
                 next.active = Some(id.clone());
@@ -180,11 +211,15 @@ impl Reducible for Marketplace {
 }
 
 impl Marketplace {
-    pub fn catalog(&self) -> Option<&Rc<Catalog>> {
+    pub fn cards(&self) -> Option<&Rc<Cards>> {
         match &self.load {
-            Load::Loaded(catalog) => Some(catalog),
+            Load::Loaded(cards) => Some(cards),
             _ => None,
         }
+    }
+
+    pub fn card(&self, id: &str) -> Option<&Rc<CardView>> {
+        self.cards()?.cards.iter().find(|c| c.id == id)
     }
 
     /// The search as `Connector::matches` wants it: trimmed and lower-cased.
@@ -192,8 +227,10 @@ impl Marketplace {
         self.query.trim().to_lowercase()
     }
 
+    /// The whole connector, once the catalog arrived (`Full`).
     pub fn connector(&self, id: &str) -> Option<Rc<Connector>> {
-        self.catalog()?
+        self.full
+            .as_ref()?
             .connectors
             .iter()
             .find(|c| c.id == id)
@@ -201,23 +238,23 @@ impl Marketplace {
     }
 
     /// The connectors the grid shows, in catalog order.
-    pub fn visible(&self) -> Vec<Rc<Connector>> {
-        match self.catalog() {
-            Some(catalog) => filter(&catalog.connectors, &self.needle(), self.category),
+    pub fn visible(&self) -> Vec<Rc<CardView>> {
+        match self.cards() {
+            Some(cards) => filter(&cards.cards, &self.needle(), self.category),
             None => Vec::new(),
         }
     }
 
     /// The chips in order, `All` first, each with how many connectors match the search.
     pub fn chips(&self) -> Vec<Chip> {
-        match self.catalog() {
-            Some(catalog) => chips(&catalog.connectors, &self.needle(), self.category),
+        match self.cards() {
+            Some(cards) => chips(&cards.cards, &self.needle(), self.category),
             None => Vec::new(),
         }
     }
 
     /// Index of the card holding the tab stop among `visible`.
-    pub fn active_index(&self, visible: &[Rc<Connector>]) -> usize {
+    pub fn active_index(&self, visible: &[Rc<CardView>]) -> usize {
         self.active
             .as_deref()
             .and_then(|id| visible.iter().position(|c| c.id == id))
@@ -266,11 +303,11 @@ pub fn count_text(count: usize) -> String {
 }
 
 pub fn filter(
-    connectors: &[Rc<Connector>],
+    cards: &[Rc<CardView>],
     needle: &str,
     category: Option<Category>,
-) -> Vec<Rc<Connector>> {
-    connectors
+) -> Vec<Rc<CardView>> {
+    cards
         .iter()
         .filter(|c| category.is_none_or(|cat| c.category == cat) && c.matches(needle))
         .cloned()
@@ -295,8 +332,8 @@ impl Chip {
     }
 }
 
-pub fn chips(connectors: &[Rc<Connector>], needle: &str, selected: Option<Category>) -> Vec<Chip> {
-    let matching: Vec<&Connector> = connectors
+pub fn chips(cards: &[Rc<CardView>], needle: &str, selected: Option<Category>) -> Vec<Chip> {
+    let matching: Vec<&CardView> = cards
         .iter()
         .map(|c| c.as_ref())
         .filter(|c| c.matches(needle))
@@ -349,8 +386,15 @@ mod tests {
         }
     }
 
+    fn cards(view: &CatalogView) -> CardsView {
+        CardsView {
+            cards: view.connectors.iter().map(CardView::from).collect(),
+            problems: view.problems.clone(),
+        }
+    }
+
     fn loaded() -> Rc<Marketplace> {
-        Rc::new(Marketplace::default()).reduce(Action::Loaded(view()))
+        Rc::new(Marketplace::default()).reduce(Action::Loaded(cards(&view())))
     }
 
     fn ids(state: &Marketplace) -> Vec<String> {
@@ -412,6 +456,30 @@ mod tests {
         let state = state.reduce(Action::CloseSheet);
         assert_eq!(state.open, None);
         assert_eq!(state.active.as_deref(), Some("redis"));
+    }
+
+    #[test]
+    fn an_open_sheet_gets_its_connector_when_the_whole_catalog_arrives() {
+        let state = loaded().reduce(Action::OpenSheet("redis".to_owned()));
+        assert_eq!(state.open.as_deref(), Some("redis"));
+        assert_eq!(state.connector("redis"), None);
+        let state = state.reduce(Action::Full(view()));
+        assert_eq!(state.open.as_deref(), Some("redis"));
+        let redis = state.connector("redis").unwrap();
+        assert_eq!(redis.api_docs_url, "https://example.com/redis");
+    }
+
+    #[test]
+    fn a_catalog_without_the_open_connector_closes_its_sheet() {
+        let state = loaded().reduce(Action::OpenSheet("redis".to_owned()));
+        let mut without = view();
+        without.connectors.retain(|c| c.id != "redis");
+        let state = state.reduce(Action::Full(without.clone()));
+        assert_eq!(state.open, None);
+        let state = state
+            .reduce(Action::OpenSheet("mysql".to_owned()))
+            .reduce(Action::Loaded(cards(&without)));
+        assert_eq!(state.open.as_deref(), Some("mysql"));
     }
 
     #[test]
