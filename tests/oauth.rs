@@ -66,7 +66,13 @@ fn google() -> Profile {
         revoke_path: Some("/revoke"),
         check_path: "/v1/userinfo",
         check_token_header: None,
-        lookups: &[],
+        // The signed-in account's address, kept for a reconnect's login_hint: UserInfo's claims
+        // with the email scope.
+        // https://developers.google.com/identity/openid-connect/openid-connect#obtaininguserprofileinformation
+        lookups: &[(
+            "/v1/userinfo",
+            |_| json!({"sub": "110169484474386276334", "email": "ana@example.com", "email_verified": true}),
+        )],
         client_id: CLIENT_ID,
         client_secret: Some("stand-in-secret"),
         token_body: google_body,
@@ -407,6 +413,10 @@ fn google_loopback_flow_closes_its_listener() {
     assert_eq!(
         c["name"], "Work mail",
         "the name given when the sign-in started"
+    );
+    assert_eq!(
+        c["metadata"]["email"], "ana@example.com",
+        "kept for a reconnect's login_hint"
     );
     assert!(
         c["token_expires_at"].is_string(),

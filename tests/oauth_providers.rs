@@ -151,6 +151,15 @@ fn microsoft_tenant_endpoints_and_rotating_refresh() {
     let mut profile = base("/contoso.onmicrosoft.com/oauth2/v2.0/token", "/v1.0/me");
     profile.client_secret = None;
     profile.rotates = true;
+    // GET /me, the signed-in user (the documented example's default properties), whose
+    // userPrincipalName a reconnect sends as login_hint.
+    // https://learn.microsoft.com/en-us/graph/api/user-get
+    profile.lookups = &[("/v1.0/me", |_| {
+        json!({"businessPhones": ["+1 425 555 0109"], "displayName": "Adele Vance", "givenName": "Adele",
+               "jobTitle": "Retail Manager", "mail": "AdeleV@contoso.com", "mobilePhone": "+1 425 555 0109",
+               "officeLocation": "18/2111", "preferredLanguage": "en-US", "surname": "Vance",
+               "userPrincipalName": "AdeleV@contoso.com", "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"})
+    })];
     profile.token_body = |_, access, refresh| {
         json!({"access_token": access, "token_type": "Bearer", "expires_in": 3599,
                "scope": "https%3A%2F%2Fgraph.microsoft.com%2Fmail.read", "refresh_token": refresh,
@@ -167,6 +176,7 @@ fn microsoft_tenant_endpoints_and_rotating_refresh() {
     );
     assert_eq!(done.code, 0, "{}", done.stderr);
     let c = only_connection(&kp);
+    assert_eq!(c["metadata"]["user_principal_name"], "AdeleV@contoso.com");
     let id = c["id"].as_str().unwrap();
     refresh(&kp, id);
     refresh(&kp, id);

@@ -1,6 +1,7 @@
 //! The connector schema: what a `catalog/<id>.toml` file holds, and what the UI and the CLI's
 //! `--json` output show. Field names here are the stable JSON and TOML names.
 
+use crate::handoff::{EnvVar, McpServer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -157,6 +158,12 @@ pub struct Connector {
     pub database: Option<DatabaseSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<ServiceAccountSpec>,
+    /// The environment variables its common tools read, filled by `keyport exec`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<EnvVar>,
+    /// The well-known MCP servers for it, the service's official ones first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mcp_servers: Vec<McpServer>,
     /// Set by the loader, never read from a file: whether this connector was added by the person.
     #[serde(default)]
     pub custom: bool,

@@ -8,6 +8,7 @@ mod card;
 mod catalog;
 mod connector;
 mod error;
+mod handoff;
 mod jobs;
 mod rules;
 mod vault;
@@ -20,6 +21,7 @@ pub use connector::{
     RedirectKind, Revocation, ServiceAccountFormat, ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
+pub use handoff::{env_value, EnvVar, McpServer};
 pub use jobs::{JobView, JobsView, SchedulerHostView};
 pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};
 pub use vault::{

@@ -7,8 +7,8 @@ use super::parse::Origin;
 use super::template::{fill_url, host_placeholders, placeholders, UrlRule};
 use super::text::{holds, unsafe_char};
 use keyport_model::{
-    CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, KeepAlive, KeyAuth,
-    KeyLocation, Pkce,
+    env_value, CheckRequest, ClientAuth, ConfigField, ConnectionType, Connector, KeepAlive,
+    KeyAuth, KeyLocation, OAuth2Spec, Pkce,
 };
 use regex_lite::Regex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -188,7 +188,41 @@ pub fn connector(c: &Connector, origin: Origin) -> Vec<Problem> {
             }
         }
     }
+    if let Some(o) = &c.oauth2 {
+        v.login_hint(o, &fields);
+    }
+    v.env(c);
+    v.mcp_servers(c);
     v.problems
+}
+
+/// The settings an `[[env]]` entry may name beside the credential values: the non-secret fields
+/// of every type, a database login's, and what a sign-in records in the metadata.
+fn settings(c: &Connector) -> BTreeSet<String> {
+    let secretless = |fields: &[ConfigField]| {
+        fields
+            .iter()
+            .filter(|f| !f.secret)
+            .map(|f| f.key.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut names: BTreeSet<String> = secretless(&c.fields).into_iter().collect();
+    if let Some(sa) = &c.service_account {
+        names.extend(secretless(&sa.fields));
+    }
+    if let Some(db) = &c.database {
+        names.extend(secretless(&db.login_fields()));
+    }
+    if let Some(o) = &c.oauth2 {
+        names.extend(o.token_metadata.keys().cloned());
+        names.extend(o.callback_metadata.keys().cloned());
+        names.extend(
+            o.post_connect
+                .iter()
+                .flat_map(|l| l.metadata.keys().cloned()),
+        );
+    }
+    names
 }
 
 struct Validator {
@@ -441,6 +475,125 @@ impl Validator {
         self.https_page(&format!("{path}.docs_url"), &check.docs_url);
     }
 
+    /// The reconnect's `login_hint`: filled from the settings and what a sign-in records, so a
+    /// placeholder nothing fills would silently never send a hint.
+    fn login_hint(&mut self, o: &OAuth2Spec, fields: &BTreeMap<&str, &ConfigField>) {
+        let Some(hint) = &o.login_hint else { return };
+        let path = "oauth2.login_hint";
+        let recorded: BTreeSet<&str> = o
+            .token_metadata
+            .keys()
+            .chain(o.callback_metadata.keys())
+            .chain(o.post_connect.iter().flat_map(|l| l.metadata.keys()))
+            .map(String::as_str)
+            .collect();
+        match placeholders(hint) {
+            Err(msg) => self.push(path, msg),
+            Ok(names) if names.is_empty() => self.push(
+                path,
+                "names no `{placeholder}`: the hint must be the connection's own account",
+            ),
+            Ok(names) => {
+                for name in names
+                    .iter()
+                    .filter(|n| !fields.contains_key(*n) && !recorded.contains(*n))
+                {
+                    self.push(
+                        path,
+                        format!(
+                            "uses `{{{name}}}`, which no field declares and no sign-in records"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `[[env]]`: a variable name as shells spell them, once each, filled with a credential
+    /// value or a setting the connection has, and the page of the tool that reads it.
+    fn env(&mut self, c: &Connector) {
+        let settings = settings(c);
+        let mut seen = BTreeSet::new();
+        for (i, var) in c.env.iter().enumerate() {
+            let path = format!("env[{i}]");
+            if !is_env_name(&var.name) {
+                self.push(
+                    &format!("{path}.name"),
+                    format!("`{}` is not a variable name: upper-case letters, digits and `_`, not starting with a digit", var.name),
+                );
+            } else if !seen.insert(var.name.as_str()) {
+                self.push(
+                    &format!("{path}.name"),
+                    format!("`{}` is declared twice", var.name),
+                );
+            }
+            if !env_value::CREDENTIALS.contains(&var.value.as_str())
+                && !settings.contains(&var.value)
+            {
+                self.push(
+                    &format!("{path}.value"),
+                    format!(
+                        "`{}` is neither a credential ({}) nor a setting of this connector",
+                        var.value,
+                        env_value::CREDENTIALS.join(", ")
+                    ),
+                );
+            }
+            self.https_page(&format!("{path}.docs"), &var.docs);
+        }
+    }
+
+    /// `[[mcp_servers]]`: a command or an https address (not both), variables the `[[env]]`
+    /// table fills, the README, and the official servers first.
+    fn mcp_servers(&mut self, c: &Connector) {
+        let declared: BTreeSet<&str> = c.env.iter().map(|v| v.name.as_str()).collect();
+        let mut names = BTreeSet::new();
+        let mut past_official = false;
+        for (i, server) in c.mcp_servers.iter().enumerate() {
+            let path = format!("mcp_servers[{i}]");
+            if !is_identifier(&server.name.replace('-', "_")) {
+                self.push(
+                    &format!("{path}.name"),
+                    format!("`{}` is not a valid server name", server.name),
+                );
+            } else if !names.insert(server.name.as_str()) {
+                self.push(
+                    &format!("{path}.name"),
+                    format!("`{}` is named twice", server.name),
+                );
+            }
+            if server.official && past_official {
+                self.push(&format!("{path}.official"), "official servers come first");
+            }
+            past_official |= !server.official;
+            match (&server.command, &server.url) {
+                (Some(command), None) => {
+                    self.text(&format!("{path}.command"), command);
+                    for (j, arg) in server.args.iter().enumerate() {
+                        self.text(&format!("{path}.args[{j}]"), arg);
+                    }
+                }
+                (None, Some(url)) => {
+                    self.https_page(&format!("{path}.url"), url);
+                    if !server.args.is_empty() {
+                        self.push(
+                            &format!("{path}.args"),
+                            "a remote server takes no arguments",
+                        );
+                    }
+                }
+                _ => self.push(&path, "needs either a `command` or a `url`, not both"),
+            }
+            for name in server.env.iter().filter(|n| !declared.contains(n.as_str())) {
+                self.push(
+                    &format!("{path}.env"),
+                    format!("`{name}` is not in the connector's `[[env]]`, so nothing fills it"),
+                );
+            }
+            self.https_page(&format!("{path}.readme"), &server.readme);
+        }
+    }
+
     /// A refresh token's limits: at least one of them, each a positive number of days, with
     /// the page that states them (a keep-alive nobody can check is a guess).
     fn keep_alive(&mut self, path: &str, keep: &KeepAlive) {
@@ -551,6 +704,15 @@ fn location_id(l: KeyLocation) -> &'static str {
     }
 }
 
+fn is_env_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && text.len() <= 128
+}
+
 fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
@@ -589,6 +751,7 @@ fn contrast_with_white(rgb: [u8; 3]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keyport_model::{EnvVar, McpServer};
 
     #[test]
     fn contrast_matches_wcag_reference_points() {
@@ -635,6 +798,75 @@ mod tests {
                 assert!(!re.is_match(bad), "{bad}");
             }
         }
+    }
+
+    #[test]
+    fn a_login_hint_must_be_filled_by_a_field_or_the_sign_in() {
+        let catalog = crate::catalog::Catalog::builtin();
+        let google = catalog.get("google_workspace").unwrap();
+        assert_eq!(connector(google, Origin::Builtin), Vec::new());
+        let with_hint = |hint: &str| {
+            let mut c = google.clone();
+            c.oauth2.as_mut().unwrap().login_hint = Some(hint.to_owned());
+            connector(&c, Origin::Builtin)
+        };
+        for bad in ["{mail}", "someone@example.com", "{email"] {
+            let problems = with_hint(bad);
+            assert!(
+                problems.iter().any(|(path, _)| path == "oauth2.login_hint"),
+                "{bad}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn env_values_name_a_credential_or_a_setting() {
+        let catalog = crate::catalog::Catalog::builtin();
+        let aws = catalog.get("aws").unwrap().clone();
+        let with_value = |value: &str| {
+            let mut c = aws.clone();
+            c.env = vec![EnvVar {
+                name: "AWS_REGION".into(),
+                value: value.into(),
+                docs: "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html"
+                    .into(),
+            }];
+            connector(&c, Origin::Builtin)
+        };
+        assert_eq!(with_value("region"), Vec::new());
+        assert_eq!(with_value("secret_access_key"), Vec::new());
+        for bad in ["refresh_token", "client_secret", "regoin"] {
+            let problems = with_value(bad);
+            assert!(
+                problems.iter().any(|(path, _)| path == "env[0].value"),
+                "{bad}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn mcp_servers_read_only_declared_variables() {
+        let catalog = crate::catalog::Catalog::builtin();
+        let mut c = catalog.get("aws").unwrap().clone();
+        let readme = "https://github.com/example/server#readme".to_owned();
+        c.mcp_servers = vec![McpServer {
+            name: "example".into(),
+            official: false,
+            command: Some("npx".into()),
+            args: vec!["-y".into(), "example".into()],
+            url: Some("https://mcp.example.com/mcp".into()),
+            env: vec!["UNDECLARED_TOKEN".into()],
+            readme,
+        }];
+        let paths: Vec<String> = connector(&c, Origin::Builtin)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert!(paths.contains(&"mcp_servers[0]".to_owned()), "{paths:?}");
+        assert!(
+            paths.contains(&"mcp_servers[0].env".to_owned()),
+            "{paths:?}"
+        );
     }
 
     #[test]

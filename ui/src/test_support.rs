@@ -30,6 +30,8 @@ pub fn connector(id: &str, name: &str, category: Category, description: &str) ->
         bearer_token: None,
         database: None,
         service_account: None,
+        env: Vec::new(),
+        mcp_servers: Vec::new(),
         custom: false,
     }
 }
