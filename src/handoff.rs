@@ -274,3 +274,26 @@ pub fn holds_aws_keys(connector: &Connector, view: &ConnectionView) -> bool {
             .as_ref()
             .is_some_and(|s| s.format == ServiceAccountFormat::AwsAccessKey)
 }
+
+/// What `keyport token` cannot print for this connection (as one value, or with `header` as an
+/// HTTP header), told before anything is handed out, so the audit log records no hand-off that
+/// printed nothing.
+pub fn check_printable(
+    connector: &Connector,
+    view: &ConnectionView,
+    header: bool,
+) -> Result<(), HandOffError> {
+    if holds_aws_keys(connector, view) {
+        return Err(HandOffError::NotOne(credential::AWS_NOT_ONE));
+    }
+    match view.connection_type {
+        ConnectionType::BasicAuth if !header => {
+            Err(HandOffError::NotOne(credential::LOGIN_NOT_ONE))
+        }
+        ConnectionType::Database if header => Err(HandOffError::NoHeader {
+            connector: connector.name.clone(),
+            what: "database URL",
+        }),
+        _ => Ok(()),
+    }
+}

@@ -167,3 +167,152 @@ fn bad_requests_say_why_and_print_nothing() {
     refused(&[&id], Some(PASSPHRASE), "needs reconnecting (its access token expired and the service gave it no refresh token); connect it again with `keyport connect standin_github");
     refused(&[&id, "--header"], Some(PASSPHRASE), "needs reconnecting");
 }
+
+/// `git credential fill` with Keyport as git's only credential helper, and no prompt to fall
+/// back on (GIT_TERMINAL_PROMPT=0), no user or system git config.
+fn git_fill(kp: &Keyport, action: &str, request: &str) -> crate::support::Run {
+    let helper = format!(
+        "!'{}' --data-dir '{}' git-credential",
+        env!("CARGO_BIN_EXE_keyport"),
+        kp.data_dir().display()
+    );
+    let mut git = std::process::Command::new("git");
+    git.args(["-c", "credential.helper=", "-c"])
+        .arg(format!("credential.helper={helper}"))
+        .args(["credential", action])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .current_dir(kp.data_dir());
+    crate::support::feed(git, request.as_bytes())
+}
+
+#[test]
+fn git_credential_fill_gets_the_token_of_the_host_s_connection() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let connect = |args: &[&str], token: &str| {
+        let run = kp.run_in(args, token, Some(PASSPHRASE));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    };
+    connect(
+        &["connect", "github", "--token-stdin", "--no-verify"],
+        "ghp_sentinel1",
+    );
+    connect(
+        &[
+            "connect",
+            "gitlab",
+            "--token-stdin",
+            "--no-verify",
+            "--config",
+            "gitlab_host=git.example.com",
+        ],
+        "glpat-sentinel2",
+    );
+
+    let github = git_fill(
+        &kp,
+        "fill",
+        "protocol=https\nhost=github.com\npath=o/r.git\n\n",
+    );
+    assert_eq!(github.code, 0, "{}", github.stderr);
+    assert_eq!(
+        github.stdout,
+        "protocol=https\nhost=github.com\nusername=x-access-token\npassword=ghp_sentinel1\n"
+    );
+    let gitlab = git_fill(&kp, "fill", "protocol=https\nhost=git.example.com\n\n");
+    assert_eq!(gitlab.code, 0, "{}", gitlab.stderr);
+    assert!(
+        gitlab
+            .stdout
+            .ends_with("username=oauth2\npassword=glpat-sentinel2\n"),
+        "{}",
+        gitlab.stdout
+    );
+
+    // Another host, or a token over plain http: the helper answers nothing, so git (with no
+    // prompt allowed) gives up, and no token is anywhere in what it printed.
+    for request in [
+        "protocol=https\nhost=gitlab.com\n\n",
+        "protocol=http\nhost=github.com\n\n",
+    ] {
+        let none = git_fill(&kp, "fill", request);
+        assert_ne!(none.code, 0, "{}", none.stdout);
+        assert!(!format!("{}{}", none.stdout, none.stderr).contains("sentinel"));
+    }
+    // store and erase are no-ops that succeed.
+    for action in ["approve", "reject"] {
+        let run = git_fill(
+            &kp,
+            action,
+            "protocol=https\nhost=github.com\nusername=x-access-token\npassword=ghp_sentinel1\n\n",
+        );
+        assert_eq!(run.code, 0, "{action}: {}", run.stderr);
+        assert!(run.stdout.is_empty());
+    }
+    let audit = kp.ok(&["audit", "--json"]);
+    assert_eq!(audit.matches("\"hand-off\"").count(), 2, "{audit}");
+    assert!(!audit.contains("sentinel"));
+}
+
+#[test]
+fn aws_credential_process_prints_the_keys_as_aws_tools_read_them() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let keys = json!({
+        "Version": 1,
+        "AccessKeyId": "ASIAJEXAMPLEXEG2JICEA",
+        "SecretAccessKey": "9drTJvcXLB89EXAMPLELB8923FB892xMFI",
+        "SessionToken": "IQoJb3JpZ2luX2VjEXAMPLEtokenAQoDYXdz",
+        "Expiration": "2026-12-31T23:59:59Z"
+    });
+    let file = kp.write("aws.json", &keys.to_string());
+    let run = kp.run_in(
+        &[
+            "connect",
+            "aws",
+            "--service-account-file",
+            file.to_str().unwrap(),
+            "--config",
+            "region=eu-central-1",
+            "--no-verify",
+        ],
+        "",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let aws = kp.ids()[0].clone();
+    let printed = kp.run_in(&["aws-credential-process", &aws], "", Some(PASSPHRASE));
+    assert_eq!(printed.code, 0, "{}", printed.stderr);
+    assert!(printed.stdout.ends_with('\n'));
+    assert_eq!(
+        serde_json::from_str::<Value>(&printed.stdout).unwrap(),
+        keys
+    );
+
+    // `token` says where AWS keys come from; another connection is refused by name.
+    let as_token = token(&kp, &[&aws]);
+    assert_eq!(as_token.code, 1);
+    assert!(
+        as_token.stderr.contains("aws-credential-process"),
+        "{}",
+        as_token.stderr
+    );
+    let key = kp.connect_key("sendgrid", &[], "SG.sentinel");
+    let other = kp.run_in(&["aws-credential-process", &key], "", Some(PASSPHRASE));
+    assert_eq!(other.code, 1);
+    assert!(other.stdout.is_empty());
+    assert!(
+        other.stderr.contains("holds no AWS keys"),
+        "{}",
+        other.stderr
+    );
+    let audit = kp.ok(&["audit", "--json"]);
+    assert_eq!(
+        audit.matches("\"hand-off\"").count(),
+        1,
+        "only the AWS hand-off: {audit}"
+    );
+}

@@ -6,9 +6,12 @@ use super::output::print_raw;
 use super::vault::{block_on, session};
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::handoff::{git, holds_aws_keys, Asker, Credential, HandOff, HandOffError};
+use crate::handoff::{
+    check_printable, git, holds_aws_keys, Asker, Credential, HandOff, HandOffError,
+};
 use crate::session::Session;
 use clap::{Args, Subcommand};
+use keyport_model::{ConnectionView, Connector};
 use std::collections::BTreeMap;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -46,7 +49,21 @@ struct TokenJson<'a> {
     expires_at: Option<&'a str>,
 }
 
+/// The connection `id` as listed (no key needed), with its connector; `None` when there is no
+/// such connection (the hand-off then says so).
+fn listed(id: &str, dir: &Path) -> Result<Option<(ConnectionView, Connector)>, Failure> {
+    let list = block_on(Session::new(dir.to_path_buf()).connections())?;
+    let Some(view) = list.into_iter().find(|v| v.id == id) else {
+        return Ok(None);
+    };
+    let connector = Catalog::load(dir).get(&view.connector_id)?.clone();
+    Ok(Some((view, connector)))
+}
+
 pub fn token(args: TokenArgs, dir: &Path) -> Result<(), Failure> {
+    if let Some((view, connector)) = listed(&args.id, dir)? {
+        check_printable(&connector, &view, args.header)?;
+    }
     let (handed, catalog) = hand_off(&args.id, dir)?;
     let view = &handed.connection;
     // Every copy of the secret made here is wiped when dropped.
@@ -113,16 +130,10 @@ pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Fai
 /// the key pair, and a session token and Expiration for temporary keys), which is the form the
 /// vault keeps AWS keys in.
 pub fn aws_credential_process(id: &str, dir: &Path) -> Result<(), Failure> {
-    let catalog = Catalog::load(dir);
     // A connection that is not AWS is refused before anything is handed out (or recorded).
-    let listed = block_on(Session::new(dir.to_path_buf()).connections())?;
-    if let Some(view) = listed.iter().find(|v| v.id == id) {
-        let connector = catalog.get(&view.connector_id)?;
-        if !holds_aws_keys(connector, view) {
-            return Err(HandOffError::NotAws {
-                name: view.name.clone(),
-            }
-            .into());
+    if let Some((view, connector)) = listed(id, dir)? {
+        if !holds_aws_keys(&connector, &view) {
+            return Err(HandOffError::NotAws { name: view.name }.into());
         }
     }
     let (handed, _) = hand_off(id, dir)?;

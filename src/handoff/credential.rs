@@ -12,6 +12,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use zeroize::Zeroizing;
 
+pub(super) const LOGIN_NOT_ONE: &str =
+    "a basic-auth login is a user name and a password, not one token; ask for it as a header (--header)";
+pub(super) const AWS_NOT_ONE: &str =
+    "AWS keys are more than one value; use `keyport aws-credential-process ID`, which AWS's tools and SDKs read";
+
 /// A secret on its way to the program that asked; zeroized when dropped, never printed by Debug.
 pub struct Handed(SecretString);
 
@@ -72,12 +77,8 @@ impl Credential {
             Credential::AccessToken(t) | Credential::Key(t) | Credential::DatabaseUrl(t) => {
                 Ok(t.expose_to_asker())
             }
-            Credential::Login { .. } => Err(HandOffError::NotOne(
-                "a basic-auth login is a user name and a password, not one token; ask for it as a header (--header)",
-            )),
-            Credential::Aws(_) => Err(HandOffError::NotOne(
-                "AWS keys are more than one value; use `keyport aws-credential-process ID`, which AWS's tools and SDKs read",
-            )),
+            Credential::Login { .. } => Err(HandOffError::NotOne(LOGIN_NOT_ONE)),
+            Credential::Aws(_) => Err(HandOffError::NotOne(AWS_NOT_ONE)),
         }
     }
 
