@@ -1,8 +1,7 @@
 //! The card grid: one tab stop (roving tabindex). Arrows follow the columns as rendered (CSS
 //! decides how many fit), Home/End go to the row's ends, Ctrl+Home/End to the first and last card.
-//! A click or focus on any card reaches the grid's one handler, which reads the card's id.
 
-use super::card::{connector_card, CONNECTOR_ID};
+use super::card::ConnectorCard;
 use crate::state::moves::{grid_move, Move};
 use keyport_model::CardView;
 use std::rc::Rc;
@@ -42,38 +41,20 @@ pub fn card_grid(props: &GridProps) -> Html {
             }
         })
     };
-    let onclick = {
-        let on_open = props.on_open.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some(id) = card_id(&e) {
-                on_open.emit(id);
-            }
-        })
-    };
-    let onfocusin = {
-        let on_activate = props.on_activate.clone();
-        Callback::from(move |e: FocusEvent| {
-            if let Some(id) = card_id(&e) {
-                on_activate.emit(id);
-            }
-        })
-    };
     html! {
         <ul class="grid" role="list" data-testid="connector-grid" aria-label="Connectors" ref={list}
-            {onkeydown} {onclick} {onfocusin}>
-            { for props.connectors.iter().enumerate().map(|(i, c)| connector_card(c, i == props.active)) }
+            {onkeydown}>
+            { for props.connectors.iter().enumerate().map(|(i, c)| html! {
+                <ConnectorCard
+                    key={c.id.clone()}
+                    connector={Rc::clone(c)}
+                    active={i == props.active}
+                    on_open={props.on_open.clone()}
+                    on_focus={props.on_activate.clone()}
+                />
+            }) }
         </ul>
     }
-}
-
-/// The id of the card an event happened on or inside, if any.
-fn card_id(e: &Event) -> Option<String> {
-    e.target()?
-        .dyn_into::<Element>()
-        .ok()?
-        .closest("[data-testid=\"connector-card\"]")
-        .ok()??
-        .get_attribute(CONNECTOR_ID)
 }
 
 /// How many cards sit in the first rendered row.
@@ -92,7 +73,7 @@ fn rendered_columns(list: &Element) -> usize {
 
 pub fn focus_card(scope: &Element, id: &str) {
     if let Ok(Some(card)) = scope.query_selector(&format!(
-        "[data-testid=\"connector-card\"][{CONNECTOR_ID}=\"{id}\"]"
+        "[data-testid=\"connector-card\"][data-connector-id=\"{id}\"]"
     )) {
         if let Ok(card) = card.dyn_into::<HtmlElement>() {
             let _ = card.focus();
