@@ -288,7 +288,7 @@ fn oauth() -> Result<(), String> {
                 &unlocked,
                 &connector,
                 &BTreeMap::new(),
-                None,
+                oauth::Purpose::Connect { name: None },
                 &[RedirectKind::CustomScheme],
             )
             .await

@@ -319,10 +319,16 @@ impl Drop for LoopbackSignIn {
 
 impl LoopbackSignIn {
     fn start(kp: &Keyport, connector: &str, extra: &[&str]) -> LoopbackSignIn {
+        let mut args = vec!["connect", connector, "--oauth", "--no-browser"];
+        args.extend(extra);
+        LoopbackSignIn::run(kp, &args)
+    }
+
+    /// Runs a command that prints a sign-in address and waits on loopback for its callback.
+    fn run(kp: &Keyport, args: &[&str]) -> LoopbackSignIn {
         let mut child = kp
             .command()
-            .args(["connect", connector, "--oauth", "--no-browser"])
-            .args(extra)
+            .args(args)
             .env("KEYPORT_PASSPHRASE", PASSPHRASE)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -980,4 +986,86 @@ fn the_session_keeps_its_flows_until_cancelled_or_completed() {
         1,
         "only the pasted sign-in stored a connection"
     );
+}
+
+/// Issue 13: a dead grant is renewed in place. Reconnecting signs in again as the same account
+/// (Google's `login_hint`) and keeps the connection's id, name and settings, so whatever names
+/// the connection goes on working; the sign-in is audited, never its tokens.
+#[test]
+fn a_dead_grant_is_reconnected_in_place_with_a_login_hint() {
+    let standin = StandIn::start(google());
+    let kp = setup("google_workspace", &standin, Some("stand-in-secret"), None);
+    let sign_in = LoopbackSignIn::start(&kp, "standin_google_workspace", &["--name", "Work mail"]);
+    assert!(
+        !sign_in.params.contains_key("login_hint"),
+        "a first sign-in knows no account"
+    );
+    browser_get(&sign_in.callback_url(&standin)).unwrap();
+    assert!(sign_in.end().success);
+    let before = list(&kp)[0].clone();
+    let id = before["id"].as_str().unwrap().to_owned();
+    let set = kp.run_in(
+        &["connections", "set", &id, "--health-interval", "45"],
+        "",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+
+    let (status, body) = rfc6749_refusal("invalid_grant");
+    standin.force(status, body, None);
+    let refused = kp.run_in(&["connections", "refresh", &id], "", Some(PASSPHRASE));
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert_eq!(list(&kp)[0]["needs_reconnect"], true);
+
+    let sign_in = LoopbackSignIn::run(&kp, &["connections", "reconnect", &id, "--no-browser"]);
+    assert_eq!(sign_in.params["login_hint"], "ana@example.com");
+    assert_eq!(
+        sign_in.params["access_type"], "offline",
+        "the catalog's own parameters too"
+    );
+    browser_get(&sign_in.callback_url(&standin)).unwrap();
+    let ended = sign_in.end();
+    assert!(ended.success, "{}", ended.stderr);
+
+    let after = list(&kp);
+    assert_eq!(after.len(), 1, "renewed, not added: {after:?}");
+    let c = &after[0];
+    assert_eq!(c["id"], before["id"]);
+    assert_eq!(c["name"], "Work mail");
+    assert_eq!(c["health_interval_minutes"], 45, "its settings are kept");
+    assert_eq!(c["status"], "active");
+    assert_eq!(c["needs_reconnect"], false);
+    assert_eq!(c["error_count"], 0);
+    assert!(c["token_expires_at"].is_string());
+    let refreshed = kp.run_in(&["connections", "refresh", &id], "", Some(PASSPHRASE));
+    assert_eq!(
+        refreshed.code, 0,
+        "the new grant refreshes: {}",
+        refreshed.stderr
+    );
+
+    let audit = kp.ok(&["audit", "--json"]);
+    assert!(audit.contains("\"reconnect\""), "{audit}");
+    for issued in ["access-", "refresh-", "code-"] {
+        assert!(
+            !audit.contains(issued),
+            "no token in the audit log: {audit}"
+        );
+    }
+}
+
+/// A reconnect of a connection that holds a key, or of one that does not exist, is refused
+/// before any browser opens, and changes nothing.
+#[test]
+fn only_signed_in_connections_reconnect() {
+    let kp = Keyport::new();
+    kp.init_vault();
+    let unknown = kp.run_in(
+        &["connections", "reconnect", "no-such-id", "--no-browser"],
+        "",
+        Some(PASSPHRASE),
+    );
+    assert_eq!(unknown.code, 1);
+    assert!(unknown.stdout.is_empty(), "{}", unknown.stdout);
+    assert!(unknown.stderr.contains("no-such-id"), "{}", unknown.stderr);
 }

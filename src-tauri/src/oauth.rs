@@ -67,6 +67,9 @@ pub fn finish(
     let outcome = match result {
         Ok(connection) => {
             notify_connected(app, &connection);
+            // A new or renewed grant gets its refresh and check planned now, not at the next
+            // heartbeat; the tray and the Connections page follow.
+            app.state::<crate::background::Wake>().0.notify_one();
             OAuthOutcome::Connected {
                 connection: Box::new(connection),
             }

@@ -3,7 +3,7 @@
 //! to the core or the page. It never shows a secret.
 
 use crate::background::Wake;
-use keyport::scheduler::tray::{Fix, Look, Tray};
+use keyport::scheduler::tray::{Access, Fix, Look, Tray};
 use keyport::session::Session;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -33,7 +33,8 @@ fn item(
     MenuItem::with_id(app, id.as_ref(), text, enabled, None::<&str>)
 }
 
-fn menu(app: &AppHandle, tray: &Tray, unlocked: bool) -> tauri::Result<Menu<Wry>> {
+fn menu(app: &AppHandle, tray: &Tray, access: Access) -> tauri::Result<Menu<Wry>> {
+    let unlocked = access == Access::Unlocked;
     let menu = Menu::new(app)?;
     menu.append(&item(app, "status", &tray.line, false)?)?;
     for a in tray.attention.iter().take(LISTED) {
@@ -56,10 +57,10 @@ fn menu(app: &AppHandle, tray: &Tray, unlocked: bool) -> tauri::Result<Menu<Wry>
     menu.append(&item(app, "open", "Open Keyport", true)?)?;
     menu.append(&item(app, "check-all", "Test all connections", unlocked)?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    let (id, text) = if unlocked {
-        ("lock", "Lock vault")
-    } else {
-        ("open", "Unlock…")
+    let (id, text) = match access {
+        Access::Unlocked => ("lock", "Lock vault"),
+        Access::Locked => ("open", "Unlock…"),
+        Access::NoVault => ("open", "Set Up Keyport…"),
     };
     menu.append(&item(app, id, text, true)?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
@@ -69,9 +70,9 @@ fn menu(app: &AppHandle, tray: &Tray, unlocked: bool) -> tauri::Result<Menu<Wry>
 
 /// Builds the tray at start, as "locked" until the first update.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
-    let tray = keyport::scheduler::tray::tray(&[], false);
+    let tray = keyport::scheduler::tray::tray(&[], Access::Locked);
     let mut builder = TrayIconBuilder::with_id(ID)
-        .menu(&menu(app, &tray, false)?)
+        .menu(&menu(app, &tray, Access::Locked)?)
         .tooltip(&tray.line)
         .on_menu_event(|app, event| chosen(app, event.id().as_ref()));
     if let Some(image) = icon(tray.look) {
@@ -89,15 +90,21 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
 /// Draws the tray again from the vault's current state.
 pub async fn update(app: &AppHandle) {
     let session = app.state::<Session>();
-    let unlocked = session.is_unlocked();
+    let access = if session.is_unlocked() {
+        Access::Unlocked
+    } else if session.view().await.is_ok_and(|v| !v.vault.initialized) {
+        Access::NoVault
+    } else {
+        Access::Locked
+    };
     let connections = session.connections().await.unwrap_or_default();
-    let tray = keyport::scheduler::tray::tray(&connections, unlocked);
+    let tray = keyport::scheduler::tray::tray(&connections, access);
     let Some(icon_handle) = app.tray_by_id(ID) else {
         return;
     };
     let _ = icon_handle.set_icon(icon(tray.look));
     let _ = icon_handle.set_tooltip(Some(&tray.line));
-    if let Ok(menu) = menu(app, &tray, unlocked) {
+    if let Ok(menu) = menu(app, &tray, access) {
         let _ = icon_handle.set_menu(Some(menu));
     }
 }

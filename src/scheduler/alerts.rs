@@ -30,16 +30,27 @@ impl Level {
         }
     }
 
-    /// Degraded and unknown are not failures: a busy service and an offline machine are not
-    /// the connection's fault.
-    fn of(row: &AlertRow) -> Level {
+    /// The state a row is in, once it has held. Degraded and unknown are not failures: a busy
+    /// service and an offline machine are not the connection's fault. A failed check counts
+    /// once it failed twice in a row (UI.md section 8), so one bad answer tells nothing; `None`
+    /// while it has not held yet.
+    fn of(row: &AlertRow) -> Option<Level> {
         match (row.status.as_str(), row.health_status.as_str()) {
-            ("expired" | "revoked" | "invalid", _) => Level::Reconnect,
-            ("active", "unhealthy") => Level::Failing,
-            _ => Level::Ok,
+            ("expired" | "revoked" | "invalid", _) => Some(Level::Reconnect),
+            ("active", "unhealthy") if row.error_count >= HOLD => Some(Level::Failing),
+            ("active", "unhealthy") => None,
+            _ => Some(Level::Ok),
         }
     }
 }
+
+/// Failed checks in a row before a connection counts as failing.
+const HOLD: i64 = 2;
+/// The same change of one connection is told at most once in this many seconds, so a
+/// connection that flaps does not notify on every turn.
+const QUIET_S: i64 = 30 * 60;
+/// This many changes at once make one notice.
+const GROUP_FROM: usize = 3;
 
 /// One connection's change of state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,77 +69,89 @@ pub struct Notice {
     pub connection_id: Option<String>,
 }
 
-/// The changes of state nobody has been told of yet; each is told once. A connection's first
-/// state is recorded without an alert unless it is already a failure.
-pub async fn take(vault: &Vault) -> Result<Vec<Alert>, VaultError> {
+/// The changes of state nobody has been told of yet, at `now` (unix seconds); each is told
+/// once. A connection's first state is recorded without an alert unless it is already a
+/// failure; a change told less than 30 minutes ago is recorded without telling it again.
+pub async fn take(vault: &Vault, now: i64) -> Result<Vec<Alert>, VaultError> {
     let mut tx = vault.write().await?;
     let rows = store::jobs::alert_rows(&mut *tx)
         .await
         .map_err(vault.io_err())?;
     let mut alerts = Vec::new();
     for row in &rows {
-        let (from, to) = (Level::parse(row.alert_state.as_deref()), Level::of(row));
+        let Some(to) = Level::of(row) else {
+            continue;
+        };
         if row.alert_state.as_deref() == Some(to.word()) {
             continue;
         }
+        let from = Level::parse(row.alert_state.as_deref());
         store::jobs::set_alert_state(&mut *tx, &row.id, to.word())
             .await
             .map_err(vault.io_err())?;
-        if from != to {
-            alerts.push(Alert {
-                connection_id: row.id.clone(),
-                name: row.name.clone(),
-                from,
-                to,
-            });
+        let change = format!("{}>{}", from.word(), to.word());
+        if from == to || told_lately(row, &change, now) {
+            continue;
         }
+        store::jobs::set_alert_told(&mut *tx, &row.id, &change, now)
+            .await
+            .map_err(vault.io_err())?;
+        alerts.push(Alert {
+            connection_id: row.id.clone(),
+            name: row.name.clone(),
+            from,
+            to,
+        });
     }
     tx.commit().await.map_err(vault.io_err())?;
     Ok(alerts)
 }
 
-/// One notice per kind of change: a single connection by name, several as a count.
+fn told_lately(row: &AlertRow, change: &str, now: i64) -> bool {
+    row.alert_told.as_deref() == Some(change)
+        && row.alert_told_at.is_some_and(|at| now - at < QUIET_S)
+}
+
+/// A notice per change, or one for the lot when three or more come at once (recoveries apart
+/// from troubles). Titles stand alone, in header capitalization.
 pub fn notices(alerts: &[Alert]) -> Vec<Notice> {
+    let (better, worse): (Vec<&Alert>, Vec<&Alert>) =
+        alerts.iter().partition(|a| a.to == Level::Ok);
     let mut notices = Vec::new();
-    for to in [Level::Reconnect, Level::Failing, Level::Ok] {
-        let group: Vec<&Alert> = alerts.iter().filter(|a| a.to == to).collect();
-        let notice = match (to, group.as_slice()) {
-            (_, []) => continue,
-            (Level::Reconnect, [one]) => Notice {
-                title: format!("{} needs reconnecting", one.name),
-                body: "Its sign-in or credential no longer works. Reconnect to use it again."
-                    .into(),
-                connection_id: Some(one.connection_id.clone()),
-            },
-            (Level::Failing, [one]) => Notice {
-                title: format!("{} is failing", one.name),
-                body: "Its health check failed. Open it to see why.".into(),
-                connection_id: Some(one.connection_id.clone()),
-            },
-            (Level::Ok, [one]) => Notice {
-                title: format!("{} is healthy again", one.name),
-                body: "Its last check passed.".into(),
-                connection_id: Some(one.connection_id.clone()),
-            },
-            (Level::Reconnect, many) => Notice {
-                title: format!("{} connections need reconnecting", many.len()),
-                body: names(many),
+    for group in [worse, better] {
+        match group.as_slice() {
+            [first, ..] if group.len() >= GROUP_FROM => notices.push(Notice {
+                title: if first.to == Level::Ok {
+                    format!("{} Connections Are Working Again", group.len())
+                } else {
+                    format!("{} Connections Need Attention", group.len())
+                },
+                body: names(&group),
                 connection_id: None,
-            },
-            (Level::Failing, many) => Notice {
-                title: format!("{} connections are failing", many.len()),
-                body: names(many),
-                connection_id: None,
-            },
-            (Level::Ok, many) => Notice {
-                title: format!("{} connections are healthy again", many.len()),
-                body: names(many),
-                connection_id: None,
-            },
-        };
-        notices.push(notice);
+            }),
+            few => notices.extend(few.iter().map(|a| one(a))),
+        }
     }
     notices
+}
+
+fn one(alert: &Alert) -> Notice {
+    let (state, body) = match alert.to {
+        Level::Reconnect => (
+            "Needs Reconnecting",
+            "Its sign-in or credential no longer works. Reconnect to use it again.",
+        ),
+        Level::Failing => (
+            "Is Failing",
+            "Its last two health checks failed. Open it to see why.",
+        ),
+        Level::Ok => ("Is Working Again", "Its last check passed."),
+    };
+    Notice {
+        title: format!("{} {state}", alert.name),
+        body: body.into(),
+        connection_id: Some(alert.connection_id.clone()),
+    }
 }
 
 fn names(alerts: &[&Alert]) -> String {
@@ -158,26 +181,68 @@ mod tests {
         }
     }
 
+    fn row(status: &str, health: &str, errors: i64) -> AlertRow {
+        AlertRow {
+            id: "id".into(),
+            name: "Conn".into(),
+            connector_id: "github".into(),
+            status: status.into(),
+            health_status: health.into(),
+            error_count: errors,
+            alert_state: Some("ok".into()),
+            alert_told: Some("ok>failing".into()),
+            alert_told_at: Some(1_000),
+        }
+    }
+
     #[test]
-    fn many_changes_of_one_kind_make_one_notice() {
-        let alerts: Vec<Alert> = (0..7).map(|n| alert(n, Level::Failing)).collect();
+    fn three_or_more_changes_make_one_notice_and_recoveries_stay_apart() {
+        let mut alerts: Vec<Alert> = (0..7).map(|n| alert(n, Level::Failing)).collect();
+        alerts.push(alert(9, Level::Ok));
         let notices = notices(&alerts);
-        assert_eq!(notices.len(), 1);
-        assert_eq!(notices[0].title, "7 connections are failing");
+        assert_eq!(notices.len(), 2);
+        assert_eq!(notices[0].title, "7 Connections Need Attention");
         assert!(
             notices[0].body.ends_with("and 2 more"),
             "{}",
             notices[0].body
         );
         assert_eq!(notices[0].connection_id, None);
+        assert_eq!(notices[1].title, "Conn 9 Is Working Again");
     }
 
     #[test]
-    fn one_change_names_its_connection_and_kinds_stay_apart() {
-        let notices = notices(&[alert(1, Level::Reconnect), alert(2, Level::Ok)]);
+    fn two_changes_are_told_one_by_one_naming_their_connection() {
+        let notices = notices(&[alert(1, Level::Reconnect), alert(2, Level::Failing)]);
         assert_eq!(notices.len(), 2);
-        assert_eq!(notices[0].title, "Conn 1 needs reconnecting");
+        assert_eq!(notices[0].title, "Conn 1 Needs Reconnecting");
         assert_eq!(notices[0].connection_id.as_deref(), Some("id1"));
-        assert_eq!(notices[1].title, "Conn 2 is healthy again");
+        assert_eq!(notices[1].title, "Conn 2 Is Failing");
+    }
+
+    #[test]
+    fn a_failure_counts_once_it_held_for_two_checks() {
+        assert_eq!(Level::of(&row("active", "unhealthy", 1)), None);
+        assert_eq!(
+            Level::of(&row("active", "unhealthy", 2)),
+            Some(Level::Failing)
+        );
+        assert_eq!(
+            Level::of(&row("expired", "unknown", 0)),
+            Some(Level::Reconnect),
+            "a dead grant needs no second try"
+        );
+        assert_eq!(Level::of(&row("active", "unknown", 5)), Some(Level::Ok));
+    }
+
+    #[test]
+    fn the_same_change_is_told_once_in_thirty_minutes() {
+        let r = row("active", "unhealthy", 2);
+        assert!(told_lately(&r, "ok>failing", 1_000 + QUIET_S - 1));
+        assert!(!told_lately(&r, "ok>failing", 1_000 + QUIET_S));
+        assert!(
+            !told_lately(&r, "ok>reconnect", 1_001),
+            "another change is told"
+        );
     }
 }

@@ -38,7 +38,16 @@ pub struct Tray {
     pub attention: Vec<Attention>,
 }
 
-pub fn tray(connections: &[ConnectionView], unlocked: bool) -> Tray {
+/// Whether this host can reach the secrets: the tray says why work waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No vault has been made yet (a first start).
+    NoVault,
+    Locked,
+    Unlocked,
+}
+
+pub fn tray(connections: &[ConnectionView], access: Access) -> Tray {
     let mut attention: Vec<Attention> = connections
         .iter()
         .filter_map(|c| {
@@ -62,7 +71,7 @@ pub fn tray(connections: &[ConnectionView], unlocked: bool) -> Tray {
     let failing = connections
         .iter()
         .any(|c| c.needs_reconnect || c.health_status == HealthStatus::Unhealthy);
-    let look = if !unlocked {
+    let look = if access != Access::Unlocked {
         Look::Locked
     } else if failing {
         Look::Failing
@@ -76,6 +85,9 @@ pub fn tray(connections: &[ConnectionView], unlocked: bool) -> Tray {
         Look::Healthy
     };
     let line = match (look, connections.len(), attention.len()) {
+        (Look::Locked, ..) if access == Access::NoVault => {
+            "No vault yet: open Keyport to set one up".to_owned()
+        }
         (Look::Locked, ..) => "Vault locked: refreshes and checks are paused".to_owned(),
         (_, 0, _) => "No connections yet".to_owned(),
         (_, total, 0) if look == Look::Healthy => match total {
@@ -137,7 +149,7 @@ mod tests {
             view("a", HealthStatus::Healthy, false),
             view("b", HealthStatus::Healthy, false),
         ];
-        let t = tray(&all_good, true);
+        let t = tray(&all_good, Access::Unlocked);
         assert_eq!(
             (t.look, t.line.as_str()),
             (Look::Healthy, "All 2 connections healthy")
@@ -145,14 +157,14 @@ mod tests {
         assert!(t.attention.is_empty());
 
         let offline = [view("a", HealthStatus::Unknown, false)];
-        assert_eq!(tray(&offline, true).look, Look::Attention);
+        assert_eq!(tray(&offline, Access::Unlocked).look, Look::Attention);
 
         let mixed = [
             view("a", HealthStatus::Degraded, false),
             view("b", HealthStatus::Healthy, true),
             view("c", HealthStatus::Healthy, false),
         ];
-        let t = tray(&mixed, true);
+        let t = tray(&mixed, Access::Unlocked);
         assert_eq!(
             (t.look, t.line.as_str()),
             (Look::Failing, "2 need attention")
@@ -161,7 +173,11 @@ mod tests {
         assert_eq!(t.attention[0].connection_id, "b");
         assert_eq!(t.attention[1].fix, Fix::TestNow);
 
-        assert_eq!(tray(&mixed, false).look, Look::Locked);
-        assert_eq!(tray(&[], true).line, "No connections yet");
+        assert_eq!(tray(&mixed, Access::Locked).look, Look::Locked);
+        assert_eq!(
+            tray(&[], Access::NoVault).line,
+            "No vault yet: open Keyport to set one up"
+        );
+        assert_eq!(tray(&[], Access::Unlocked).line, "No connections yet");
     }
 }

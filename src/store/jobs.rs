@@ -244,16 +244,37 @@ pub struct AlertRow {
     pub connector_id: String,
     pub status: String,
     pub health_status: String,
+    /// Failed checks in a row.
+    pub error_count: i64,
     pub alert_state: Option<String>,
+    pub alert_told: Option<String>,
+    pub alert_told_at: Option<i64>,
 }
 
 pub async fn alert_rows(db: impl Executor<'_>) -> sqlx::Result<Vec<AlertRow>> {
     sqlx::query_as(
-        "SELECT id, name, connector_id, status, health_status, alert_state FROM connections
-          ORDER BY name COLLATE NOCASE, created_at",
+        "SELECT id, name, connector_id, status, health_status, error_count, alert_state,
+                alert_told, alert_told_at
+           FROM connections ORDER BY name COLLATE NOCASE, created_at",
     )
     .fetch_all(db)
     .await
+}
+
+/// Records that the person was told of `change` at `at` (unix seconds).
+pub async fn set_alert_told(
+    db: impl Executor<'_>,
+    id: &str,
+    change: &str,
+    at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE connections SET alert_told = ?, alert_told_at = ? WHERE id = ?")
+        .bind(change)
+        .bind(at)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn set_alert_state(db: impl Executor<'_>, id: &str, state: &str) -> sqlx::Result<()> {

@@ -183,7 +183,7 @@ def test_a_dead_grant_needs_reconnect_with_one_alert(window, desktop, salesforce
     item = scenario.item
     salesforce.refuse_refresh = True
     until(lambda: "refused" in salesforce.refreshes, "the app's next refresh, refused", LIFETIME + 15)
-    title = f"{NAME} needs reconnecting"
+    title = f"{NAME} Needs Reconnecting"
     until(lambda: desktop.notifications, "a notification", 15)
     until(lambda: status_line(desktop, item) == "1 needs attention", "the status line to say 1 needs attention", 15)
     assert look(desktop, item) == "failing", "a connection needing reconnect shows the failing look"
