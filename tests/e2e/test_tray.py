@@ -213,6 +213,18 @@ def test_the_row_offers_reconnect(window):
     window.click('[data-testid="nav-marketplace"]')
 
 
+def test_a_click_on_the_notification_opens_the_connection(window, desktop, scenario):
+    window.click('[data-testid="nav-marketplace"]')
+    (notice,) = [n for n in desktop.notifications if n["summary"] == f"{NAME} Needs Reconnecting"]
+    desktop.activate(notice)
+    wait = window.wait('[data-testid="reconnect-dialog"]', timeout=20,
+                       what="the click to open Connections and start the reconnect")
+    assert window.all('[data-testid="connections"]'), "the Connections page shows behind it"
+    assert wait[0].get_attribute("data-connection-id") == window.find(ROW).get_attribute("data-connection-id")
+    window.click('[data-testid="oauth-cancel"]')
+    window.wait('[data-testid="reconnect-dialog"]', lambda els: not els, what="the sign-in cancelled")
+
+
 def test_reconnect_from_the_tray_signs_in_again(window, desktop, salesforce, scenario):
     desktop.click(scenario.item, f"Reconnect {NAME}…")
     wait = window.wait('[data-testid="reconnect-dialog"][data-dialog="oauth-wait"]', timeout=20,

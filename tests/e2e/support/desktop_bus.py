@@ -93,9 +93,10 @@ class DesktopBus:
 
     def _notifier(self, msg):
         if msg.member == "Notify":
-            app_name, replaces, _icon, summary, body, _actions, _hints, _timeout = msg.body
-            self.notifications.append({"app_name": app_name, "summary": summary, "body": body})
-            return Message.new_method_return(msg, "u", [replaces or len(self.notifications)])
+            app_name, replaces, _icon, summary, body, actions, _hints, _timeout = msg.body
+            self.notifications.append({"app_name": app_name, "summary": summary, "body": body,
+                                       "actions": actions[::2], "id": replaces or len(self.notifications) + 1})
+            return Message.new_method_return(msg, "u", [self.notifications[-1]["id"]])
         if msg.member == "GetCapabilities":
             return Message.new_method_return(msg, "as", [["body", "actions"]])
         if msg.member == "GetServerInformation":
@@ -153,6 +154,14 @@ class DesktopBus:
         found = [e for e in self.menu(item) if e["label"] == label]
         assert found, f"the tray menu has {label!r}: {[e['label'] for e in self.menu(item)]}"
         self.call(name, menu_path, MENU, "Event", "isvu", [found[0]["id"], "clicked", Variant("i", 0), 0])
+
+    def activate(self, notification):
+        """Clicks a shown notification, as a notification server reports it: the `default`
+        action, which the app must have offered."""
+        assert "default" in notification["actions"], f"the notification can be clicked ({notification})"
+        signal = Message.new_signal(NOTIFICATIONS_PATH, NOTIFICATIONS, "ActionInvoked", "us",
+                                    [notification["id"], "default"])
+        self._loop.call_soon_threadsafe(self._bus.send, signal)
 
     def has_owner(self, name):
         (owned,) = self.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
