@@ -635,7 +635,12 @@ impl Connector {
     pub fn matches(&self, query: &str) -> bool {
         crate::card::search_finds(
             query,
-            [&self.name, &self.id, self.category.label(), &self.description],
+            [
+                &self.name,
+                &self.id,
+                self.category.label(),
+                &self.description,
+            ],
         )
     }
 }

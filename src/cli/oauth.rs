@@ -2,10 +2,10 @@
 
 use super::output::print;
 use super::vault::{block_on, read_stdin_secret, session};
-use crate::session::Session;
 use super::Failure;
 use crate::catalog::Catalog;
 use crate::oauth::{self, OAuthError};
+use crate::session::Session;
 use clap::Subcommand;
 use keyport_model::{ConnectionView, RedirectKind};
 use std::collections::BTreeMap;

@@ -7,8 +7,8 @@
 use super::app::{self, OAuthApp};
 use super::error::provider_words;
 use super::loopback::{Loopback, Port};
-use super::signature;
 use super::reconnect::Target;
+use super::signature;
 use super::tokens::{self, Client, Grant};
 use super::{Callback, CallbackResult, OAuthError};
 use crate::catalog::{config_values, fill, Catalog};
