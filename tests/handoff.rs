@@ -2,7 +2,7 @@
 //! stand-in GitHub (single-use refresh tokens; a reused one revokes the whole chain).
 
 use crate::oauth::github;
-use crate::scheduler::{github_connection, refreshes};
+use crate::scheduler::{github_connection, refreshes, unix};
 use crate::support::standin::Profile;
 use crate::support::{block_on, finish, Keyport, PASSPHRASE};
 use keyport::vault::Vault;
@@ -32,12 +32,6 @@ fn token(kp: &Keyport, args: &[&str]) -> crate::support::Run {
     let mut all = vec!["token"];
     all.extend(args);
     kp.run_in(&all, "", Some(PASSPHRASE))
-}
-
-fn unix(text: &str) -> i64 {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .unwrap()
-        .unix_timestamp()
 }
 
 #[test]

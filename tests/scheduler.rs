@@ -68,7 +68,7 @@ async fn refresh_due(session: &Session, catalog: &Catalog, id: &str) -> i64 {
     unix(job.due_at.as_deref().expect("a due refresh"))
 }
 
-fn unix(text: &str) -> i64 {
+pub(crate) fn unix(text: &str) -> i64 {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .unwrap()
         .unix_timestamp()

@@ -6,6 +6,7 @@ last seconds: the app refreshes it unasked, checks it when told from the tray, a
 provider refuses the grant it shows "needs reconnect" with one notification, then locks and quits
 from the tray."""
 
+import json
 import os
 import re
 import shutil
@@ -150,6 +151,33 @@ def test_the_token_is_refreshed_unasked(window, salesforce):
     assert "refused" not in salesforce.refreshes, f"every refresh succeeded ({salesforce.refreshes})"
 
 
+def test_an_agent_beside_the_app_waits_as_a_spare(window, keyport, salesforce):
+    """A `keyport agent` on the vault the running app uses does not refresh as well: the app holds
+    the scheduler's lease, the agent waits as a warm spare, and the tokens stay fresh without a
+    refused refresh."""
+    env = dict(os.environ, KEYPORT_PASSPHRASE=PASSPHRASE)
+    agent = subprocess.Popen([str(keyport.binary), "--data-dir", str(keyport.data_dir), "agent"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        start, began = len(salesforce.refreshes), time.monotonic()
+        until(lambda: len(salesforce.refreshes) >= start + 2, "two more refreshes with the agent beside the app",
+              3 * LIFETIME + 15)
+        elapsed = time.monotonic() - began
+        status = keyport.run("jobs", "status", "--json", env=env)
+        assert status.returncode == 0, status.stderr
+        host = json.loads(status.stdout)["host"]
+        assert host["host"] == "desktop" and host["pid"] != agent.pid, f"the app keeps the scheduler ({host})"
+        assert agent.poll() is None, "the agent waits, it does not give up"
+        seen = salesforce.refreshes[start:]
+        assert "refused" not in seen, f"no refresh refused ({seen})"
+        # A token lasting LIFETIME is refreshed a quarter of its life (and up to a second) before
+        # it lapses: two hosts refreshing each would make about twice as many.
+        assert len(seen) <= elapsed / (LIFETIME * 0.6) + 1, f"{len(seen)} refreshes in {elapsed:.0f} s"
+    finally:
+        agent.terminate()
+        assert agent.wait(timeout=20) == 0, "the agent stops cleanly on SIGTERM"
+
+
 ROW = '[data-testid="connection-row"]'
 
 
@@ -221,7 +249,9 @@ def test_a_click_on_the_notification_opens_the_connection(window, desktop, scena
                        what="the click to open Connections and start the reconnect")
     assert window.all('[data-testid="connections"]'), "the Connections page shows behind it"
     assert wait[0].get_attribute("data-connection-id") == window.find(ROW).get_attribute("data-connection-id")
-    window.click('[data-testid="oauth-cancel"]')
+    # The waiting step (and its Cancel) shows once the sign-in has started.
+    window.wait('[data-testid="reconnect-dialog"] [data-testid="oauth-cancel"]', timeout=20,
+                what="the sign-in to start")[0].click()
     window.wait('[data-testid="reconnect-dialog"]', lambda els: not els, what="the sign-in cancelled")
 
 
