@@ -39,11 +39,18 @@ pub struct Learned {
     pub metadata: BTreeMap<String, String>,
 }
 
-pub async fn insert(
-    vault: &Vault,
-    unlocked: &Unlocked,
-    new: NewConnection<'_>,
-) -> Result<ConnectionView, VaultError> {
+/// What a new connection's row holds beside its id and bookkeeping, checked.
+struct Fields {
+    name: String,
+    metadata: BTreeMap<String, String>,
+    scopes: Vec<String>,
+    token_expires_at: Option<String>,
+    seconds_to_connect: Option<f64>,
+    secret: SecretValue,
+}
+
+/// The checks every stored credential meets, whether it makes a connection or replaces one's.
+fn fields(new: NewConnection<'_>) -> Result<Fields, VaultError> {
     let c = new.connector;
     if !c.connection_types.contains(&new.connection_type) {
         let offered: Vec<&str> = c.connection_types.iter().map(|t| t.id()).collect();
@@ -64,17 +71,8 @@ pub async fn insert(
         (_, Some(_)) => return Err(Refused::TakesNoUserName(new.connection_type.id()).into()),
         _ => {}
     }
-    let (scopes, token_expires_at, seconds) = match new.learned {
-        Some(grant) => {
-            metadata.extend(grant.metadata);
-            (
-                grant.scopes,
-                grant.token_expires_at,
-                grant.seconds_to_connect,
-            )
-        }
-        None => (Vec::new(), None, None),
-    };
+    let learned = new.learned.unwrap_or_default();
+    metadata.extend(learned.metadata);
     let secret = new.secret.expose_to_caller();
     if secret.is_empty() {
         return Err(Refused::EmptySecret.into());
@@ -82,7 +80,31 @@ pub async fn insert(
     if secret.len() > MAX_SECRET_BYTES {
         return Err(Refused::SecretTooLong.into());
     }
-    let name = clean_name(new.name.as_deref().unwrap_or(&c.name))?;
+    Ok(Fields {
+        name: clean_name(new.name.as_deref().unwrap_or(&c.name))?,
+        metadata,
+        scopes: learned.scopes,
+        token_expires_at: learned.token_expires_at,
+        seconds_to_connect: learned.seconds_to_connect,
+        secret: new.secret,
+    })
+}
+
+pub async fn insert(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    new: NewConnection<'_>,
+) -> Result<ConnectionView, VaultError> {
+    let (c, connection_type, verified) = (new.connector, new.connection_type, new.verified);
+    let Fields {
+        name,
+        metadata,
+        scopes,
+        token_expires_at,
+        seconds_to_connect: seconds,
+        secret,
+    } = fields(new)?;
+    let secret = secret.expose_to_caller();
     let id = uuid::Uuid::new_v4().to_string();
     let sealed = unlocked.seal(SEALED_KIND, &id, secret)?;
     let at = now();
@@ -101,7 +123,7 @@ pub async fn insert(
         &store::connections::NewRow {
             id: &id,
             connector_id: &c.id,
-            connection_type: new.connection_type.id(),
+            connection_type: connection_type.id(),
             name: &name,
             sealed: &sealed,
             key_version: unlocked.key_version(),
@@ -110,8 +132,8 @@ pub async fn insert(
             token_expires_at: token_expires_at.as_deref(),
             // A credential checked against the service a moment ago is healthy until a probe
             // says not.
-            health_status: if new.verified { "healthy" } else { "unknown" },
-            verified: new.verified,
+            health_status: if verified { "healthy" } else { "unknown" },
+            verified,
             created_by: &user,
             origin: &origin.to_string(),
             at: &at,
@@ -122,8 +144,8 @@ pub async fn insert(
     let detail = format!(
         "{} by {}{}",
         c.id,
-        new.connection_type.id(),
-        if new.verified { "" } else { ", unverified" }
+        connection_type.id(),
+        if verified { "" } else { ", unverified" }
     );
     crate::audit::append(&mut tx, "connect", Some(&id), &detail)
         .await
@@ -133,7 +155,7 @@ pub async fn insert(
         &mut tx,
         "connect",
         &c.id,
-        new.connection_type.id(),
+        connection_type.id(),
         seconds,
         true,
     )
@@ -155,22 +177,77 @@ pub async fn renew(
     learned: Learned,
     verified: bool,
 ) -> Result<ConnectionView, VaultError> {
+    let replacement = Replacement {
+        connector,
+        kind: ConnectionType::Oauth2,
+        secret,
+        metadata: learned.metadata,
+        scopes: learned.scopes,
+        token_expires_at: learned.token_expires_at,
+        verified,
+    };
+    replace(vault, unlocked, id, replacement).await
+}
+
+/// Replaces the revoked key, token, password or database login of connection `id` with `new`
+/// (checked with the service by the caller), keeping its id, name and health interval; its
+/// settings and what connecting learned join the metadata.
+pub async fn replace_secret(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    id: &str,
+    new: NewConnection<'_>,
+) -> Result<ConnectionView, VaultError> {
+    let (connector, kind, verified) = (new.connector, new.connection_type, new.verified);
+    let checked = fields(new)?;
+    let replacement = Replacement {
+        connector,
+        kind,
+        secret: checked.secret,
+        metadata: checked.metadata,
+        scopes: checked.scopes,
+        token_expires_at: checked.token_expires_at,
+        verified,
+    };
+    replace(vault, unlocked, id, replacement).await
+}
+
+/// A connection's new credential, from a reconnect.
+struct Replacement<'a> {
+    connector: &'a Connector,
+    kind: ConnectionType,
+    secret: SecretValue,
+    metadata: BTreeMap<String, String>,
+    scopes: Vec<String>,
+    token_expires_at: Option<String>,
+    verified: bool,
+}
+
+/// Stores a reconnect's credential in place: the connection turns active and out of back-off,
+/// and an audit `reconnect` event names the connector and type (never the secret).
+async fn replace(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    id: &str,
+    new: Replacement<'_>,
+) -> Result<ConnectionView, VaultError> {
     let mut metadata = get(vault, id).await?.metadata;
-    metadata.extend(learned.metadata);
-    let sealed = unlocked.seal(SEALED_KIND, id, secret.expose_to_caller())?;
+    metadata.extend(new.metadata);
+    let sealed = unlocked.seal(SEALED_KIND, id, new.secret.expose_to_caller())?;
     let mut tx = vault.write().await?;
     unlocked.check_current(&mut tx, vault).await?;
     let stored = store::connections::store_renewed(
         &mut *tx,
         &store::connections::Renewed {
             id,
-            connector_id: &connector.id,
+            connector_id: &new.connector.id,
+            connection_type: new.kind.id(),
             sealed: &sealed,
             key_version: unlocked.key_version(),
-            token_expires_at: learned.token_expires_at.as_deref(),
+            token_expires_at: new.token_expires_at.as_deref(),
             metadata: &serde_json::to_string(&metadata).unwrap_or_else(|_| "{}".into()),
-            scopes: &serde_json::to_string(&learned.scopes).unwrap_or_else(|_| "[]".into()),
-            verified,
+            scopes: &serde_json::to_string(&new.scopes).unwrap_or_else(|_| "[]".into()),
+            verified: new.verified,
             at: &now(),
         },
     )
@@ -179,7 +256,8 @@ pub async fn renew(
     if stored != 1 {
         return Err(VaultError::ConnectionNotFound(id.to_owned()));
     }
-    crate::audit::append(&mut tx, "reconnect", Some(id), &connector.id)
+    let detail = format!("{} by {}", new.connector.id, new.kind.id());
+    crate::audit::append(&mut tx, "reconnect", Some(id), &detail)
         .await
         .map_err(vault.io_err())?;
     tx.commit().await.map_err(vault.io_err())?;

@@ -261,19 +261,116 @@ pub async fn connect(
     request: Request<'_>,
     credential: Credential,
 ) -> Result<ConnectionView, ManagerError> {
+    match credential.usable(request.connector)? {
+        Credential::ServiceAccount(secret) => {
+            crate::service_account::connect(vault, unlocked, http, request, secret).await
+        }
+        credential => {
+            let new = checked(http, request, credential).await?;
+            Ok(connections::insert(vault, unlocked, new).await?)
+        }
+    }
+}
+
+/// Replaces the key, token, password or database login of connection `id` after the service
+/// revoked the old one (issue 13): the new one is checked with the service the way connecting
+/// checks it, and only a credential the service accepts is stored. The connection keeps its id,
+/// name, settings and health interval. A basic-auth credential without a user keeps the stored
+/// one. OAuth connections sign in again instead (`Session::start_reconnect`).
+pub async fn replace(
+    vault: &Vault,
+    unlocked: &Unlocked,
+    http: &Http,
+    catalog: &crate::catalog::Catalog,
+    id: &str,
+    credential: Credential,
+) -> Result<ConnectionView, ManagerError> {
+    let view = connections::get(vault, id).await?;
+    let connector = catalog.get(&view.connector_id)?;
+    let kind = view.connection_type;
+    let given = match &credential {
+        Credential::Key { kind, .. } => *kind,
+        Credential::DatabaseUrl(_) | Credential::DatabaseLogin { .. } => ConnectionType::Database,
+        Credential::ServiceAccount(_) => ConnectionType::ServiceAccount,
+    };
+    match kind {
+        ConnectionType::Oauth2 => return Err(ManagerError::SignInOnly),
+        ConnectionType::ServiceAccount => {
+            return Err(ManagerError::not_offered(
+                connector,
+                "service accounts are replaced by connecting the new key file",
+            ))
+        }
+        _ if given != kind => {
+            return Err(ManagerError::OtherKind {
+                name: view.name,
+                kind: kind.badge(),
+                given: given.badge(),
+            })
+        }
+        _ => {}
+    }
+    // The settings it was made with go back in; what connecting learned stays in the metadata.
+    let settings: Vec<String> = match (&credential, &connector.database) {
+        (Credential::DatabaseUrl(_), _) => Vec::new(),
+        (Credential::DatabaseLogin { .. }, Some(spec)) => spec
+            .login_fields()
+            .into_iter()
+            .filter(|f| !f.secret)
+            .map(|f| f.key)
+            .collect(),
+        _ => connector
+            .fields_for(kind)
+            .filter(|f| !f.secret)
+            .map(|f| f.key.clone())
+            .collect(),
+    };
+    let config = settings
+        .into_iter()
+        .filter_map(|key| Some((key.clone(), view.metadata.get(&key)?.clone())))
+        .collect();
+    let credential = match credential {
+        Credential::Key {
+            kind: ConnectionType::BasicAuth,
+            username: None,
+            secret,
+        } => Credential::Key {
+            kind: ConnectionType::BasicAuth,
+            username: view.metadata.get("username").cloned(),
+            secret,
+        },
+        other => other,
+    };
+    let request = Request {
+        connector,
+        name: Some(view.name),
+        config,
+        verify: true,
+    };
+    let new = checked(http, request, credential.usable(connector)?).await?;
+    Ok(connections::replace_secret(vault, unlocked, id, new).await?)
+}
+
+/// The connection a usable key, token, password or database login makes, checked with the
+/// service first unless `verify` is false: what connecting and replacing a revoked key share.
+async fn checked<'c>(
+    http: &Http,
+    request: Request<'c>,
+    credential: Credential,
+) -> Result<NewConnection<'c>, ManagerError> {
     let Request {
         connector,
         name,
         config,
         verify,
     } = request;
-    match credential.usable(connector)? {
+    match credential {
         Credential::Key {
             kind,
             username,
             secret,
         } => {
-            let new = NewConnection {
+            let mut new = NewConnection {
                 connector,
                 connection_type: kind,
                 name,
@@ -283,13 +380,17 @@ pub async fn connect(
                 verified: false,
                 learned: None,
             };
-            connect_key(vault, unlocked, http, new, verify).await
+            if verify {
+                check_key(http, &new).await?;
+                new.verified = true;
+            }
+            Ok(new)
         }
         Credential::DatabaseUrl(url) => {
             if !config.is_empty() {
                 return Err(ManagerError::UrlWithSettings);
             }
-            connect_database(vault, unlocked, connector, name, url, "url", verify).await
+            database_connection(connector, name, url, "url", verify).await
         }
         Credential::DatabaseLogin { password } => {
             let password = password
@@ -298,26 +399,12 @@ pub async fn connect(
                 .transpose()?;
             let url = database::url_from_fields(connector, &config, password.as_ref())
                 .map_err(|e| db_error(connector, None, login::PASSWORD, e))?;
-            connect_database(
-                vault,
-                unlocked,
-                connector,
-                name,
-                url,
-                login::PASSWORD,
-                verify,
-            )
-            .await
+            database_connection(connector, name, url, login::PASSWORD, verify).await
         }
-        Credential::ServiceAccount(secret) => {
-            let request = Request {
-                connector,
-                name,
-                config,
-                verify,
-            };
-            crate::service_account::connect(vault, unlocked, http, request, secret).await
-        }
+        Credential::ServiceAccount(_) => Err(ManagerError::not_offered(
+            connector,
+            "checks service accounts on their own path",
+        )),
     }
 }
 
@@ -366,6 +453,13 @@ pub enum ManagerError {
     ServiceAccountRejected { connector: String, detail: String },
     #[error("OAuth connections are made by signing in")]
     SignInOnly,
+    /// A replacement credential of another type than the connection's.
+    #[error("{name} is a connection by {kind}, so its new credential is one too, not {given}. Nothing was changed")]
+    OtherKind {
+        name: String,
+        kind: &'static str,
+        given: &'static str,
+    },
     /// A secret field the form, or the connector, does not have.
     #[error("`{field}` is not a secret {taker} takes")]
     NotASecret { field: String, taker: String },
@@ -424,6 +518,7 @@ impl ManagerError {
             ManagerError::ServiceAccountInvalid { .. } => ErrorCode::ServiceAccountInvalid,
             ManagerError::ServiceAccountRejected { .. } => ErrorCode::ServiceAccountRejected,
             ManagerError::SignInOnly
+            | ManagerError::OtherKind { .. }
             | ManagerError::NotASecret { .. }
             | ManagerError::Missing { .. }
             | ManagerError::NotText { .. }
@@ -450,7 +545,7 @@ impl ManagerError {
     /// `url` (a pasted database URL), `key_file`, or `name`.
     pub fn field(&self) -> Option<&str> {
         match self {
-            ManagerError::Rejected { .. } => Some("secret"),
+            ManagerError::Rejected { .. } | ManagerError::OtherKind { .. } => Some("secret"),
             ManagerError::DbAuthFailed { field, .. }
             | ManagerError::DbNotFound { field, .. }
             | ManagerError::DbTlsRefused { field, .. } => Some(field),
@@ -511,71 +606,54 @@ impl Coded for ManagerError {
     }
 }
 
-/// Connects by API key, bearer token or user and password: checks the credential with the
-/// service unless `verify` is false, then stores it (marked verified or not).
-async fn connect_key(
-    vault: &Vault,
-    unlocked: &Unlocked,
-    http: &Http,
-    mut new: NewConnection<'_>,
-    verify: bool,
-) -> Result<ConnectionView, ManagerError> {
-    new.verified = false;
-    if verify {
-        let connector = new.connector;
-        let auth = connector.key_auth(new.connection_type).ok_or_else(|| {
-            let kind = new.connection_type.id();
-            ManagerError::not_offered(connector, format!("does not connect by {kind}"))
-        })?;
-        let values = config_values(connector, new.connection_type, &new.config)?;
-        let http = http.for_connector(connector);
-        let user = new.username.as_deref();
-        let checked = if new.connection_type == ConnectionType::BasicAuth {
-            let password =
-                Password::read(&new.secret).ok_or_else(|| ManagerError::not_text("secret"))?;
-            check::key(&http, auth, &values, password.expose_for_login(), user).await
-        } else {
-            let key = ApiKey::read(&new.secret).ok_or_else(|| ManagerError::not_text("secret"))?;
-            check::key(&http, auth, &values, key.expose_for_request(), user).await
-        };
-        match checked {
-            Ok(()) => new.verified = true,
-            Err(CheckError::Refused(status)) => {
-                return Err(ManagerError::Rejected {
-                    connector: connector.name.clone(),
-                    what: auth.secret_label.clone(),
-                    status,
-                })
-            }
-            Err(CheckError::Unavailable {
-                detail,
-                retry_after,
-            }) => {
-                return Err(ManagerError::Unavailable {
-                    connector: connector.name.clone(),
-                    detail,
-                    retry_after,
-                })
-            }
-            Err(CheckError::Template(what)) => return Err(ManagerError::CheckRequest(what)),
-            Err(CheckError::Unreadable) => return Err(ManagerError::CheckUnreadable),
-        }
-    }
-    Ok(connections::insert(vault, unlocked, new).await?)
+/// Checks an API key, bearer token or user and password with the service, by the check
+/// request its catalog entry records.
+async fn check_key(http: &Http, new: &NewConnection<'_>) -> Result<(), ManagerError> {
+    let connector = new.connector;
+    let auth = connector.key_auth(new.connection_type).ok_or_else(|| {
+        let kind = new.connection_type.id();
+        ManagerError::not_offered(connector, format!("does not connect by {kind}"))
+    })?;
+    let values = config_values(connector, new.connection_type, &new.config)?;
+    let http = http.for_connector(connector);
+    let user = new.username.as_deref();
+    let checked = if new.connection_type == ConnectionType::BasicAuth {
+        let password =
+            Password::read(&new.secret).ok_or_else(|| ManagerError::not_text("secret"))?;
+        check::key(&http, auth, &values, password.expose_for_login(), user).await
+    } else {
+        let key = ApiKey::read(&new.secret).ok_or_else(|| ManagerError::not_text("secret"))?;
+        check::key(&http, auth, &values, key.expose_for_request(), user).await
+    };
+    checked.map_err(|e| match e {
+        CheckError::Refused(status) => ManagerError::Rejected {
+            connector: connector.name.clone(),
+            what: auth.secret_label.clone(),
+            status,
+        },
+        CheckError::Unavailable {
+            detail,
+            retry_after,
+        } => ManagerError::Unavailable {
+            connector: connector.name.clone(),
+            detail,
+            retry_after,
+        },
+        CheckError::Template(what) => ManagerError::CheckRequest(what),
+        CheckError::Unreadable => ManagerError::CheckUnreadable,
+    })
 }
 
-/// Connects a database by its connection URL (the secret, password included): reads it, logs
-/// in and runs the cheapest statement unless `verify` is false, then stores it with its host,
-/// port, database, user and TLS mode as metadata.
-async fn connect_database(
-    vault: &Vault,
-    unlocked: &Unlocked,
-    connector: &Connector,
+/// A database connection from its connection URL (the secret, password included): reads it,
+/// logs in and runs the cheapest statement unless `verify` is false. Its host, port, database,
+/// user and TLS mode become its metadata.
+async fn database_connection<'c>(
+    connector: &'c Connector,
     name: Option<String>,
     url: SecretValue,
     field: &'static str,
     verify: bool,
-) -> Result<ConnectionView, ManagerError> {
+) -> Result<NewConnection<'c>, ManagerError> {
     let text =
         std::str::from_utf8(url.expose_to_caller()).map_err(|_| ManagerError::not_text("url"))?;
     let login =
@@ -586,25 +664,19 @@ async fn connect_database(
             .await
             .map_err(|e| db_error(connector, Some(&target), field, e))?;
     }
-    let metadata = login.metadata;
-    Ok(connections::insert(
-        vault,
-        unlocked,
-        NewConnection {
-            connector,
-            connection_type: ConnectionType::Database,
-            name,
-            config: Default::default(),
-            username: None,
-            secret: url,
-            verified: verify,
-            learned: Some(Learned {
-                metadata,
-                ..Default::default()
-            }),
-        },
-    )
-    .await?)
+    Ok(NewConnection {
+        connector,
+        connection_type: ConnectionType::Database,
+        name,
+        config: Default::default(),
+        username: None,
+        secret: url,
+        verified: verify,
+        learned: Some(Learned {
+            metadata: login.metadata,
+            ..Default::default()
+        }),
+    })
 }
 
 /// A database's refusal in the manager's words. `given` is how the login was given: `url`, or

@@ -273,6 +273,19 @@ impl Session {
         stored
     }
 
+    /// Replaces the revoked key, token, password or database login of connection `id` in place,
+    /// once the service accepts the new one (`manager::replace`). Refused while locked.
+    pub async fn replace_secret(
+        &self,
+        catalog: &Catalog,
+        id: &str,
+        credential: Credential,
+    ) -> Result<ConnectionView, ManagerError> {
+        let vault = self.vault().await?;
+        let unlocked = self.unlocked()?;
+        manager::replace(vault, &unlocked, &self.http()?, catalog, id, credential).await
+    }
+
     /// What a picked key file says about itself (no secret), for the wizard to show.
     pub fn describe_key_file(
         &self,

@@ -15,6 +15,7 @@ mod logs;
 mod oauth;
 mod oauth_providers;
 mod parity;
+mod replace_key;
 mod scheduler;
 mod service_accounts;
 mod session;

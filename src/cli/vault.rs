@@ -43,25 +43,11 @@ pub struct ConnectArgs {
     /// A connector setting, e.g. --config subdomain=acme (repeatable)
     #[arg(long = "config", value_name = "KEY=VALUE", value_parser = parse_pair)]
     config: Vec<(String, String)>,
-    /// Read an API key from stdin
-    #[arg(long, group = "credential")]
-    api_key_stdin: bool,
-    /// Read a bearer token from stdin
-    #[arg(long, group = "credential")]
-    token_stdin: bool,
-    /// Basic auth as USER, the password read from stdin
-    #[arg(long, value_name = "USER", group = "credential")]
-    basic: Option<String>,
+    #[command(flatten)]
+    credential: StdinCredential,
     /// A service account: the key file (Google's JSON key), or a file holding the client secret
     #[arg(long, value_name = "FILE", group = "credential")]
     service_account_file: Option<std::path::PathBuf>,
-    /// Read a database connection URL (password included) from stdin
-    #[arg(long, group = "credential")]
-    database_url_stdin: bool,
-    /// A database login by its fields (--config host=… port=… user=… database=… tls=…), the
-    /// password read from stdin
-    #[arg(long, group = "credential")]
-    password_stdin: bool,
     /// Sign in through the service's OAuth consent page in the browser
     #[arg(long, group = "credential")]
     oauth: bool,
@@ -71,6 +57,58 @@ pub struct ConnectArgs {
     /// Store without checking the credential with the service first
     #[arg(long)]
     no_verify: bool,
+}
+
+/// A credential read from stdin, never from the command line, where other users can see it.
+#[derive(Debug, Args)]
+pub struct StdinCredential {
+    /// Read an API key from stdin
+    #[arg(long, group = "credential")]
+    api_key_stdin: bool,
+    /// Read a bearer token from stdin
+    #[arg(long, group = "credential")]
+    token_stdin: bool,
+    /// Basic auth as USER, the password read from stdin
+    #[arg(long, value_name = "USER", group = "credential")]
+    basic: Option<String>,
+    /// Read a database connection URL (password included) from stdin
+    #[arg(long, group = "credential")]
+    database_url_stdin: bool,
+    /// A database login by its fields (with connect: --config host=… port=… user=… database=…
+    /// tls=…; with replace-key: the stored ones), the password read from stdin
+    #[arg(long, group = "credential")]
+    password_stdin: bool,
+}
+
+impl StdinCredential {
+    /// The credential the flags ask for, read from stdin; `None` when they ask for none.
+    fn read(&self) -> Result<Option<Credential>, Failure> {
+        let key = |kind, username| -> Result<Option<Credential>, Failure> {
+            Ok(Some(Credential::Key {
+                kind,
+                username,
+                secret: read_stdin_secret()?,
+            }))
+        };
+        if let Some(user) = &self.basic {
+            return key(ConnectionType::BasicAuth, Some(user.clone()));
+        }
+        if self.api_key_stdin {
+            return key(ConnectionType::ApiKey, None);
+        }
+        if self.token_stdin {
+            return key(ConnectionType::BearerToken, None);
+        }
+        if self.database_url_stdin {
+            return Ok(Some(Credential::DatabaseUrl(read_stdin_secret()?)));
+        }
+        if self.password_stdin {
+            return Ok(Some(Credential::DatabaseLogin {
+                password: Some(read_stdin_secret()?),
+            }));
+        }
+        Ok(None)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +147,13 @@ pub enum ConnectionsCommand {
         /// Print the sign-in address instead of opening a browser
         #[arg(long)]
         no_browser: bool,
+    },
+    /// Replace the revoked API key, token, password or database login of a connection, read
+    /// from stdin, keeping its id, name and settings; the service checks it first
+    ReplaceKey {
+        id: String,
+        #[command(flatten)]
+        credential: StdinCredential,
     },
     /// Change a connection's settings
     Set {
@@ -340,32 +385,14 @@ pub fn connect(args: ConnectArgs, dir: &Path) -> Result<(), Failure> {
     let catalog = Catalog::load(dir);
     let connector = catalog.get(&args.connector)?;
     // Read the credential before the vault is touched: bad input changes nothing.
-    let credential = match (&args.service_account_file, &args.basic) {
+    let credential = match (&args.service_account_file, args.credential.read()?) {
         (Some(file), _) => Credential::ServiceAccount(crate::service_account::secret_from_file(
             connector,
             &mut config,
             crate::service_account::read_key_file(file)?,
         )?),
-        (None, _) if args.database_url_stdin => Credential::DatabaseUrl(read_stdin_secret()?),
-        (None, _) if args.password_stdin => Credential::DatabaseLogin {
-            password: Some(read_stdin_secret()?),
-        },
-        (None, Some(user)) => Credential::Key {
-            kind: ConnectionType::BasicAuth,
-            username: Some(user.clone()),
-            secret: read_stdin_secret()?,
-        },
-        (None, None) if args.api_key_stdin => Credential::Key {
-            kind: ConnectionType::ApiKey,
-            username: None,
-            secret: read_stdin_secret()?,
-        },
-        (None, None) if args.token_stdin => Credential::Key {
-            kind: ConnectionType::BearerToken,
-            username: None,
-            secret: read_stdin_secret()?,
-        },
-        _ => {
+        (None, Some(credential)) => credential,
+        (None, None) => {
             return Err(Failure(
                 "say how to connect: --oauth, --api-key-stdin, --token-stdin, --basic USER, --database-url-stdin, --password-stdin or --service-account-file FILE".into(),
             ))
@@ -513,6 +540,26 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
         }
         ConnectionsCommand::Reconnect { id, no_browser } => {
             super::oauth::reconnect(&id, no_browser, dir)
+        }
+        ConnectionsCommand::ReplaceKey { id, credential } => {
+            // Read before the vault is touched: bad input changes nothing.
+            let Some(credential) = credential.read()? else {
+                return Err(Failure(
+                    "say what replaces it: --api-key-stdin, --token-stdin, --basic USER, --database-url-stdin or --password-stdin".into(),
+                ));
+            };
+            let catalog = Catalog::load(dir);
+            let view = block_on(async {
+                session(dir)
+                    .await?
+                    .replace_secret(&catalog, &id, credential)
+                    .await
+                    .map_err(Failure::from)
+            })?;
+            print(&format!(
+                "{} ({}) is connected again with the new credential, checked with the service.\n",
+                view.name, view.id
+            ))
         }
         ConnectionsCommand::Set {
             id,

@@ -288,10 +288,11 @@ pub async fn store_refreshed(db: impl Executor<'_>, r: &Refreshed<'_>) -> sqlx::
     .map(|r| r.rows_affected())
 }
 
-/// A new grant for an existing connection, from a sign-in that reconnected it.
+/// A new credential for an existing connection, from a sign-in or a key that reconnected it.
 pub struct Renewed<'a> {
     pub id: &'a str,
     pub connector_id: &'a str,
+    pub connection_type: &'a str,
     pub sealed: &'a [u8],
     pub key_version: i64,
     pub token_expires_at: Option<&'a str>,
@@ -303,16 +304,18 @@ pub struct Renewed<'a> {
     pub at: &'a str,
 }
 
-/// Replaces a connection's grant after a reconnect: active and out of any back-off, its id,
-/// name and settings kept. 0 when the connection is gone or now belongs to another connector.
+/// Replaces a connection's credential after a reconnect: active and out of any back-off, its
+/// id, name and settings kept, checked now when the new credential was. 0 when the connection
+/// is gone or now belongs to another connector or type.
 pub async fn store_renewed(db: impl Executor<'_>, r: &Renewed<'_>) -> sqlx::Result<u64> {
     sqlx::query(
-        "UPDATE connections SET secret = ?, key_version = ?, token_expires_at = ?, metadata = ?,
-                scopes = ?, verified = ?, status = 'active',
-                health_status = CASE WHEN ? THEN 'healthy' ELSE 'unknown' END,
-                error_count = 0, last_error = NULL, updated_at = ?, last_rotated_at = ?,
+        "UPDATE connections SET secret = ?1, key_version = ?2, token_expires_at = ?3,
+                metadata = ?4, scopes = ?5, verified = ?6, status = 'active',
+                health_status = CASE WHEN ?6 THEN 'healthy' ELSE 'unknown' END,
+                last_health_check = CASE WHEN ?6 THEN ?7 ELSE last_health_check END,
+                error_count = 0, last_error = NULL, updated_at = ?7, last_rotated_at = ?7,
                 refresh_lease_owner = NULL, refresh_lease_until = NULL, alert_state = 'ok'
-          WHERE id = ? AND connector_id = ? AND connection_type = 'oauth2'",
+          WHERE id = ?8 AND connector_id = ?9 AND connection_type = ?10",
     )
     .bind(r.sealed)
     .bind(r.key_version)
@@ -320,11 +323,10 @@ pub async fn store_renewed(db: impl Executor<'_>, r: &Renewed<'_>) -> sqlx::Resu
     .bind(r.metadata)
     .bind(r.scopes)
     .bind(r.verified)
-    .bind(r.verified)
-    .bind(r.at)
     .bind(r.at)
     .bind(r.id)
     .bind(r.connector_id)
+    .bind(r.connection_type)
     .execute(db)
     .await
     .map(|r| r.rows_affected())
