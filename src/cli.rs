@@ -3,6 +3,7 @@
 //! errors exit 2 (clap's own convention).
 
 mod catalog;
+mod exec;
 mod handoff;
 mod jobs;
 mod logs;
@@ -55,6 +56,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a command with connections' credentials in its environment, its output masked
+    Exec(exec::ExecArgs),
     /// Print a connection's fresh access token or key, for scripts and header helpers
     Token(handoff::TokenArgs),
     /// git's credential helper: tokens of GitHub and GitLab connections for `git push` over https
@@ -134,6 +137,7 @@ pub fn main() -> ExitCode {
         Err(err) => output::stderr_lines("warning: ", &err.to_string()),
     }
     let result = match cli.command {
+        Command::Exec(args) => return exec::exec(args, &data_dir),
         Command::Catalog(cmd) => catalog::run(cmd, &data_dir),
         Command::Oauth(OauthCommand::Callback { url }) => oauth::callback(&url, &data_dir),
         Command::OauthApp(cmd) => oauth::oauth_app(cmd, &data_dir),

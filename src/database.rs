@@ -13,6 +13,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use self::url::{read_url, url_fields, url_from_fields, Login};
+pub(crate) use self::url::percent_decode;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

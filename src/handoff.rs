@@ -7,10 +7,12 @@
 
 mod asker;
 mod credential;
+mod env;
 pub mod git;
 
 pub use asker::Asker;
 pub use credential::{Credential, Handed};
+pub use env::{environment, is_variable_name, EnvEntry, EnvOverride, EnvSpecError, Environment};
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::connections;
@@ -63,6 +65,27 @@ pub enum HandOffError {
     NotOne(&'static str),
     #[error("{name} holds no AWS keys; aws-credential-process hands out AWS connections only")]
     NotAws { name: String },
+    #[error("{name} gives no environment variables: its connector ({connector}) declares none; name them with --env NAME=ID[.field]")]
+    NoVariables { name: String, connector: String },
+    #[error("{variable} would be set by both {first} and {second}; choose with --env {variable}=ID")]
+    VariableTwice {
+        variable: String,
+        first: String,
+        second: String,
+    },
+    #[error("--env {variable}: {name} holds a {what}, more than one value; name the field (ID.field)")]
+    NameAField {
+        variable: String,
+        name: String,
+        what: &'static str,
+    },
+    #[error("--env {variable}: {name} has no field `{field}`; it has: {fields}")]
+    NoField {
+        variable: String,
+        name: String,
+        field: String,
+        fields: String,
+    },
     #[error("git sent a credential request Keyport cannot read: {0}")]
     GitRequest(&'static str),
     #[error(transparent)]
@@ -83,6 +106,10 @@ impl HandOffError {
             | HandOffError::NoHeader { .. }
             | HandOffError::NotOne(_)
             | HandOffError::NotAws { .. } => ErrorCode::HandOffNotHanded,
+            HandOffError::NoVariables { .. }
+            | HandOffError::VariableTwice { .. }
+            | HandOffError::NameAField { .. }
+            | HandOffError::NoField { .. } => ErrorCode::ExecEnv,
             HandOffError::GitRequest(_) => ErrorCode::CredentialInvalid,
             HandOffError::OAuth(e) => e.code(),
             HandOffError::Vault(e) => e.code(),

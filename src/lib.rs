@@ -11,6 +11,7 @@ pub mod cli;
 pub mod connections;
 pub mod database;
 pub mod error;
+pub mod exec;
 pub mod files;
 pub mod handoff;
 pub mod health;

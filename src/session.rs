@@ -330,6 +330,28 @@ impl Session {
         crate::handoff::hand_off(vault, &unlocked, &self.http()?, catalog, id, asker).await
     }
 
+    /// The environment `keyport exec` gives a child: the declared variables of each connection
+    /// in `named`, then `overrides`; one hand-off (refreshed, recorded) per connection.
+    pub async fn exec_environment(
+        &self,
+        catalog: &Catalog,
+        named: &[String],
+        overrides: &[crate::handoff::EnvOverride],
+        asker: &crate::handoff::Asker,
+    ) -> Result<crate::handoff::Environment, crate::handoff::HandOffError> {
+        let mut ids: Vec<&str> = Vec::new();
+        for id in named.iter().chain(overrides.iter().map(|o| &o.connection)) {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+        let mut handed = Vec::with_capacity(ids.len());
+        for id in ids {
+            handed.push(self.hand_off(catalog, id, asker).await?);
+        }
+        crate::handoff::environment(catalog, &handed, named, overrides)
+    }
+
     /// A copy of the unlocked key, taken under the lock so no lock is held across an await.
     fn unlocked(&self) -> Result<Unlocked, VaultError> {
         let state = self.state();

@@ -11,7 +11,7 @@ use std::process::Stdio;
 
 /// Moves the stored token's expiry by `seconds` from now, through the vault's own SQLite file:
 /// what a clock jump (a laptop waking after days) looks like to a process reading it.
-fn expire_in(kp: &Keyport, id: &str, seconds: i64) {
+pub(crate) fn expire_in(kp: &Keyport, id: &str, seconds: i64) {
     block_on(async {
         let vault = Vault::open(kp.data_dir()).await.unwrap();
         let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);

@@ -8,6 +8,7 @@ mod catalog;
 mod cli;
 mod crash;
 mod databases;
+mod exec;
 mod handoff;
 mod health;
 mod keys;

@@ -97,6 +97,8 @@ error_codes! {
     EnvInvalid => "env.invalid",
     HandOffNeedsReconnect => "handoff.needs_reconnect",
     HandOffNotHanded => "handoff.not_handed",
+    ExecEnv => "exec.env",
+    ExecSpawn => "exec.spawn",
     Internal => "internal",
 }
 

@@ -269,7 +269,7 @@ pub fn url_from_fields(
 
 /// A URL part with its `%XX` escapes decoded. Not form decoding: a `+` in a user or a path is
 /// a plus, and `&` or `=` there are plain characters.
-pub(super) fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()

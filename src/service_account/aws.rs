@@ -208,6 +208,15 @@ impl Keys {
         &self.access_key_id
     }
 
+    /// For the one place that hands it out (`exec`'s `AWS_SECRET_ACCESS_KEY`).
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+
     /// The JSON the vault seals.
     pub fn sealed(&self) -> SecretValue {
         SecretValue::new(serde_json::to_vec(self).unwrap_or_default())

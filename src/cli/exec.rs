@@ -1,0 +1,83 @@
+//! `keyport exec ID... [--env NAME=ID[.field]]... [--mcp] [--no-masking] -- CMD ARGS`: runs CMD
+//! with the connections' credentials in its environment. The exit status is CMD's own (126 or
+//! 127 when it cannot be run, as a shell says; 1 for Keyport's own failures).
+
+use super::output;
+use super::vault::session;
+use crate::catalog::Catalog;
+use crate::exec::{self, ExecError, Program};
+use crate::handoff::{Asker, EnvOverride, Environment};
+use clap::Args;
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The connections whose credentials CMD gets, in the variables their connectors declare
+    #[arg(value_name = "ID")]
+    connections: Vec<String>,
+    /// Set NAME to a connection's token, key or database URL (ID), or to one field (ID.field:
+    /// token, username, password, database_url, access_key_id, secret_access_key,
+    /// session_token, or a setting such as region)
+    #[arg(long = "env", value_name = "NAME=ID[.field]")]
+    env: Vec<EnvOverride>,
+    /// CMD is an MCP server: keep the client's session alive across token refreshes
+    #[arg(long)]
+    mcp: bool,
+    /// Pass CMD's output on unmasked (Keyport then steps aside: CMD replaces it)
+    #[arg(long, conflicts_with = "mcp")]
+    no_masking: bool,
+    /// The command to run and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "CMD")]
+    command: Vec<OsString>,
+}
+
+pub fn exec(args: ExecArgs, dir: &Path) -> ExitCode {
+    match run(args, dir) {
+        Ok(exit) => ExitCode::from(exit.status()),
+        Err(err) => {
+            output::stderr_lines("", &err.to_string());
+            ExitCode::from(err.status())
+        }
+    }
+}
+
+fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
+    let Some((program, rest)) = args.command.split_first() else {
+        return Err(ExecError::NoCommand);
+    };
+    if args.connections.is_empty() && args.env.is_empty() {
+        return Err(ExecError::NoConnection);
+    }
+    let program = Program {
+        program: program.clone(),
+        args: rest.to_vec(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(ExecError::Terminal)?;
+    let catalog = Catalog::load(dir);
+    let asker = Asker::parent_of_this_process();
+    runtime.block_on(async {
+        let env = environment(&args, &catalog, &asker, dir).await?;
+        if args.no_masking {
+            return Err(exec::replace(&program, &env));
+        }
+        exec::run_masked(&program, &env).await
+    })
+}
+
+/// The child's environment, from a fresh session (the vault is not kept open while it runs).
+async fn environment(
+    args: &ExecArgs,
+    catalog: &Catalog,
+    asker: &Asker,
+    dir: &Path,
+) -> Result<Environment, ExecError> {
+    let session = session(dir).await?;
+    Ok(session
+        .exec_environment(catalog, &args.connections, &args.env, asker)
+        .await?)
+}
