@@ -7,6 +7,7 @@ mod exec;
 mod handoff;
 mod jobs;
 mod logs;
+mod mcp;
 mod oauth;
 mod output;
 mod vault;
@@ -82,6 +83,10 @@ enum Command {
     Logs(logs::LogsArgs),
     /// Run the background scheduler (refresh and health) in the foreground, until stopped
     Agent,
+    /// MCP clients' configs: add servers that run through `keyport exec`, list them, and move
+    /// plain-text secrets out of them
+    #[command(subcommand)]
+    Mcp(mcp::McpCommand),
     /// The background scheduler's jobs
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
@@ -155,6 +160,7 @@ pub fn main() -> ExitCode {
         Command::Agent => jobs::agent(&data_dir),
         Command::Jobs(cmd) => jobs::jobs(cmd, &data_dir),
         Command::Logs(args) => logs::logs(args, &data_dir),
+        Command::Mcp(cmd) => mcp::run(cmd, &data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

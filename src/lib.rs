@@ -18,6 +18,7 @@ pub mod health;
 pub mod http;
 pub mod logging;
 pub mod manager;
+pub mod mcp_clients;
 pub mod oauth;
 pub mod paths;
 pub mod scheduler;

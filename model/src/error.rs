@@ -99,6 +99,15 @@ error_codes! {
     HandOffNotHanded => "handoff.not_handed",
     ExecEnv => "exec.env",
     ExecSpawn => "exec.spawn",
+    McpUnknownClient => "mcp.unknown_client",
+    McpNoServers => "mcp.no_servers",
+    McpUnknownServer => "mcp.unknown_server",
+    McpRemoteServer => "mcp.remote_server",
+    McpConfigInvalid => "mcp.config_invalid",
+    McpEntryExists => "mcp.entry_exists",
+    McpScope => "mcp.scope",
+    McpLink => "mcp.link",
+    McpChanged => "mcp.changed",
     Internal => "internal",
 }
 
