@@ -696,8 +696,11 @@ impl Session {
     }
 
     /// The changes of state not yet told to the person (each told once).
-    pub async fn take_alerts(&self) -> Result<Vec<scheduler::alerts::Alert>, VaultError> {
-        scheduler::alerts::take(self.vault().await?, scheduler::run::unix_now()).await
+    pub async fn take_alerts(
+        &self,
+        catalog: &Catalog,
+    ) -> Result<Vec<scheduler::alerts::Alert>, VaultError> {
+        scheduler::alerts::take(self.vault().await?, catalog, scheduler::run::unix_now()).await
     }
 
     /// A connection's health-check interval; `None` is the default.

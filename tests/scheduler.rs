@@ -136,7 +136,7 @@ fn transient_failures_back_off_and_a_dead_grant_needs_reconnect_once() {
         let holder = Holder::new("test");
         turn(&session, &catalog, &holder, unix_now()).await;
         assert!(
-            session.take_alerts().await.unwrap().is_empty(),
+            session.take_alerts(&catalog).await.unwrap().is_empty(),
             "a healthy start says nothing"
         );
         let due = refresh_due(&session, &catalog, &id).await;
@@ -164,7 +164,7 @@ fn transient_failures_back_off_and_a_dead_grant_needs_reconnect_once() {
         let view = &session.connections().await.unwrap()[0];
         assert_eq!(view.status, keyport::model::ConnectionStatus::Active);
         assert!(
-            session.take_alerts().await.unwrap().is_empty(),
+            session.take_alerts(&catalog).await.unwrap().is_empty(),
             "no alert for a retry"
         );
 
@@ -188,13 +188,16 @@ fn transient_failures_back_off_and_a_dead_grant_needs_reconnect_once() {
             assert!(of(&ran, CHECK).is_empty(), "nor checks of it: {ran:?}");
         }
         assert_eq!(refreshes(&standin), before);
-        let alerts = session.take_alerts().await.unwrap();
+        let alerts = session.take_alerts(&catalog).await.unwrap();
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(
             (alerts[0].from, alerts[0].to),
             (Level::Ok, Level::Reconnect)
         );
-        assert!(session.take_alerts().await.unwrap().is_empty(), "told once");
+        assert!(
+            session.take_alerts(&catalog).await.unwrap().is_empty(),
+            "told once"
+        );
     });
 }
 
@@ -495,7 +498,7 @@ fn checks_mark_refused_keys_for_reconnect_back_off_offline_and_catch_up_once_bac
         let views = session.connections().await.unwrap();
         let view = views.iter().find(|v| v.id == revoked).unwrap();
         assert!(view.needs_reconnect && view.status == keyport::model::ConnectionStatus::Revoked);
-        let alerts = session.take_alerts().await.unwrap();
+        let alerts = session.take_alerts(&catalog).await.unwrap();
         assert_eq!(
             alerts.len(),
             1,

@@ -88,6 +88,10 @@ pub struct ConnectionView {
     /// Only a person can make it work again: its grant is dead or its key was refused.
     #[serde(default)]
     pub needs_reconnect: bool,
+    /// When the person last connected or reconnected it (RFC 3339); a refresh does not count.
+    /// A grant with a lifetime (the catalog's `keep_alive.lifetime_days`) ends that long after.
+    #[serde(default)]
+    pub granted_at: Option<String>,
 }
 
 /// One audit event (no secret in it, ever).

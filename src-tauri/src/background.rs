@@ -44,7 +44,8 @@ pub async fn changed_state(app: &AppHandle) {
     let _ = app.emit("connections-changed", ());
     crate::tray::update(app).await;
     let session = app.state::<Session>();
-    let Ok(alerts) = session.take_alerts().await else {
+    let catalog = &app.state::<crate::Desktop>().catalog;
+    let Ok(alerts) = session.take_alerts(catalog).await else {
         return;
     };
     for notice in keyport::scheduler::alerts::notices(&alerts) {

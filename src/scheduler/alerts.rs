@@ -1,14 +1,19 @@
-//! Alerts on a change of state only (healthy -> failing, active -> needs reconnect, and back to
-//! healthy after an alert), never on each failed try; many changes at once become one notice.
+//! Alerts on a change of state only (healthy -> failing, active -> needs reconnect, a sign-in
+//! whose lifetime ends within a day, and back to healthy after an alert), never on each failed
+//! try; many changes at once become one notice.
 //! Each connection keeps the last state the person was told of, so a change is told once,
 //! whichever process saw it happen.
 
+use crate::catalog::Catalog;
 use crate::store::{self, jobs::AlertRow};
 use crate::vault::{Vault, VaultError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     Ok,
+    /// Its grant reaches the end of its lifetime within a day (the catalog's
+    /// `keep_alive.lifetime_days`): refreshing cannot extend it, only signing in again.
+    Ending,
     Failing,
     Reconnect,
 }
@@ -17,6 +22,7 @@ impl Level {
     fn word(self) -> &'static str {
         match self {
             Level::Ok => "ok",
+            Level::Ending => "ending",
             Level::Failing => "failing",
             Level::Reconnect => "reconnect",
         }
@@ -24,6 +30,7 @@ impl Level {
 
     fn parse(word: Option<&str>) -> Level {
         match word {
+            Some("ending") => Level::Ending,
             Some("failing") => Level::Failing,
             Some("reconnect") => Level::Reconnect,
             _ => Level::Ok,
@@ -33,15 +40,41 @@ impl Level {
     /// The state a row is in, once it has held. Degraded and unknown are not failures: a busy
     /// service and an offline machine are not the connection's fault. A failed check counts
     /// once it failed twice in a row (UI.md section 8), so one bad answer tells nothing; `None`
-    /// while it has not held yet.
-    fn of(row: &AlertRow) -> Option<Level> {
+    /// while it has not held yet. `ends_at` is when its grant's lifetime ends (unix seconds), if
+    /// it has one: the day before, it is ending.
+    fn of(row: &AlertRow, ends_at: Option<i64>, now: i64) -> Option<Level> {
         match (row.status.as_str(), row.health_status.as_str()) {
             ("expired" | "revoked" | "invalid", _) => Some(Level::Reconnect),
             ("active", "unhealthy") if row.error_count >= HOLD => Some(Level::Failing),
             ("active", "unhealthy") => None,
+            ("active", _)
+                if ends_at.is_some_and(|end| (end - WARN_BEFORE_S..end).contains(&now)) =>
+            {
+                Some(Level::Ending)
+            }
             _ => Some(Level::Ok),
         }
     }
+}
+
+/// A grant with a lifetime is warned of this long before it ends.
+pub const WARN_BEFORE_S: i64 = 24 * 60 * 60;
+
+/// When the grant of `row` ends however often it is refreshed: its last sign-in plus the
+/// lifetime its connector's catalog entry records (Google's 7 days for apps in Testing).
+pub fn grant_ends_at(catalog: &Catalog, row: &AlertRow) -> Option<i64> {
+    if row.connection_type != "oauth2" {
+        return None;
+    }
+    let days = catalog
+        .get(&row.connector_id)
+        .ok()?
+        .oauth2
+        .as_ref()?
+        .keep_alive
+        .as_ref()?
+        .lifetime_days?;
+    Some(row.granted_at? + i64::from(days) * 86_400)
 }
 
 /// Failed checks in a row before a connection counts as failing.
@@ -71,15 +104,16 @@ pub struct Notice {
 
 /// The changes of state nobody has been told of yet, at `now` (unix seconds); each is told
 /// once. A connection's first state is recorded without an alert unless it is already a
-/// failure; a change told less than 30 minutes ago is recorded without telling it again.
-pub async fn take(vault: &Vault, now: i64) -> Result<Vec<Alert>, VaultError> {
+/// failure; a change told less than 30 minutes ago is recorded without telling it again, and so
+/// is a warned lifetime that passed (reconnected, or the limit did not apply).
+pub async fn take(vault: &Vault, catalog: &Catalog, now: i64) -> Result<Vec<Alert>, VaultError> {
     let mut tx = vault.write().await?;
     let rows = store::jobs::alert_rows(&mut *tx)
         .await
         .map_err(vault.io_err())?;
     let mut alerts = Vec::new();
     for row in &rows {
-        let Some(to) = Level::of(row) else {
+        let Some(to) = Level::of(row, grant_ends_at(catalog, row), now) else {
             continue;
         };
         if row.alert_state.as_deref() == Some(to.word()) {
@@ -90,7 +124,8 @@ pub async fn take(vault: &Vault, now: i64) -> Result<Vec<Alert>, VaultError> {
             .await
             .map_err(vault.io_err())?;
         let change = format!("{}>{}", from.word(), to.word());
-        if from == to || told_lately(row, &change, now) {
+        let passed = from == Level::Ending && to == Level::Ok;
+        if from == to || passed || told_lately(row, &change, now) {
             continue;
         }
         store::jobs::set_alert_told(&mut *tx, &row.id, &change, now)
@@ -145,6 +180,12 @@ fn one(alert: &Alert) -> Notice {
             "Is Failing",
             "Its last two health checks failed. Open it to see why.",
         ),
+        Level::Ending => (
+            "Sign-In Ends Tomorrow",
+            "Its provider ends this sign-in a set number of days after it was made (for Google: 7 \
+             days while the OAuth app is in Testing), however often it is refreshed. Reconnect \
+             now, or publish your OAuth app so its sign-ins last.",
+        ),
         Level::Ok => ("Is Working Again", "Its last check passed."),
     };
     Notice {
@@ -186,9 +227,11 @@ mod tests {
             id: "id".into(),
             name: "Conn".into(),
             connector_id: "github".into(),
+            connection_type: "oauth2".into(),
             status: status.into(),
             health_status: health.into(),
             error_count: errors,
+            granted_at: Some(1_000),
             alert_state: Some("ok".into()),
             alert_told: Some("ok>failing".into()),
             alert_told_at: Some(1_000),
@@ -222,17 +265,75 @@ mod tests {
 
     #[test]
     fn a_failure_counts_once_it_held_for_two_checks() {
-        assert_eq!(Level::of(&row("active", "unhealthy", 1)), None);
+        let of = |r: &AlertRow| Level::of(r, None, 0);
+        assert_eq!(of(&row("active", "unhealthy", 1)), None);
+        assert_eq!(of(&row("active", "unhealthy", 2)), Some(Level::Failing));
         assert_eq!(
-            Level::of(&row("active", "unhealthy", 2)),
-            Some(Level::Failing)
-        );
-        assert_eq!(
-            Level::of(&row("expired", "unknown", 0)),
+            of(&row("expired", "unknown", 0)),
             Some(Level::Reconnect),
             "a dead grant needs no second try"
         );
-        assert_eq!(Level::of(&row("active", "unknown", 5)), Some(Level::Ok));
+        assert_eq!(of(&row("active", "unknown", 5)), Some(Level::Ok));
+    }
+
+    #[test]
+    fn a_grant_with_a_lifetime_is_warned_of_the_day_before_it_ends() {
+        let catalog = Catalog::builtin();
+        let day = 86_400;
+        let granted = 1_000_000;
+        let google = AlertRow {
+            connector_id: "google_workspace".into(),
+            granted_at: Some(granted),
+            ..row("active", "healthy", 0)
+        };
+        // Google ends sign-ins of apps in Testing after 7 days (the catalog's lifetime_days).
+        let ends = grant_ends_at(&catalog, &google);
+        assert_eq!(ends, Some(granted + 7 * day));
+        let at = |now| Level::of(&google, ends, now);
+        assert_eq!(at(granted + 6 * day - 1), Some(Level::Ok));
+        assert_eq!(at(granted + 6 * day), Some(Level::Ending));
+        assert_eq!(at(granted + 7 * day - 1), Some(Level::Ending));
+        assert_eq!(
+            at(granted + 7 * day),
+            Some(Level::Ok),
+            "past it: nothing to warn of"
+        );
+        // A failure or a dead grant says more than the warning.
+        let failing = AlertRow {
+            error_count: 2,
+            health_status: "unhealthy".into(),
+            ..google.clone()
+        };
+        assert_eq!(
+            Level::of(&failing, ends, granted + 6 * day),
+            Some(Level::Failing)
+        );
+
+        // No lifetime: a connector without one, a key connection, an unknown sign-in time.
+        let github = row("active", "healthy", 0);
+        assert_eq!(grant_ends_at(&catalog, &github), None);
+        let key = AlertRow {
+            connection_type: "api_key".into(),
+            ..google.clone()
+        };
+        assert_eq!(grant_ends_at(&catalog, &key), None);
+        let unknown = AlertRow {
+            granted_at: None,
+            ..google.clone()
+        };
+        assert_eq!(grant_ends_at(&catalog, &unknown), None);
+
+        // The notice says what ends and how to fix it, as a title that stands alone.
+        let notice = &notices(&[alert(1, Level::Ending)])[0];
+        assert_eq!(notice.title, "Conn 1 Sign-In Ends Tomorrow");
+        assert!(
+            notice
+                .body
+                .contains("Reconnect now, or publish your OAuth app"),
+            "{}",
+            notice.body
+        );
+        assert_eq!(notice.connection_id.as_deref(), Some("id1"));
     }
 
     #[test]

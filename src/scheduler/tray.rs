@@ -140,6 +140,7 @@ mod tests {
             next_check_at: None,
             health_interval_minutes: None,
             needs_reconnect,
+            granted_at: None,
         }
     }
 

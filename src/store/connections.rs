@@ -28,9 +28,9 @@ pub async fn insert(db: impl Executor<'_>, row: &NewRow<'_>) -> sqlx::Result<()>
     sqlx::query(
         "INSERT INTO connections (id, connector_id, connection_type, name, secret, key_version,
             metadata, scopes, token_expires_at, status, health_status, verified, created_by,
-            origin, created_at, updated_at, last_rotated_at, last_health_check)
+            origin, created_at, updated_at, last_rotated_at, last_health_check, granted_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, ?11, ?12, ?13, ?14, ?14, ?14,
-            iif(?11, ?14, NULL))",
+            iif(?11, ?14, NULL), ?14)",
     )
     .bind(row.id)
     .bind(row.connector_id)
@@ -71,7 +71,8 @@ const VIEW_JSON: &str = "json_object(
     'next_refresh_at', strftime('%Y-%m-%dT%H:%M:%SZ', next_refresh, 'unixepoch'),
     'next_check_at', strftime('%Y-%m-%dT%H:%M:%SZ', next_check, 'unixepoch'),
     'health_interval_minutes', health_interval_s / 60,
-    'needs_reconnect', json(iif(status IN ('expired', 'revoked', 'invalid'), 'true', 'false')))";
+    'needs_reconnect', json(iif(status IN ('expired', 'revoked', 'invalid'), 'true', 'false')),
+    'granted_at', granted_at)";
 
 /// The connections with their expiry in Unix seconds and their scheduled jobs, for `VIEW_JSON`.
 const WITH_EXPIRY: &str = "SELECT *, unixepoch(token_expires_at) AS expires,
@@ -314,6 +315,7 @@ pub async fn store_renewed(db: impl Executor<'_>, r: &Renewed<'_>) -> sqlx::Resu
                 health_status = CASE WHEN ?6 THEN 'healthy' ELSE 'unknown' END,
                 last_health_check = CASE WHEN ?6 THEN ?7 ELSE last_health_check END,
                 error_count = 0, last_error = NULL, updated_at = ?7, last_rotated_at = ?7,
+                granted_at = ?7,
                 refresh_lease_owner = NULL, refresh_lease_until = NULL, alert_state = 'ok'
           WHERE id = ?8 AND connector_id = ?9 AND connection_type = ?10",
     )

@@ -242,10 +242,13 @@ pub struct AlertRow {
     pub id: String,
     pub name: String,
     pub connector_id: String,
+    pub connection_type: String,
     pub status: String,
     pub health_status: String,
     /// Failed checks in a row.
     pub error_count: i64,
+    /// When the person last signed in (unix seconds).
+    pub granted_at: Option<i64>,
     pub alert_state: Option<String>,
     pub alert_told: Option<String>,
     pub alert_told_at: Option<i64>,
@@ -253,8 +256,8 @@ pub struct AlertRow {
 
 pub async fn alert_rows(db: impl Executor<'_>) -> sqlx::Result<Vec<AlertRow>> {
     sqlx::query_as(
-        "SELECT id, name, connector_id, status, health_status, error_count, alert_state,
-                alert_told, alert_told_at
+        "SELECT id, name, connector_id, connection_type, status, health_status, error_count,
+                unixepoch(granted_at) AS granted_at, alert_state, alert_told, alert_told_at
            FROM connections ORDER BY name COLLATE NOCASE, created_at",
     )
     .fetch_all(db)

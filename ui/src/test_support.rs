@@ -99,6 +99,7 @@ pub fn connection(connector_id: &str, kind: ConnectionType) -> ConnectionView {
         next_check_at: None,
         health_interval_minutes: None,
         needs_reconnect: false,
+        granted_at: None,
     }
 }
 
