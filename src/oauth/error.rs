@@ -42,7 +42,7 @@ pub enum OAuthError {
     #[error("{0} does not connect by OAuth")]
     NotOAuth(String),
     /// A reconnect asked of a connection that holds a key or a login, not a sign-in.
-    #[error("“{0}” was not connected by signing in, so it cannot sign in again; connect it anew with a fresh key or login and delete the old one")]
+    #[error("“{0}” was not connected by signing in, so it cannot sign in again; give it its new key or login with `keyport connections replace-key`")]
     NotSignedIn(String),
     /// The connection a reconnect was for was deleted while the person signed in.
     #[error("the connection being reconnected was deleted meanwhile; nothing was stored, connect it anew")]
