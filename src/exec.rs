@@ -6,6 +6,7 @@
 
 mod child;
 pub mod mask;
+pub mod mcp;
 
 pub use child::{replace, run_masked, Exit, Program};
 

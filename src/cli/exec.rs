@@ -59,14 +59,28 @@ fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
         .build()
         .map_err(ExecError::Terminal)?;
     let catalog = Catalog::load(dir);
+    // A long-lived server's switch-overs are told in the log (`keyport logs`), not on the
+    // stderr the client shows as the server's own.
+    let _log = args
+        .mcp
+        .then(|| crate::logging::init(dir, "exec"))
+        .and_then(Result::ok);
     let asker = Asker::parent_of_this_process();
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let env = environment(&args, &catalog, &asker, dir).await?;
         if args.no_masking {
             return Err(exec::replace(&program, &env));
         }
+        if args.mcp {
+            return exec::mcp::run(&program, env, || environment(&args, &catalog, &asker, dir))
+                .await;
+        }
         exec::run_masked(&program, &env).await
-    })
+    });
+    // The client's stdin is read on a thread that cannot be cancelled: the runtime is not
+    // waited for (the server's exit is final).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    result
 }
 
 /// The child's environment, from a fresh session (the vault is not kept open while it runs).

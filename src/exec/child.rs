@@ -175,6 +175,19 @@ fn pump(
     let _ = done.send(());
 }
 
+/// A child's stderr, masked on its way to ours (through a pty when ours is a terminal), for
+/// the children of `--mcp`, whose stdout Keyport reads message by message.
+pub(super) fn masked_stderr<'a>(
+    secrets: impl IntoIterator<Item = &'a str>,
+) -> Result<Stdio, ExecError> {
+    let (err, stdio) = stream(std::io::stderr().is_terminal(), std::io::stderr())?;
+    let masker = Masker::new(secrets);
+    let (done, _) = mpsc::channel();
+    let moved = Arc::new(AtomicU64::new(0));
+    std::thread::spawn(move || pump(err.reader, std::io::stderr(), masker, moved, done));
+    Ok(stdio)
+}
+
 /// The signals passed on to the child, with the kind tokio listens for.
 const FORWARDED: [(Signal, fn() -> SignalKind); 6] = [
     (Signal::TERM, SignalKind::terminate),

@@ -96,10 +96,16 @@ class Salesforce(StandInServer):
     /userinfo answers 200 only to the access token it issued. With `lifetime` (seconds) its
     access tokens carry expires_in and /userinfo refuses them once expired; refresh_token grants
     then issue a new one, or answer invalid_grant once `refuse_refresh` is set (a revoked grant,
-    as Salesforce answers it)."""
+    as Salesforce answers it). With `rotate`, each refresh also hands out a new refresh token and
+    spends the old one, as a connected app with refresh token rotation does
+    (help.salesforce.com connected_app_refresh_token_rotation); a spent one presented again is
+    recorded in `reused` and refused."""
 
-    def __init__(self, lifetime=None):
+    def __init__(self, lifetime=None, rotate=False):
         self.lifetime = lifetime
+        self.rotate = rotate
+        self.spent = set()       # refresh tokens rotated away
+        self.reused = []         # spent refresh tokens presented again
         self.codes = {}          # code -> what /authorize saw
         self.issued = {}         # access token -> when it expires (None: never)
         self.refresh = set()     # refresh tokens
@@ -186,11 +192,20 @@ class Salesforce(StandInServer):
     def refreshed(self, form):
         """Salesforce's refresh: a new access token, the refresh token kept (no rotation)."""
         with self.lock:
-            if self.refuse_refresh or form.get("refresh_token") not in self.refresh:
+            presented = form.get("refresh_token")
+            if presented in self.spent:
+                self.reused.append(presented)
+            if self.refuse_refresh or presented not in self.refresh:
                 self.refreshes.append("refused")
                 return 400, {"error": "invalid_grant", "error_description": "expired access/refresh token"}
             self.refreshes.append("ok")
-            return 200, dict(self.access(), scope="api id refresh_token")
+            answer = dict(self.access(), scope="api id refresh_token")
+            if self.rotate:
+                self.refresh.discard(presented)
+                self.spent.add(presented)
+                answer["refresh_token"] = "5Aep861E2E_REFRESH_" + os.urandom(16).hex()
+                self.refresh.add(answer["refresh_token"])
+            return 200, answer
 
     def access(self):
         """A new access token's answer (the lock held)."""
@@ -218,6 +233,26 @@ class Salesforce(StandInServer):
             return line
         return custom_connector("salesforce", ident, name, rewrite,
                                 [f"{self.base}/services/oauth2/{p}" for p in ("authorize", "token", "userinfo")])
+
+
+def connect_with_cli(keyport, standin, ident, name, client_id, env):
+    """A connection to the stand-in made with the CLI's loopback sign-in (`connect --oauth
+    --no-browser`, the consent driven as a browser would); returns its id."""
+    app = keyport.run("oauth-app", "set", ident, "--client-id", client_id, env=env)
+    assert app.returncode == 0, f"keyport oauth-app set: {app.stderr.strip()}"
+    connect = subprocess.Popen([str(keyport.binary), "--data-dir", str(keyport.data_dir), "connect", ident,
+                                "--oauth", "--no-browser", "--name", name],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        back = approve(connect.stdout.readline().strip())
+        with urllib.request.urlopen(back, timeout=30):
+            pass
+        _, err = connect.communicate(timeout=30)
+    finally:
+        connect.kill()
+    assert connect.returncode == 0, f"keyport connect --oauth: {err.strip()}"
+    listed = json.loads(keyport.run("connections", "list", "--json", env=env).stdout)
+    return next(c["id"] for c in listed if c["name"] == name)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
