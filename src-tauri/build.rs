@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "set_idle_lock",
     "connections_list",
     "connect_credential",
+    "connection_replace_secret",
     "database_url_fields",
     "key_file_choose",
     "key_file_describe",

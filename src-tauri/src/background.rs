@@ -1,7 +1,8 @@
 //! The desktop app as a host of the core's scheduler (issue 13): while the app runs, window open
 //! or not, it refreshes and checks connections like `keyport agent` (one of them at a time per
 //! vault, by the core's lease), tells the page and the tray when something changed, and raises a
-//! notification on each change of state the core reports, once.
+//! notification on each change of state the core reports, once; a notification that no longer
+//! applies (its connection works again) is withdrawn.
 
 use keyport::scheduler::lease::Holder;
 use keyport::scheduler::run::{run, Event};
@@ -38,12 +39,14 @@ pub fn spawn(app: &AppHandle) {
     });
 }
 
-/// After jobs ran: the page reloads its list, the tray is drawn again, and each change of state
-/// not yet told becomes a notification (many at once: one).
+/// After jobs ran: the page reloads its list, the tray is drawn again, the notifications that no
+/// longer apply are withdrawn, and each change of state not yet told becomes a notification
+/// (many at once: one).
 pub async fn changed_state(app: &AppHandle) {
     let _ = app.emit("connections-changed", ());
     crate::tray::update(app).await;
     let session = app.state::<Session>();
+    withdraw_resolved(app, &session).await;
     let catalog = &app.state::<crate::Desktop>().catalog;
     let Ok(alerts) = session.take_alerts(catalog).await else {
         return;
@@ -61,12 +64,50 @@ pub async fn changed_state(app: &AppHandle) {
         if let Some(id) = &notice.connection_id {
             builder = builder.extra(CONNECTION, id);
         }
+        // Only a notice of trouble has the id that withdraws it once its connections work again.
+        if notice.trouble {
+            builder = builder.id(notice_id(notice.connection_id.as_deref()));
+        }
         let _ = builder.show();
     }
 }
 
 /// The notification field naming the connection a notice is about.
 const CONNECTION: &str = "keyport_connection";
+
+/// The id of a notice of trouble: one per connection, so it can be withdrawn once that works
+/// again; one for the grouped notices. FNV-1a, since it must not change between builds.
+fn notice_id(connection_id: Option<&str>) -> i32 {
+    let text = connection_id.unwrap_or("keyport:grouped");
+    let hash = text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    // Positive and never 0, which some servers read as "no id".
+    (hash >> 1).max(1) as i32
+}
+
+/// Withdraws the notices about connections that work again (healthy, or at least no longer
+/// failing or needing a reconnect), and the grouped notice once none needs attention (UI.md
+/// section 8: "withdrawn once it no longer applies, where the OS allows": Linux; the plugin
+/// cannot on macOS and Windows). A notice shown while the app had no action handler cannot be
+/// withdrawn either; every notice here is shown after `open_from_notifications` registered one.
+async fn withdraw_resolved(app: &AppHandle, session: &Session) {
+    let Ok(connections) = session.connections().await else {
+        return;
+    };
+    let attention = |c: &keyport_model::ConnectionView| {
+        c.needs_reconnect || c.health_status == keyport_model::HealthStatus::Unhealthy
+    };
+    let mut resolved: Vec<i32> = connections
+        .iter()
+        .filter(|c| !attention(c))
+        .map(|c| notice_id(Some(&c.id)))
+        .collect();
+    if !connections.iter().any(attention) {
+        resolved.push(notice_id(None));
+    }
+    let _ = app.notification().remove_active(resolved);
+}
 
 /// Clicking a notification about one connection opens the window at it; a grouped notice
 /// ("7 connections are failing") opens the window.

@@ -68,7 +68,7 @@ pub fn app_ready(
     inbox: State<'_, Inbox>,
 ) -> Vec<OAuthFinished> {
     if startup.first_paint(&app) {
-        crate::unlock_after_first_paint(&app);
+        startup.start_background(&app);
     }
     inbox.open()
 }
@@ -145,6 +145,39 @@ pub async fn connect_credential(
         .connect(&desktop.catalog, request, secrets, key_file.as_deref())
         .await
         .map_err(shown)
+}
+
+/// Replaces the revoked key, token, password or database login of connection `connection_id`
+/// in place, once the service accepts the new one. The form's secrets are read as connecting
+/// reads them; the connection keeps its id, name and settings, and the scheduler plans it anew.
+#[tauri::command]
+pub async fn connection_replace_secret(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+    wake: State<'_, Wake>,
+    connection_id: String,
+    request: ConnectRequest,
+    secrets: BTreeMap<String, String>,
+) -> Reply<ConnectionView> {
+    let secrets = secrets
+        .into_iter()
+        .map(|(k, v)| (k, SecretValue::new(v.into_bytes())))
+        .collect();
+    let connector = desktop.catalog.get(&request.connector_id).map_err(shown)?;
+    let credential = keyport::manager::Credential::from_form(
+        connector,
+        request.connection_type,
+        request.username,
+        &request.config,
+        secrets,
+    )
+    .map_err(shown)?;
+    let view = session
+        .replace_secret(&desktop.catalog, &connection_id, credential)
+        .await
+        .map_err(shown)?;
+    wake.0.notify_one();
+    Ok(view)
 }
 
 /// What a database connection URL pasted into the connect form says, field by field, read by

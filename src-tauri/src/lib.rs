@@ -15,6 +15,10 @@ use keyport::catalog::Catalog;
 use std::time::Instant;
 use tauri::{Emitter, Manager};
 
+/// The flag the login item starts Keyport with: straight to the tray, the window stays hidden
+/// until the person opens it (the tray's Open Keyport, or launching Keyport again).
+pub const HIDDEN_FLAG: &str = "--hidden";
+
 /// State the commands share.
 pub struct Desktop {
     pub catalog: Catalog,
@@ -33,7 +37,12 @@ pub fn run(started: Instant) {
             deep_link::show_main_window(app);
         }))
         // Settings › Start Keyport at login; nothing is registered until the person turns it on.
-        .plugin(tauri_plugin_autostart::Builder::new().build());
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .arg(HIDDEN_FLAG)
+                .build(),
+        );
+    let hidden = std::env::args().any(|arg| arg == HIDDEN_FLAG);
     builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
@@ -49,7 +58,15 @@ pub fn run(started: Instant) {
         .manage(background::Host(keyport::scheduler::lease::Holder::new(
             "desktop",
         )))
-        .setup(|app| {
+        .setup(move |app| {
+            // The window is made hidden (tauri.conf.json), so a start at login never flashes it.
+            if hidden {
+                // No first paint will start the background work: start it now.
+                app.state::<startup::Startup>()
+                    .start_background(app.handle());
+            } else if let Some(window) = app.get_webview_window("main") {
+                let _ = window.show();
+            }
             deep_link::setup(app.handle());
             idle::spawn(app.handle());
             background::open_from_notifications(app.handle());
@@ -95,10 +112,11 @@ pub fn run(started: Instant) {
         });
 }
 
-/// The keyring slot's silent unlock (UI.md section 3), started once the Marketplace has painted:
-/// reaching the Secret Service can start its daemon, which would otherwise compete with the
-/// window for the first paint. The page hears the outcome as `session-changed`.
-fn unlock_after_first_paint(app: &tauri::AppHandle) {
+/// The keyring slot's silent unlock (UI.md section 3), started once the Marketplace has painted
+/// (or at once when started hidden): reaching the Secret Service can start its daemon, which
+/// would otherwise compete with the window for the first paint. The page hears the outcome as
+/// `session-changed`. Called once, through `Startup::start_background`.
+fn unlock_and_schedule(app: &tauri::AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let session = app.state::<keyport::session::Session>();
@@ -125,6 +143,7 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::set_idle_lock,
         commands::connections_list,
         commands::connect_credential,
+        commands::connection_replace_secret,
         commands::database_url_fields,
         commands::key_file_choose,
         commands::key_file_describe,

@@ -9,6 +9,7 @@ use tauri::AppHandle;
 pub struct Startup {
     started: Instant,
     painted: Once,
+    background: Once,
 }
 
 impl Startup {
@@ -16,7 +17,15 @@ impl Startup {
         Startup {
             started,
             painted: Once::new(),
+            background: Once::new(),
         }
+    }
+
+    /// Unlocks from the keyring and starts the scheduler, once: after the first paint, or at
+    /// start when the window starts hidden (a hidden window may never paint).
+    pub fn start_background(&self, app: &AppHandle) {
+        self.background
+            .call_once(|| crate::unlock_and_schedule(app));
     }
 
     /// Records the first paint; true the first time only.

@@ -100,6 +100,9 @@ pub struct Notice {
     pub title: String,
     pub body: String,
     pub connection_id: Option<String>,
+    /// It tells of failures or needed reconnects only, so it no longer applies once its
+    /// connections work again (and is withdrawn then, where the OS allows).
+    pub trouble: bool,
 }
 
 /// The changes of state nobody has been told of yet, at `now` (unix seconds); each is told
@@ -163,6 +166,7 @@ pub fn notices(alerts: &[Alert]) -> Vec<Notice> {
                 },
                 body: names(&group),
                 connection_id: None,
+                trouble: group.iter().all(|a| a.is_trouble()),
             }),
             few => notices.extend(few.iter().map(|a| one(a))),
         }
@@ -192,6 +196,13 @@ fn one(alert: &Alert) -> Notice {
         title: format!("{} {state}", alert.name),
         body: body.into(),
         connection_id: Some(alert.connection_id.clone()),
+        trouble: alert.is_trouble(),
+    }
+}
+
+impl Alert {
+    fn is_trouble(&self) -> bool {
+        matches!(self.to, Level::Failing | Level::Reconnect)
     }
 }
 
@@ -252,6 +263,7 @@ mod tests {
         );
         assert_eq!(notices[0].connection_id, None);
         assert_eq!(notices[1].title, "Conn 9 Is Working Again");
+        assert!(notices[0].trouble && !notices[1].trouble);
     }
 
     #[test]
@@ -261,6 +273,10 @@ mod tests {
         assert_eq!(notices[0].title, "Conn 1 Needs Reconnecting");
         assert_eq!(notices[0].connection_id.as_deref(), Some("id1"));
         assert_eq!(notices[1].title, "Conn 2 Is Failing");
+        assert!(
+            notices.iter().all(|n| n.trouble),
+            "withdrawn once they work again"
+        );
     }
 
     #[test]
@@ -334,6 +350,10 @@ mod tests {
             notice.body
         );
         assert_eq!(notice.connection_id.as_deref(), Some("id1"));
+        assert!(
+            !notice.trouble,
+            "a working connection does not withdraw the warning"
+        );
     }
 
     #[test]

@@ -45,6 +45,8 @@ def test_start_at_login_is_off_until_turned_on(window, home):
     window.until(lambda: autostart.exists() and list(autostart.glob("*.desktop")), "the login item to be written")
     entry = next(autostart.glob("*.desktop")).read_text()
     assert "Exec=" in entry and "keyport-desktop" in entry, f"the login item starts Keyport ({entry!r})"
+    exec_line = next(line for line in entry.splitlines() if line.startswith("Exec="))
+    assert exec_line.split()[1:] == ["--hidden"], f"a start at login goes to the tray, window hidden ({exec_line!r})"
     window.wait(switch, lambda els: bool(els) and els[0].is_selected() and els[0].get_attribute("aria-busy") is None,
                 what="the switch to show on")
     window.screenshot("e2e-settings-autostart.png")

@@ -273,6 +273,9 @@ def test_reconnect_from_the_tray_signs_in_again(window, desktop, salesforce, sce
                 != "reconnect", timeout=20, what="the row to work again")
     assert not window.all(f'{ROW}[data-needs-reconnect="true"]'), "it no longer needs a reconnect"
     until(lambda: status_line(desktop, scenario.item) == HEALTHY, "the tray to say healthy again", 20)
+    # The notification that said it needs reconnecting no longer applies: it is withdrawn.
+    (notice,) = [n for n in desktop.notifications if n["summary"] == f"{NAME} Needs Reconnecting"]
+    until(lambda: notice["id"] in desktop.closed, "the Needs Reconnecting notification to be withdrawn", 20)
 
 
 def test_lock_from_the_tray(window, desktop, scenario):

@@ -328,6 +328,31 @@ pub async fn connect_credential(
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct ReplaceArgs<'a> {
+    connection_id: &'a str,
+    request: &'a ConnectRequest,
+    secrets: &'a BTreeMap<String, String>,
+}
+
+/// Replaces the revoked key, token, password or database login of connection `connection_id`
+/// (Reconnect on its row): the secrets are read from their elements just before, as for
+/// `connect_credential`, and the core checks them with the service before it stores them in
+/// place.
+pub async fn replace_secret(
+    connection_id: &str,
+    request: &ConnectRequest,
+    secrets: &BTreeMap<String, String>,
+) -> Result<ConnectionView, ShownError> {
+    let args = ReplaceArgs {
+        connection_id,
+        request,
+        secrets,
+    };
+    call("connection_replace_secret", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct DatabaseUrlArgs<'a> {
     connector_id: &'a str,
     url: &'a str,

@@ -629,7 +629,6 @@ pub fn app() -> Html {
                 {on_note}
                 show={(*show_conn).clone()}
                 {on_shown}
-                on_connect={on_connect.clone()}
                 waiting={(*waiting).clone()}
                 oauth_event={(*oauth_event).clone()}
             />

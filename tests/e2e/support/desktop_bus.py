@@ -24,11 +24,13 @@ MENU = "com.canonical.dbusmenu"
 
 class DesktopBus:
     """The watcher and the notification server while the `with` block runs. `items` are the
-    registered tray items as (bus name, object path); `notifications` what Notify was asked."""
+    registered tray items as (bus name, object path); `notifications` what Notify was asked;
+    `closed` the ids CloseNotification was asked to close (a notice withdrawn)."""
 
     def __init__(self):
         self.items = []
         self.notifications = []
+        self.closed = []
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._bus = None
@@ -102,6 +104,10 @@ class DesktopBus:
         if msg.member == "GetServerInformation":
             return Message.new_method_return(msg, "ssss", ["keyport-e2e", "keyport", "1", "1.2"])
         if msg.member == "CloseNotification":
+            self.closed.append(msg.body[0])
+            # The spec's answer: the notification is gone, closed by the call (reason 3).
+            self._bus.send(Message.new_signal(NOTIFICATIONS_PATH, NOTIFICATIONS, "NotificationClosed",
+                                              "uu", [msg.body[0], 3]))
             return Message.new_method_return(msg)
         return None
 

@@ -36,13 +36,24 @@ pub struct ConnectProps {
     pub waiting: WaitingSlot,
     /// The last sign-in outcome the waiting flow took.
     pub oauth_event: Option<OAuthEvent>,
+    /// Reconnect: the connection whose revoked key, token, password or login this dialog
+    /// replaces in place (its type only, no Done step: `on_connected` ends it).
+    #[prop_or_default]
+    pub replacing: Option<ConnectionView>,
 }
 
 #[function_component(ConnectDialog)]
 pub fn connect_dialog(props: &ConnectProps) -> Html {
     let c = &props.connector;
     let types = form_types(c);
-    let kind = use_state(|| types.first().copied().unwrap_or(ConnectionType::ApiKey));
+    let replacing = props.replacing.clone();
+    let kind = {
+        let first = replacing
+            .as_ref()
+            .map(|v| v.connection_type)
+            .or_else(|| types.first().copied());
+        use_state(move || first.unwrap_or(ConnectionType::ApiKey))
+    };
     let form_busy = use_state(|| false);
     let done = use_state(|| None::<ConnectionView>);
     let oauth_stage = use_state(|| Stage::Setup);
@@ -69,7 +80,7 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
     let onkeydown = use_dialog_keys(dialog.clone(), close.clone());
 
     let busy_now = *form_busy || *oauth_stage != Stage::Setup;
-    let chooser = if types.len() > 1 {
+    let chooser = if types.len() > 1 && replacing.is_none() {
         let options = types
             .iter()
             .map(|t| ChoiceOption {
@@ -137,9 +148,12 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
     } else {
         let on_connected = {
             let (done, on_connected) = (done.clone(), props.on_connected.clone());
+            let replace = replacing.is_some();
             Callback::from(move |view: ConnectionView| {
                 on_connected.emit(view.clone());
-                done.set(Some(view));
+                if !replace {
+                    done.set(Some(view));
+                }
             })
         };
         let on_busy = {
@@ -148,7 +162,8 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
         };
         html! {
             <CredentialForm key={kind.id()} connector={Rc::clone(c)} kind={*kind}
-                chooser={chooser.clone()} on_cancel={close.clone()} {on_busy} {on_connected} />
+                chooser={chooser.clone()} on_cancel={close.clone()} {on_busy} {on_connected}
+                replacing={replacing.clone()} />
         }
     };
 
@@ -160,7 +175,9 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
         done.is_none()
     };
     // Where the wizard stands; the OAuth waiting and outcome views draw their own.
-    let step = if done.is_some() {
+    let step = if replacing.is_some() {
+        None
+    } else if done.is_some() {
         Some(WizardStep::Done)
     } else if is_oauth {
         (*oauth_stage == Stage::Setup).then_some(WizardStep::Details)
@@ -177,15 +194,22 @@ pub fn connect_dialog(props: &ConnectProps) -> Html {
                 aria-modal="true" aria-labelledby={CONNECT_TITLE_ID}
                 data-dialog={if waiting { "oauth-wait" } else { "connect" }}
                 data-testid="connect-dialog" data-connector-id={c.id.clone()}
+                data-replacing={replacing.as_ref().map(|v| v.id.clone())}
                 data-connection-type={kind.id()} tabindex="-1" ref={dialog} {onkeydown}>
                 if own_header {
                     <header class="dialog-header">
                         <Monogram text={c.icon.monogram.clone()} color={c.icon.color.clone()} />
                         <div class="dialog-titles">
                             <h2 id={CONNECT_TITLE_ID} class="dialog-title" tabindex="-1">
-                                { format!("Connect {}", c.name) }
+                                { match &replacing {
+                                    Some(view) => format!("Reconnect {}", view.name),
+                                    None => format!("Connect {}", c.name),
+                                } }
                             </h2>
-                            <p class="dialog-subtitle">{ kind.badge() }</p>
+                            <p class="dialog-subtitle">{ match &replacing {
+                                Some(_) => format!("{}: the new one is checked with the service, then replaces the old", kind.badge()),
+                                None => kind.badge().to_owned(),
+                            } }</p>
                         </div>
                         <button type="button" class="icon-button" aria-label="Close" onclick={close_click}>
                             { icons::close() }

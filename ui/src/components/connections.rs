@@ -7,6 +7,7 @@
 //! sign-in at once.
 
 use super::card::Monogram;
+use super::connect::ConnectDialog;
 use super::icons;
 use super::oauth::{OAuthEvent, ReconnectDialog, WaitingSlot};
 use super::reveal::RevealDialog;
@@ -15,7 +16,7 @@ use crate::api::{self, ShownError};
 use crate::hooks::{use_clock, use_dialog_keys, use_select_when};
 use crate::state::connections::{
     connection_count_text, connection_subline, deleted_text, health_badge, reconnect_path,
-    schedule_lines, schedule_text, show_outcome, ConnLoad, ReconnectPath, ShowConnection,
+    schedule_lines, schedule_text, show_outcome, sign_in_ends, ConnLoad, ReconnectPath, ShowConnection,
     ShowOutcome,
 };
 use crate::state::marketplace::Catalog;
@@ -45,8 +46,6 @@ pub struct ConnectionsProps {
     /// `show` was brought into view.
     #[prop_or_default]
     pub on_shown: Callback<()>,
-    /// Open the connect dialog of this connector: a refused key is replaced there.
-    pub on_connect: Callback<String>,
     /// The OAuth flow a Reconnect waits for, shared with the page root that routes outcomes.
     pub waiting: WaitingSlot,
     /// The last sign-in outcome the waiting flow took.
@@ -71,6 +70,8 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
     let opener = use_mut_ref(|| None::<String>);
     // The connection whose sign-in Reconnect started.
     let reconnecting = use_state(|| None::<ConnectionView>);
+    // The connection whose refused key, token, password or login Reconnect replaces.
+    let replacing = use_state(|| None::<ConnectionView>);
     // The row brought into view last, marked for a moment.
     let marked = use_state(|| None::<String>);
     let now = use_clock(20_000);
@@ -86,15 +87,13 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
         }
     };
 
-    // Reconnect: a dead OAuth grant signs in again in the waiting dialog; a refused key goes to
-    // its connector's connect dialog; nothing works on a locked vault, so that unlocks first.
+    // Reconnect: a dead OAuth grant signs in again in the waiting dialog; a refused key is
+    // replaced in place in its connector's connect dialog; nothing works on a locked vault, so
+    // that unlocks first.
     let on_reconnect = {
-        let (reconnecting, error) = (reconnecting.clone(), error.clone());
-        let (locked, on_unlock, on_connect) = (
-            props.locked,
-            props.on_unlock.clone(),
-            props.on_connect.clone(),
-        );
+        let (reconnecting, replacing, error) =
+            (reconnecting.clone(), replacing.clone(), error.clone());
+        let (locked, on_unlock) = (props.locked, props.on_unlock.clone());
         let has_connector = {
             let connector_of = connector_of.clone();
             move |view: &ConnectionView| connector_of(view).is_some()
@@ -104,20 +103,28 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                 on_unlock.emit(());
                 return;
             }
-            match reconnect_path(&view) {
-                Some(ReconnectPath::SignIn) if has_connector(&view) => {
-                    error.set(None);
-                    reconnecting.set(Some(view));
-                }
-                Some(ReconnectPath::SignIn) => error.set(Some(ShownError::new(
+            // An OAuth row whose sign-in ends soon offers Reconnect before it needs it.
+            let path = reconnect_path(&view).or(
+                (view.connection_type == keyport_model::ConnectionType::Oauth2)
+                    .then_some(ReconnectPath::SignIn),
+            );
+            match path {
+                Some(_) if !has_connector(&view) => error.set(Some(ShownError::new(
                     keyport_model::ErrorCode::CatalogUnknownConnector,
                     &format!(
-                        "The catalog has no connector {} any more, so Keyport cannot sign in to \
-                         it again.",
+                        "The catalog has no connector {} any more, so Keyport cannot connect \
+                         to it again.",
                         view.connector_id
                     ),
                 ))),
-                Some(ReconnectPath::NewCredential) => on_connect.emit(view.connector_id.clone()),
+                Some(ReconnectPath::SignIn) => {
+                    error.set(None);
+                    reconnecting.set(Some(view));
+                }
+                Some(ReconnectPath::NewCredential) => {
+                    error.set(None);
+                    replacing.set(Some(view));
+                }
                 None => {}
             }
         })
@@ -127,16 +134,25 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
         Callback::from(move |_: ()| {
             // Focus returns to the row (its Reconnect button is gone once it works again).
             if let Some(view) = &*reconnecting {
-                let selector = row_selector(&view.id);
-                wasm_bindgen_futures::spawn_local(async move {
-                    api::sleep(0).await;
-                    focus_selector(&format!("{selector} .row-reconnect"));
-                    if !focus_within(&selector) {
-                        focus_selector(&selector);
-                    }
-                });
+                refocus_row(&view.id);
             }
             reconnecting.set(None);
+        })
+    };
+    let close_replace = {
+        let replacing = replacing.clone();
+        Callback::from(move |_: ()| {
+            if let Some(view) = &*replacing {
+                refocus_row(&view.id);
+            }
+            replacing.set(None);
+        })
+    };
+    let on_replaced = {
+        let (close_replace, on_changed) = (close_replace.clone(), props.on_changed.clone());
+        Callback::from(move |view: ConnectionView| {
+            on_changed.emit(format!("{} is connected again", view.name));
+            close_replace.emit(());
         })
     };
 
@@ -336,6 +352,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                             view={view.clone()}
                             connector_name={connector.as_ref().map(|c| AttrValue::from(c.name.clone()))}
                             monogram={connector.as_ref().map(|c| (AttrValue::from(c.icon.monogram.clone()), AttrValue::from(c.icon.color.clone())))}
+                            lifetime_days={connector.as_ref().and_then(|c| c.oauth2.as_ref()?.keep_alive.as_ref()?.lifetime_days)}
                             editing={editing.as_deref() == Some(view.id.as_str())}
                             on_edit={on_edit.clone()}
                             on_rename={on_rename.clone()}
@@ -402,8 +419,27 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                     waiting={props.waiting.clone()} event={props.oauth_event.clone()}
                     on_close={close_reconnect} />
             }
+            if let Some((view, connector)) = replacing.as_ref().and_then(|v| Some((v, connector_of(v)?))) {
+                <ConnectDialog key={view.id.clone()} {connector} replacing={view.clone()}
+                    on_close={close_replace} on_connected={on_replaced}
+                    on_open_connections={Callback::noop()} on_another={Callback::noop()}
+                    waiting={props.waiting.clone()} oauth_event={None::<OAuthEvent>} />
+            }
         </>
     }
+}
+
+/// Focus returns to a connection's row after a dialog over it closes: to its Reconnect button
+/// while it still has one, else to the row.
+fn refocus_row(id: &str) {
+    let selector = row_selector(id);
+    wasm_bindgen_futures::spawn_local(async move {
+        api::sleep(0).await;
+        focus_selector(&format!("{selector} .row-reconnect"));
+        if !focus_within(&selector) {
+            focus_selector(&selector);
+        }
+    });
 }
 
 #[derive(Properties, PartialEq)]
@@ -411,6 +447,8 @@ struct RowProps {
     view: ConnectionView,
     connector_name: Option<AttrValue>,
     monogram: Option<(AttrValue, AttrValue)>,
+    /// Days its connector's OAuth grants live at most (`keep_alive.lifetime_days`).
+    lifetime_days: Option<u32>,
     editing: bool,
     on_edit: Callback<Option<String>>,
     on_rename: Callback<(String, String)>,
@@ -571,6 +609,7 @@ fn connection_row(props: &RowProps) -> Html {
     let detail = v.last_error.clone().filter(|e| !e.is_empty());
     let detail_id = format!("conn-{}-health-detail", v.id);
     let schedule = schedule_lines(v, props.now);
+    let ending = sign_in_ends(v, props.lifetime_days, props.now);
 
     html! {
         <li class={classes!("conn-row", props.marked.then_some("conn-row-marked"))}
@@ -612,9 +651,12 @@ fn connection_row(props: &RowProps) -> Html {
                 if let Some(next) = schedule.next {
                     <span class="conn-date-line" data-testid="next-jobs">{ next }</span>
                 }
+                if let Some(ending) = &ending {
+                    <span class="conn-date-line conn-warning" data-testid="sign-in-ends">{ ending }</span>
+                }
             </span>
             <span class="conn-actions">
-                if reconnect_path(v).is_some() {
+                if reconnect_path(v).is_some() || ending.is_some() {
                     <button type="button" class="button button-row button-primary row-reconnect"
                         data-testid="reconnect" aria-label={format!("Reconnect {}", v.name)}
                         onclick={reconnect}>

@@ -21,7 +21,7 @@ use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::connect_form::db_url::{names_scheme, URL_FILLED};
 use crate::connect_form::fields::{
-    control, defaults, form_fields, name_field, Control, DbEntry, KEY_FILE, NAME,
+    control, defaults, form_fields, name_field, Control, DbEntry, KEY_FILE, NAME, USERNAME,
 };
 use crate::connect_form::placement::{clears_field, error_place, ErrorPlace};
 use crate::connect_form::request::{
@@ -45,6 +45,10 @@ pub struct CredentialFormProps {
     /// Whether the form waits for the core (the chooser is disabled meanwhile).
     pub on_busy: Callback<bool>,
     pub on_connected: Callback<ConnectionView>,
+    /// Reconnect: the connection whose revoked secret this form replaces in place. Only the
+    /// secret (and a basic-auth user) is asked for; its settings and name stay as they are.
+    #[prop_or_default]
+    pub replacing: Option<ConnectionView>,
 }
 
 #[function_component(CredentialForm)]
@@ -54,7 +58,15 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
     let entry = use_state(DbEntry::default);
     let values = {
         let c = Rc::clone(c);
-        use_state(move || defaults(&form_fields(&c, kind, DbEntry::default())))
+        let user = props
+            .replacing
+            .as_ref()
+            .and_then(|v| v.metadata.get(USERNAME).cloned());
+        use_state(move || {
+            let mut values = defaults(&form_fields(&c, kind, DbEntry::default()));
+            values.extend(user.map(|u| (USERNAME.to_owned(), u)));
+            values
+        })
     };
     let name = use_state(|| c.name.clone());
     // Whether the pending submit asked the core to check (the busy label says so).
@@ -65,7 +77,11 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
     // Whether the login fields were just filled in from a URL given as the host.
     let url_filled = use_state(|| false);
     let form = use_node_ref();
-    let fields = form_fields(c, kind, *entry);
+    let replacing = props.replacing.clone();
+    let mut fields = form_fields(c, kind, *entry);
+    if replacing.is_some() {
+        fields.retain(|f| f.secret || f.key == USERNAME);
+    }
 
     {
         let on_busy = props.on_busy.clone();
@@ -84,6 +100,7 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
             missing.clone(),
         );
         let on_connected = props.on_connected.clone();
+        let replacing = replacing.clone();
         Callback::from(move |verify: bool| {
             if *busy {
                 return;
@@ -104,8 +121,12 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
             let (busy, error, form, fields) =
                 (busy.clone(), error.clone(), form.clone(), fields.clone());
             let on_connected = on_connected.clone();
+            let replacing = replacing.as_ref().map(|v| v.id.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = api::connect_credential(&request, &secrets, key_file.as_deref()).await;
+                let result = match replacing {
+                    Some(id) => api::replace_secret(&id, &request, &secrets).await,
+                    None => api::connect_credential(&request, &secrets, key_file.as_deref()).await,
+                };
                 drop(secrets);
                 busy.set(false);
                 match result {
@@ -300,8 +321,10 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                         }
                     }
                 }) }
-                <FormField field={name_field()} value={(*name).clone()} problem={problem(NAME)}
-                    disabled={*busy} on_change={on_name} />
+                if replacing.is_none() {
+                    <FormField field={name_field()} value={(*name).clone()} problem={problem(NAME)}
+                        disabled={*busy} on_change={on_name} />
+                }
                 if let (Some(error), Some(ErrorPlace::Form | ErrorPlace::Unreachable)) = (&*error, &place) {
                     <FormError error={error.clone()} />
                 }
@@ -310,7 +333,7 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                 <button type="button" class="button" onclick={cancel} disabled={*busy}>
                     { "Cancel" }
                 </button>
-                if place == Some(ErrorPlace::Unreachable) {
+                if place == Some(ErrorPlace::Unreachable) && replacing.is_none() {
                     <button type="button" class="button" data-testid="store-unchecked"
                         onclick={store_unchecked} aria-disabled={busy.then_some("true")}>
                         { "Store without checking" }
@@ -321,6 +344,8 @@ pub fn credential_form(props: &CredentialFormProps) -> Html {
                     if *busy {
                         <span class="spinner" aria-hidden="true"></span>
                         { connect_busy_label(&c.name, *checking) }
+                    } else if replacing.is_some() {
+                        { "Reconnect" }
                     } else {
                         { "Connect" }
                     }

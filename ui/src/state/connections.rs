@@ -203,9 +203,25 @@ pub fn schedule_lines(view: &ConnectionView, now: i64) -> ScheduleLines {
     }
 }
 
+/// The warning a row shows in the day before its OAuth grant reaches the end of its lifetime
+/// (`lifetime_days`, the connector's `keep_alive.lifetime_days`, counted from its last sign-in),
+/// phrased as the fix: refreshing cannot extend such a grant, only signing in again can.
+pub fn sign_in_ends(view: &ConnectionView, lifetime_days: Option<u32>, now: i64) -> Option<String> {
+    if view.connection_type != ConnectionType::Oauth2 || view.needs_reconnect {
+        return None;
+    }
+    let ends = unix_seconds(view.granted_at.as_deref()?)? + i64::from(lifetime_days?) * 86_400;
+    let left = ends - now;
+    (1..=86_400).contains(&left).then(|| {
+        let hours = (left + 3_599) / 3_600;
+        format!("sign-in ends in {hours} h: reconnect, or publish your OAuth app")
+    })
+}
+
 /// How a connection that needs reconnecting is made to work again: an OAuth grant by signing in
-/// again (the same connection keeps its id, name and settings); a refused key, token or password
-/// through the connect dialog of its connector, the only way the desktop takes a new one.
+/// again; a refused key, token, password or login by a new one, checked with the service and
+/// stored in place (the connect dialog's replace mode). Either way the connection keeps its id,
+/// name and settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReconnectPath {
     SignIn,
@@ -431,6 +447,27 @@ mod tests {
             schedule_lines(&view, n).next.as_deref(),
             Some("paused until reconnected")
         );
+    }
+
+    #[test]
+    fn a_sign_in_with_a_lifetime_warns_the_day_before_it_ends() {
+        let mut google = connection("google_workspace", keyport_model::ConnectionType::Oauth2);
+        google.granted_at = Some("2026-12-01T18:00:00Z".to_owned());
+        let granted = unix_seconds("2026-12-01T18:00:00Z").unwrap();
+        let day = 86_400;
+        assert_eq!(sign_in_ends(&google, Some(7), granted + 6 * day - 1), None);
+        assert_eq!(
+            sign_in_ends(&google, Some(7), granted + 6 * day).as_deref(),
+            Some("sign-in ends in 24 h: reconnect, or publish your OAuth app")
+        );
+        assert_eq!(
+            sign_in_ends(&google, Some(7), granted + 7 * day - 60).as_deref(),
+            Some("sign-in ends in 1 h: reconnect, or publish your OAuth app")
+        );
+        assert_eq!(sign_in_ends(&google, Some(7), granted + 7 * day), None);
+        assert_eq!(sign_in_ends(&google, None, granted + 6 * day), None);
+        google.needs_reconnect = true;
+        assert_eq!(sign_in_ends(&google, Some(7), granted + 6 * day), None);
     }
 
     #[test]
