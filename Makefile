@@ -87,7 +87,7 @@ lint: setup ui
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p keyport-ui --target wasm32-unknown-unknown -- -D warnings
 
-unit: setup ui
+unit: setup ui deps-e2e
 	scripts/secret-service.sh $(CARGO) test --workspace
 
 # The E2E's Python packages (Selenium, pytest), pinned in tests/e2e/requirements.txt, go into a

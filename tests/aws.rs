@@ -159,7 +159,7 @@ fn process_json(id: &str, secret: &str, token: Option<&str>) -> String {
     let mut v = serde_json::json!({"Version": 1, "AccessKeyId": id, "SecretAccessKey": secret});
     if let Some(t) = token {
         v["SessionToken"] = t.into();
-        v["Expiration"] = "2026-12-31T23:59:59Z".into();
+        v["Expiration"] = "2099-12-31T23:59:59Z".into();
     }
     v.to_string()
 }
@@ -335,4 +335,70 @@ fn an_unresolvable_sts_host_is_this_machine_offline() {
     assert!(ok.stdout.contains("unverified"), "{}", ok.stdout);
     let probed = kp.probe(list(&kp)[0]["id"].as_str().unwrap());
     assert_eq!(probed["health_status"], "unknown", "{probed}");
+}
+
+/// The E2E's Python venv (`make deps-e2e`, which `make unit` runs first), where boto3 is.
+fn python_with_boto3() -> std::path::PathBuf {
+    let python =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `make deps-e2e` (make test does)",
+        python.display()
+    );
+    python
+}
+
+#[test]
+fn boto3_signs_with_the_keys_of_keyports_credential_process() {
+    let (kp, sts) = with_sts();
+    let keys = serde_json::json!({
+        "Version": 1,
+        "AccessKeyId": TEMP_KEY_ID,
+        "SecretAccessKey": TEMP_SECRET,
+        "SessionToken": TOKEN,
+        "Expiration": "2099-12-31T23:59:59Z"
+    });
+    let run = connect(&kp, "temp-keys.json", &keys.to_string(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = kp.ids()[0].clone();
+
+    // A profile whose credentials come from Keyport, as a person writes it in ~/.aws/config.
+    let home = kp.data_dir().join("home");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    let process = format!(
+        "{} --data-dir {} aws-credential-process {id}",
+        env!("CARGO_BIN_EXE_keyport"),
+        kp.data_dir().display()
+    );
+    std::fs::write(
+        home.join(".aws/config"),
+        format!("[profile keyport]\ncredential_process = {process}\nregion = {REGION}\n"),
+    )
+    .unwrap();
+    let script = "import boto3, sys\n\
+        sts = boto3.Session(profile_name='keyport').client('sts', endpoint_url=sys.argv[1])\n\
+        who = sts.get_caller_identity()\n\
+        print(who['Arn'], who['UserId'])\n";
+    let out = std::process::Command::new(python_with_boto3())
+        .args(["-c", script, &sts.base])
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("KEYPORT_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "boto3: {stderr}");
+    assert_eq!(
+        stdout.trim(),
+        format!("arn:aws:iam::123456789012:user/keyport {TEMP_KEY_ID}")
+    );
+    // The stand-in accepted the signature it recomputed, with the session token signed.
+    let audit = kp.ok(&["audit", "--json"]);
+    assert!(audit.contains("hand-off"), "{audit}");
+    assert!(!audit.contains(TEMP_SECRET) && !audit.contains(TOKEN));
 }

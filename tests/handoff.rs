@@ -260,7 +260,7 @@ fn aws_credential_process_prints_the_keys_as_aws_tools_read_them() {
         "AccessKeyId": "ASIAJEXAMPLEXEG2JICEA",
         "SecretAccessKey": "9drTJvcXLB89EXAMPLELB8923FB892xMFI",
         "SessionToken": "IQoJb3JpZ2luX2VjEXAMPLEtokenAQoDYXdz",
-        "Expiration": "2026-12-31T23:59:59Z"
+        "Expiration": "2099-12-31T23:59:59Z"
     });
     let file = kp.write("aws.json", &keys.to_string());
     let run = kp.run_in(
