@@ -137,6 +137,9 @@ const PREFIXES: &[Prefix] = &[
     },
 ];
 
+/// Words docs write where a secret goes (`postgresql://USER:PASSWORD@localhost/mydb`).
+const DOC_WORDS: [&str; 6] = ["PASSWORD", "PASS", "SECRET", "TOKEN", "CHANGEME", "VALUE"];
+
 /// A value the client or the person still fills in, not a secret.
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
@@ -144,11 +147,11 @@ pub fn is_placeholder(value: &str) -> bool {
     v.is_empty()
         || v.contains("${")
         || v.starts_with('$')
-        || (v.starts_with('<') && v.ends_with('>'))
+        || v.contains('<')
         || upper.contains("YOUR_")
         || upper.contains("YOUR-")
         || upper.contains("XXXX")
-        || upper.contains("<")
+        || DOC_WORDS.contains(&upper.as_str())
 }
 
 /// Whether a variable, flag or header name says it holds a secret.
@@ -322,6 +325,7 @@ mod tests {
         assert_eq!(pg.credential, Some(Makes::DatabaseUrl));
         assert!(kind(None, "postgresql://app@db.example/app").is_none());
         assert!(kind(None, "postgresql://app:${PGPASSWORD}@db/app").is_none());
+        assert!(kind(None, "postgresql://USER:PASSWORD@localhost/mydb").is_none());
         assert_eq!(kind(None, "https://u:p4ss@host/x").unwrap().1, None);
     }
 
