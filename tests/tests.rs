@@ -13,6 +13,7 @@ mod handoff;
 mod health;
 mod keys;
 mod logs;
+mod mcp_clients;
 mod oauth;
 mod oauth_providers;
 mod parity;
