@@ -29,17 +29,16 @@ pub struct TokenArgs {
 }
 
 /// Hands the credential of connection `id` to the program that started Keyport.
-fn hand_off(id: &str, dir: &Path) -> Result<(HandOff, Catalog), Failure> {
-    let catalog = Catalog::load(dir);
+fn hand_off(id: &str, catalog: &Catalog, dir: &Path) -> Result<HandOff, Failure> {
     let asker = Asker::parent_of_this_process();
     let handed = block_on(async {
         session(dir)
             .await?
-            .hand_off(&catalog, id, &asker)
+            .hand_off(catalog, id, &asker)
             .await
             .map_err(Failure::from)
     })?;
-    Ok((handed, catalog))
+    Ok(handed)
 }
 
 /// `--json`'s shape.
@@ -51,20 +50,26 @@ struct TokenJson<'a> {
 
 /// The connection `id` as listed (no key needed), with its connector; `None` when there is no
 /// such connection (the hand-off then says so).
-fn listed(id: &str, dir: &Path) -> Result<Option<(ConnectionView, Connector)>, Failure> {
+fn listed(
+    id: &str,
+    catalog: &Catalog,
+    dir: &Path,
+) -> Result<Option<(ConnectionView, Connector)>, Failure> {
     let list = block_on(Session::new(dir.to_path_buf()).connections())?;
     let Some(view) = list.into_iter().find(|v| v.id == id) else {
         return Ok(None);
     };
-    let connector = Catalog::load(dir).get(&view.connector_id)?.clone();
+    let connector = catalog.get(&view.connector_id)?.clone();
     Ok(Some((view, connector)))
 }
 
 pub fn token(args: TokenArgs, dir: &Path) -> Result<(), Failure> {
-    if let Some((view, connector)) = listed(&args.id, dir)? {
+    // Loaded once: reading the catalog is most of what a warm `token` costs after the unlock.
+    let catalog = Catalog::load(dir);
+    if let Some((view, connector)) = listed(&args.id, &catalog, dir)? {
         check_printable(&connector, &view, args.header)?;
     }
-    let (handed, catalog) = hand_off(&args.id, dir)?;
+    let handed = hand_off(&args.id, &catalog, dir)?;
     let view = &handed.connection;
     // Every copy of the secret made here is wiped when dropped.
     let text = Zeroizing::new(if args.header {
@@ -121,7 +126,7 @@ pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Fai
     let Some((id, user)) = chosen else {
         return Ok(());
     };
-    let (handed, _) = hand_off(&id, dir)?;
+    let handed = hand_off(&id, &Catalog::load(dir), dir)?;
     let answer = git::answer(user, handed.credential.token()?, handed.expires_at());
     print_raw(&answer)
 }
@@ -131,12 +136,13 @@ pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Fai
 /// vault keeps AWS keys in.
 pub fn aws_credential_process(id: &str, dir: &Path) -> Result<(), Failure> {
     // A connection that is not AWS is refused before anything is handed out (or recorded).
-    if let Some((view, connector)) = listed(id, dir)? {
+    let catalog = Catalog::load(dir);
+    if let Some((view, connector)) = listed(id, &catalog, dir)? {
         if !holds_aws_keys(&connector, &view) {
             return Err(HandOffError::NotAws { name: view.name }.into());
         }
     }
-    let (handed, _) = hand_off(id, dir)?;
+    let handed = hand_off(id, &catalog, dir)?;
     let Credential::Aws(keys) = &handed.credential else {
         return Err(HandOffError::NotAws {
             name: handed.connection.name.clone(),
