@@ -11,6 +11,10 @@
 //!   check endpoint on 127.0.0.1, with the peak memory it took.
 //! - `oauth`: from a received callback to the connection stored and verified (code exchange
 //!   and check call against a stand-in Salesforce on 127.0.0.1, then the sealed insert).
+//! - `desktop-vault DIR N BASE`: a vault in DIR with a keyring slot (run it under
+//!   `scripts/secret-service.sh`) holding N API-key connections to a stand-in SendGrid at BASE,
+//!   each checked every minute: the desktop's memory benchmark compresses an hour of the
+//!   default 15-minute checks into a few minutes.
 //!
 //! With no mode (or cargo's own `--bench`), runs `crypto` and `unlock`.
 
@@ -49,8 +53,12 @@ fn main() {
         Some("unlock") => unlock(),
         Some("oauth") => oauth(),
         Some("health") => health(),
+        Some("desktop-vault") => match (mode.get(1), mode.get(2).map(|n| n.parse()), mode.get(3)) {
+            (Some(dir), Some(Ok(n)), Some(base)) => desktop_vault(Path::new(dir), n, base),
+            _ => Err("desktop-vault needs DIR N BASE".into()),
+        },
         Some(other) => Err(format!(
-            "unknown mode `{other}`: expected crypto, seed DIR [N], unlock, oauth or health"
+            "unknown mode `{other}`: expected crypto, seed DIR [N], unlock, oauth, health or desktop-vault DIR N BASE"
         )),
     };
     if let Err(e) = result {
@@ -335,6 +343,74 @@ fn peak_rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The stand-in SendGrid connector at `base`, written into `dir`'s custom connectors.
+fn sendgrid_standin(dir: &Path, base: &str) -> Result<Catalog, String> {
+    std::fs::create_dir_all(dir.join("connectors")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("connectors/standin_sendgrid.toml"),
+        standin::connector_file("sendgrid", base),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Catalog::load(dir))
+}
+
+/// Stores `n` unchecked API keys for the stand-in SendGrid; their ids.
+async fn insert_sendgrid_keys(
+    vault: &Vault,
+    unlocked: &keyport::vault::Unlocked,
+    catalog: &Catalog,
+    n: usize,
+) -> Result<Vec<String>, String> {
+    let connector = catalog.get("standin_sendgrid").map_err(|e| e.to_string())?;
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let view = connections::insert(
+            vault,
+            unlocked,
+            NewConnection {
+                connector,
+                connection_type: ConnectionType::ApiKey,
+                name: Some(format!("SendGrid {i:04}")),
+                config: BTreeMap::new(),
+                username: None,
+                secret: SecretValue::new(format!("SG.key-{i}").into_bytes()),
+                verified: false,
+                learned: None,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        ids.push(view.id);
+    }
+    Ok(ids)
+}
+
+fn desktop_vault(dir: &Path, n: usize, base: &str) -> Result<(), String> {
+    let catalog = sendgrid_standin(dir, base)?;
+    let pw = Passphrase::new(PASSPHRASE.into());
+    runtime()?.block_on(async {
+        let (vault, _) = Vault::init(dir, &pw, true)
+            .await
+            .map_err(|e| format!("vault init: {e}"))?;
+        let unlocked = vault
+            .unlock_passphrase(&pw)
+            .await
+            .map_err(|e| e.to_string())?;
+        let ids = insert_sendgrid_keys(&vault, &unlocked, &catalog, n).await?;
+        vault.close().await;
+        let session = keyport::session::Session::new(dir.to_path_buf());
+        session.unlock_key(&pw).await.map_err(|e| e.to_string())?;
+        for id in &ids {
+            session
+                .set_health_interval(id, Some(1))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        println!("  {n} connections to {base}, each checked every minute");
+        Ok(())
+    })
+}
+
 fn health() -> Result<(), String> {
     const N: usize = 1_000;
     // A check endpoint that accepts every key, as fast as a local service can answer: one
@@ -359,41 +435,14 @@ fn health() -> Result<(), String> {
         })
     };
     let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
-    std::fs::create_dir_all(dir.path().join("connectors")).map_err(|e| e.to_string())?;
-    std::fs::write(
-        dir.path().join("connectors/standin_sendgrid.toml"),
-        standin::connector_file("sendgrid", &base),
-    )
-    .map_err(|e| e.to_string())?;
-    let catalog = Catalog::load(dir.path());
-    let connector = catalog
-        .get("standin_sendgrid")
-        .map_err(|e| e.to_string())?
-        .clone();
+    let catalog = sendgrid_standin(dir.path(), &base)?;
     let pw = Passphrase::new(PASSPHRASE.into());
     let result = runtime()?.block_on(async {
         let (vault, _) = Vault::init(dir.path(), &pw, false)
             .await
             .map_err(|e| format!("vault init: {e}"))?;
         let unlocked = vault.unlock_passphrase(&pw).await.map_err(|e| e.to_string())?;
-        for i in 0..N {
-            connections::insert(
-                &vault,
-                &unlocked,
-                NewConnection {
-                    connector: &connector,
-                    connection_type: ConnectionType::ApiKey,
-                    name: Some(format!("SendGrid {i:04}")),
-                    config: BTreeMap::new(),
-                    username: None,
-                    secret: SecretValue::new(format!("SG.key-{i}").into_bytes()),
-                    verified: false,
-                    learned: None,
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-        }
+        insert_sendgrid_keys(&vault, &unlocked, &catalog, N).await?;
         let before = peak_rss_mb();
         let start = Instant::now();
         let http = keyport::http::Http::new().map_err(|e| e.to_string())?;

@@ -4,8 +4,11 @@
 # 50 cards (benches/floor; goal: Keyport within 1.2x of it, and < 0.6 s), and the vault
 # (benches/vault.rs): seal and open of a ~1 KB token set (goal < 5 us, and at least 10x the
 # original plan's Fernet vault), `keyport connections list --json` with 10,000 connections
-# (goal < 50 ms) and unlocking by passphrase and by keyring slot (goal < 50 ms). Run inside
-# scripts/headless.sh so the app has a display and a session bus.
+# (goal < 50 ms) and unlocking by passphrase and by keyring slot (goal < 50 ms); and the desktop
+# app's memory after an hour's worth of scheduled work, compressed (BENCH_MINUTES, default 5, of
+# 1,000 connections checked every minute: 5,000 checks, the default 15-minute interval's work
+# for 75 minutes), against its memory after first paint (goal: no growth beyond noise). Run
+# inside scripts/headless.sh so the app has a display and a session bus.
 set -euo pipefail
 bin=${1:-target/release}
 # The floor app's shell; its page is embedded in it from benches/floor/ui/dist.
@@ -32,9 +35,12 @@ echo "== desktop start to first paint: Keyport against the floor app (benches/fl
 # Each start gets a D-Bus session of its own (as a fresh login would) under the one Xvfb this
 # script runs in; the two apps take turns going first so neither always starts on a warmer machine.
 # Both shells print "first paint N ms" from `main` to the page's `app_ready`.
+# The output goes to a file, not a pipe: a keyring daemon the app starts can outlive the session
+# and would hold a pipe open, so the reader never saw its end.
 paint() {
-  KEYPORT_EXIT_AFTER_PAINT=1 KEYPORT_DATA_DIR="$data" timeout 30 dbus-run-session -- "$1" 2>&1 \
-    | grep -o 'first paint [0-9.]* ms' | awk '{print $3}' || true
+  KEYPORT_EXIT_AFTER_PAINT=1 KEYPORT_DATA_DIR="$data" timeout 30 dbus-run-session -- "$1" \
+    >"$data/paint.log" 2>&1 || true
+  grep -o 'first paint [0-9.]* ms' "$data/paint.log" | awk '{print $3}' || true
 }
 : >"$data/paint-keyport.txt"
 : >"$data/paint-floor.txt"
@@ -143,3 +149,8 @@ echo "== OAuth: callback received to connection stored and verified (stand-in Sa
 
 echo "== Health: a probe sweep of 1,000 connections against a check endpoint on 127.0.0.1"
 "$vault_bench" health
+
+minutes=${BENCH_MINUTES:-5}
+echo "== desktop memory: after first paint, and after $minutes min of checks of 1,000 connections every minute"
+"$scripts/secret-service.sh" "$scripts/bench-desktop-memory.sh" "$bin/keyport-desktop" "$vault_bench" \
+  "$data/desktop" "$minutes"
