@@ -3,6 +3,9 @@
 here under the file's own HOME)."""
 
 import os
+import signal
+import subprocess
+import time
 
 import pytest
 
@@ -52,3 +55,31 @@ def test_start_at_login_is_off_until_turned_on(window, home):
     window.screenshot("e2e-settings-autostart.png")
     window.js("arguments[0].click();", window.find(switch))
     window.until(lambda: not list(autostart.glob("*.desktop")), "the login item to be removed")
+
+
+def test_a_start_at_login_keeps_the_window_hidden(app_binary, app_env, data_dir):
+    """The login item's --hidden start goes straight to the tray: the page still loads (its first
+    paint is reported), but no window of the app is mapped. The start gets a session bus of its
+    own, so the app already running for this file does not take it over."""
+    log = data_dir / "hidden-start.log"
+    with open(log, "w") as out:
+        session = subprocess.Popen(["dbus-run-session", "--", str(app_binary), "--hidden"], env=app_env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while "first paint" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "first paint" in log.read_text(), f"the page loaded ({log.read_text()[-500:]!r})"
+        time.sleep(1)
+        (app,) = subprocess.run(["pgrep", "-P", str(session.pid), "-f", str(app_binary)],
+                                capture_output=True, text=True).stdout.split()
+        every = subprocess.run(["xdotool", "search", "--pid", app], capture_output=True, text=True).stdout.split()
+        shown = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", app],
+                               capture_output=True, text=True).stdout.split()
+        assert every, "the app made its window"
+        assert shown == [], f"a start at login shows no window ({len(shown)} shown)"
+        os.kill(int(app), signal.SIGTERM)
+        session.wait(timeout=20)
+    finally:
+        if session.poll() is None:
+            session.kill()
