@@ -12,8 +12,8 @@ use keyport_model::{DbDriver, ErrorCode};
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use self::url::{read_url, url_fields, url_from_fields, Login};
 pub(crate) use self::url::percent_decode;
+pub use self::url::{read_url, url_fields, url_from_fields, Login};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -67,13 +67,17 @@ pub enum HandOffError {
     NotAws { name: String },
     #[error("{name} gives no environment variables: its connector ({connector}) declares none; name them with --env NAME=ID[.field]")]
     NoVariables { name: String, connector: String },
-    #[error("{variable} would be set by both {first} and {second}; choose with --env {variable}=ID")]
+    #[error(
+        "{variable} would be set by both {first} and {second}; choose with --env {variable}=ID"
+    )]
     VariableTwice {
         variable: String,
         first: String,
         second: String,
     },
-    #[error("--env {variable}: {name} holds a {what}, more than one value; name the field (ID.field)")]
+    #[error(
+        "--env {variable}: {name} holds a {what}, more than one value; name the field (ID.field)"
+    )]
     NameAField {
         variable: String,
         name: String,
