@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # servers they start as throwaway instances on 127.0.0.1 (TOOLCHAIN.md).
 APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev xvfb webkit2gtk-driver \
-	xdotool xdg-utils desktop-file-utils dbus dbus-x11 gnome-keyring libsecret-1-dev imagemagick \
+	xdotool xdg-utils desktop-file-utils dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools imagemagick \
 	hyperfine python3 python3-venv postgresql mariadb-server redis-server
 TRUNK_VERSION := 0.21.14
 TAURI_DRIVER_VERSION := 2.1.0

@@ -144,6 +144,9 @@ if ! "$scripts/secret-service.sh" "$vault_bench" unlock; then
   "$vault_bench" unlock
 fi
 
+echo "== hand-off: keyport token and keyport exec -- true through the keyring slot"
+"$scripts/secret-service.sh" "$scripts/bench-handoff.sh" "$bin" "$data/handoff"
+
 echo "== OAuth: callback received to connection stored and verified (stand-in Salesforce on 127.0.0.1)"
 "$vault_bench" oauth
 
