@@ -214,7 +214,7 @@ fn add_shows_a_diff_and_writes_only_when_asked_with_a_backup() {
         "--force",
         "--write",
     ]);
-    assert!(wrote.contains("Wrote "), "{wrote}");
+    assert!(wrote.contains("Replaced github in "), "{wrote}");
     let new = std::fs::read_to_string(&file).unwrap();
     assert!(!new.contains(PAT), "{new}");
     let doc: Value = serde_json::from_str(&new).unwrap();
@@ -334,7 +334,10 @@ fn add_writes_each_client_s_own_format_keeping_everything_else() {
             "gh-keyport",
             "--write",
         ]);
-        assert!(out.contains("Wrote "), "{client} {scope}: {out}");
+        assert!(
+            out.contains("Added gh-keyport in "),
+            "{client} {scope}: {out}"
+        );
         let text = std::fs::read_to_string(file).unwrap();
         assert!(!text.contains(PAT), "{client}: {text}");
         if *client == "codex" {

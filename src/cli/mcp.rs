@@ -179,7 +179,9 @@ fn add(args: AddArgs, dir: &Path) -> Result<(), Failure> {
         None => String::new(),
     };
     print(&format!(
-        "\nWrote {}{backup}. Restart {} to start the server.\n",
+        "\n{} {} in {}{backup}. Restart {} to start the server.\n",
+        if change.replaces { "Replaced" } else { "Added" },
+        change.server,
         written.path.display(),
         client.id()
     ))
