@@ -525,6 +525,22 @@ fn no_secret_in(text: &str) {
 fn scan_finds_planted_secrets_and_fix_moves_them_into_the_vault() {
     let m = Machine::new();
     let files = planted(&m);
+    // The project's files hold only placeholders, which are no secrets.
+    m.put(
+        &m.project.join(".vscode/mcp.json"),
+        &fixture("vscode.mcp.json"),
+    );
+    m.put(&m.project.join(".mcp.json"), &fixture("project.mcp.json"));
+    let listed = m.ok(&["mcp", "list"]);
+    for server in [
+        "Perplexity",
+        "api-server",
+        "shared-server",
+        "context7",
+        "figma",
+    ] {
+        assert!(listed.contains(server), "{server}: {listed}");
+    }
     let originals: Vec<String> = files
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
