@@ -152,6 +152,7 @@ fn json_servers<'a>(doc: &'a Value, at: &[&str]) -> &'a serde_json::Map<String, 
 fn github_args(id: &str) -> Vec<String> {
     [
         "exec",
+        "--mcp",
         id,
         "--",
         "docker",
@@ -613,6 +614,7 @@ fn scan_finds_planted_secrets_and_fix_moves_them_into_the_vault() {
         cursor["mcpServers"]["stripe"]["args"],
         serde_json::json!([
             "exec",
+            "--mcp",
             id_of("stripe"),
             "--",
             "npx",
@@ -638,6 +640,7 @@ fn scan_finds_planted_secrets_and_fix_moves_them_into_the_vault() {
         args,
         [
             "exec",
+            "--mcp",
             pg.as_str(),
             "--env",
             &format!("DATABASE_URL={pg}"),
@@ -739,7 +742,7 @@ fn fix_checks_each_key_with_its_service_and_leaves_a_refused_one() {
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
     assert_eq!(
         doc["mcpServers"]["acme"]["args"],
-        serde_json::json!(["exec", connections[0]["id"], "--", "acme-mcp"])
+        serde_json::json!(["exec", "--mcp", connections[0]["id"], "--", "acme-mcp"])
     );
     assert_eq!(
         doc["mcpServers"]["acme-old"]["env"]["ACME_TOKEN"],

@@ -148,8 +148,13 @@ where
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
         .map_err(ExecError::Terminal)?;
     let mut line = Vec::new();
+    // Fresh credentials are fetched beside the routing (an unlock, a refresh at the service),
+    // so no request waits for them.
+    let mut fetching: Option<std::pin::Pin<Box<Fut>>> = None;
     loop {
-        let switch_at = proxy.switch_at.filter(|_| proxy.joining.is_none());
+        let switch_at = proxy
+            .switch_at
+            .filter(|_| proxy.joining.is_none() && fetching.is_none());
         let joining_deadline = proxy.joining.as_ref().map(|j| j.deadline);
         tokio::select! {
             read = client.read_until(b'\n', &mut line), if client_open => {
@@ -180,9 +185,16 @@ where
                     }
                 }
             },
-            () = sleep_until(switch_at) => {
+            () = sleep_until(switch_at) => fetching = Some(Box::pin(fetch())),
+            fetched = async {
+                match fetching.as_mut() {
+                    Some(fetch) => fetch.await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                fetching = None;
                 proxy.switch_at = Some(Instant::now() + RETRY);
-                match fetch().await {
+                match fetched {
                     Ok(env) => proxy.begin_switch(&env).await,
                     Err(err) => tracing::warn!(code = %err.code(), "mcp: no fresh credentials; the server keeps its token"),
                 }

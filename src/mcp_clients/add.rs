@@ -43,8 +43,10 @@ pub fn plan_add(
             });
         }
     }
+    // `--mcp`: a server the client keeps for days outlives the hour-long tokens it started with.
     let mut args = vec![
         "exec".to_owned(),
+        "--mcp".to_owned(),
         connection.id.clone(),
         "--".to_owned(),
         chosen.command.clone().expect("picked a local server"),

@@ -232,7 +232,7 @@ async fn plan_fix(
             all_ids.push(id);
         }
     }
-    let mut args = vec!["exec".to_owned()];
+    let mut args = vec!["exec".to_owned(), "--mcp".to_owned()];
     args.extend(all_ids);
     args.extend(env_options);
     args.push("--".to_owned());

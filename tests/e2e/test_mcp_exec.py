@@ -19,7 +19,7 @@ import pytest
 from mcp import ClientSession, StdioServerParameters, stdio_client
 
 from support.standins import Salesforce, connect_with_cli
-from support.window import PASSPHRASE
+from support.window import PASSPHRASE, ROOT
 
 STANDIN = "standin_salesforce_mcp"
 NAME = "Stand-in CRM for MCP"
@@ -52,8 +52,9 @@ async def calls(keyport, connection, userinfo, seconds):
             initialized += 1
             deadline = time.monotonic() + seconds
             while time.monotonic() < deadline:
+                started = time.monotonic()
                 result = await session.call_tool("whoami", {})
-                answers.append(result)
+                answers.append((result, time.monotonic() - started))
                 await anyio.sleep(0.25)
             leaked = await session.call_tool("leak", {})
     return answers, initialized, leaked
@@ -81,7 +82,13 @@ def test_a_session_outlives_its_tokens(keyport, salesforce):
         agent.send_signal(signal.SIGTERM)
         _, agent_err = agent.communicate(timeout=30)
 
-    answers, initialized, leaked = results["first"]
+    timed, initialized, leaked = results["first"]
+    answers = [a for a, _ in timed]
+    # The figure `make bench` cannot take without a client: the longest a call waited, switch-
+    # overs included, beside the median (kept for the note, not asserted: no timed tests).
+    took = sorted(t for _, t in timed)
+    (ROOT / "target" / "e2e-mcp-calls.txt").write_text(
+        f"{len(took)} calls: median {took[len(took) // 2] * 1e3:.1f} ms, longest {took[-1] * 1e3:.1f} ms\n")
     failures = [a for a in answers if a.is_error]
     assert not failures, f"every call succeeds: {failures[:3]}"
     assert initialized == 1
@@ -93,8 +100,8 @@ def test_a_session_outlives_its_tokens(keyport, salesforce):
     assert switches >= SESSION // LIFETIME, f"a fresh server took over before each token expired: {servers}"
     assert len(set(servers)) == switches + 1, "no server answered again after it was replaced"
 
-    second_answers, _, _ = results["second"]
-    assert second_answers and not [a for a in second_answers if a.is_error]
+    second, _, _ = results["second"]
+    assert second and not [a for a, _ in second if a.is_error]
 
     # The token a careless server returns reaches the client masked, in a valid message.
     assert leaked.content[0].text == "my token is <concealed by keyport>"
