@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from support.desktop_bus import DesktopBus
-from support.standins import Salesforce, approve
+from support.standins import Salesforce, approve, connect_with_cli
 from support.window import PASSPHRASE, ROOT, SHOTS
 
 STANDIN = "standin_salesforce_tray"
@@ -53,19 +53,8 @@ def salesforce(keyport, vault):
     with Salesforce(lifetime=LIFETIME) as standin:
         keyport.add_connector(STANDIN, standin.connector(STANDIN, "Stand-in Salesforce tray", ["loopback"]))
         env = dict(os.environ, KEYPORT_PASSPHRASE=PASSPHRASE)
-        app = keyport.run("oauth-app", "set", STANDIN, "--client-id", "e2e-tray-client", env=env)
-        assert app.returncode == 0, f"keyport oauth-app set: {app.stderr.strip()}"
-        connect = subprocess.Popen([str(keyport.binary), "--data-dir", str(keyport.data_dir), "connect", STANDIN,
-                                    "--oauth", "--no-browser", "--name", NAME],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            back = approve(connect.stdout.readline().strip())
-            with urllib.request.urlopen(back, timeout=30):
-                pass
-            _, err = connect.communicate(timeout=30)
-        finally:
-            connect.kill()
-        assert connect.returncode == 0 and standin.exchanges == ["ok"], f"keyport connect --oauth: {err.strip()}"
+        connect_with_cli(keyport, standin, STANDIN, NAME, "e2e-tray-client", env)
+        assert standin.exchanges == ["ok"]
         yield standin
 
 
