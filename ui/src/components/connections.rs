@@ -16,8 +16,8 @@ use crate::api::{self, ShownError};
 use crate::hooks::{use_clock, use_dialog_keys, use_select_when};
 use crate::state::connections::{
     connection_count_text, connection_subline, deleted_text, health_badge, reconnect_path,
-    schedule_lines, schedule_text, show_outcome, sign_in_ends, ConnLoad, ReconnectPath, ShowConnection,
-    ShowOutcome,
+    schedule_lines, schedule_text, show_outcome, sign_in_ends, ConnLoad, ReconnectPath,
+    ShowConnection, ShowOutcome,
 };
 use crate::state::marketplace::Catalog;
 use keyport_model::ConnectionView;
@@ -104,10 +104,9 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                 return;
             }
             // An OAuth row whose sign-in ends soon offers Reconnect before it needs it.
-            let path = reconnect_path(&view).or(
-                (view.connection_type == keyport_model::ConnectionType::Oauth2)
-                    .then_some(ReconnectPath::SignIn),
-            );
+            let path = reconnect_path(&view).or((view.connection_type
+                == keyport_model::ConnectionType::Oauth2)
+                .then_some(ReconnectPath::SignIn));
             match path {
                 Some(_) if !has_connector(&view) => error.set(Some(ShownError::new(
                     keyport_model::ErrorCode::CatalogUnknownConnector,
