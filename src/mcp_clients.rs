@@ -477,20 +477,26 @@ pub fn scan(catalog: &Catalog, places: &Places) -> (Vec<Finding>, Vec<McpError>)
             }
         };
         for server in &servers {
-            for (place, d, secret) in secrets_in(catalog, server) {
-                findings.push(Finding {
-                    clients: source.clients.clone(),
-                    scope: source.location.scope,
-                    file: path.clone(),
-                    server: server.name.clone(),
-                    place,
-                    kind: d.kind,
-                    connector: d.connector,
-                    secret: Zeroizing::new(secret),
-                    makes: d.credential,
-                });
-            }
+            findings.extend(findings_in(catalog, &source, server));
         }
     }
     (findings, problems)
+}
+
+/// The credentials in plain text in one server entry of `source`'s file.
+fn findings_in(catalog: &Catalog, source: &Source, server: &Server) -> Vec<Finding> {
+    secrets_in(catalog, server)
+        .into_iter()
+        .map(|(place, d, secret)| Finding {
+            clients: source.clients.clone(),
+            scope: source.location.scope,
+            file: source.location.path.clone(),
+            server: server.name.clone(),
+            place,
+            kind: d.kind,
+            connector: d.connector,
+            secret: Zeroizing::new(secret),
+            makes: d.credential,
+        })
+        .collect()
 }

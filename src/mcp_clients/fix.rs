@@ -73,20 +73,7 @@ pub async fn fix(
         let first = out.len();
         let mut rewrites = Vec::new();
         for server in &servers {
-            let findings: Vec<Finding> = secrets_in(catalog, server)
-                .into_iter()
-                .map(|(place, d, secret)| Finding {
-                    clients: source.clients.clone(),
-                    scope: source.location.scope,
-                    file: path.clone(),
-                    server: server.name.clone(),
-                    place,
-                    kind: d.kind,
-                    connector: d.connector,
-                    secret: Zeroizing::new(secret),
-                    makes: d.credential,
-                })
-                .collect();
+            let findings = findings_in(catalog, &source, server);
             if findings.is_empty() {
                 continue;
             }
