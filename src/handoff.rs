@@ -5,12 +5,13 @@
 //! and none gets what could mint credentials of its own: never a refresh token, an OAuth client
 //! secret or a key slot's secret.
 
+pub mod ask;
 mod asker;
 mod credential;
 mod env;
 pub mod git;
 
-pub use asker::Asker;
+pub use asker::{find_program, Asker};
 pub use credential::{Credential, Handed};
 pub use env::{environment, is_variable_name, EnvEntry, EnvOverride, EnvSpecError, Environment};
 
@@ -90,6 +91,20 @@ pub enum HandOffError {
         field: String,
         fields: String,
     },
+    #[error("{name} was not handed to {program}: {why}")]
+    Denied {
+        name: String,
+        program: String,
+        why: String,
+    },
+    #[error("{name} asks before use, and {why}; start Keyport and try again, or stop asking with `keyport connections set {id} --no-ask`")]
+    NoApp {
+        name: String,
+        id: String,
+        why: String,
+    },
+    #[error("that request no longer waits for an answer: the program stopped waiting")]
+    AskGone,
     #[error("git sent a credential request Keyport cannot read: {0}")]
     GitRequest(&'static str),
     #[error(transparent)]
@@ -114,6 +129,9 @@ impl HandOffError {
             | HandOffError::VariableTwice { .. }
             | HandOffError::NameAField { .. }
             | HandOffError::NoField { .. } => ErrorCode::ExecEnv,
+            HandOffError::Denied { .. } => ErrorCode::HandOffDenied,
+            HandOffError::NoApp { .. } => ErrorCode::HandOffNoApp,
+            HandOffError::AskGone => ErrorCode::HandOffAskGone,
             HandOffError::GitRequest(_) => ErrorCode::CredentialInvalid,
             HandOffError::OAuth(e) => e.code(),
             HandOffError::Vault(e) => e.code(),
@@ -175,6 +193,7 @@ pub async fn hand_off(
         return Err(needs_reconnect(&view, why));
     }
     let connector = catalog.get(&view.connector_id)?;
+    ask::permit(vault, &view, asker).await?;
     if view.connection_type == ConnectionType::Oauth2 && view.needs_refresh {
         view = fresh(vault, unlocked, http, catalog, view).await?;
     }

@@ -352,6 +352,48 @@ impl Session {
         crate::handoff::environment(catalog, &handed, named, overrides)
     }
 
+    /// Marks a connection "ask before use" (or not, which forgets the programs it allowed
+    /// always). The person's own choice: only an unlocked session makes it.
+    pub async fn set_ask(&self, id: &str, on: bool) -> Result<ConnectionView, VaultError> {
+        self.unlocked()?;
+        let vault = self.vault().await?;
+        crate::handoff::ask::set(vault, id, on).await?;
+        connections::get(vault, id).await
+    }
+
+    /// The programs a connection that asks before use allows always.
+    pub async fn ask_allowed(&self, id: &str) -> Result<Vec<String>, VaultError> {
+        crate::handoff::ask::allowed(self.vault().await?, id).await
+    }
+
+    /// The hand-offs waiting for the person's answer (no vault yet: none).
+    pub async fn asks_waiting(&self) -> Result<Vec<keyport_model::AskRequestView>, VaultError> {
+        match self.vault().await {
+            Ok(vault) => crate::handoff::ask::waiting(vault).await,
+            Err(VaultError::NotInitialized) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The person's answer to a waiting hand-off. Allowing takes an unlocked session: someone
+    /// at a locked app cannot hand out what it guards. Deny needs none.
+    pub async fn answer_ask(
+        &self,
+        request: &str,
+        answer: keyport_model::AskAnswer,
+    ) -> Result<(), crate::handoff::HandOffError> {
+        if answer != keyport_model::AskAnswer::Deny {
+            self.unlocked()?;
+        }
+        crate::handoff::ask::answer(self.vault().await?, request, answer).await
+    }
+
+    /// The lock the desktop app holds while it runs, so a hand-off that must ask knows there
+    /// is someone to ask; `None` when another app holds it.
+    pub fn hold_desktop(&self) -> Result<Option<crate::files::DirLock>, crate::files::FileError> {
+        crate::handoff::ask::hold_desktop(&self.dir)
+    }
+
     /// A copy of the unlocked key, taken under the lock so no lock is held across an await.
     fn unlocked(&self) -> Result<Unlocked, VaultError> {
         let state = self.state();

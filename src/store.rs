@@ -9,6 +9,7 @@
 //! while every function here runs in the test suite against a real vault file built by the
 //! migrations.
 
+pub mod asks;
 pub mod audit;
 pub mod connections;
 pub mod flows;

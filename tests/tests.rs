@@ -3,6 +3,7 @@
 
 mod support;
 
+mod ask;
 mod aws;
 mod catalog;
 mod cli;

@@ -72,3 +72,39 @@ pub struct McpServer {
 fn is_false(value: &bool) -> bool {
     !*value
 }
+
+/// A program's request for a connection marked "ask before use", waiting for the person's
+/// answer in the desktop app. It names who asks; it never holds the credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskRequestView {
+    pub id: String,
+    pub connection_id: String,
+    pub connection_name: String,
+    /// The executable the credential would go to, by its absolute path.
+    pub program: String,
+    /// Who asked, as the audit log names it: executable, pid, parent, working directory.
+    pub asker: String,
+    /// When the asker stops waiting (RFC 3339); no answer by then is a Deny.
+    pub expires_at: String,
+}
+
+/// The person's answer to an [`AskRequestView`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AskAnswer {
+    /// This run of the program, this time.
+    Once,
+    /// This program from now on, until "ask before use" is turned off.
+    Always,
+    Deny,
+}
+
+impl AskAnswer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AskAnswer::Once => "once",
+            AskAnswer::Always => "always",
+            AskAnswer::Deny => "deny",
+        }
+    }
+}

@@ -21,7 +21,7 @@ pub use connector::{
     RedirectKind, Revocation, ServiceAccountFormat, ServiceAccountSpec,
 };
 pub use error::{CommandError, ErrorCode};
-pub use handoff::{env_value, EnvVar, McpServer};
+pub use handoff::{env_value, AskAnswer, AskRequestView, EnvVar, McpServer};
 pub use jobs::{JobView, JobsView, SchedulerHostView};
 pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};
 pub use vault::{

@@ -92,6 +92,9 @@ pub struct ConnectionView {
     /// A grant with a lifetime (the catalog's `keep_alive.lifetime_days`) ends that long after.
     #[serde(default)]
     pub granted_at: Option<String>,
+    /// Handed to a program only once the person allowed it in the desktop app.
+    #[serde(default)]
+    pub ask_before_use: bool,
 }
 
 /// One audit event (no secret in it, ever).

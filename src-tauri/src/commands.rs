@@ -22,7 +22,7 @@ pub fn shown(err: impl Coded) -> CommandError {
     err.to_command_error()
 }
 
-type Reply<T> = Result<T, CommandError>;
+pub(crate) type Reply<T> = Result<T, CommandError>;
 
 #[tauri::command]
 pub fn catalog(desktop: State<'_, Desktop>) -> CatalogView {

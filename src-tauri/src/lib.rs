@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod asks;
 mod background;
 mod commands;
 mod deep_link;
@@ -126,6 +127,7 @@ fn unlock_and_schedule(app: &tauri::AppHandle) {
         }
         // The scheduler starts after the first paint too: its first pass may probe services.
         background::spawn(&app);
+        asks::spawn(&app);
     });
 }
 
@@ -152,6 +154,9 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::connection_test,
         commands::connection_reveal,
         commands::connection_set_health_interval,
+        asks::connection_set_ask,
+        asks::asks_waiting,
+        asks::ask_answer,
         commands::vault_change_passphrase,
         commands::vault_rotate_key,
         commands::oauth_app_get,

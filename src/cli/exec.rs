@@ -6,7 +6,7 @@ use super::output;
 use super::vault::session;
 use crate::catalog::Catalog;
 use crate::exec::{self, ExecError, Program};
-use crate::handoff::{Asker, EnvOverride, Environment};
+use crate::handoff::{find_program, Asker, EnvOverride, Environment};
 use clap::Args;
 use std::ffi::OsString;
 use std::path::Path;
@@ -65,7 +65,17 @@ fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
         .mcp
         .then(|| crate::logging::init(dir, "exec"))
         .and_then(Result::ok);
-    let asker = Asker::parent_of_this_process();
+    // Resolved before anything is handed out: no credential leaves for a command that cannot
+    // run, and "ask before use" names the program that gets it.
+    let Some(found) = find_program(&program.program) else {
+        let kind = if Path::new(&program.program).is_file() {
+            std::io::ErrorKind::PermissionDenied
+        } else {
+            std::io::ErrorKind::NotFound
+        };
+        return Err(ExecError::spawn(&program, kind.into()));
+    };
+    let asker = Asker::parent_of_this_process().for_program(found);
     let result = runtime.block_on(async {
         let env = environment(&args, &catalog, &asker, dir).await?;
         if args.no_masking {

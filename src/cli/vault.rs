@@ -161,6 +161,13 @@ pub enum ConnectionsCommand {
         /// Minutes between health checks (1 to 10080), or `default` (15)
         #[arg(long, value_name = "MINUTES", value_parser = parse_interval)]
         health_interval: Option<Interval>,
+        /// Ask before use: hand it to a program only once you allow that in the Keyport app
+        /// (once, always for that program, or deny; no answer within 60 s is a deny)
+        #[arg(long, conflicts_with = "no_ask")]
+        ask: bool,
+        /// Stop asking before use (and forget the programs allowed always)
+        #[arg(long)]
+        no_ask: bool,
     },
 }
 
@@ -564,25 +571,51 @@ pub fn connections(cmd: ConnectionsCommand, dir: &Path) -> Result<(), Failure> {
         ConnectionsCommand::Set {
             id,
             health_interval,
+            ask,
+            no_ask,
         } => {
-            let Some(interval) = health_interval else {
+            if health_interval.is_none() && !ask && !no_ask {
                 return Err(Failure(
-                    "nothing to set: give --health-interval MINUTES".into(),
+                    "nothing to set: give --health-interval MINUTES, --ask or --no-ask".into(),
                 ));
-            };
-            let minutes = match interval {
+            }
+            let minutes = health_interval.map(|interval| match interval {
                 Interval::Default => None,
                 Interval::Minutes(m) => Some(m),
-            };
-            let view =
-                block_on(async { session(dir).await?.set_health_interval(&id, minutes).await })?;
-            let every = minutes.map_or("every 15 minutes (the default)".to_owned(), |m| {
-                format!("every {m} minutes")
             });
-            print(&format!(
-                "{} ({}) is checked {every}.\n",
-                view.name, view.id
-            ))
+            let view = block_on(async {
+                let session = session(dir).await?;
+                let mut view = None;
+                if let Some(minutes) = minutes {
+                    view = Some(session.set_health_interval(&id, minutes).await?);
+                }
+                if ask || no_ask {
+                    view = Some(session.set_ask(&id, ask).await?);
+                }
+                view.ok_or_else(|| Failure("nothing was set".into()))
+            })?;
+            let mut said = String::new();
+            if let Some(minutes) = minutes {
+                let every = minutes.map_or("every 15 minutes (the default)".to_owned(), |m| {
+                    format!("every {m} minutes")
+                });
+                said.push_str(&format!(
+                    "{} ({}) is checked {every}.\n",
+                    view.name, view.id
+                ));
+            }
+            if ask {
+                said.push_str(&format!(
+                    "{} ({}) now asks before use: a program gets it only once you allow that in the Keyport app.\n",
+                    view.name, view.id
+                ));
+            } else if no_ask {
+                said.push_str(&format!(
+                    "{} ({}) no longer asks before use; the programs allowed always were forgotten.\n",
+                    view.name, view.id
+                ));
+            }
+            print(&said)
         }
         ConnectionsCommand::Refresh { id, json: as_json } => {
             let catalog = Catalog::load(dir);

@@ -14,6 +14,9 @@ pub struct Asker {
     pub cwd: Option<PathBuf>,
     pub parent_pid: Option<u32>,
     pub parent_exe: Option<PathBuf>,
+    /// The program the credential goes to when it is not the asker itself: the command
+    /// `keyport exec` runs.
+    pub program: Option<PathBuf>,
 }
 
 impl Asker {
@@ -26,7 +29,22 @@ impl Asker {
             cwd: proc_link(pid, "cwd"),
             parent_pid,
             parent_exe: parent_pid.and_then(exe_of),
+            program: None,
         }
+    }
+
+    /// The same asker, handing what it gets to `program` (`keyport exec`'s command).
+    pub fn for_program(self, program: PathBuf) -> Asker {
+        Asker {
+            program: Some(program),
+            ..self
+        }
+    }
+
+    /// The program the credential goes to, as "ask before use" allows it: by its executable's
+    /// path.
+    pub fn recipient(&self) -> String {
+        shown(self.program.as_ref().or(self.exe.as_ref()))
     }
 
     /// The program that started this one: what asks when a script or a client runs
@@ -47,6 +65,30 @@ fn this_parent_pid() -> Option<u32> {
 #[cfg(not(unix))]
 fn this_parent_pid() -> Option<u32> {
     None
+}
+
+/// Where `name` runs from, as `execvp` finds it: a name with a slash is a path (made absolute),
+/// any other is looked up in `PATH`. `None` when there is no such executable.
+pub fn find_program(name: &std::ffi::OsStr) -> Option<PathBuf> {
+    let name = Path::new(name);
+    if name.components().count() > 1 || name.is_absolute() {
+        return std::path::absolute(name).ok().filter(|p| is_executable(p));
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
 }
 
 fn proc_link(pid: u32, what: &str) -> Option<PathBuf> {
@@ -72,17 +114,23 @@ fn parent_pid_of(pid: u32) -> Option<u32> {
         .and_then(|value| value.trim().parse().ok())
 }
 
-fn shown(path: &Option<PathBuf>) -> String {
-    path.as_deref()
-        .map(|p| p.display().to_string())
+fn shown(path: Option<&PathBuf>) -> String {
+    path.map(|p| p.display().to_string())
         .unwrap_or_else(|| "an unknown program".to_owned())
 }
 
 impl fmt::Display for Asker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (pid {}", shown(&self.exe), self.pid)?;
+        if let Some(program) = &self.program {
+            write!(f, "{}, run by ", program.display())?;
+        }
+        write!(f, "{} (pid {}", shown(self.exe.as_ref()), self.pid)?;
         if let Some(parent) = self.parent_pid {
-            write!(f, ", parent {} (pid {parent})", shown(&self.parent_exe))?;
+            write!(
+                f,
+                ", parent {} (pid {parent})",
+                shown(self.parent_exe.as_ref())
+            )?;
         }
         if let Some(cwd) = &self.cwd {
             write!(f, ", in {}", cwd.display())?;
@@ -107,6 +155,40 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains(", parent "), "{shown}");
+    }
+
+    #[test]
+    fn a_program_is_found_as_execvp_finds_it() {
+        let sh = find_program(std::ffi::OsStr::new("sh")).expect("sh is on PATH");
+        assert!(sh.is_absolute() && sh.ends_with("sh"), "{}", sh.display());
+        assert_eq!(
+            find_program(std::ffi::OsStr::new("/bin/sh")),
+            Some("/bin/sh".into())
+        );
+        assert_eq!(
+            find_program(std::ffi::OsStr::new("no-such-program-here")),
+            None
+        );
+        // A file that is not executable is not a program.
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "").unwrap();
+        assert_eq!(find_program(plain.as_os_str()), None);
+    }
+
+    #[test]
+    fn the_recipient_is_the_program_run_for_the_asker() {
+        let me = Asker::of_pid(std::process::id());
+        assert_eq!(
+            me.recipient(),
+            std::env::current_exe().unwrap().display().to_string()
+        );
+        let run = me.for_program("/usr/bin/node".into());
+        assert_eq!(run.recipient(), "/usr/bin/node");
+        assert!(
+            run.to_string().starts_with("/usr/bin/node, run by "),
+            "{run}"
+        );
     }
 
     #[test]

@@ -141,6 +141,7 @@ mod tests {
             health_interval_minutes: None,
             needs_reconnect,
             granted_at: None,
+            ask_before_use: false,
         }
     }
 

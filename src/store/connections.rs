@@ -72,7 +72,8 @@ const VIEW_JSON: &str = "json_object(
     'next_check_at', strftime('%Y-%m-%dT%H:%M:%SZ', next_check, 'unixepoch'),
     'health_interval_minutes', health_interval_s / 60,
     'needs_reconnect', json(iif(status IN ('expired', 'revoked', 'invalid'), 'true', 'false')),
-    'granted_at', granted_at)";
+    'granted_at', granted_at,
+    'ask_before_use', json(iif(ask_before_use, 'true', 'false')))";
 
 /// The connections with their expiry in Unix seconds and their scheduled jobs, for `VIEW_JSON`.
 const WITH_EXPIRY: &str = "SELECT *, unixepoch(token_expires_at) AS expires,

@@ -100,6 +100,7 @@ pub fn connection(connector_id: &str, kind: ConnectionType) -> ConnectionView {
         health_interval_minutes: None,
         needs_reconnect: false,
         granted_at: None,
+        ask_before_use: false,
     }
 }
 

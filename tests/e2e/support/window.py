@@ -185,10 +185,33 @@ class Window:
         """Unlocks the vault from the sidebar, as a person does after starting the app."""
         self.wait('[data-testid="vault-state"] button', what="the vault state in the sidebar")[0].click()
         self.wait('[data-testid="unlock"]', what="the unlock screen")
-        self.find('[data-testid="unlock-passphrase"]').send_keys(PASSPHRASE)
+        self.submit_passphrase()
+        try:
+            self.wait('[data-testid="vault-state"]', lambda els: bool(els) and "unlocked" in els[0].text.lower(),
+                      timeout=30, what="the unlocked state")
+        except AssertionError as timeout:
+            raise AssertionError(f"{timeout}{self.refusal()}") from None
+
+    def submit_passphrase(self):
+        """Types the passphrase into the unlock screen and submits it. On a loaded machine the
+        screen can be drawn afresh between finding the field and typing (the first status
+        arriving), which loses the keys: type again until the field the page holds has it."""
+        def typed():
+            try:
+                field = self.wait('[data-testid="unlock-passphrase"]', what="the passphrase field")[0]
+                if self.value(field) != PASSPHRASE:
+                    self.set_value(field, PASSPHRASE)
+                return self.value(self.find('[data-testid="unlock-passphrase"]')) == PASSPHRASE
+            except StaleElementReferenceException:
+                return False
+
+        self.until(typed, "the passphrase in the unlock field", timeout=20)
         self.click('[data-testid="unlock-submit"]')
-        self.wait('[data-testid="vault-state"]', lambda els: bool(els) and "unlocked" in els[0].text.lower(),
-                  timeout=30, what="the unlocked state")
+
+    def refusal(self):
+        """What the unlock screen says, if it refused, for a timeout's message."""
+        errors = self.all('[data-testid="unlock"] [data-testid="form-error"]')
+        return f" (the unlock screen says {self.content(errors[0])!r})" if errors else ""
 
     def open_connect_dialog(self, ident):
         """Marketplace › the connector's card › Connect, through Unlock when the vault is locked."""
@@ -200,8 +223,7 @@ class Window:
         shown = self.wait('[data-testid="connect-dialog"], [data-testid="unlock"]',
                           what="the connect dialog or the unlock screen")
         if shown[0].get_dom_attribute("data-testid") == "unlock":
-            self.find('[data-testid="unlock-passphrase"]').send_keys(PASSPHRASE)
-            self.click('[data-testid="unlock-submit"]')
+            self.submit_passphrase()
         self.wait(f'[data-testid="connect-dialog"][data-connector-id="{ident}"]', timeout=30,
                   what=f"the connect dialog for {ident}")
 
