@@ -33,6 +33,10 @@ const COMMANDS: &[&str] = &[
     "oauth_open",
     "oauth_cancel",
     "oauth_paste",
+    "mcp_use_with",
+    "mcp_plan",
+    "mcp_add",
+    "mcp_fix",
 ];
 
 fn main() {

@@ -14,12 +14,14 @@ mod add;
 mod codex;
 pub mod detect;
 mod diff;
+mod facade;
 mod fix;
 mod json;
 pub mod locations;
 mod write;
 
 pub use add::plan_add;
+pub use facade::{add, fix_view, keyport_binary, plan, use_with, AddRequest};
 pub use fix::{fix, Fixed};
 pub use locations::{Client, Format, Location, Scope};
 pub use write::{write, Change, Written};
@@ -75,6 +77,14 @@ pub enum McpError {
         scope: &'static str,
         scopes: String,
     },
+    #[error("the {scope} scope is a project's, and there is no project here; run `keyport mcp add --scope {scope}` in the project")]
+    NoProject { scope: &'static str },
+    #[error("HOME is not set, so the clients' files cannot be found")]
+    NoHome,
+    #[error("{path} is not a directory")]
+    NotADirectory { path: String },
+    #[error("the keyport command cannot be found ({detail}); the entries run it by its path")]
+    NoKeyport { detail: String },
     #[error("Keyport's catalog records no MCP server for {connector}, so there is no entry to add; run the server you use with `keyport exec ID -- COMMAND`")]
     NoServers { connector: String },
     #[error("{connector} has no MCP server called {server}; it has {known}")]
@@ -114,7 +124,10 @@ impl McpError {
     pub fn code(&self) -> ErrorCode {
         match self {
             McpError::UnknownClient { .. } => ErrorCode::McpUnknownClient,
-            McpError::Scope { .. } => ErrorCode::McpScope,
+            McpError::Scope { .. } | McpError::NoProject { .. } => ErrorCode::McpScope,
+            McpError::NoHome | McpError::NotADirectory { .. } | McpError::NoKeyport { .. } => {
+                ErrorCode::FileNotFound
+            }
             McpError::NoServers { .. } => ErrorCode::McpNoServers,
             McpError::UnknownServer { .. } => ErrorCode::McpUnknownServer,
             McpError::RemoteServer { .. } => ErrorCode::McpRemoteServer,
@@ -139,8 +152,9 @@ impl crate::error::Coded for McpError {
 pub struct Places {
     /// `$HOME`.
     pub home: PathBuf,
-    /// The project whose files are read (absolute).
-    pub project: PathBuf,
+    /// The project whose files are read (absolute); none where no directory means one (the
+    /// desktop app), and then only the user-scope files are read and written.
+    pub project: Option<PathBuf>,
     /// This keyport binary, absolute: clients started from the desktop have no useful PATH.
     pub keyport: PathBuf,
 }
@@ -379,7 +393,7 @@ struct Source {
 /// The client locations, one per file and place in it.
 fn sources(places: &Places) -> Vec<Source> {
     let mut out: Vec<Source> = Vec::new();
-    for location in locations::all(&places.home, &places.project) {
+    for location in locations::all(&places.home, places.project.as_deref()) {
         match out
             .iter_mut()
             .find(|s| s.location.path == location.path && s.location.format == location.format)

@@ -10,6 +10,7 @@ mod connector;
 mod error;
 mod handoff;
 mod jobs;
+mod mcp;
 mod rules;
 mod vault;
 
@@ -23,6 +24,10 @@ pub use connector::{
 pub use error::{CommandError, ErrorCode};
 pub use handoff::{env_value, AskAnswer, AskRequestView, EnvVar, McpServer};
 pub use jobs::{JobView, JobsView, SchedulerHostView};
+pub use mcp::{
+    McpAddedView, McpClientView, McpFindingView, McpFixTarget, McpFixView, McpFixedView, McpPlanView,
+    McpServerChoice, UseWithView,
+};
 pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};
 pub use vault::{
     AuditEvent, ConnectRequest, ConnectionStatus, ConnectionView, DatabaseUrlFields, DeletionView,

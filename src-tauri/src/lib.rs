@@ -11,6 +11,7 @@ mod idle;
 mod oauth;
 mod startup;
 mod tray;
+mod use_with;
 
 use keyport::catalog::Catalog;
 use std::time::Instant;
@@ -166,5 +167,9 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::oauth_open,
         commands::oauth_cancel,
         commands::oauth_paste,
+        use_with::mcp_use_with,
+        use_with::mcp_plan,
+        use_with::mcp_add,
+        use_with::mcp_fix,
     ]
 }

@@ -7,9 +7,8 @@ use super::output::{json, print, stderr_lines, table};
 use super::vault::{block_on, session};
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::mcp_clients::{self, Client, Fixed, Places, Scope};
+use crate::mcp_clients::{self, AddRequest, Client, Places, Scope};
 use crate::session::Session;
-use crate::vault::VaultError;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 
@@ -85,31 +84,18 @@ pub struct AddArgs {
     force: bool,
 }
 
-/// `$HOME`, the project dir and this binary's absolute path.
+/// The files of `$HOME` and of the project (the current directory unless given), and this
+/// keyport, through the core.
 fn places(project: &ProjectArg) -> Result<Places, Failure> {
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .ok_or_else(|| Failure("HOME is not set, so the clients' files cannot be found".into()))?;
     let project = match &project.project {
         Some(dir) => dir.clone(),
         None => std::env::current_dir()
             .map_err(|e| Failure(format!("the current directory cannot be read ({e})")))?,
     };
-    let project = project
-        .canonicalize()
-        .ok()
-        .filter(|p| p.is_dir())
-        .ok_or_else(|| Failure(format!("{} is not a directory", project.display())))?;
-    // Clients started from the desktop have no useful PATH: entries name keyport by its path.
-    let keyport = std::env::current_exe()
-        .and_then(|p| p.canonicalize())
-        .map_err(|e| Failure(format!("the path of this keyport cannot be found ({e})")))?;
-    Ok(Places {
-        home,
-        project,
-        keyport,
-    })
+    Ok(Places::find(
+        Some(&project),
+        mcp_clients::keyport_binary()?,
+    )?)
 }
 
 pub fn run(cmd: McpCommand, dir: &Path) -> Result<(), Failure> {
@@ -135,36 +121,28 @@ pub fn run(cmd: McpCommand, dir: &Path) -> Result<(), Failure> {
 }
 
 fn add(args: AddArgs, dir: &Path) -> Result<(), Failure> {
-    let client = mcp_clients::parse_client(&args.client)?;
-    let scope = match args.scope {
-        ScopeArg::User => Scope::User,
-        ScopeArg::Local => Scope::Local,
-        ScopeArg::Project => Scope::Project,
+    let request = AddRequest {
+        connection: &args.connection,
+        client: &args.client,
+        scope: match args.scope {
+            ScopeArg::User => Scope::User,
+            ScopeArg::Local => Scope::Local,
+            ScopeArg::Project => Scope::Project,
+        },
+        server: args.server.as_deref(),
+        name: args.name.as_deref(),
+        force: args.force,
     };
     let places = places(&args.project)?;
     let catalog = Catalog::load(dir);
-    // Listing needs no key: the entry holds the connection's id, never its secret.
-    let connection = block_on(Session::new(dir.to_path_buf()).connections())?
-        .into_iter()
-        .find(|c| c.id == args.connection)
-        .ok_or_else(|| VaultError::ConnectionNotFound(args.connection.clone()))?;
-    let change = mcp_clients::plan_add(
+    let (client, change) = block_on(mcp_clients::plan(
+        &Session::new(dir.to_path_buf()),
         &catalog,
         &places,
-        &connection,
-        client,
-        scope,
-        args.server.as_deref(),
-        args.name.as_deref(),
-        args.force,
-    )?;
+        &request,
+    ))?;
     if change.diff.is_empty() {
-        return print(&format!(
-            "{} already runs {} through keyport in {}; nothing to change.\n",
-            client.id(),
-            change.server,
-            change.path.display()
-        ));
+        return print(&format!("{}\n", change.unchanged_message(client)));
     }
     print(&change.diff)?;
     if !args.write {
@@ -173,18 +151,8 @@ fn add(args: AddArgs, dir: &Path) -> Result<(), Failure> {
             change.path.display()
         ));
     }
-    let written = mcp_clients::write(&change)?;
-    let backup = match &written.backup {
-        Some(b) => format!("; the old file is in {}", b.display()),
-        None => String::new(),
-    };
-    print(&format!(
-        "\n{} {} in {}{backup}. Restart {} to start the server.\n",
-        if change.replaces { "Replaced" } else { "Added" },
-        change.server,
-        written.path.display(),
-        client.id()
-    ))
+    let added = mcp_clients::add(&change, client, None)?;
+    print(&format!("\n{}\n", added.message))
 }
 
 fn clients(list: &[Client]) -> String {
@@ -273,7 +241,7 @@ fn fix(project: &ProjectArg, verify: bool, as_json: bool, dir: &Path) -> Result<
     let catalog = Catalog::load(dir);
     let (fixed, problems) = block_on(async {
         let session = session(dir).await?;
-        mcp_clients::fix(&session, &catalog, &places, verify)
+        mcp_clients::fix(&session, &catalog, &places, verify, None)
             .await
             .map_err(Failure::from)
     })?;
@@ -289,7 +257,8 @@ fn fix(project: &ProjectArg, verify: bool, as_json: bool, dir: &Path) -> Result<
     }
     let mut text = String::new();
     for f in &fixed {
-        text.push_str(&fixed_line(f));
+        text.push_str(&f.message());
+        text.push('\n');
     }
     let mut backups: Vec<&PathBuf> = fixed.iter().filter_map(|f| f.backup.as_ref()).collect();
     backups.dedup();
@@ -297,26 +266,4 @@ fn fix(project: &ProjectArg, verify: bool, as_json: bool, dir: &Path) -> Result<
         text.push_str(&format!("Backup: {}\n", b.display()));
     }
     print(&text)
-}
-
-fn fixed_line(f: &Fixed) -> String {
-    let what = format!(
-        "the {} at {} of server {} in {}",
-        f.finding.kind,
-        f.finding.place,
-        f.finding.server,
-        f.finding.file.display()
-    );
-    match (&f.connection, &f.left) {
-        (Some(id), None) => format!(
-            "Moved {what} into connection {id}{}.\n",
-            if f.verified {
-                ", checked with the service"
-            } else {
-                ", unverified"
-            }
-        ),
-        (_, Some(why)) => format!("Left {what}: {}.\n", why.trim_end_matches('.')),
-        (None, None) => format!("Left {what}.\n"),
-    }
 }

@@ -18,13 +18,14 @@ pub fn plan_add(
 ) -> Result<Change, McpError> {
     let connector = catalog.get(&connection.connector_id)?;
     let chosen = pick_server(connector, server)?;
-    let location =
-        locations::for_add(&places.home, &places.project, client, scope).ok_or_else(|| {
-            McpError::Scope {
-                client: client.id(),
-                scope: scope.id(),
-                scopes: locations::scopes(client).join(", "),
-            }
+    if places.project.is_none() && scope != Scope::User {
+        return Err(McpError::NoProject { scope: scope.id() });
+    }
+    let location = locations::for_add(&places.home, places.project.as_deref(), client, scope)
+        .ok_or_else(|| McpError::Scope {
+            client: client.id(),
+            scope: scope.id(),
+            scopes: locations::scopes(client).join(", "),
         })?;
     refuse_link(&location.path)?;
     let mut loaded = load(&location.path, &location.format)?;

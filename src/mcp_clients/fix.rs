@@ -3,6 +3,7 @@
 //! `keyport exec` with no secret left in it.
 
 use super::*;
+use keyport_model::McpFixTarget;
 
 /// What `scan --fix` did with one finding.
 #[derive(Debug, serde::Serialize)]
@@ -17,6 +18,32 @@ pub struct Fixed {
     pub left: Option<String>,
     /// The old file's copy, once its file was rewritten.
     pub backup: Option<PathBuf>,
+}
+
+impl Fixed {
+    /// What was done, as a sentence with no secret in it.
+    pub fn message(&self) -> String {
+        let f = &self.finding;
+        let what = format!(
+            "the {} at {} of server {} in {}",
+            f.kind,
+            f.place,
+            f.server,
+            f.file.display()
+        );
+        match (&self.connection, &self.left) {
+            (Some(id), None) => format!(
+                "Moved {what} into connection {id}{}.",
+                if self.verified {
+                    ", checked with the service"
+                } else {
+                    ", unverified"
+                }
+            ),
+            (_, Some(why)) => format!("Left {what}: {}.", why.trim_end_matches('.')),
+            (None, None) => format!("Left {what}."),
+        }
+    }
 }
 
 /// One secret moved: the connection made for it, shared by every place that holds it.
@@ -36,12 +63,14 @@ struct Rewrite {
 /// Moves every credential found that Keyport can tell the service of into the vault as a
 /// connection (checked with the service unless `verify` is off, exactly as `connect` does),
 /// and rewrites each entry that held one to run through `keyport exec` with none left in it.
-/// An entry with any secret Keyport cannot place is left whole, and said so.
+/// An entry with any secret Keyport cannot place is left whole, and said so. With `only`, the
+/// secrets of that one entry only: an entry is rewritten whole, so its secrets move together.
 pub async fn fix(
     session: &Session,
     catalog: &Catalog,
     places: &Places,
     verify: bool,
+    only: Option<&McpFixTarget>,
 ) -> Result<(Vec<Fixed>, Vec<McpError>), McpError> {
     if !session.is_unlocked() {
         return Err(VaultError::Locked.into());
@@ -53,7 +82,7 @@ pub async fn fix(
     // other, each after the write of the one before.
     for source in sources(places) {
         let path = &source.location.path;
-        if std::fs::symlink_metadata(path).is_err() {
+        if std::fs::symlink_metadata(path).is_err() || only.is_some_and(|o| o.file != shown(path)) {
             continue;
         }
         let loaded = match load(path, &source.location.format) {
@@ -72,7 +101,10 @@ pub async fn fix(
         };
         let first = out.len();
         let mut rewrites = Vec::new();
-        for server in &servers {
+        for server in servers
+            .iter()
+            .filter(|s| only.is_none_or(|o| o.server == s.name))
+        {
             let findings = findings_in(catalog, &source, server);
             if findings.is_empty() {
                 continue;

@@ -37,6 +37,18 @@ impl Client {
         }
     }
 
+    /// The name a person knows it by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Client::ClaudeDesktop => "Claude Desktop",
+            Client::ClaudeCode => "Claude Code",
+            Client::Cursor => "Cursor",
+            Client::VsCode => "VS Code",
+            Client::Windsurf => "Windsurf",
+            Client::Codex => "Codex",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Client> {
         Client::ALL.into_iter().find(|c| c.id() == name)
     }
@@ -88,8 +100,17 @@ fn json(keys: &[&str]) -> Format {
     Format::Json(keys.iter().map(|k| (*k).to_owned()).collect())
 }
 
-/// Every location of every client, for a home dir and a project dir (absolute).
-pub fn all(home: &Path, project: &Path) -> Vec<Location> {
+/// Every location of every client, for a home dir and a project dir (absolute); with no
+/// project (the desktop app, whose working directory means nothing), the user scope only.
+pub fn all(home: &Path, project: Option<&Path>) -> Vec<Location> {
+    let mut out = all_in(home, project.unwrap_or(Path::new("/")));
+    if project.is_none() {
+        out.retain(|l| l.scope == Scope::User);
+    }
+    out
+}
+
+fn all_in(home: &Path, project: &Path) -> Vec<Location> {
     let at = |client, scope, path: PathBuf, format, docs| Location {
         client,
         scope,
@@ -206,16 +227,31 @@ fn claude_desktop(home: &Path) -> PathBuf {
 
 /// The one location `mcp add` writes for a client and scope; `None` when the client has no
 /// such scope.
-pub fn for_add(home: &Path, project: &Path, client: Client, scope: Scope) -> Option<Location> {
+pub fn for_add(
+    home: &Path,
+    project: Option<&Path>,
+    client: Client,
+    scope: Scope,
+) -> Option<Location> {
     all(home, project)
         .into_iter()
         .find(|l| l.client == client && l.scope == scope && !l.legacy)
 }
 
+/// Whether a client is installed here: its file exists, or the folder it keeps it in does
+/// (`~/.cursor`, `~/.config/Claude`; Claude Code's file sits in the home dir itself).
+pub fn found(home: &Path, location: &Location) -> bool {
+    location.path.exists()
+        || location
+            .path
+            .parent()
+            .is_some_and(|dir| dir != home && dir.is_dir())
+}
+
 /// The scopes a client has, for the message that refuses another.
 pub fn scopes(client: Client) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for l in all(Path::new("/"), Path::new("/")) {
+    for l in all(Path::new("/"), Some(Path::new("/"))) {
         if l.client == client && !l.legacy && !out.contains(&l.scope.id()) {
             out.push(l.scope.id());
         }

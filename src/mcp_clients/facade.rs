@@ -1,0 +1,246 @@
+//! What every front-end calls: the CLI's `keyport mcp` and the desktop's "Use with" panel find
+//! the files, plan and write an entry, and say what was done the same way, through these
+//! functions. A front-end reads its arguments and shows the answers; it decides nothing.
+
+use super::*;
+use keyport_model::{
+    McpAddedView, McpClientView, McpFindingView, McpFixView, McpFixedView, McpPlanView,
+    McpServerChoice, UseWithView,
+};
+
+impl Places {
+    /// `$HOME`, the project (a directory, made absolute; none where no directory means one)
+    /// and the `keyport` the entries run.
+    pub fn find(project: Option<&Path>, keyport: PathBuf) -> Result<Places, McpError> {
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .ok_or(McpError::NoHome)?;
+        let project = match project {
+            Some(dir) => Some(
+                dir.canonicalize()
+                    .ok()
+                    .filter(|p| p.is_dir())
+                    .ok_or_else(|| McpError::NotADirectory { path: shown(dir) })?,
+            ),
+            None => None,
+        };
+        Ok(Places {
+            home,
+            project,
+            keyport,
+        })
+    }
+}
+
+/// The `keyport` command an entry runs, by its absolute path (clients started from the desktop
+/// have no useful PATH): this program when it is `keyport`, else the `keyport` installed beside
+/// it (the desktop app's).
+pub fn keyport_binary() -> Result<PathBuf, McpError> {
+    let missing = |detail: String| McpError::NoKeyport { detail };
+    let me = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .map_err(|e| missing(e.to_string()))?;
+    let cli = format!("keyport{}", std::env::consts::EXE_SUFFIX);
+    if me.file_name().is_some_and(|n| n == cli.as_str()) {
+        return Ok(me);
+    }
+    let beside = me.with_file_name(&cli);
+    if beside.is_file() {
+        Ok(beside)
+    } else {
+        Err(missing(format!("it is not beside {}", shown(&me))))
+    }
+}
+
+/// An entry to add: `mcp add`'s arguments, as the desktop's Add sends them too.
+#[derive(Debug, Clone)]
+pub struct AddRequest<'a> {
+    pub connection: &'a str,
+    pub client: &'a str,
+    pub scope: Scope,
+    /// The connector's server [default: its first local one].
+    pub server: Option<&'a str>,
+    /// The entry's name in the file [default: the server's name].
+    pub name: Option<&'a str>,
+    /// Replace an entry of that name that does not run through keyport.
+    pub force: bool,
+}
+
+/// The change adding `request`'s entry would make. Listing connections needs no key: the entry
+/// holds the connection's id, never its secret.
+pub async fn plan(
+    session: &Session,
+    catalog: &Catalog,
+    places: &Places,
+    request: &AddRequest<'_>,
+) -> Result<(Client, Change), McpError> {
+    let client = parse_client(request.client)?;
+    let connection = connection(session, request.connection).await?;
+    let change = plan_add(
+        catalog,
+        places,
+        &connection,
+        client,
+        request.scope,
+        request.server,
+        request.name,
+        request.force,
+    )?;
+    Ok((client, change))
+}
+
+async fn connection(session: &Session, id: &str) -> Result<ConnectionView, McpError> {
+    session
+        .connections()
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| VaultError::ConnectionNotFound(id.to_owned()).into())
+}
+
+impl Change {
+    /// The sentence for a change with nothing to write.
+    pub fn unchanged_message(&self, client: Client) -> String {
+        format!(
+            "{} already runs {} through keyport in {}; nothing to change.",
+            client.name(),
+            self.server,
+            self.path.display()
+        )
+    }
+
+    /// The change as the panel shows it before it is made.
+    pub fn view(&self, client: Client) -> McpPlanView {
+        McpPlanView {
+            client: client.id().to_owned(),
+            path: shown(&self.path),
+            entry: self.server.clone(),
+            diff: self.diff.clone(),
+            replaces: self.replaces,
+        }
+    }
+}
+
+/// Writes a planned change (a backup of the old file is kept). With `seen`, only when its diff
+/// is the one the person was shown: a file changed in between is refused, not overwritten.
+pub fn add(change: &Change, client: Client, seen: Option<&str>) -> Result<McpAddedView, McpError> {
+    if seen.is_some_and(|diff| diff != change.diff) {
+        return Err(McpError::Changed {
+            path: shown(&change.path),
+        });
+    }
+    let written = write(change)?;
+    let backup = match &written.backup {
+        Some(b) => format!("; the old file is in {}", b.display()),
+        None => String::new(),
+    };
+    Ok(McpAddedView {
+        message: format!(
+            "{} {} in {}{backup}. Restart {} to start the server.",
+            if change.replaces { "Replaced" } else { "Added" },
+            change.server,
+            written.path.display(),
+            client.name()
+        ),
+        path: shown(&written.path),
+        backup: written.backup.as_deref().map(shown),
+    })
+}
+
+impl Finding {
+    /// The finding as a front-end shows it: everything but the secret.
+    pub fn view(&self) -> McpFindingView {
+        McpFindingView {
+            file: shown(&self.file),
+            server: self.server.clone(),
+            key: self.place.to_string(),
+            kind: self.kind.clone(),
+            connector: self.connector.clone(),
+            clients: self.clients.iter().map(|c| c.name().to_owned()).collect(),
+        }
+    }
+}
+
+/// What a fix did, as a front-end shows it.
+pub fn fix_view(fixed: &[Fixed], problems: &[McpError]) -> McpFixView {
+    McpFixView {
+        fixed: fixed
+            .iter()
+            .map(|f| McpFixedView {
+                finding: f.finding.view(),
+                connection: f.connection.clone().filter(|_| f.left.is_none()),
+                message: f.message(),
+            })
+            .collect(),
+        problems: problems.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The "Use with" panel of connection `id`: each client with its file and the entries that
+/// already run this connection, the connector's servers, and every plain-text credential found.
+pub async fn use_with(
+    session: &Session,
+    catalog: &Catalog,
+    places: &Places,
+    id: &str,
+) -> Result<UseWithView, McpError> {
+    let connection = connection(session, id).await?;
+    let mut servers: Vec<McpServerChoice> = catalog
+        .get(&connection.connector_id)
+        .map(|c| {
+            c.mcp_servers
+                .iter()
+                .map(|s| McpServerChoice {
+                    name: s.name.clone(),
+                    remote: s.command.is_none(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    servers.sort_by_key(|s| s.remote);
+    let files = list(catalog, places);
+    let mut clients: Vec<McpClientView> = Client::ALL
+        .into_iter()
+        .filter_map(|client| {
+            let location =
+                locations::for_add(&places.home, places.project.as_deref(), client, Scope::User)?;
+            let file = files
+                .iter()
+                .find(|f| f.path == location.path && f.scope == Scope::User);
+            Some(McpClientView {
+                id: client.id().to_owned(),
+                name: client.name().to_owned(),
+                path: shown(&location.path),
+                found: locations::found(&places.home, &location),
+                has_file: file.is_some(),
+                entries: file
+                    .map(|f| {
+                        f.servers
+                            .iter()
+                            .filter(|s| {
+                                s.keyport_connections
+                                    .as_ref()
+                                    .is_some_and(|ids| ids.contains(&connection.id))
+                            })
+                            .map(|s| s.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                plain_text_secrets: file
+                    .map(|f| f.servers.iter().map(|s| s.plain_text_secrets).sum())
+                    .unwrap_or_default(),
+                problem: file.and_then(|f| f.problem.clone()),
+            })
+        })
+        .collect();
+    clients.sort_by_key(|c| !c.found);
+    let (findings, problems) = scan(catalog, places);
+    Ok(UseWithView {
+        connection_id: connection.id,
+        servers,
+        clients,
+        findings: findings.iter().map(Finding::view).collect(),
+        problems: problems.iter().map(ToString::to_string).collect(),
+    })
+}
