@@ -6,7 +6,8 @@
 use js_sys::{Function, Object, Promise, Reflect};
 use keyport_model::{
     CardsView, CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields,
-    DeletionView, ErrorCode, KeyFileView, OAuthAppView, OAuthStartView, OAuthVia, SessionView,
+    DeletionView, ErrorCode, KeyFileView, McpAddedView, McpFixTarget, McpFixView, McpPlanView,
+    OAuthAppView, OAuthStartView, OAuthVia, SessionView, UseWithView,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -527,6 +528,82 @@ pub async fn connection_set_health_interval(
         &IntervalArgs { id, minutes },
     )
     .await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UseWithArgs<'a> {
+    connection_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct McpPlanArgs<'a> {
+    connection_id: &'a str,
+    client: &'a str,
+    server: Option<&'a str>,
+    force: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct McpAddArgs<'a> {
+    connection_id: &'a str,
+    client: &'a str,
+    server: Option<&'a str>,
+    force: bool,
+    diff: &'a str,
+}
+
+#[derive(Serialize)]
+struct McpFixArgs<'a> {
+    target: Option<&'a McpFixTarget>,
+}
+
+/// A connection's "Use with" panel: the MCP clients here, the connector's servers, and the
+/// credentials the clients' files hold in plain text (never their values).
+pub async fn mcp_use_with(connection_id: &str) -> Result<UseWithView, ShownError> {
+    call("mcp_use_with", &UseWithArgs { connection_id }).await
+}
+
+/// The entry Add would write to `client`'s file, as a diff with every secret hidden.
+pub async fn mcp_plan(
+    connection_id: &str,
+    client: &str,
+    server: Option<&str>,
+    force: bool,
+) -> Result<McpPlanView, ShownError> {
+    let args = McpPlanArgs {
+        connection_id,
+        client,
+        server,
+        force,
+    };
+    call("mcp_plan", &args).await
+}
+
+/// Writes the entry whose diff the page shows (`diff`); a file changed since is refused.
+pub async fn mcp_add(
+    connection_id: &str,
+    client: &str,
+    server: Option<&str>,
+    force: bool,
+    diff: &str,
+) -> Result<McpAddedView, ShownError> {
+    let args = McpAddArgs {
+        connection_id,
+        client,
+        server,
+        force,
+        diff,
+    };
+    call("mcp_add", &args).await
+}
+
+/// Moves the plain-text credentials of one entry (`target`), or of every file, into the vault,
+/// each checked with its service first.
+pub async fn mcp_fix(target: Option<&McpFixTarget>) -> Result<McpFixView, ShownError> {
+    call("mcp_fix", &McpFixArgs { target }).await
 }
 
 /// Whether Keyport starts at login (the autostart plugin asks the OS).

@@ -21,4 +21,5 @@ pub mod sheet;
 pub mod sidebar;
 pub mod skeleton;
 pub mod steps;
+pub mod use_with;
 pub mod vault_screens;

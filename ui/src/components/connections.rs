@@ -11,6 +11,7 @@ use super::connect::ConnectDialog;
 use super::icons;
 use super::oauth::{OAuthEvent, ReconnectDialog, WaitingSlot};
 use super::reveal::RevealDialog;
+use super::use_with::UseWithDialog;
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::hooks::{use_clock, use_dialog_keys, use_select_when};
@@ -66,6 +67,8 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
     let confirm = use_state(|| None::<ConnectionView>);
     // The connection whose Reveal dialog is open (id, name); the secret stays in the dialog.
     let reveal = use_state(|| None::<(AttrValue, AttrValue)>);
+    // The connection whose "Use with" dialog is open (id, name).
+    let use_with = use_state(|| None::<(AttrValue, AttrValue)>);
     let error = use_state(|| None::<ShownError>);
     let opener = use_mut_ref(|| None::<String>);
     // The connection whose sign-in Reconnect started.
@@ -238,6 +241,26 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
             reveal.set(None);
         })
     };
+    let ask_use_with = {
+        let use_with = use_with.clone();
+        Callback::from(move |view: ConnectionView| {
+            use_with.set(Some((AttrValue::from(view.id), AttrValue::from(view.name))));
+        })
+    };
+    let close_use_with = {
+        let use_with = use_with.clone();
+        Callback::from(move |_: ()| {
+            // Focus returns to the row's Use with button.
+            if let Some((id, _)) = &*use_with {
+                let selector = format!("{} .row-use-with", row_selector(id));
+                wasm_bindgen_futures::spawn_local(async move {
+                    api::sleep(0).await;
+                    focus_selector(&selector);
+                });
+            }
+            use_with.set(None);
+        })
+    };
     let on_edit = {
         let editing = editing.clone();
         Callback::from(move |id: Option<String>| editing.set(id))
@@ -357,6 +380,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                             on_rename={on_rename.clone()}
                             on_delete={ask_delete.clone()}
                             on_reveal={ask_reveal.clone()}
+                            on_use_with={ask_use_with.clone()}
                             on_tested={on_tested.clone()}
                             on_reconnect={on_reconnect.clone()}
                             marked={marked.as_deref() == Some(view.id.as_str())}
@@ -371,7 +395,8 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
     html! {
         <>
             <main class="page" data-testid="connections" aria-labelledby="connections-title"
-                inert={props.inert || confirm.is_some() || reveal.is_some() || reconnecting.is_some()}>
+                inert={props.inert || confirm.is_some() || reveal.is_some() || reconnecting.is_some()
+                    || use_with.is_some()}>
                 <header class="page-header page-header-simple">
                     <h1 id="connections-title" class="page-title">{ "Connections" }</h1>
                     if let Some(count) = count.filter(|n| *n > 0) {
@@ -411,6 +436,9 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
             }
             if let Some((id, name)) = &*reveal {
                 <RevealDialog key={id.to_string()} id={id.clone()} name={name.clone()} on_close={close_reveal} />
+            }
+            if let Some((id, name)) = &*use_with {
+                <UseWithDialog key={id.to_string()} id={id.clone()} name={name.clone()} on_close={close_use_with} />
             }
             if let Some((view, connector)) = reconnecting.as_ref().and_then(|v| Some((v, connector_of(v)?))) {
                 <ReconnectDialog key={view.id.clone()} {connector}
@@ -453,6 +481,7 @@ struct RowProps {
     on_rename: Callback<(String, String)>,
     on_delete: Callback<ConnectionView>,
     on_reveal: Callback<ConnectionView>,
+    on_use_with: Callback<ConnectionView>,
     /// A test finished: the checked view, or why the check could not run.
     on_tested: Callback<Result<ConnectionView, ShownError>>,
     on_reconnect: Callback<ConnectionView>,
@@ -573,6 +602,10 @@ fn connection_row(props: &RowProps) -> Html {
         let (on_reveal, view) = (props.on_reveal.clone(), v.clone());
         Callback::from(move |_: MouseEvent| on_reveal.emit(view.clone()))
     };
+    let use_with = {
+        let (on_use_with, view) = (props.on_use_with.clone(), v.clone());
+        Callback::from(move |_: MouseEvent| on_use_with.emit(view.clone()))
+    };
     let test = {
         let (tested, testing, on_tested, id) = (
             tested.clone(),
@@ -676,6 +709,11 @@ fn connection_row(props: &RowProps) -> Html {
                     aria-label={format!("Rename {}", v.name)} title="Rename" onclick={start_edit}
                     disabled={props.editing}>
                     { icons::pencil() }
+                </button>
+                <button type="button" class="button button-row row-use-with" data-testid="use-with"
+                    aria-label={format!("Use with AI tools: {}", v.name)} aria-haspopup="dialog"
+                    onclick={use_with}>
+                    { "Use with…" }
                 </button>
                 <button type="button" class="icon-button row-reveal" data-testid="reveal"
                     aria-label={format!("Reveal {}", v.name)} title="Reveal" onclick={reveal}>
