@@ -3,6 +3,8 @@
 //! `app.withGlobalTauri`, so everything goes through `window.__TAURI__`; when that is missing
 //! (the page opened in a plain browser) every call fails with a `ShownError` instead of panicking.
 
+pub mod asks;
+
 use js_sys::{Function, Object, Promise, Reflect};
 use keyport_model::{
     CardsView, CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields,

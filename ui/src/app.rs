@@ -3,6 +3,7 @@
 //! moves focus when the sheet opens and closes.
 
 use crate::api;
+use crate::components::ask_dialog::AskDialog;
 use crate::components::banners::{ErrorBanner, ProblemsBanner, Tone};
 use crate::components::card_grid::{focus_card, CardGrid};
 use crate::components::chips::CategoryChips;
@@ -41,6 +42,8 @@ pub fn app() -> Html {
     let show_conn = use_state(|| None::<ShowConnection>);
     let shell_note = use_state(|| None::<String>);
     let search_ref = use_node_ref();
+    // A program's "ask before use" question is showing (it takes the page like a dialog).
+    let asking = use_state(|| false);
 
     // The vault session whenever the shell reports a change (the keyring's unlock after the first
     // paint, the idle lock); the first look is taken once the page has painted (below).
@@ -484,7 +487,8 @@ pub fn app() -> Html {
 
     let sheet = state.open.as_deref().and_then(|id| state.connector(id));
     let dialog = shell.connect.as_deref().and_then(|id| state.connector(id));
-    let modal = sheet.is_some() || dialog.is_some();
+    let modal = sheet.is_some() || dialog.is_some() || *asking;
+    let on_unlock_ask = on_unlock.clone();
     let cards = state.cards().cloned();
     let total = cards.as_ref().map(|c| c.cards.len());
     let status = match (&*shell_note, shell.page, &conns.load) {
@@ -682,6 +686,9 @@ pub fn app() -> Html {
                     oauth_event={(*oauth_event).clone()}
                 />
             }
+            <AskDialog unlocked={shell.session.as_ref().is_some_and(|s| s.unlocked)}
+                on_unlock={on_unlock_ask}
+                on_showing={Callback::from(move |showing| asking.set(showing))} />
         </div>
     }
 }
@@ -712,7 +719,8 @@ fn on_page_key(
     };
     let dialog_open = open(
         "[data-testid=\"connect-dialog\"], [data-testid=\"delete-dialog\"], \
-         [data-testid=\"reveal-dialog\"], [data-testid=\"reconnect-dialog\"]",
+         [data-testid=\"reveal-dialog\"], [data-testid=\"reconnect-dialog\"], \
+         [data-testid=\"ask-dialog\"]",
     );
     let modal_open = dialog_open || open("[data-testid=\"connector-sheet\"]");
     match key.as_str() {

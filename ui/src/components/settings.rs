@@ -443,32 +443,59 @@ fn health_checks(props: &HealthProps) -> Html {
             });
         });
     }
-    let on_choose = {
+    // A changed connection takes its row's place, and the change is said.
+    let changed = {
         let (list, error, on_note) = (list.clone(), error.clone(), props.on_note.clone());
+        Callback::from(move |(view, said): (ConnectionView, String)| {
+            error.set(None);
+            on_note.emit(said);
+            if let Some(Ok(views)) = &*list {
+                let views = views
+                    .iter()
+                    .map(|v| {
+                        if v.id == view.id {
+                            view.clone()
+                        } else {
+                            v.clone()
+                        }
+                    })
+                    .collect();
+                list.set(Some(Ok(views)));
+            }
+        })
+    };
+    let on_choose = {
+        let (error, changed) = (error.clone(), changed.clone());
         Callback::from(move |(id, minutes): (String, Option<u32>)| {
-            let (list, error, on_note) = (list.clone(), error.clone(), on_note.clone());
+            let (error, changed) = (error.clone(), changed.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::connection_set_health_interval(&id, minutes).await {
                     Ok(view) => {
-                        error.set(None);
-                        on_note.emit(format!(
+                        let said = format!(
                             "{} is checked {}",
                             view.name,
                             health_label(view.health_interval_minutes).to_lowercase()
-                        ));
-                        if let Some(Ok(views)) = &*list {
-                            let views = views
-                                .iter()
-                                .map(|v| {
-                                    if v.id == view.id {
-                                        view.clone()
-                                    } else {
-                                        v.clone()
-                                    }
-                                })
-                                .collect();
-                            list.set(Some(Ok(views)));
-                        }
+                        );
+                        changed.emit((view, said));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let on_ask = {
+        let (error, changed) = (error.clone(), changed.clone());
+        Callback::from(move |(id, on): (String, bool)| {
+            let (error, changed) = (error.clone(), changed.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::asks::set(&id, on).await {
+                    Ok(view) => {
+                        let said = if view.ask_before_use {
+                            format!("{} now asks before use", view.name)
+                        } else {
+                            format!("{} no longer asks before use", view.name)
+                        };
+                        changed.emit((view, said));
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -487,6 +514,7 @@ fn health_checks(props: &HealthProps) -> Html {
             <ul class="health-intervals" data-testid="health-intervals" aria-label="Check intervals">
                 { for views.iter().map(|v| {
                     let select_id = format!("health-{}", v.id);
+                    let ask_id = format!("ask-{}", v.id);
                     let (id, on_choose) = (v.id.clone(), on_choose.clone());
                     let onchange = Callback::from(move |e: Event| {
                         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
@@ -494,9 +522,22 @@ fn health_checks(props: &HealthProps) -> Html {
                             on_choose.emit((id.clone(), minutes));
                         }
                     });
+                    let (id, on_ask) = (v.id.clone(), on_ask.clone());
+                    let ask_change = Callback::from(move |e: Event| {
+                        let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                        on_ask.emit((id.clone(), on));
+                    });
                     html! {
                         <li class="health-interval" key={v.id.clone()} data-connection-id={v.id.clone()}>
                             <label for={select_id.clone()} class="health-interval-name">{ &v.name }</label>
+                            <label class="switch" title="A program gets it only once you allow that here">
+                                <input type="checkbox" role="switch" id={ask_id}
+                                    data-testid="ask-before-use" checked={v.ask_before_use}
+                                    aria-label={format!("{} asks before use", v.name)}
+                                    disabled={!props.unlocked} onchange={ask_change} />
+                                <span class="switch-track" aria-hidden="true"><span class="switch-thumb"></span></span>
+                                <span class="switch-label">{ "Ask before use" }</span>
+                            </label>
                             <select id={select_id} class="select" data-testid="health-interval"
                                 disabled={!props.unlocked} {onchange}>
                                 { for health_choices(v.health_interval_minutes).into_iter().map(|m| html! {
@@ -513,13 +554,14 @@ fn health_checks(props: &HealthProps) -> Html {
     };
     html! {
         <section class="settings-section" aria-labelledby="health-title" data-testid="settings-health">
-            <h2 id="health-title" class="settings-title">{ "Health checks" }</h2>
+            <h2 id="health-title" class="settings-title">{ "Each connection" }</h2>
             <p class="settings-lead">
                 if props.unlocked {
                     { "How often Keyport checks that each connection still works, while it runs \
-                       (in the tray too). Changes apply at once." }
+                       (in the tray too), and whether a program must ask you before it gets the \
+                       credential (Keyport then shows the question here). Changes apply at once." }
                 } else {
-                    { "Unlock the vault to change how often each connection is checked." }
+                    { "Unlock the vault to change how each connection is checked and handed out." }
                 }
             </p>
             if let Some(e) = &*error {
