@@ -244,3 +244,56 @@ pub async fn use_with(
         problems: problems.iter().map(ToString::to_string).collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_no_project_only_user_files_are_read_and_a_client_is_found_by_its_folder() {
+        let home = tempfile::tempdir().expect("a temporary dir");
+        let all = locations::all(home.path(), None);
+        assert!(all.iter().all(|l| l.scope == Scope::User), "{all:?}");
+        assert_eq!(
+            all.iter().map(|l| l.client).collect::<Vec<_>>(),
+            Client::ALL,
+            "every client has a user file"
+        );
+        let cursor = locations::for_add(home.path(), None, Client::Cursor, Scope::User)
+            .expect("Cursor's user file");
+        assert!(locations::for_add(home.path(), None, Client::Cursor, Scope::Project).is_none());
+        assert!(!locations::found(home.path(), &cursor));
+        std::fs::create_dir(home.path().join(".cursor")).expect("a folder");
+        assert!(
+            locations::found(home.path(), &cursor),
+            "~/.cursor says it is installed"
+        );
+        // Claude Code keeps ~/.claude.json in the home dir itself: only the file says so.
+        let code = locations::for_add(home.path(), None, Client::ClaudeCode, Scope::User)
+            .expect("Claude Code's user file");
+        assert!(!locations::found(home.path(), &code));
+    }
+
+    #[test]
+    fn a_finding_is_shown_without_its_secret() {
+        let secret = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+        let finding = Finding {
+            clients: vec![Client::Cursor, Client::ClaudeCode],
+            scope: Scope::User,
+            file: PathBuf::from("/home/me/.cursor/mcp.json"),
+            server: "github".to_owned(),
+            place: Place::Env {
+                name: "GITHUB_TOKEN".to_owned(),
+            },
+            kind: "GitHub token".to_owned(),
+            connector: Some("github".to_owned()),
+            secret: Zeroizing::new(secret.to_owned()),
+            makes: None,
+        };
+        let view = finding.view();
+        assert_eq!(view.key, "env GITHUB_TOKEN");
+        assert_eq!(view.clients, ["Cursor", "Claude Code"]);
+        let json = serde_json::to_string(&view).expect("serializes");
+        assert!(!json.contains(secret), "{json}");
+    }
+}
