@@ -284,8 +284,8 @@ fn clients_section(v: &UseWithView, chosen: Option<&str>, choose: &Callback<Stri
         .collect();
     html! {
         <section class="use-with-section" aria-labelledby="use-with-clients">
+            <h3 id="use-with-clients" class="use-with-heading">{ "MCP clients" }</h3>
             if found.is_empty() {
-                <h3 id="use-with-clients" class="use-with-heading">{ "MCP clients" }</h3>
                 <div class="empty use-with-empty" data-testid="use-with-no-clients">
                     <p class="empty-title">{ "No MCP client found on this computer" }</p>
                     <p class="empty-hint">
@@ -294,35 +294,35 @@ fn clients_section(v: &UseWithView, chosen: Option<&str>, choose: &Callback<Stri
                     </p>
                 </div>
             } else {
-                <fieldset class="choice" data-testid="use-with-clients">
-                    <legend id="use-with-clients" class="use-with-heading">{ "MCP clients" }</legend>
-                    <div class="use-with-clients">
-                        { for found.iter().map(|c| {
-                            let checked = chosen == Some(c.id.as_str());
-                            let onchange = {
-                                let (choose, id) = (choose.clone(), c.id.clone());
-                                Callback::from(move |_: Event| choose.emit(id.clone()))
-                            };
-                            html! {
-                                <label key={c.id.clone()}
-                                    class={classes!("type-option", "use-with-client", checked.then_some("checked"))}
-                                    data-testid="use-with-client" data-client={c.id.clone()}
-                                    data-configured={(!c.entries.is_empty()).then_some("true")}>
-                                    <input type="radio" name="use-with-client" value={c.id.clone()}
-                                        {checked} {onchange} />
-                                    <span class="type-name">{ &c.name }</span>
-                                    <span class="type-hint" data-testid="use-with-client-status">
-                                        if !c.entries.is_empty() {
-                                            { icons::check() }
-                                        }
-                                        { client_status(c) }
-                                    </span>
-                                    <span class="use-with-path code">{ &c.path }</span>
-                                </label>
-                            }
-                        }) }
-                    </div>
-                </fieldset>
+                // Native radios, one group by name (arrows move the choice); a labelled group
+                // rather than a fieldset, whose legend WebKit lays out with room to spare.
+                <div class="use-with-clients" role="radiogroup" aria-labelledby="use-with-clients"
+                    data-testid="use-with-clients">
+                    { for found.iter().map(|c| {
+                        let checked = chosen == Some(c.id.as_str());
+                        let onchange = {
+                            let (choose, id) = (choose.clone(), c.id.clone());
+                            Callback::from(move |_: Event| choose.emit(id.clone()))
+                        };
+                        html! {
+                            <label key={c.id.clone()}
+                                class={classes!("type-option", "use-with-client", checked.then_some("checked"))}
+                                data-testid="use-with-client" data-client={c.id.clone()}
+                                data-configured={(!c.entries.is_empty()).then_some("true")}>
+                                <input type="radio" name="use-with-client" value={c.id.clone()}
+                                    {checked} {onchange} />
+                                <span class="type-name">{ &c.name }</span>
+                                <span class="type-hint" data-testid="use-with-client-status">
+                                    if !c.entries.is_empty() {
+                                        { icons::check() }
+                                    }
+                                    { client_status(c) }
+                                </span>
+                                <span class="use-with-path code">{ &c.path }</span>
+                            </label>
+                        }
+                    }) }
+                </div>
             }
             if !missing.is_empty() {
                 <p class="section-hint" data-testid="use-with-not-found">
