@@ -1,0 +1,187 @@
+"""A connection's "Use with" panel (issue 14): in a HOME of its own holding a Claude Desktop
+config and a Cursor config whose server has a key written in plain text, the panel lists both
+clients, shows the diff of the entry Keyport would add to Claude Desktop, and Add writes it (a
+valid file that runs `keyport exec --mcp` by its absolute path, with no secret). The plain-text
+key shows as a finding without its value, in the page and in every IPC answer; Fix checks it
+with the stand-in service, stores it in the vault, and the Cursor file no longer holds it."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from support.standins import SendGrid
+from support.window import PASSPHRASE
+
+IDENT = "standin_mail"
+NAME = "Mail (e2e)"
+# The stand-in's key, found in plain text in Cursor's file. Not a SendGrid-shaped `SG.` key:
+# that prefix names the built-in SendGrid, whose check would go to the real service; a variable
+# only this connector declares names the stand-in instead.
+KEY = "e2e-mail-key-7f3a9c2d41b8"
+VARIABLE = "E2E_MAIL_KEY"
+# The connection's own key (stored unchecked; the panel needs no secret of it).
+OWN_KEY = "e2e-mail-own-key-0b9e4d"
+SERVER = "mail"
+SERVER_ARGS = ["-y", "e2e-mail-mcp"]
+
+
+@pytest.fixture(scope="module")
+def home():
+    path = Path(tempfile.mkdtemp(prefix="keyport-e2e-home-"))
+    claude = path / ".config" / "Claude" / "claude_desktop_config.json"
+    claude.parent.mkdir(parents=True)
+    claude.write_text(json.dumps({"mcpServers": {"filesystem": {
+        "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", str(path)]}}}, indent=2))
+    cursor = path / ".cursor" / "mcp.json"
+    cursor.parent.mkdir(parents=True)
+    cursor.write_text(json.dumps({"mcpServers": {SERVER: {
+        "command": "npx", "args": SERVER_ARGS, "env": {VARIABLE: KEY}}}}, indent=2))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def app_env(data_dir, home):
+    """The app sees the test's HOME: the clients' files are read and written there."""
+    return dict(os.environ, KEYPORT_DATA_DIR=str(data_dir), HOME=str(home))
+
+
+@pytest.fixture(scope="module")
+def mail(keyport):
+    with SendGrid() as standin:
+        standin.GOOD_KEY = KEY
+        toml = standin.connector(IDENT, "Stand-in Mail").replace(
+            'name = "SENDGRID_API_KEY"', f'name = "{VARIABLE}"')
+        assert f'name = "{VARIABLE}"' in toml, "the stand-in declares its own variable"
+        toml += (
+            "\n[[mcp_servers]]\n"
+            f'name = "{SERVER}"\n'
+            'command = "npx"\n'
+            f"args = {json.dumps(SERVER_ARGS)}\n"
+            f'env = ["{VARIABLE}"]\n'
+            'readme = "https://example.com/e2e-mail-mcp"\n'
+        )
+        keyport.add_connector(IDENT, toml)
+        yield standin
+
+
+@pytest.fixture(scope="module")
+def connection_id(keyport, vault, mail):
+    env = dict(os.environ, KEYPORT_PASSPHRASE=PASSPHRASE)
+    made = subprocess.run([str(keyport.binary), "--data-dir", str(keyport.data_dir), "connect", IDENT,
+                           "--name", NAME, "--api-key-stdin", "--no-verify"],
+                          input=OWN_KEY, capture_output=True, text=True, timeout=60, env=env)
+    assert made.returncode == 0, made.stderr
+    return json.loads(keyport.run("connections", "list", "--json").stdout)[0]["id"]
+
+
+@pytest.fixture(scope="module")
+def window(launch, connection_id):
+    return launch()
+
+
+DIALOG = '[data-testid="use-with-dialog"]'
+
+
+def client(ident):
+    return f'{DIALOG} [data-testid="use-with-client"][data-client="{ident}"]'
+
+
+def test_the_panel_lists_the_clients_found_here(window, connection_id):
+    window.unlock()
+    window.click('[data-testid="nav-connections"]')
+    window.wait(f'[data-testid="connection-row"][data-connection-id="{connection_id}"] [data-testid="use-with"]',
+                what="the row's Use with button")[0].click()
+    window.wait(DIALOG, what="the Use with dialog")
+    found = window.wait(f'{DIALOG} [data-testid="use-with-client"]', lambda els: len(els) == 2,
+                        what="the two clients found in the test's HOME")
+    assert [c.get_dom_attribute("data-client") for c in found] == ["claude-desktop", "cursor"]
+    assert "Not set up for this connection" in window.content(window.find(client("cursor"))), \
+        "Cursor's file does not run this connection yet"
+    missing = window.content(window.find('[data-testid="use-with-not-found"]'))
+    for name in ("Claude Code", "VS Code", "Windsurf", "Codex"):
+        assert name in missing, f"{name} is listed as not found"
+    a11y = window.js(
+        "const d = document.querySelector(arguments[0]);"
+        "return [d.getAttribute('role'), d.getAttribute('aria-modal'),"
+        " document.getElementById(d.getAttribute('aria-labelledby')).textContent];", DIALOG)
+    assert a11y == ["dialog", "true", f"Use {NAME} with an AI tool"], a11y
+    assert window.focus_moves_to("use-with-title"), "focus starts on the dialog's title"
+    window.screenshot("use-with-clients.png")
+
+
+def test_choosing_a_client_shows_the_diff(window, connection_id, keyport):
+    window.click(client("claude-desktop"))
+    diff = window.wait(f'{DIALOG} [data-testid="use-with-diff"]', what="the diff of the entry")[0]
+    text = window.content(diff)
+    assert f'"{SERVER}"' in text and '"--mcp"' in text and f'"{connection_id}"' in text, text
+    assert str(keyport.binary.resolve()) in text, "the entry runs keyport by its absolute path"
+    added = window.all(f'{DIALOG} [data-testid="use-with-diff"] .diff-add')
+    assert added, "added lines are marked"
+    window.screenshot("use-with-diff.png")
+
+
+def test_add_writes_the_entry(window, connection_id, keyport, home):
+    window.click(f'{DIALOG} [data-testid="use-with-add-button"]')
+    done = window.wait(f'{DIALOG} [data-testid="use-with-added"]', what="the Add's result line")[0]
+    path = home / ".config" / "Claude" / "claude_desktop_config.json"
+    assert f"Added {SERVER} in {path}" in window.content(done)
+    text = path.read_text()
+    servers = json.loads(text)["mcpServers"]
+    assert servers[SERVER] == {
+        "command": str(keyport.binary.resolve()),
+        "args": ["exec", "--mcp", connection_id, "--", "npx", *SERVER_ARGS],
+    }, servers[SERVER]
+    assert "filesystem" in servers, "the other entry is kept"
+    assert KEY not in text and OWN_KEY not in text, "the file holds no secret"
+    backups = list(path.parent.glob("claude_desktop_config.json.keyport-backup-*"))
+    assert len(backups) == 1, "a backup of the old file is kept"
+    window.wait(client("claude-desktop"), lambda els: bool(els) and els[0].get_dom_attribute("data-configured") == "true",
+                what="Claude Desktop to run this connection")
+    assert f"Runs this connection as {SERVER}" in window.content(window.find(client("claude-desktop")))
+    window.wait(f'{DIALOG} [data-testid="use-with-add-button"][aria-disabled="true"]', what="nothing more to add")
+    window.screenshot("use-with-added.png")
+
+
+def test_the_plain_text_key_shows_without_its_value(window, home):
+    findings = window.wait(f'{DIALOG} [data-testid="use-with-finding"]', what="the finding in Cursor's file")
+    assert len(findings) == 1
+    text = window.content(findings[0])
+    assert f"env {VARIABLE}" in text and SERVER in text and str(home / ".cursor" / "mcp.json") in text, text
+    assert "Cursor" in text
+    assert not window.leaks(KEY), "the key is nowhere in the page"
+    window.no_answer_holds(0, [KEY, OWN_KEY], {"mcp_use_with", "mcp_plan", "mcp_add"}, "a key")
+    window.find(f'{DIALOG} [data-testid="use-with-secrets"]').location_once_scrolled_into_view
+    window.screenshot("use-with-finding.png")
+
+
+def test_fix_moves_it_into_the_vault(window, keyport, home, mail):
+    window.click(f'{DIALOG} [data-testid="use-with-fix"]')
+    result = window.wait(f'{DIALOG} [data-testid="use-with-fixed"] li', timeout=30, what="the Fix's result")[0]
+    assert window.content(result).startswith("Moved "), window.content(result)
+    assert "checked with the service" in window.content(result)
+    window.wait(f'{DIALOG} [data-testid="use-with-no-findings"]', what="no finding left")
+    assert "good" in mail.seen, "the key was checked with the stand-in before it was stored"
+    text = (home / ".cursor" / "mcp.json").read_text()
+    assert KEY not in text, "Cursor's file no longer holds the key"
+    entry = json.loads(text)["mcpServers"][SERVER]
+    moved = [c for c in json.loads(keyport.run("connections", "list", "--json").stdout) if c["name"] != NAME]
+    assert len(moved) == 1, f"the key is a connection of its own ({moved})"
+    assert entry["args"][:3] == ["exec", "--mcp", moved[0]["id"]], entry
+    assert VARIABLE not in entry.get("env", {}), entry
+    assert not window.leaks(KEY)
+    window.no_answer_holds(0, [KEY, OWN_KEY], {"mcp_fix"}, "a key")
+    window.screenshot("use-with-fixed.png")
+
+
+def test_esc_closes_and_focus_returns_to_the_row(window, connection_id):
+    window.key(Keys.ESCAPE)
+    window.wait_gone(DIALOG, what="the dialog to close on Esc")
+    button = f'[data-testid="connection-row"][data-connection-id="{connection_id}"] [data-testid="use-with"]'
+    window.until(lambda: window.has_focus(window.find(button)), what="focus back on the row's Use with")
