@@ -7,8 +7,35 @@
 mod child;
 pub mod mask;
 pub mod mcp;
+pub mod sniff;
 
 pub use child::{replace, run_masked, Exit, Program};
+
+/// Runs `program` with `env`, its output masked: as an MCP server when `mcp` says so or the
+/// first bytes on stdin are a client's request (`sniff`), else as a plain command. `fetch`
+/// gives an MCP server's successors their fresh credentials.
+pub async fn run<F, Fut>(
+    program: &Program,
+    env: crate::handoff::Environment,
+    mcp: bool,
+    fetch: F,
+) -> Result<Exit, ExecError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<crate::handoff::Environment, ExecError>>,
+{
+    if mcp {
+        return mcp::run(program, env, Vec::new(), fetch).await;
+    }
+    match sniff::sniff(sniff::WAIT) {
+        sniff::Stdin::Untouched => run_masked(program, &env, None).await,
+        sniff::Stdin::Read { bytes, mcp: true } => {
+            tracing::info!("exec: a client's JSON-RPC request on stdin; running as an MCP server");
+            mcp::run(program, env, bytes, fetch).await
+        }
+        sniff::Stdin::Read { bytes, mcp: false } => run_masked(program, &env, Some(bytes)).await,
+    }
+}
 
 use crate::handoff::HandOffError;
 use keyport_model::ErrorCode;

@@ -9,6 +9,7 @@ use crate::exec::{self, ExecError, Program};
 use crate::handoff::{find_program, Asker, EnvOverride, Environment};
 use clap::Args;
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -22,7 +23,8 @@ pub struct ExecArgs {
     /// session_token, or a setting such as region)
     #[arg(long = "env", value_name = "NAME=ID[.field]")]
     env: Vec<EnvOverride>,
-    /// CMD is an MCP server: keep the client's session alive across token refreshes
+    /// CMD is an MCP server: keep the client's session alive across token refreshes (also
+    /// when a client's JSON-RPC request is the first thing on a piped stdin)
     #[arg(long)]
     mcp: bool,
     /// Pass CMD's output on unmasked (Keyport then steps aside: CMD replaces it)
@@ -60,9 +62,9 @@ fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
         .map_err(ExecError::Terminal)?;
     let catalog = Catalog::load(dir);
     // A long-lived server's switch-overs are told in the log (`keyport logs`), not on the
-    // stderr the client shows as the server's own.
-    let _log = args
-        .mcp
+    // stderr the client shows as the server's own; a server found by its client's first
+    // request has no terminal on stdout.
+    let _log = (args.mcp || !args.no_masking && !std::io::stdout().is_terminal())
         .then(|| crate::logging::init(dir, "exec"))
         .and_then(Result::ok);
     // Resolved before anything is handed out: no credential leaves for a command that cannot
@@ -81,11 +83,10 @@ fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
         if args.no_masking {
             return Err(exec::replace(&program, &env));
         }
-        if args.mcp {
-            return exec::mcp::run(&program, env, || environment(&args, &catalog, &asker, dir))
-                .await;
-        }
-        exec::run_masked(&program, &env).await
+        exec::run(&program, env, args.mcp, || {
+            environment(&args, &catalog, &asker, dir)
+        })
+        .await
     });
     // The client's stdin is read on a thread that cannot be cancelled: the runtime is not
     // waited for (the server's exit is final).

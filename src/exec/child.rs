@@ -17,6 +17,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
+use tokio::io::AsyncWriteExt;
 use tokio::signal::unix::{signal, SignalKind};
 
 /// How long output may still trickle in after the child exited: a grandchild that outlives it
@@ -207,8 +208,14 @@ fn terminal_signals_child() -> bool {
         && rustix::termios::tcgetpgrp(stdin.as_fd()).ok() == Some(rustix::process::getpgrp())
 }
 
-/// Runs the child with its output masked, and waits for it.
-pub async fn run_masked(program: &Program, env: &Environment) -> Result<Exit, ExecError> {
+/// Runs the child with its output masked, and waits for it. `read` is what was already read
+/// from our stdin: the child gets it first, then the rest through a pipe; with none it gets our
+/// stdin itself.
+pub async fn run_masked(
+    program: &Program,
+    env: &Environment,
+    read: Option<Vec<u8>>,
+) -> Result<Exit, ExecError> {
     let secrets: Vec<&str> = env.secrets().collect();
     let (out, out_stdio) = stream(std::io::stdout().is_terminal(), std::io::stdout())?;
     let (err, err_stdio) = stream(std::io::stderr().is_terminal(), std::io::stderr())?;
@@ -216,7 +223,11 @@ pub async fn run_masked(program: &Program, env: &Environment) -> Result<Exit, Ex
     let signals = Signals::listen()?;
     let mut command = tokio::process::Command::from(program.command(env));
     command
-        .stdin(Stdio::inherit())
+        .stdin(if read.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        })
         .stdout(out_stdio)
         .stderr(err_stdio);
     let spawned = command.spawn();
@@ -224,6 +235,14 @@ pub async fn run_masked(program: &Program, env: &Environment) -> Result<Exit, Ex
     drop(command);
     let mut child = spawned.map_err(|e| ExecError::spawn(program, e))?;
     let pid = child.id().and_then(|id| Pid::from_raw(id as i32));
+    if let (Some(read), Some(mut input)) = (read, child.stdin.take()) {
+        tokio::spawn(async move {
+            // A child that stops reading ends the copy; its stdin closes with our end.
+            if input.write_all(&read).await.is_ok() {
+                let _ = tokio::io::copy(&mut tokio::io::stdin(), &mut input).await;
+            }
+        });
+    }
 
     let moved = Arc::new(AtomicU64::new(0));
     let (done_tx, done) = mpsc::channel();

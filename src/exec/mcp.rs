@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -113,10 +113,12 @@ struct Proxy<'a> {
 }
 
 /// Runs `program` as an MCP server for the client on our stdio, starting a fresh one with
-/// `fetch`'s environment before each token expires.
+/// `fetch`'s environment before each token expires. `read` is what was already read from
+/// stdin (the client's first message, when it told us this is MCP).
 pub async fn run<F, Fut>(
     program: &Program,
     first: Environment,
+    read: Vec<u8>,
     mut fetch: F,
 ) -> Result<Exit, ExecError>
 where
@@ -140,7 +142,7 @@ where
     proxy.current = proxy.start(&first)?;
     proxy.switch_at = switch_time(first.expires_at.as_deref());
 
-    let mut client = BufReader::new(tokio::io::stdin());
+    let mut client = BufReader::new(std::io::Cursor::new(read).chain(tokio::io::stdin()));
     let mut client_open = true;
     let mut out = tokio::io::stdout();
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

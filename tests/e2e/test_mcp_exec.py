@@ -4,7 +4,9 @@ server reads its access token once, at start, and checks it with the stand-in Sa
 tool call; the stand-in's access tokens last 20 seconds and its refresh tokens rotate. For over
 a minute every call succeeds, the client initializes once, the answers come from several server
 processes (each switch-over brought a fresh one), and no refresh token is spent twice while a
-second `keyport exec --mcp` of the same connection and a `keyport agent` run beside it."""
+second client of the same connection and a `keyport agent` run beside it. The second client's
+entry has no `--mcp`: Keyport tells it is an MCP client from its first request, and its session
+too outlives its tokens."""
 
 import json
 import os
@@ -37,11 +39,11 @@ def salesforce(keyport, vault):
         yield standin
 
 
-async def calls(keyport, connection, userinfo, seconds):
+async def calls(keyport, connection, userinfo, seconds, flags):
     """One client session: tool calls for `seconds`, then the careless tool."""
     params = StdioServerParameters(
         command=str(keyport.binary),
-        args=["--data-dir", str(keyport.data_dir), "exec", "--mcp", connection, "--",
+        args=["--data-dir", str(keyport.data_dir), "exec", *flags, connection, "--",
               sys.executable, str(SERVER), userinfo],
         env={"KEYPORT_PASSPHRASE": PASSPHRASE, "PATH": os.environ["PATH"]},
     )
@@ -69,12 +71,12 @@ def test_a_session_outlives_its_tokens(keyport, salesforce):
         async def both():
             results = {}
 
-            async def one(name, seconds):
-                results[name] = await calls(keyport, salesforce.connection, userinfo, seconds)
+            async def one(name, seconds, flags):
+                results[name] = await calls(keyport, salesforce.connection, userinfo, seconds, flags)
 
             async with anyio.create_task_group() as group:
-                group.start_soon(one, "first", SESSION)
-                group.start_soon(one, "second", SESSION // 2)
+                group.start_soon(one, "first", SESSION, ["--mcp"])
+                group.start_soon(one, "second", SESSION // 2, [])
             return results
 
         results = anyio.run(both)
@@ -100,8 +102,11 @@ def test_a_session_outlives_its_tokens(keyport, salesforce):
     assert switches >= SESSION // LIFETIME, f"a fresh server took over before each token expired: {servers}"
     assert len(set(servers)) == switches + 1, "no server answered again after it was replaced"
 
-    second, _, _ = results["second"]
+    second, initialized, _ = results["second"]
     assert second and not [a for a, _ in second if a.is_error]
+    assert initialized == 1
+    pids = [json.loads(a.content[0].text)["pid"] for a, _ in second]
+    assert len(set(pids)) >= 2, f"found by its first request, the server was switched too: {pids}"
 
     # The token a careless server returns reaches the client masked, in a valid message.
     assert leaked.content[0].text == "my token is <concealed by keyport>"
