@@ -118,6 +118,7 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 pub fn main() -> ExitCode {
+    crate::private::keep_private();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

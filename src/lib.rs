@@ -21,6 +21,7 @@ pub mod manager;
 pub mod mcp_clients;
 pub mod oauth;
 pub mod paths;
+pub mod private;
 pub mod scheduler;
 pub mod secrets;
 pub mod service_account;

@@ -82,6 +82,8 @@ struct Server {
     /// Retired: when it is signalled next if still running (SIGTERM first, then SIGKILL), and
     /// whether SIGTERM went out. Its pid stays its own until `ended` reaps it.
     retiring: Option<(Instant, bool)>,
+    /// The secrets it was started with: masked until it is gone.
+    secrets: Vec<Zeroizing<String>>,
 }
 
 enum Event {
@@ -105,8 +107,8 @@ struct Proxy<'a> {
     /// The client's `initialize` request and `notifications/initialized`, to replay.
     initialize: Option<Value>,
     initialized: Option<Vec<u8>>,
-    /// The secrets of the servers alive, masked in everything they send.
-    secrets: Vec<Zeroizing<String>>,
+    /// The secrets of the servers alive, masked in everything they send; a server's go with
+    /// it, so a long session does not mask every token it ever had.
     masker: Masker,
     events: mpsc::Sender<Event>,
     switch_at: Option<Instant>,
@@ -134,7 +136,6 @@ where
         joining: None,
         initialize: None,
         initialized: None,
-        secrets: Vec::new(),
         masker: Masker::new([]),
         events,
         switch_at: None,
@@ -238,12 +239,6 @@ impl Proxy<'_> {
     fn start(&mut self, env: &Environment) -> Result<u64, ExecError> {
         let n = self.next;
         self.next += 1;
-        for secret in env.secrets() {
-            if !self.secrets.iter().any(|s| s.as_str() == secret) {
-                self.secrets.push(Zeroizing::new(secret.to_owned()));
-            }
-        }
-        self.masker = Masker::new(self.secrets.iter().map(|s| s.as_str()));
         let mut command = tokio::process::Command::from(self.program.command(env));
         command
             .stdin(Stdio::piped())
@@ -281,8 +276,13 @@ impl Proxy<'_> {
                 owes: HashSet::new(),
                 asked: HashSet::new(),
                 retiring: None,
+                secrets: env
+                    .secrets()
+                    .map(|s| Zeroizing::new(s.to_owned()))
+                    .collect(),
             },
         );
+        self.remask();
         Ok(n)
     }
 
@@ -371,11 +371,21 @@ impl Proxy<'_> {
         Some(self.masker.whole(message))
     }
 
+    /// The masker for the secrets of the servers alive.
+    fn remask(&mut self) {
+        self.masker = Masker::new(
+            self.servers
+                .values()
+                .flat_map(|server| server.secrets.iter().map(|s| s.as_str())),
+        );
+    }
+
     /// Starts a server with a fresh environment and brings it to the session.
     async fn begin_switch(&mut self, env: &Environment) {
+        let current = self.servers.get(&self.current);
         let unchanged = env
             .secrets()
-            .all(|s| self.secrets.iter().any(|k| k.as_str() == s));
+            .all(|s| current.is_some_and(|server| server.secrets.iter().any(|k| k.as_str() == s)));
         if unchanged {
             tracing::info!("mcp: no fresher token yet; the server keeps its own");
             return;
@@ -484,6 +494,7 @@ impl Proxy<'_> {
         let Some(mut server) = self.servers.remove(&n) else {
             return Ok(None);
         };
+        self.remask();
         let status = match tokio::time::timeout(RETIRE_GRACE, server.child.wait()).await {
             Ok(status) => status.map_err(ExecError::Terminal)?,
             Err(_) => {
