@@ -179,11 +179,12 @@ fn has_expired(expires_at: Option<&str>) -> bool {
 }
 
 /// Hands connection `id`'s credential to `asker`: refreshed first when it is an access token
-/// that expires within 5 minutes (or has), and recorded in the audit log.
+/// that expires within 5 minutes (or has), and recorded in the audit log. `http` is called only
+/// for a refresh: building the client reads the system's CA bundle, most of a hand-off's time.
 pub async fn hand_off(
     vault: &Vault,
     unlocked: &Unlocked,
-    http: &Http,
+    http: impl FnOnce() -> Result<Http, ClientError>,
     catalog: &Catalog,
     id: &str,
     asker: &Asker,
@@ -195,7 +196,7 @@ pub async fn hand_off(
     let connector = catalog.get(&view.connector_id)?;
     ask::permit(vault, &view, asker).await?;
     if view.connection_type == ConnectionType::Oauth2 && view.needs_refresh {
-        view = fresh(vault, unlocked, http, catalog, view).await?;
+        view = fresh(vault, unlocked, &http()?, catalog, view).await?;
     }
     let row = store::connections::sealed(vault.pool(), id)
         .await

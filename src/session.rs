@@ -327,7 +327,7 @@ impl Session {
     ) -> Result<crate::handoff::HandOff, crate::handoff::HandOffError> {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        crate::handoff::hand_off(vault, &unlocked, &self.http()?, catalog, id, asker).await
+        crate::handoff::hand_off(vault, &unlocked, || self.http(), catalog, id, asker).await
     }
 
     /// The environment `keyport exec` gives a child: the declared variables of each connection
