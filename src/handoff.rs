@@ -178,8 +178,33 @@ fn has_expired(expires_at: Option<&str>) -> bool {
         .map_or(true, |at| at <= time::OffsetDateTime::now_utc())
 }
 
-/// Hands connection `id`'s credential to `asker`: refreshed first when it is an access token
-/// that expires within 5 minutes (or has), and recorded in the audit log. `http` is called only
+/// What the asker does with the credential, checked before anything is handed out (or
+/// recorded), so the audit log holds no hand-off that served nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Variables for a program's environment (`exec`): any credential.
+    Environment,
+    /// One value printed (`token`, git), or with `header` an HTTP header.
+    Token { header: bool },
+    /// AWS keys as `credential_process` prints them.
+    AwsKeys,
+}
+
+impl Wanted {
+    fn check(self, connector: &Connector, view: &ConnectionView) -> Result<(), HandOffError> {
+        match self {
+            Wanted::Environment => Ok(()),
+            Wanted::Token { header } => check_printable(connector, view, header),
+            Wanted::AwsKeys if holds_aws_keys(connector, view) => Ok(()),
+            Wanted::AwsKeys => Err(HandOffError::NotAws {
+                name: view.name.clone(),
+            }),
+        }
+    }
+}
+
+/// Hands connection `id`'s credential to `asker` for what it `wanted`: refreshed first when it
+/// is an access token that expires within 5 minutes (or has), and recorded in the audit log. `http` is called only
 /// for a refresh: building the client reads the system's CA bundle, most of a hand-off's time.
 pub async fn hand_off(
     vault: &Vault,
@@ -187,13 +212,15 @@ pub async fn hand_off(
     http: impl FnOnce() -> Result<Http, ClientError>,
     catalog: &Catalog,
     id: &str,
+    wanted: Wanted,
     asker: &Asker,
 ) -> Result<HandOff, HandOffError> {
     let mut view = connections::get(vault, id).await?;
+    let connector = catalog.get(&view.connector_id)?;
+    wanted.check(connector, &view)?;
     if let Some(why) = reconnect_reason(&view) {
         return Err(needs_reconnect(&view, why));
     }
-    let connector = catalog.get(&view.connector_id)?;
     ask::permit(vault, &view, asker).await?;
     if view.connection_type == ConnectionType::Oauth2 && view.needs_refresh {
         view = fresh(vault, unlocked, &http()?, catalog, view).await?;
@@ -318,7 +345,7 @@ fn read(
 }
 
 /// Whether a connection holds AWS access keys (what `aws-credential-process` hands out).
-pub fn holds_aws_keys(connector: &Connector, view: &ConnectionView) -> bool {
+fn holds_aws_keys(connector: &Connector, view: &ConnectionView) -> bool {
     view.connection_type == ConnectionType::ServiceAccount
         && connector
             .service_account
@@ -327,9 +354,8 @@ pub fn holds_aws_keys(connector: &Connector, view: &ConnectionView) -> bool {
 }
 
 /// What `keyport token` cannot print for this connection (as one value, or with `header` as an
-/// HTTP header), told before anything is handed out, so the audit log records no hand-off that
-/// printed nothing.
-pub fn check_printable(
+/// HTTP header).
+fn check_printable(
     connector: &Connector,
     view: &ConnectionView,
     header: bool,

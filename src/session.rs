@@ -323,11 +323,12 @@ impl Session {
         &self,
         catalog: &Catalog,
         id: &str,
+        wanted: crate::handoff::Wanted,
         asker: &crate::handoff::Asker,
     ) -> Result<crate::handoff::HandOff, crate::handoff::HandOffError> {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        crate::handoff::hand_off(vault, &unlocked, || self.http(), catalog, id, asker).await
+        crate::handoff::hand_off(vault, &unlocked, || self.http(), catalog, id, wanted, asker).await
     }
 
     /// The environment `keyport exec` gives a child: the declared variables of each connection
@@ -347,7 +348,10 @@ impl Session {
         }
         let mut handed = Vec::with_capacity(ids.len());
         for id in ids {
-            handed.push(self.hand_off(catalog, id, asker).await?);
+            handed.push(
+                self.hand_off(catalog, id, crate::handoff::Wanted::Environment, asker)
+                    .await?,
+            );
         }
         crate::handoff::environment(catalog, &handed, named, overrides)
     }

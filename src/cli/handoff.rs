@@ -6,12 +6,9 @@ use super::output::print_raw;
 use super::vault::{block_on, session};
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::handoff::{
-    check_printable, git, holds_aws_keys, Asker, Credential, HandOff, HandOffError,
-};
+use crate::handoff::{git, Asker, Credential, HandOff, HandOffError, Wanted};
 use crate::session::Session;
 use clap::{Args, Subcommand};
-use keyport_model::{ConnectionView, Connector};
 use std::collections::BTreeMap;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -29,12 +26,12 @@ pub struct TokenArgs {
 }
 
 /// Hands the credential of connection `id` to the program that started Keyport.
-fn hand_off(id: &str, catalog: &Catalog, dir: &Path) -> Result<HandOff, Failure> {
+fn hand_off(id: &str, catalog: &Catalog, dir: &Path, wanted: Wanted) -> Result<HandOff, Failure> {
     let asker = Asker::parent_of_this_process();
     let handed = block_on(async {
         session(dir)
             .await?
-            .hand_off(catalog, id, &asker)
+            .hand_off(catalog, id, wanted, &asker)
             .await
             .map_err(Failure::from)
     })?;
@@ -48,28 +45,13 @@ struct TokenJson<'a> {
     expires_at: Option<&'a str>,
 }
 
-/// The connection `id` as listed (no key needed), with its connector; `None` when there is no
-/// such connection (the hand-off then says so).
-fn listed(
-    id: &str,
-    catalog: &Catalog,
-    dir: &Path,
-) -> Result<Option<(ConnectionView, Connector)>, Failure> {
-    let list = block_on(Session::new(dir.to_path_buf()).connections())?;
-    let Some(view) = list.into_iter().find(|v| v.id == id) else {
-        return Ok(None);
-    };
-    let connector = catalog.get(&view.connector_id)?.clone();
-    Ok(Some((view, connector)))
-}
-
 pub fn token(args: TokenArgs, dir: &Path) -> Result<(), Failure> {
     // Loaded once: reading the catalog is most of what a warm `token` costs after the unlock.
     let catalog = Catalog::load(dir);
-    if let Some((view, connector)) = listed(&args.id, &catalog, dir)? {
-        check_printable(&connector, &view, args.header)?;
-    }
-    let handed = hand_off(&args.id, &catalog, dir)?;
+    let wanted = Wanted::Token {
+        header: args.header,
+    };
+    let handed = hand_off(&args.id, &catalog, dir, wanted)?;
     let view = &handed.connection;
     // Every copy of the secret made here is wiped when dropped.
     let text = Zeroizing::new(if args.header {
@@ -126,7 +108,12 @@ pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Fai
     let Some((id, user)) = chosen else {
         return Ok(());
     };
-    let handed = hand_off(&id, &Catalog::load(dir), dir)?;
+    let handed = hand_off(
+        &id,
+        &Catalog::load(dir),
+        dir,
+        Wanted::Token { header: false },
+    )?;
     let answer = git::answer(user, handed.credential.token()?, handed.expires_at());
     print_raw(&answer)
 }
@@ -135,14 +122,7 @@ pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Fai
 /// the key pair, and a session token and Expiration for temporary keys), which is the form the
 /// vault keeps AWS keys in.
 pub fn aws_credential_process(id: &str, dir: &Path) -> Result<(), Failure> {
-    // A connection that is not AWS is refused before anything is handed out (or recorded).
-    let catalog = Catalog::load(dir);
-    if let Some((view, connector)) = listed(id, &catalog, dir)? {
-        if !holds_aws_keys(&connector, &view) {
-            return Err(HandOffError::NotAws { name: view.name }.into());
-        }
-    }
-    let handed = hand_off(id, &catalog, dir)?;
+    let handed = hand_off(id, &Catalog::load(dir), dir, Wanted::AwsKeys)?;
     let Credential::Aws(keys) = &handed.credential else {
         return Err(HandOffError::NotAws {
             name: handed.connection.name.clone(),
