@@ -93,6 +93,9 @@ pub(super) async fn permit(
     let wait = wait_seconds();
     let request = uuid::Uuid::new_v4().to_string();
     let asked_at = unix_now();
+    store::asks::purge(vault.pool(), asked_at)
+        .await
+        .map_err(vault.io_err())?;
     store::asks::insert(
         vault.pool(),
         &store::asks::NewRequest {
@@ -202,11 +205,9 @@ async fn refuse(
 
 /// The requests waiting for the person's answer, oldest first.
 pub async fn waiting(vault: &Vault) -> Result<Vec<AskRequestView>, VaultError> {
-    let mut tx = vault.write().await?;
-    let rows = store::asks::waiting(&mut tx, unix_now())
+    let rows = store::asks::waiting(vault.pool(), unix_now())
         .await
         .map_err(vault.io_err())?;
-    tx.commit().await.map_err(vault.io_err())?;
     Ok(rows
         .into_iter()
         .map(|r| AskRequestView {

@@ -101,13 +101,18 @@ pub struct Waiting {
     pub expires_at: i64,
 }
 
-/// The requests not yet answered whose askers still wait at `now` (Unix seconds), oldest first.
-/// Rows a crashed asker left behind are past their expiry and dropped here.
-pub async fn waiting(db: &mut sqlx::SqliteConnection, now: i64) -> sqlx::Result<Vec<Waiting>> {
+/// Drops the rows a killed asker left behind, a minute past their expiry.
+pub async fn purge(db: impl Executor<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM ask_requests WHERE expires_at < ? - 60")
         .bind(now)
-        .execute(&mut *db)
-        .await?;
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// The requests not yet answered whose askers still wait at `now` (Unix seconds), oldest first.
+/// A read only: the app runs it every second, and takes no write lock for it.
+pub async fn waiting(db: impl Executor<'_>, now: i64) -> sqlx::Result<Vec<Waiting>> {
     sqlx::query_as(
         "SELECT r.id, r.connection_id, c.name AS connection_name, r.program, r.asker,
                 r.asked_at, r.expires_at

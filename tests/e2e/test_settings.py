@@ -66,7 +66,8 @@ def test_a_start_at_login_keeps_the_window_hidden(app_binary, app_env, data_dir)
         session = subprocess.Popen(["dbus-run-session", "--", str(app_binary), "--hidden"], env=app_env,
                                    stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        # A bound, not a speed goal: a hidden page under a whole suite's load has taken over 30 s.
+        deadline = time.monotonic() + 60
         while "first paint" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "first paint" in log.read_text(), f"the page loaded ({log.read_text()[-500:]!r})"
