@@ -18,10 +18,14 @@ mod facade;
 mod fix;
 mod json;
 pub mod locations;
+mod remove;
 mod write;
 
 pub use add::plan_add;
-pub use facade::{add, fix_view, keyport_binary, plan, use_with, AddRequest};
+pub use facade::{
+    add, ai_tools, fix_view, keyport_binary, plan, plan_remove, remove, use_with, used_by,
+    AddRequest, RemoveRequest,
+};
 pub use fix::{fix, Fixed};
 pub use locations::{Client, Format, Location, Scope};
 pub use write::{write, Change, Written};
@@ -106,6 +110,12 @@ pub enum McpError {
     },
     #[error("{path} already has a server called {server} that does not run through keyport; pass --force to replace it, or --name to give the new one another name")]
     EntryExists { path: String, server: String },
+    #[error("{path} has {what}; nothing was changed")]
+    NoEntry { path: String, what: String },
+    #[error("the entry {server} in {path} does not run through keyport: it is not Keyport's to remove. Nothing was changed; edit the file yourself to remove it")]
+    ForeignEntry { path: String, server: String },
+    #[error("{path} runs this connection in more than one entry ({entries}); name the one to remove with --server")]
+    WhichEntry { path: String, entries: String },
     #[error("{path} is a symbolic link (to {target}); Keyport writes no client file through a link, which the rewrite would replace. Nothing was changed")]
     Link { path: String, target: String },
     #[error("{path} changed while Keyport was working on it; nothing was written. Run the command again")]
@@ -133,6 +143,8 @@ impl McpError {
             McpError::RemoteServer { .. } => ErrorCode::McpRemoteServer,
             McpError::Invalid { .. } => ErrorCode::McpConfigInvalid,
             McpError::EntryExists { .. } => ErrorCode::McpEntryExists,
+            McpError::NoEntry { .. } | McpError::WhichEntry { .. } => ErrorCode::McpNoEntry,
+            McpError::ForeignEntry { .. } => ErrorCode::McpForeignEntry,
             McpError::Link { .. } => ErrorCode::McpLink,
             McpError::Changed { .. } | McpError::SecretLeft { .. } => ErrorCode::McpChanged,
             McpError::File(e) => e.code(),
@@ -203,6 +215,13 @@ impl Doc {
         match self {
             Doc::Json(d) => d.set_stdio(name, command, args, keep),
             Doc::Toml(d) => d.set_stdio(name, command, args, keep),
+        }
+    }
+
+    fn remove_server(&mut self, name: &str) {
+        match self {
+            Doc::Json(d) => d.remove_server(name),
+            Doc::Toml(d) => d.remove_server(name),
         }
     }
 

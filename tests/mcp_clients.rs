@@ -834,3 +834,115 @@ fn bad_input_says_why_and_changes_nothing() {
         "{out}"
     );
 }
+
+#[test]
+fn remove_takes_out_only_keyport_s_entry_with_a_backup_and_refuses_the_rest() {
+    let m = Machine::new();
+    let id = m.connect("github", "--token-stdin", PAT);
+
+    // Cursor (JSON): the entry `mcp add` wrote comes out; the person's entries stay.
+    let cursor = m.home(".cursor/mcp.json");
+    let original = fixture("cursor.mcp.json");
+    m.put(&cursor, &original);
+    m.ok(&["mcp", "add", &id, "--client", "cursor", "--write"]);
+    let added = std::fs::read_to_string(&cursor).unwrap();
+    assert_eq!(backups(&cursor).len(), 1);
+
+    let shown = m.ok(&["mcp", "remove", &id, "--client", "cursor"]);
+    assert!(
+        shown.starts_with(&format!("--- {}\n", cursor.display())),
+        "{shown}"
+    );
+    assert!(shown.contains("-    \"github\": {"), "{shown}");
+    assert!(
+        shown.contains(&format!("-      \"command\": \"{}\",", keyport_path())),
+        "{shown}"
+    );
+    assert!(shown.contains("Nothing was written"), "{shown}");
+    assert_eq!(
+        std::fs::read_to_string(&cursor).unwrap(),
+        added,
+        "no --write"
+    );
+    assert_eq!(backups(&cursor).len(), 1);
+
+    let wrote = m.ok(&["mcp", "remove", &id, "--client", "cursor", "--write"]);
+    assert!(wrote.contains("Removed github from "), "{wrote}");
+    let left = std::fs::read_to_string(&cursor).unwrap();
+    let doc: Value = serde_json::from_str(&left).expect("the file still parses");
+    assert_eq!(
+        doc,
+        serde_json::from_str::<Value>(&original).unwrap(),
+        "everything else is as it was: {left}"
+    );
+    assert!(!left.contains(PAT));
+    let saved = backups(&cursor);
+    assert_eq!(saved.len(), 2, "{saved:?}");
+    assert!(
+        saved
+            .iter()
+            .any(|b| std::fs::read_to_string(b).unwrap() == added),
+        "the file before the removal is kept"
+    );
+
+    // Nothing left to remove, and the person's own entry is refused by name.
+    let none = m.fails(&["mcp", "remove", &id, "--client", "cursor", "--write"]);
+    assert!(
+        none.contains(&format!("no entry that runs {id} through keyport")),
+        "{none}"
+    );
+    let foreign = m.fails(&[
+        "mcp", "remove", &id, "--client", "cursor", "--server", "stripe", "--write",
+    ]);
+    assert!(
+        foreign.contains("stripe") && foreign.contains("does not run through keyport"),
+        "{foreign}"
+    );
+    assert_eq!(std::fs::read_to_string(&cursor).unwrap(), left, "unchanged");
+    assert_eq!(backups(&cursor).len(), 2, "no backup of a refused change");
+
+    // Codex (TOML): the table comes out; comments, order and other tables stay.
+    let codex = m.home(".codex/config.toml");
+    let original = format!("# mine\n{}", fixture("codex.config.toml"));
+    m.put(&codex, &original);
+    m.ok(&["mcp", "add", &id, "--client", "codex", "--write"]);
+    assert!(std::fs::read_to_string(&codex)
+        .unwrap()
+        .contains("[mcp_servers.github]"));
+    let wrote = m.ok(&[
+        "mcp", "remove", &id, "--client", "codex", "--server", "github", "--write",
+    ]);
+    assert!(wrote.contains("Removed github from "), "{wrote}");
+    let left = std::fs::read_to_string(&codex).unwrap();
+    assert_eq!(left, original, "the file is as it was before the add");
+    assert_eq!(backups(&codex).len(), 2);
+    let foreign = m.fails(&[
+        "mcp", "remove", &id, "--client", "codex", "--server", "postgres", "--write",
+    ]);
+    assert!(
+        foreign.contains("does not run through keyport"),
+        "{foreign}"
+    );
+    assert_eq!(std::fs::read_to_string(&codex).unwrap(), original);
+
+    // A file that does not parse is refused and left as it was.
+    let desktop = claude_desktop(&m);
+    m.put(&desktop, &fixture("broken.json"));
+    let err = m.fails(&[
+        "mcp",
+        "remove",
+        &id,
+        "--client",
+        "claude-desktop",
+        "--write",
+    ]);
+    assert!(
+        err.contains("not valid JSON") && err.contains("Nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&desktop).unwrap(),
+        fixture("broken.json")
+    );
+    assert!(backups(&desktop).is_empty());
+}

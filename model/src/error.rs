@@ -111,6 +111,8 @@ error_codes! {
     McpScope => "mcp.scope",
     McpLink => "mcp.link",
     McpChanged => "mcp.changed",
+    McpNoEntry => "mcp.no_entry",
+    McpForeignEntry => "mcp.foreign_entry",
     Internal => "internal",
 }
 

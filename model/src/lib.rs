@@ -25,8 +25,9 @@ pub use error::{CommandError, ErrorCode};
 pub use handoff::{env_value, AskAnswer, AskRequestView, EnvVar, McpServer};
 pub use jobs::{JobView, JobsView, SchedulerHostView};
 pub use mcp::{
-    McpAddedView, McpClientView, McpFindingView, McpFixTarget, McpFixView, McpFixedView,
-    McpPlanView, McpServerChoice, UseWithView,
+    AiToolView, AiToolsView, McpAddedView, McpClientView, McpEntryConnection, McpEntryView,
+    McpFindingView, McpFixTarget, McpFixView, McpFixedView, McpPlanView, McpRemovedView,
+    McpServerChoice, McpUsageView, UseWithView,
 };
 pub use rules::{oauth_app_env_prefix, MIN_PASSPHRASE_CHARS, OAUTH_FLOW_SECONDS};
 pub use vault::{

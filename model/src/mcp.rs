@@ -111,3 +111,64 @@ pub struct McpFixedView {
     /// The sentence that says what was done (as `keyport mcp scan --fix` prints it).
     pub message: String,
 }
+
+/// What a Remove wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpRemovedView {
+    pub path: String,
+    /// The old file's copy.
+    pub backup: Option<String>,
+    /// The sentence that says so (as `keyport mcp remove --write` prints it).
+    pub message: String,
+}
+
+/// Settings › AI tools: every MCP client Keyport knows, with its user file and the Keyport
+/// entries in it, and the credentials those files hold in plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AiToolsView {
+    /// Those found on this machine first.
+    pub clients: Vec<AiToolView>,
+    pub findings: Vec<McpFindingView>,
+    /// Files that could not be read, each a sentence with no secret in it.
+    pub problems: Vec<String>,
+}
+
+/// One MCP client in Settings › AI tools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AiToolView {
+    pub id: String,
+    pub name: String,
+    /// Its user file.
+    pub path: String,
+    /// Installed here: its file or its config folder exists.
+    pub found: bool,
+    pub has_file: bool,
+    /// Its entries that run through keyport.
+    pub entries: Vec<McpEntryView>,
+    /// How many credentials its file holds in plain text (never which).
+    pub plain_text_secrets: usize,
+    /// Why its file cannot be read, when it cannot.
+    pub problem: Option<String>,
+}
+
+/// An entry that runs through keyport, and the connections it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpEntryView {
+    pub server: String,
+    pub connections: Vec<McpEntryConnection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpEntryConnection {
+    pub id: String,
+    /// Its name; none when the vault has no such connection (it was deleted).
+    pub name: Option<String>,
+}
+
+/// The MCP clients whose user files run one connection through keyport.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpUsageView {
+    pub connection_id: String,
+    /// By name, in Keyport's order of clients.
+    pub clients: Vec<String>,
+}

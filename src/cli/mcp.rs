@@ -1,5 +1,5 @@
-//! `keyport mcp add|list|scan`: the MCP clients' own config files. `add` shows the entry it
-//! would write as a diff and writes it with `--write`; `scan --fix` moves plain-text
+//! `keyport mcp add|remove|list|scan`: the MCP clients' own config files. `add` and `remove`
+//! show the change they would make as a diff and make it with `--write`; `scan --fix` moves plain-text
 //! credentials into the vault. The core decides everything (`crate::mcp_clients`); this file
 //! reads arguments and prints results, never a secret.
 
@@ -7,7 +7,7 @@ use super::output::{json, print, stderr_lines, table};
 use super::vault::{block_on, session};
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::mcp_clients::{self, AddRequest, Client, Places, Scope};
+use crate::mcp_clients::{self, AddRequest, Client, Places, RemoveRequest, Scope};
 use crate::session::Session;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -17,6 +17,10 @@ pub enum McpCommand {
     /// Add an entry that runs a connection's MCP server through `keyport exec` to an MCP
     /// client's config: shows the change as a diff, and writes it with --write
     Add(AddArgs),
+    /// Remove the entry that runs a connection through `keyport exec` from an MCP client's
+    /// config: shows the change as a diff, and writes it with --write. Entries that do not run
+    /// through keyport are refused
+    Remove(RemoveArgs),
     /// The MCP client configs found here and the servers in each (never a secret)
     List {
         #[command(flatten)]
@@ -84,6 +88,36 @@ pub struct AddArgs {
     force: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The connection's id the entry runs (`keyport mcp list`)
+    connection: String,
+    /// The MCP client: claude-desktop, claude-code, cursor, vscode, windsurf or codex
+    #[arg(long)]
+    client: String,
+    /// The entry's name in the client's file [default: the one entry that runs the connection]
+    #[arg(long)]
+    server: Option<String>,
+    /// Which of the client's files: user, local or project (as for `mcp add`)
+    #[arg(long, value_enum, default_value = "user")]
+    scope: ScopeArg,
+    #[command(flatten)]
+    project: ProjectArg,
+    /// Write the change (a backup of the old file is kept beside it)
+    #[arg(long)]
+    write: bool,
+}
+
+impl ScopeArg {
+    fn scope(self) -> Scope {
+        match self {
+            ScopeArg::User => Scope::User,
+            ScopeArg::Local => Scope::Local,
+            ScopeArg::Project => Scope::Project,
+        }
+    }
+}
+
 /// The files of `$HOME` and of the project (the current directory unless given), and this
 /// keyport, through the core.
 fn places(project: &ProjectArg) -> Result<Places, Failure> {
@@ -101,6 +135,7 @@ fn places(project: &ProjectArg) -> Result<Places, Failure> {
 pub fn run(cmd: McpCommand, dir: &Path) -> Result<(), Failure> {
     match cmd {
         McpCommand::Add(args) => add(args, dir),
+        McpCommand::Remove(args) => remove(args, dir),
         McpCommand::List {
             project,
             json: as_json,
@@ -124,11 +159,7 @@ fn add(args: AddArgs, dir: &Path) -> Result<(), Failure> {
     let request = AddRequest {
         connection: &args.connection,
         client: &args.client,
-        scope: match args.scope {
-            ScopeArg::User => Scope::User,
-            ScopeArg::Local => Scope::Local,
-            ScopeArg::Project => Scope::Project,
-        },
+        scope: args.scope.scope(),
         server: args.server.as_deref(),
         name: args.name.as_deref(),
         force: args.force,
@@ -153,6 +184,26 @@ fn add(args: AddArgs, dir: &Path) -> Result<(), Failure> {
     }
     let added = mcp_clients::add(&change, client, None)?;
     print(&format!("\n{}\n", added.message))
+}
+
+fn remove(args: RemoveArgs, dir: &Path) -> Result<(), Failure> {
+    let request = RemoveRequest {
+        connection: Some(&args.connection),
+        client: &args.client,
+        scope: args.scope.scope(),
+        server: args.server.as_deref(),
+    };
+    let places = places(&args.project)?;
+    let (client, change) = mcp_clients::plan_remove(&Catalog::load(dir), &places, &request)?;
+    print(&change.diff)?;
+    if !args.write {
+        return print(&format!(
+            "\nNothing was written. Run again with --write to write it (a backup of {} is kept).\n",
+            change.path.display()
+        ));
+    }
+    let removed = mcp_clients::remove(&change, client, None)?;
+    print(&format!("\n{}\n", removed.message))
 }
 
 fn clients(list: &[Client]) -> String {

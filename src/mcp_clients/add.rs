@@ -126,7 +126,7 @@ fn pick_server<'c>(
 
 /// Replaces every secret in `text` (a diff of a client file) with `‹hidden›`, so a diff can be
 /// shown with the entries around the change.
-fn hide_secrets(catalog: &Catalog, text: &str) -> String {
+pub(super) fn hide_secrets(catalog: &Catalog, text: &str) -> String {
     let strings =
         regex_lite::Regex::new(r#""((?:[^"\\]|\\.)*)"(\s*[:=])?"#).expect("a valid regex");
     let bare_key = regex_lite::Regex::new(r"^[-+ ]\s*([A-Za-z0-9_-]+)\s*=").expect("a valid regex");

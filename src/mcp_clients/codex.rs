@@ -100,6 +100,13 @@ impl TomlDoc {
         }
     }
 
+    /// Takes the `[mcp_servers.NAME]` table out, leaving the rest of the file as it was.
+    pub fn remove_server(&mut self, name: &str) {
+        if let Some(servers) = self.doc.get_mut(SERVERS).and_then(Item::as_table_like_mut) {
+            servers.remove(name);
+        }
+    }
+
     pub fn render(&self) -> String {
         self.doc.to_string()
     }
@@ -198,9 +205,15 @@ trust_level = "trusted"
         assert!(!out.contains("API_KEY"), "{out}");
         assert!(out.contains("MODE"), "{out}");
         assert!(out.contains("[mcp_servers.new]"), "{out}");
-        let again = TomlDoc::parse(&out).unwrap().servers().unwrap();
-        assert_eq!(again.len(), 2);
-        assert_eq!(again[0].command.as_deref(), Some("/kp"));
+        let mut again = TomlDoc::parse(&out).unwrap();
+        let servers = again.servers().unwrap();
+        assert_eq!(servers.len(), 2);
+        assert_eq!(servers[0].command.as_deref(), Some("/kp"));
+        again.remove_server("new");
+        let out = again.render();
+        assert!(!out.contains("[mcp_servers.new]"), "{out}");
+        assert!(out.contains("trust_level = \"trusted\""), "{out}");
+        assert_eq!(TomlDoc::parse(&out).unwrap().servers().unwrap().len(), 1);
     }
 
     #[test]

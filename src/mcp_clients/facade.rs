@@ -2,10 +2,12 @@
 //! the files, plan and write an entry, and say what was done the same way, through these
 //! functions. A front-end reads its arguments and shows the answers; it decides nothing.
 
+pub use super::remove::{plan_remove, RemoveRequest};
 use super::*;
 use keyport_model::{
-    McpAddedView, McpClientView, McpFindingView, McpFixView, McpFixedView, McpPlanView,
-    McpServerChoice, UseWithView,
+    AiToolView, AiToolsView, McpAddedView, McpClientView, McpEntryConnection, McpEntryView,
+    McpFindingView, McpFixView, McpFixedView, McpPlanView, McpRemovedView, McpServerChoice,
+    McpUsageView, UseWithView,
 };
 
 impl Places {
@@ -124,23 +126,52 @@ impl Change {
 
 /// Writes a planned change (a backup of the old file is kept). With `seen`, only when its diff
 /// is the one the person was shown: a file changed in between is refused, not overwritten.
-pub fn add(change: &Change, client: Client, seen: Option<&str>) -> Result<McpAddedView, McpError> {
+fn write_seen(change: &Change, seen: Option<&str>) -> Result<Written, McpError> {
     if seen.is_some_and(|diff| diff != change.diff) {
         return Err(McpError::Changed {
             path: shown(&change.path),
         });
     }
-    let written = write(change)?;
-    let backup = match &written.backup {
+    write(change)
+}
+
+fn backup_note(written: &Written) -> String {
+    match &written.backup {
         Some(b) => format!("; the old file is in {}", b.display()),
         None => String::new(),
-    };
+    }
+}
+
+/// Writes a planned Add (see `write_seen`).
+pub fn add(change: &Change, client: Client, seen: Option<&str>) -> Result<McpAddedView, McpError> {
+    let written = write_seen(change, seen)?;
     Ok(McpAddedView {
         message: format!(
-            "{} {} in {}{backup}. Restart {} to start the server.",
+            "{} {} in {}{}. Restart {} to start the server.",
             if change.replaces { "Replaced" } else { "Added" },
             change.server,
             written.path.display(),
+            backup_note(&written),
+            client.name()
+        ),
+        path: shown(&written.path),
+        backup: written.backup.as_deref().map(shown),
+    })
+}
+
+/// Writes a planned Remove (see `write_seen`).
+pub fn remove(
+    change: &Change,
+    client: Client,
+    seen: Option<&str>,
+) -> Result<McpRemovedView, McpError> {
+    let written = write_seen(change, seen)?;
+    Ok(McpRemovedView {
+        message: format!(
+            "Removed {} from {}{}. Restart {} to stop the server.",
+            change.server,
+            written.path.display(),
+            backup_note(&written),
             client.name()
         ),
         path: shown(&written.path),
@@ -200,38 +231,29 @@ pub async fn use_with(
         .unwrap_or_default();
     servers.sort_by_key(|s| s.remote);
     let files = list(catalog, places);
-    let mut clients: Vec<McpClientView> = Client::ALL
+    let mut clients: Vec<McpClientView> = user_files(places, &files)
         .into_iter()
-        .filter_map(|client| {
-            let location =
-                locations::for_add(&places.home, places.project.as_deref(), client, Scope::User)?;
-            let file = files
-                .iter()
-                .find(|f| f.path == location.path && f.scope == Scope::User);
-            Some(McpClientView {
-                id: client.id().to_owned(),
-                name: client.name().to_owned(),
-                path: shown(&location.path),
-                found: locations::found(&places.home, &location),
-                has_file: file.is_some(),
-                entries: file
-                    .map(|f| {
-                        f.servers
-                            .iter()
-                            .filter(|s| {
-                                s.keyport_connections
-                                    .as_ref()
-                                    .is_some_and(|ids| ids.contains(&connection.id))
-                            })
-                            .map(|s| s.name.clone())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                plain_text_secrets: file
-                    .map(|f| f.servers.iter().map(|s| s.plain_text_secrets).sum())
-                    .unwrap_or_default(),
-                problem: file.and_then(|f| f.problem.clone()),
-            })
+        .map(|(client, location, file)| McpClientView {
+            id: client.id().to_owned(),
+            name: client.name().to_owned(),
+            path: shown(&location.path),
+            found: locations::found(&places.home, &location),
+            has_file: file.is_some(),
+            entries: file
+                .map(|f| {
+                    f.servers
+                        .iter()
+                        .filter(|s| {
+                            s.keyport_connections
+                                .as_ref()
+                                .is_some_and(|ids| ids.contains(&connection.id))
+                        })
+                        .map(|s| s.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            plain_text_secrets: file.map(plain_text_secrets).unwrap_or_default(),
+            problem: file.and_then(|f| f.problem.clone()),
         })
         .collect();
     clients.sort_by_key(|c| !c.found);
@@ -243,6 +265,116 @@ pub async fn use_with(
         findings: findings.iter().map(Finding::view).collect(),
         problems: problems.iter().map(ToString::to_string).collect(),
     })
+}
+
+/// Each client with its user file (where Add writes), and that file as listed when it exists.
+fn user_files<'f>(
+    places: &Places,
+    files: &'f [ListedFile],
+) -> Vec<(Client, Location, Option<&'f ListedFile>)> {
+    Client::ALL
+        .into_iter()
+        .filter_map(|client| {
+            let location =
+                locations::for_add(&places.home, places.project.as_deref(), client, Scope::User)?;
+            let file = files
+                .iter()
+                .find(|f| f.path == location.path && f.scope == Scope::User);
+            Some((client, location, file))
+        })
+        .collect()
+}
+
+fn plain_text_secrets(file: &ListedFile) -> usize {
+    file.servers.iter().map(|s| s.plain_text_secrets).sum()
+}
+
+/// Settings › AI tools: every client with its user file, the Keyport entries in it (with the
+/// name of each connection they run), and every plain-text credential found. Works while
+/// locked: no secret is read.
+pub async fn ai_tools(
+    session: &Session,
+    catalog: &Catalog,
+    places: &Places,
+) -> Result<AiToolsView, McpError> {
+    let connections = session.connections().await?;
+    let name_of = |id: &str| {
+        connections
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+    };
+    let files = list(catalog, places);
+    let mut clients: Vec<AiToolView> = user_files(places, &files)
+        .into_iter()
+        .map(|(client, location, file)| AiToolView {
+            id: client.id().to_owned(),
+            name: client.name().to_owned(),
+            path: shown(&location.path),
+            found: locations::found(&places.home, &location),
+            has_file: file.is_some(),
+            entries: file
+                .map(|f| {
+                    f.servers
+                        .iter()
+                        .filter_map(|s| {
+                            Some(McpEntryView {
+                                server: s.name.clone(),
+                                connections: s
+                                    .keyport_connections
+                                    .as_ref()?
+                                    .iter()
+                                    .map(|id| McpEntryConnection {
+                                        id: id.clone(),
+                                        name: name_of(id),
+                                    })
+                                    .collect(),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            plain_text_secrets: file.map(plain_text_secrets).unwrap_or_default(),
+            problem: file.and_then(|f| f.problem.clone()),
+        })
+        .collect();
+    clients.sort_by_key(|c| !c.found);
+    let (findings, problems) = scan(catalog, places);
+    Ok(AiToolsView {
+        clients,
+        findings: findings.iter().map(Finding::view).collect(),
+        problems: problems.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// For every connection some client's user file runs through keyport, those clients: read
+/// once for the whole Connections list.
+pub fn used_by(catalog: &Catalog, places: &Places) -> Vec<McpUsageView> {
+    let files = list(catalog, places);
+    let mut out: Vec<McpUsageView> = Vec::new();
+    for (client, _, file) in user_files(places, &files) {
+        let ids = file
+            .into_iter()
+            .flat_map(|f| &f.servers)
+            .filter_map(|s| s.keyport_connections.as_ref())
+            .flatten();
+        for id in ids {
+            let usage = match out.iter().position(|u| &u.connection_id == id) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(McpUsageView {
+                        connection_id: id.clone(),
+                        clients: Vec::new(),
+                    });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            if !usage.clients.iter().any(|c| c == client.name()) {
+                usage.clients.push(client.name().to_owned());
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -306,6 +306,18 @@ impl JsonDoc {
         }
     }
 
+    /// Takes entry `name` out of the servers, leaving the rest of the file as it was.
+    pub fn remove_server(&mut self, name: &str) {
+        let mut node = &mut self.root;
+        for key in &self.at {
+            match node.get_mut(key) {
+                Some(next) => node = next,
+                None => return,
+            }
+        }
+        node.remove(name);
+    }
+
     /// The file's text, indented as the file was (two spaces when it was new or flat).
     pub fn render(&self) -> String {
         let mut out = Vec::new();
@@ -361,11 +373,21 @@ mod tests {
         assert!(out.contains("\"disabled\": false"), "{out}");
         assert!(!out.contains("TOKEN"), "{out}");
         assert!(out.contains("\"A\": \"1\""), "{out}");
-        let again = JsonDoc::parse(&out, vec!["mcpServers".into()]).unwrap();
+        let mut again = JsonDoc::parse(&out, vec!["mcpServers".into()]).unwrap();
         assert_eq!(
             again.servers().unwrap()[0].command.as_deref(),
             Some("/bin/kp")
         );
+        again.remove_server("b");
+        let out = again.render();
+        assert!(!out.contains("/bin/kp"), "{out}");
+        assert!(out.contains("\n    \"zeta\": 1,"), "{out}");
+        let servers = JsonDoc::parse(&out, vec!["mcpServers".into()])
+            .unwrap()
+            .servers()
+            .unwrap();
+        assert_eq!(servers.len(), 1);
+        assert_eq!(servers[0].name, "a");
     }
 
     #[test]

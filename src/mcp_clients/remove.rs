@@ -1,0 +1,105 @@
+//! `mcp remove`: takes one Keyport entry (one that runs `keyport exec`) out of a client's file,
+//! planned as a change and shown as a diff, as `mcp add` does. An entry that does not run
+//! through keyport is the person's own and is refused, whatever its name.
+
+use super::add::hide_secrets;
+use super::write::refuse_link;
+use super::*;
+
+/// The entry to take out: the one named `server`, or the one that runs `connection`.
+#[derive(Debug, Clone)]
+pub struct RemoveRequest<'a> {
+    /// The connection the entry runs; `None` takes any Keyport entry named `server`.
+    pub connection: Option<&'a str>,
+    pub client: &'a str,
+    pub scope: Scope,
+    /// The entry's name in the file [default: the one entry that runs `connection`].
+    pub server: Option<&'a str>,
+}
+
+/// The change removing `request`'s entry would make.
+pub fn plan_remove(
+    catalog: &Catalog,
+    places: &Places,
+    request: &RemoveRequest<'_>,
+) -> Result<(Client, Change), McpError> {
+    let client = parse_client(request.client)?;
+    let scope = request.scope;
+    if places.project.is_none() && scope != Scope::User {
+        return Err(McpError::NoProject { scope: scope.id() });
+    }
+    let location = locations::for_add(&places.home, places.project.as_deref(), client, scope)
+        .ok_or_else(|| McpError::Scope {
+            client: client.id(),
+            scope: scope.id(),
+            scopes: locations::scopes(client).join(", "),
+        })?;
+    refuse_link(&location.path)?;
+    let mut loaded = load(&location.path, &location.format)?;
+    let servers = loaded
+        .doc
+        .servers()
+        .map_err(|p| invalid(&location.path, p))?;
+    let runs = |s: &Server| {
+        through_keyport(s).is_some_and(|(ids, _)| {
+            request
+                .connection
+                .is_none_or(|c| ids.iter().any(|id| id == c))
+        })
+    };
+    let no_entry = || McpError::NoEntry {
+        path: shown(&location.path),
+        what: match (request.server, request.connection) {
+            (Some(s), _) => format!("no Keyport entry called {s}"),
+            (None, Some(c)) => format!("no entry that runs {c} through keyport"),
+            (None, None) => "no Keyport entry".to_owned(),
+        },
+    };
+    let entry = match request.server {
+        Some(name) => {
+            let entry = servers
+                .iter()
+                .find(|s| s.name == name)
+                .ok_or_else(no_entry)?;
+            if through_keyport(entry).is_none() {
+                return Err(McpError::ForeignEntry {
+                    path: shown(&location.path),
+                    server: name.to_owned(),
+                });
+            }
+            if !runs(entry) {
+                return Err(no_entry());
+            }
+            entry
+        }
+        None => {
+            let mut running = servers.iter().filter(|s| runs(s));
+            let entry = running.next().ok_or_else(no_entry)?;
+            if let Some(other) = running.next() {
+                return Err(McpError::WhichEntry {
+                    path: shown(&location.path),
+                    entries: format!("{}, {}", entry.name, other.name),
+                });
+            }
+            entry
+        }
+    };
+    let name = entry.name.clone();
+    loaded.doc.remove_server(&name);
+    let new = loaded.doc.render();
+    Ok((
+        client,
+        Change {
+            diff: hide_secrets(
+                catalog,
+                &diff::unified(&shown(&location.path), &loaded.text, &new),
+            ),
+            path: location.path,
+            server: name,
+            replaces: true,
+            exists: loaded.exists,
+            old: loaded.text,
+            new,
+        },
+    ))
+}
