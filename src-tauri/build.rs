@@ -37,6 +37,10 @@ const COMMANDS: &[&str] = &[
     "mcp_plan",
     "mcp_add",
     "mcp_fix",
+    "mcp_ai_tools",
+    "mcp_used_by",
+    "mcp_remove_plan",
+    "mcp_remove",
 ];
 
 fn main() {

@@ -171,5 +171,9 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         use_with::mcp_plan,
         use_with::mcp_add,
         use_with::mcp_fix,
+        use_with::mcp_ai_tools,
+        use_with::mcp_used_by,
+        use_with::mcp_remove_plan,
+        use_with::mcp_remove,
     ]
 }

@@ -1,15 +1,18 @@
 //! A connection's "Use with" panel: the MCP clients on this machine, the entry Keyport would add
-//! to one of them, Add, and Fix for the credentials their files hold in plain text. Each
+//! to one of them, Add, and Fix for the credentials their files hold in plain text; Settings ›
+//! AI tools (every client's Keyport entries, each with Remove) and which clients run each
+//! connection. Each
 //! command reads its arguments and calls the core (`keyport::mcp_clients`), as `keyport mcp`
 //! does. The desktop has no project (its working directory means nothing), so only the
 //! clients' user-scope files are read and written.
 
 use crate::commands::shown;
 use crate::Desktop;
-use keyport::mcp_clients::{self, AddRequest, Places, Scope};
+use keyport::mcp_clients::{self, AddRequest, Places, RemoveRequest, Scope};
 use keyport::session::Session;
 use keyport_model::{
-    CommandError, McpAddedView, McpFixTarget, McpFixView, McpPlanView, UseWithView,
+    AiToolsView, CommandError, McpAddedView, McpFixTarget, McpFixView, McpPlanView, McpRemovedView,
+    McpUsageView, UseWithView,
 };
 use tauri::State;
 
@@ -100,4 +103,64 @@ pub async fn mcp_fix(
     .await
     .map_err(shown)?;
     Ok(mcp_clients::fix_view(&fixed, &problems))
+}
+
+/// Settings › AI tools: every client with its user file, the Keyport entries in it and the
+/// plain-text credentials found (works while locked: no secret is read).
+#[tauri::command]
+pub async fn mcp_ai_tools(
+    session: State<'_, Session>,
+    desktop: State<'_, Desktop>,
+) -> Reply<AiToolsView> {
+    mcp_clients::ai_tools(&session, &desktop.catalog, &places()?)
+        .await
+        .map_err(shown)
+}
+
+/// Which clients run each connection, for the whole Connections list at once.
+#[tauri::command]
+pub fn mcp_used_by(desktop: State<'_, Desktop>) -> Reply<Vec<McpUsageView>> {
+    Ok(mcp_clients::used_by(&desktop.catalog, &places()?))
+}
+
+fn remove_request<'a>(client: &'a str, server: &'a str) -> RemoveRequest<'a> {
+    RemoveRequest {
+        connection: None,
+        client,
+        scope: Scope::User,
+        server: Some(server),
+    }
+}
+
+/// The change removing Keyport's entry `server` from `client`'s file would make.
+#[tauri::command]
+pub fn mcp_remove_plan(
+    desktop: State<'_, Desktop>,
+    client: String,
+    server: String,
+) -> Reply<McpPlanView> {
+    let (client, change) = mcp_clients::plan_remove(
+        &desktop.catalog,
+        &places()?,
+        &remove_request(&client, &server),
+    )
+    .map_err(shown)?;
+    Ok(change.view(client))
+}
+
+/// Removes the entry whose diff the page showed (`diff`); a file changed since is refused.
+#[tauri::command]
+pub fn mcp_remove(
+    desktop: State<'_, Desktop>,
+    client: String,
+    server: String,
+    diff: String,
+) -> Reply<McpRemovedView> {
+    let (client, change) = mcp_clients::plan_remove(
+        &desktop.catalog,
+        &places()?,
+        &remove_request(&client, &server),
+    )
+    .map_err(shown)?;
+    mcp_clients::remove(&change, client, Some(&diff)).map_err(shown)
 }

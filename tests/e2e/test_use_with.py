@@ -3,7 +3,11 @@ config and a Cursor config whose server has a key written in plain text, the pan
 clients, shows the diff of the entry Keyport would add to Claude Desktop, and Add writes it (a
 valid file that runs `keyport exec --mcp` by its absolute path, with no secret). The plain-text
 key shows as a finding without its value, in the page and in every IPC answer; Fix checks it
-with the stand-in service, stores it in the vault, and the Cursor file no longer holds it."""
+with the stand-in service, stores it in the vault, and the Cursor file no longer holds it.
+Then each row says which AI tools use it and the Delete confirm names them; Settings › AI tools
+lists every client Found or Not found with its Keyport entries, and Remove shows the diff, then
+takes the entry out (the file still parses, holds no secret, and a backup is kept); the wizard's
+Done step offers Use with AI tools…, which opens the dialog for the new connection."""
 
 import json
 import os
@@ -185,3 +189,111 @@ def test_esc_closes_and_focus_returns_to_the_row(window, connection_id):
     window.wait_gone(DIALOG, what="the dialog to close on Esc")
     button = f'[data-testid="connection-row"][data-connection-id="{connection_id}"] [data-testid="use-with"]'
     window.until(lambda: window.has_focus(window.find(button)), what="focus back on the row's Use with")
+
+
+def row(connection_id):
+    return f'[data-testid="connection-row"][data-connection-id="{connection_id}"]'
+
+
+def test_each_row_says_which_ai_tools_use_it(window, connection_id, keyport):
+    moved = [c for c in json.loads(keyport.run("connections", "list", "--json").stdout) if c["name"] != NAME]
+    window.wait(f'{row(connection_id)} [data-testid="used-by"]',
+                lambda els: bool(els) and window.content(els[0]) == "Used by Claude Desktop",
+                what="the row to say Claude Desktop uses it")
+    window.wait(f'{row(moved[0]["id"])} [data-testid="used-by"]',
+                lambda els: bool(els) and window.content(els[0]) == "Used by Cursor",
+                what="the fixed key's row to say Cursor uses it")
+    window.no_answer_holds(0, [KEY, OWN_KEY], {"mcp_used_by"}, "a key")
+    window.screenshot("ai-tools-rows.png")
+
+
+def test_the_delete_confirm_names_the_tools_that_stop_working(window, connection_id):
+    window.click(f'{row(connection_id)} [data-testid="delete"]')
+    text = window.content(window.wait('[data-testid="delete-dialog"] [data-testid="delete-text"]',
+                                      what="the delete confirm")[0])
+    assert "Claude Desktop uses it and stops working." in text, text
+    assert "stays valid at Stand-in Mail until you revoke it there" in text, \
+        f"an API key is not revoked by Keyport, and the confirm says so ({text!r})"
+    window.screenshot("ai-tools-delete-confirm.png")
+    window.key(Keys.ESCAPE)
+    window.wait_gone('[data-testid="delete-dialog"]', what="the confirm to close on Esc")
+    assert window.all(row(connection_id)), "nothing was deleted"
+
+
+SECTION = '[data-testid="settings-ai-tools"]'
+
+
+def tool(ident):
+    return f'{SECTION} [data-testid="ai-tool"][data-client="{ident}"]'
+
+
+def test_settings_lists_every_ai_tool_found_or_not(window, home):
+    window.click('[data-testid="nav-settings"]')
+    window.wait(f'{SECTION} [data-testid="ai-tool"]', lambda els: len(els) == 6, what="the six AI tools")
+    for ident in ("claude-desktop", "cursor"):
+        assert window.find(tool(ident)).get_dom_attribute("data-found") == "true", ident
+        assert window.content(window.find(f'{tool(ident)} [data-testid="ai-tool-state"]')) == "Found"
+    for ident in ("claude-code", "vscode", "windsurf", "codex"):
+        assert window.find(tool(ident)).get_dom_attribute("data-found") == "false", ident
+        assert window.content(window.find(f'{tool(ident)} [data-testid="ai-tool-state"]')) == "Not found"
+    path = window.content(window.find(f'{tool("claude-desktop")} [data-testid="ai-tool-path"]'))
+    assert path == str(home / ".config" / "Claude" / "claude_desktop_config.json"), path
+    entry = window.content(window.find(f'{tool("claude-desktop")} [data-testid="ai-tool-entry"]'))
+    assert f"{SERVER} runs {NAME}" in entry, entry
+    assert window.all(f'{tool("cursor")} [data-testid="ai-tool-entry"][data-server="{SERVER}"]'), \
+        "Cursor's fixed entry runs through keyport"
+    assert window.all(f'{SECTION} [data-testid="ai-tools-no-secrets"]'), "no plain-text secret is left"
+    assert not window.leaks(KEY) and not window.leaks(OWN_KEY)
+    window.no_answer_holds(0, [KEY, OWN_KEY], {"mcp_ai_tools"}, "a key")
+    window.find(SECTION).location_once_scrolled_into_view
+    window.screenshot("ai-tools-settings.png")
+
+
+def test_remove_shows_the_diff_then_takes_the_entry_out(window, connection_id, home):
+    path = home / ".config" / "Claude" / "claude_desktop_config.json"
+    before = path.read_text()
+    window.click(f'{tool("claude-desktop")} [data-testid="ai-tool-remove"]')
+    dialog = '[data-testid="ai-tool-remove-dialog"]'
+    window.wait(dialog, what="the Remove dialog")
+    assert window.focus_moves_to("ai-tool-remove-title"), "focus starts on the dialog's title"
+    diff = window.wait(f'{dialog} [data-testid="ai-tool-remove-diff"]', what="the diff of the removal")[0]
+    removed = "".join(window.content(d) for d in window.all(f'{dialog} .diff-del'))
+    assert f'"{SERVER}"' in removed and connection_id in removed, window.content(diff)
+    assert not window.all(f'{dialog} .diff-add'), "a removal adds nothing"
+    assert path.read_text() == before, "nothing is written before Remove"
+    window.screenshot("ai-tools-remove-diff.png")
+
+    window.click(f'{dialog} [data-testid="ai-tool-remove-confirm"]')
+    window.wait_gone(dialog, what="the dialog to close once removed")
+    done = window.wait(f'{SECTION} [data-testid="ai-tool-removed"]', what="the Remove's result line")[0]
+    assert f"Removed {SERVER} from {path}" in window.content(done)
+    text = path.read_text()
+    servers = json.loads(text)["mcpServers"]
+    assert SERVER not in servers and "filesystem" in servers, servers
+    assert KEY not in text and OWN_KEY not in text
+    backups = list(path.parent.glob("claude_desktop_config.json.keyport-backup-*"))
+    assert len(backups) == 2, "the Add's backup and the Remove's"
+    assert any(b.read_text() == before for b in backups), "the file before the removal is kept"
+    window.wait(f'{tool("claude-desktop")} [data-testid="ai-tool-entry"]', lambda els: not els,
+                what="the entry gone from the list")
+    window.no_answer_holds(0, [KEY, OWN_KEY], {"mcp_remove_plan", "mcp_remove"}, "a key")
+
+
+def test_the_done_step_offers_use_with_ai_tools(window, keyport):
+    window.open_connect_dialog(IDENT)
+    window.field("secret").send_keys(KEY)
+    window.click('[data-testid="connect-submit"]')
+    done = window.wait('[data-testid="connect-done"]', timeout=30, what="the Done step")[0]
+    new_id = done.get_dom_attribute("data-connection-id")
+    buttons = [b.get_dom_attribute("data-testid") for b in window.all('[data-testid="connect-dialog"] footer button')]
+    assert buttons == ["done-use-with", "connect-another", "open-connection"], buttons
+    assert window.content(window.find('[data-testid="done-use-with"]')) == "Use with AI tools…"
+    assert not window.leaks(KEY)
+    window.screenshot("ai-tools-done-step.png")
+    window.click('[data-testid="done-use-with"]')
+    window.wait(f'{DIALOG}[data-connection-id="{new_id}"]', timeout=30,
+                what="the new connection's Use with dialog")
+    window.wait_gone('[data-testid="connect-dialog"]', what="the wizard to close")
+    window.screenshot("ai-tools-done-use-with.png")
+    window.key(Keys.ESCAPE)
+    window.wait_gone(DIALOG, what="the dialog to close on Esc")

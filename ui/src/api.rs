@@ -3,6 +3,7 @@
 //! `app.withGlobalTauri`, so everything goes through `window.__TAURI__`; when that is missing
 //! (the page opened in a plain browser) every call fails with a `ShownError` instead of panicking.
 
+pub mod ai_tools;
 pub mod asks;
 
 use js_sys::{Function, Object, Promise, Reflect};

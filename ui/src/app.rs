@@ -9,6 +9,7 @@ use crate::components::card_grid::{focus_card, CardGrid};
 use crate::components::chips::CategoryChips;
 use crate::components::connect::ConnectDialog;
 use crate::components::connections::ConnectionsPage;
+use crate::components::done_step::UseWithLauncher;
 use crate::components::empty_state::EmptyState;
 use crate::components::oauth::{OAuthEvent, WaitingSlot};
 use crate::components::search::SearchField;
@@ -425,7 +426,9 @@ pub fn app() -> Html {
             });
         })
     };
-    let on_open_connections = {
+    // The wizard's Open connection, and its Use with AI tools…, which also opens the new
+    // connection's Use with dialog (the Connections page owns it).
+    let from_wizard = |use_with: bool| {
         let dispatch = shell.dispatcher();
         let marketplace = state.dispatcher();
         let show_conn = show_conn.clone();
@@ -434,10 +437,13 @@ pub fn app() -> Html {
             show_conn.set(Some(ShowConnection {
                 id: AttrValue::from(id),
                 reconnect: false,
+                use_with,
             }));
             dispatch.dispatch(ShellAction::Navigate(Page::Connections));
         })
     };
+    let on_open_connections = from_wizard(false);
+    let use_with_launcher = UseWithLauncher(from_wizard(true));
     // The tray's Reconnect X… and Open: the same, and a dead OAuth grant signs in again.
     {
         let dispatch = shell.dispatcher();
@@ -448,6 +454,7 @@ pub fn app() -> Html {
             show_conn.set(Some(ShowConnection {
                 id: AttrValue::from(id),
                 reconnect: true,
+                use_with: false,
             }));
             dispatch.dispatch(ShellAction::Navigate(Page::Connections));
         }));
@@ -675,16 +682,18 @@ pub fn app() -> Html {
                 />
             }
             if let Some((key, connector)) = dialog.map(|c| (format!("{}-{}", c.id, shell.connect_generation), c)) {
-                <ConnectDialog
-                    {key}
-                    {connector}
-                    on_close={on_close_connect}
-                    {on_open_connections}
-                    {on_another}
-                    {on_connected}
-                    waiting={(*waiting).clone()}
-                    oauth_event={(*oauth_event).clone()}
-                />
+                <ContextProvider<UseWithLauncher> context={use_with_launcher}>
+                    <ConnectDialog
+                        {key}
+                        {connector}
+                        on_close={on_close_connect}
+                        {on_open_connections}
+                        {on_another}
+                        {on_connected}
+                        waiting={(*waiting).clone()}
+                        oauth_event={(*oauth_event).clone()}
+                    />
+                </ContextProvider<UseWithLauncher>>
             }
             <AskDialog unlocked={shell.session.as_ref().is_some_and(|s| s.unlocked)}
                 on_unlock={on_unlock_ask}

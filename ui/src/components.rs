@@ -1,5 +1,6 @@
 //! The page's components, one per file: props in, `Callback`s out.
 
+pub mod ai_tools;
 pub mod ask_dialog;
 pub mod banners;
 pub mod card;

@@ -2,9 +2,11 @@
 //! a 56 px row with when it was checked and what the scheduler does next, Reconnect when only a
 //! person can make it work again, Test (a live check whose answer updates the row's health
 //! badge), Rename (inline), Reveal (a passphrase-gated dialog) and Delete (an alertdialog
-//! confirm). A request to show one connection (Open connection, the tray's `open-connection`)
-//! scrolls to its row, focuses and marks it, and for a dead OAuth grant from the tray starts the
-//! sign-in at once.
+//! confirm, which names the AI tools that stop working). Each row says which AI tools run it
+//! (read once for the whole list). A request to show one connection (Open connection, the tray's
+//! `open-connection`, the wizard's Use with AI tools…) scrolls to its row, focuses and marks it,
+//! for a dead OAuth grant from the tray starts the sign-in at once, and from Use with AI tools…
+//! opens its Use with dialog.
 
 use super::card::Monogram;
 use super::connect::ConnectDialog;
@@ -21,7 +23,7 @@ use crate::state::connections::{
     ShowConnection, ShowOutcome,
 };
 use crate::state::marketplace::Catalog;
-use keyport_model::ConnectionView;
+use keyport_model::{ConnectionType, ConnectionView, McpUsageView};
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
@@ -69,6 +71,9 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
     let reveal = use_state(|| None::<(AttrValue, AttrValue)>);
     // The connection whose "Use with" dialog is open (id, name).
     let use_with = use_state(|| None::<(AttrValue, AttrValue)>);
+    // Which AI tools run each connection, read once for the list (and again after a Use with).
+    let used_by = use_state(Vec::<McpUsageView>::new);
+    let used_by_generation = use_state(|| 0u32);
     let error = use_state(|| None::<ShownError>);
     let opener = use_mut_ref(|| None::<String>);
     // The connection whose sign-in Reconnect started.
@@ -87,6 +92,34 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                     .find(|k| k.id == view.connector_id)
                     .cloned()
             })
+        }
+    };
+
+    {
+        let used_by = used_by.clone();
+        let ids: Vec<String> = match &props.load {
+            ConnLoad::Loaded(list) => list.iter().map(|v| v.id.clone()).collect(),
+            _ => Vec::new(),
+        };
+        use_effect_with((ids, *used_by_generation), move |(ids, _)| {
+            if !ids.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    // A list without it is only quieter: each row still works.
+                    if let Ok(found) = api::ai_tools::used_by().await {
+                        used_by.set(found);
+                    }
+                });
+            }
+        });
+    }
+    let tools_of = {
+        let used_by = used_by.clone();
+        move |id: &str| -> Vec<String> {
+            used_by
+                .iter()
+                .find(|u| u.connection_id == id)
+                .map(|u| u.clients.clone())
+                .unwrap_or_default()
         }
     };
 
@@ -248,8 +281,10 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
         })
     };
     let close_use_with = {
-        let use_with = use_with.clone();
+        let (use_with, used_by_generation) = (use_with.clone(), used_by_generation.clone());
         Callback::from(move |_: ()| {
+            // An Add may have changed which tools run it.
+            used_by_generation.set(*used_by_generation + 1);
             // Focus returns to the row's Use with button.
             if let Some((id, _)) = &*use_with {
                 let selector = format!("{} .row-use-with", row_selector(id));
@@ -294,6 +329,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
         };
         let (on_shown, on_reconnect, marked) =
             (props.on_shown.clone(), on_reconnect.clone(), marked.clone());
+        let ask_use_with = ask_use_with.clone();
         use_effect_with(
             (props.show.clone(), outcome, props.inert),
             move |(show, outcome, inert)| {
@@ -316,8 +352,10 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                         }
                     });
                     on_shown.emit(());
-                    if let (ShowOutcome::FocusAndSignIn, Some(view)) = (outcome, view) {
-                        on_reconnect.emit(view);
+                    match (outcome, view) {
+                        (ShowOutcome::FocusAndSignIn, Some(view)) => on_reconnect.emit(view),
+                        (ShowOutcome::FocusAndUseWith, Some(view)) => ask_use_with.emit(view),
+                        _ => {}
                     }
                 }
             },
@@ -381,6 +419,7 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                             on_delete={ask_delete.clone()}
                             on_reveal={ask_reveal.clone()}
                             on_use_with={ask_use_with.clone()}
+                            used_by={used_by_text(&tools_of(&view.id)).map(AttrValue::from)}
                             on_tested={on_tested.clone()}
                             on_reconnect={on_reconnect.clone()}
                             marked={marked.as_deref() == Some(view.id.as_str())}
@@ -432,7 +471,9 @@ pub fn connections_page(props: &ConnectionsProps) -> Html {
                 </div>
             </main>
             if let Some(view) = &*confirm {
-                <DeleteConfirm view={view.clone()} on_cancel={cancel_delete} on_delete={on_delete} />
+                <DeleteConfirm view={view.clone()}
+                    connector_name={connector_of(view).map(|c| c.name.clone()).unwrap_or_else(|| view.connector_id.clone())}
+                    tools={tools_of(&view.id)} on_cancel={cancel_delete} on_delete={on_delete} />
             }
             if let Some((id, name)) = &*reveal {
                 <RevealDialog key={id.to_string()} id={id.clone()} name={name.clone()} on_close={close_reveal} />
@@ -482,6 +523,8 @@ struct RowProps {
     on_delete: Callback<ConnectionView>,
     on_reveal: Callback<ConnectionView>,
     on_use_with: Callback<ConnectionView>,
+    /// `Used by Claude Desktop, Cursor`, when some AI tool runs it.
+    used_by: Option<AttrValue>,
     /// A test finished: the checked view, or why the check could not run.
     on_tested: Callback<Result<ConnectionView, ShownError>>,
     on_reconnect: Callback<ConnectionView>,
@@ -665,6 +708,11 @@ fn connection_row(props: &RowProps) -> Html {
                     <span class="conn-sub">
                         { connection_subline(&connector_name, v) }
                     </span>
+                    if let Some(used_by) = &props.used_by {
+                        <span class="conn-sub conn-used-by" data-testid="used-by" title={used_by.clone()}>
+                            { used_by }
+                        </span>
+                    }
                 }
             </div>
             <span class="badge" data-connection-type={v.connection_type.id()}>{ v.connection_type.badge() }</span>
@@ -731,6 +779,9 @@ fn connection_row(props: &RowProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ConfirmProps {
     view: ConnectionView,
+    connector_name: String,
+    /// The AI tools that run it, by name.
+    tools: Vec<String>,
     on_cancel: Callback<()>,
     on_delete: Callback<ConnectionView>,
 }
@@ -764,9 +815,8 @@ fn delete_confirm(props: &ConfirmProps) -> Html {
                 data-testid="delete-dialog" ref={dialog} {onkeydown}>
                 <div class="dialog-body">
                     <h2 id="delete-title" class="dialog-title">{ format!("Delete {}?", props.view.name) }</h2>
-                    <p id="delete-text">
-                        { "Keyport forgets this credential and its settings. Anything that uses it \
-                           through Keyport stops working. This cannot be undone." }
+                    <p id="delete-text" data-testid="delete-text">
+                        { delete_text(&props.view, &props.connector_name, &props.tools) }
                     </p>
                 </div>
                 <footer class="dialog-footer">
@@ -780,6 +830,45 @@ fn delete_confirm(props: &ConfirmProps) -> Html {
             </section>
         </div>
     }
+}
+
+/// `Used by Claude Desktop, Cursor`; none when no AI tool runs it.
+pub fn used_by_text(tools: &[String]) -> Option<String> {
+    (!tools.is_empty()).then(|| format!("Used by {}", tools.join(", ")))
+}
+
+/// `Claude Desktop`, `Claude Desktop and Cursor`, `Claude Desktop, Cursor and VS Code`.
+fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What Delete does: an OAuth grant is revoked at the provider (a refusal is reported after);
+/// a key, password or service account stays valid there, which Keyport cannot change. The AI
+/// tools that run it are named: they stop working.
+pub fn delete_text(view: &ConnectionView, connector: &str, tools: &[String]) -> String {
+    let provider = if view.connection_type == ConnectionType::Oauth2 {
+        format!("Keyport revokes its token at {connector} and forgets it.")
+    } else {
+        format!(
+            "Keyport forgets this credential; it stays valid at {connector} until you revoke it \
+             there."
+        )
+    };
+    let users = if tools.is_empty() {
+        "Anything that uses it through Keyport stops working.".to_owned()
+    } else {
+        format!(
+            "{} {} it and stop{} working.",
+            and_list(tools),
+            if tools.len() == 1 { "uses" } else { "use" },
+            if tools.len() == 1 { "s" } else { "" }
+        )
+    };
+    format!("{provider} {users} This cannot be undone.")
 }
 
 /// Whether focus is on, or inside, the first element matching `selector`.
@@ -802,5 +891,36 @@ pub fn focus_selector(selector: &str) {
         if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<HtmlElement>(el) {
             let _ = el.focus();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::connection;
+
+    #[test]
+    fn the_delete_confirm_says_what_happens_at_the_provider_and_names_the_tools() {
+        let tools = vec!["Claude Desktop".to_owned(), "Cursor".to_owned()];
+        let oauth = connection("github", ConnectionType::Oauth2);
+        assert_eq!(
+            delete_text(&oauth, "GitHub", &tools),
+            "Keyport revokes its token at GitHub and forgets it. Claude Desktop and Cursor use it \
+             and stop working. This cannot be undone."
+        );
+        let key = connection("stripe", ConnectionType::ApiKey);
+        assert_eq!(
+            delete_text(&key, "Stripe", &tools[1..]),
+            "Keyport forgets this credential; it stays valid at Stripe until you revoke it there. \
+             Cursor uses it and stops working. This cannot be undone."
+        );
+        assert!(delete_text(&key, "Stripe", &[]).contains("Anything that uses it"));
+        assert_eq!(
+            used_by_text(&tools).as_deref(),
+            Some("Used by Claude Desktop, Cursor")
+        );
+        assert_eq!(used_by_text(&[]), None);
+        let three = ["A", "B", "C"].map(str::to_owned);
+        assert_eq!(and_list(&three), "A, B and C");
     }
 }

@@ -1,13 +1,19 @@
 //! The wizard's Done step, for every connection type: the check mark, `HubSpot connected as
 //! acme-corp` (the account from `connect_form::done_account`) as the focused title, what
-//! happened, and **Connect another** · **Open connection** (the Connections page, with the new
-//! connection's row in view and focused).
+//! happened, and **Use with AI tools…** (the Connections page, with the new connection's Use
+//! with dialog open) · **Connect another** · **Open connection** (the Connections page, with the
+//! new connection's row in view and focused).
 
 use super::connect::CONNECT_TITLE_ID;
 use super::icons;
 use crate::connect_form::wizard::done_title;
 use keyport_model::ConnectionView;
 use yew::prelude::*;
+
+/// Opens the Use with dialog of a connection (its id). The page root provides it around the
+/// wizard, so the Done step reaches it through every path to it (key, OAuth, database, ...).
+#[derive(Clone, PartialEq)]
+pub struct UseWithLauncher(pub Callback<String>);
 
 #[derive(Properties, PartialEq)]
 pub struct DoneStepProps {
@@ -23,11 +29,16 @@ pub struct DoneStepProps {
 
 #[function_component(DoneStep)]
 pub fn done_step(props: &DoneStepProps) -> Html {
+    let launcher = use_context::<UseWithLauncher>();
     let id = props.view.id.clone();
     let open = props
         .on_open_connections
         .reform(move |_: MouseEvent| id.clone());
     let another = props.on_another.reform(|_: MouseEvent| ());
+    let use_with = launcher.map(|UseWithLauncher(launch)| {
+        let id = props.view.id.clone();
+        launch.reform(move |_: MouseEvent| id.clone())
+    });
     html! {
         <>
             <div class="dialog-body done" data-testid="connect-done"
@@ -39,6 +50,12 @@ pub fn done_step(props: &DoneStepProps) -> Html {
                 { props.children.clone() }
             </div>
             <footer class="dialog-footer">
+                if let Some(onclick) = use_with {
+                    <button type="button" class="button done-use-with" {onclick}
+                        data-testid="done-use-with" aria-haspopup="dialog">
+                        { "Use with AI tools…" }
+                    </button>
+                }
                 <button type="button" class="button" onclick={another} data-testid="connect-another">
                     { "Connect another" }
                 </button>

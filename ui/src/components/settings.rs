@@ -1,10 +1,11 @@
 //! The Settings page: one scrolling page of sections. General (Start Keyport at login), Health
 //! checks (how often each connection is checked), Security (the idle auto-lock, Change
-//! passphrase, Rotate data key) and Keyring (the OS backend and whether the vault has a keyring
-//! slot). Every change applies at once. Every passphrase typed here lives only in its input
+//! passphrase, Rotate data key), Keyring (the OS backend and whether the vault has a keyring
+//! slot) and AI tools (the MCP clients' Keyport entries, `ai_tools.rs`). Every change applies at once. Every passphrase typed here lives only in its input
 //! element, read once on submit and emptied as the request leaves. Without a vault the page shows
 //! the first-run call to action instead.
 
+use super::ai_tools::AiToolsSection;
 use super::form_field::{clear_node, node_text};
 use super::icons;
 use super::vault_screens::{FormError, NewPassphrase};
@@ -113,6 +114,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                             </dd>
                         </dl>
                     </section>
+                    <AiToolsSection on_note={props.on_note.clone()} />
                 </div>
             }
         }

@@ -237,11 +237,13 @@ pub fn reconnect_path(view: &ConnectionView) -> Option<ReconnectPath> {
 }
 
 /// A request to bring one connection into view: the wizard's Open connection, or the tray's
-/// `open-connection` (Reconnect X…, Open), which also starts the sign-in of a dead OAuth grant.
+/// `open-connection` (Reconnect X…, Open), which also starts the sign-in of a dead OAuth grant,
+/// or the wizard's Use with AI tools…, which also opens the connection's Use with dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShowConnection {
     pub id: AttrValue,
     pub reconnect: bool,
+    pub use_with: bool,
 }
 
 /// What the page does for a `ShowConnection` once the list is loaded.
@@ -253,6 +255,8 @@ pub enum ShowOutcome {
     Focus,
     /// As `Focus`, and start signing in again.
     FocusAndSignIn,
+    /// As `Focus`, and open its Use with dialog.
+    FocusAndUseWith,
 }
 
 pub fn show_outcome(list: &[ConnectionView], show: &ShowConnection) -> ShowOutcome {
@@ -261,6 +265,7 @@ pub fn show_outcome(list: &[ConnectionView], show: &ShowConnection) -> ShowOutco
         Some(view) if show.reconnect && reconnect_path(view) == Some(ReconnectPath::SignIn) => {
             ShowOutcome::FocusAndSignIn
         }
+        Some(_) if show.use_with => ShowOutcome::FocusAndUseWith,
         Some(_) => ShowOutcome::Focus,
     }
 }
@@ -491,7 +496,13 @@ mod tests {
         let show = |id: &str, reconnect| ShowConnection {
             id: AttrValue::from(id.to_owned()),
             reconnect,
+            use_with: false,
         };
+        let use_with = ShowConnection {
+            use_with: true,
+            ..show("c-key", false)
+        };
+        assert_eq!(show_outcome(&list, &use_with), ShowOutcome::FocusAndUseWith);
         assert_eq!(
             show_outcome(&list, &show("c-gone", true)),
             ShowOutcome::Wait
