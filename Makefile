@@ -105,7 +105,9 @@ e2e: setup desktop deps-e2e
 
 test: lint unit e2e
 
-bench: setup ui floor
+bench: setup ui floor deps-e2e
 	$(CARGO) build --release -p keyport -p keyport-desktop
 	scripts/headless.sh scripts/bench.sh target/release $(FLOOR)
 	scripts/bench-agent.sh target/release
+	@echo "keyport exec --mcp switch-over (issue 14):"
+	PYTHONPYCACHEPREFIX=$(CURDIR)/target/e2e-pycache $(E2E_VENV)/bin/python scripts/bench-switchover.py target/release/keyport

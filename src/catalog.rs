@@ -30,20 +30,14 @@ pub struct Catalog {
 impl Catalog {
     /// The built-in connectors alone.
     pub fn builtin() -> Catalog {
-        let mut catalog = Catalog {
-            connectors: Vec::new(),
-            problems: Vec::new(),
-        };
+        let mut catalog = Catalog::empty();
         let mut files: Vec<_> = BUILTIN
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
             .collect();
         files.sort_by_key(|f| f.path());
         for file in files {
-            let name = format!("catalog/{}", file.path().display());
-            let text = String::from_utf8_lossy(file.contents());
-            let stem = file.path().file_stem().and_then(|s| s.to_str());
-            catalog.absorb(parse::connector(&name, &text, stem, parse::Origin::Builtin));
+            catalog.absorb(parse_builtin(file));
         }
         catalog.sort();
         catalog
@@ -56,24 +50,9 @@ impl Catalog {
         let store = CustomStore::new(data_dir);
         match store.files() {
             Ok(files) => {
-                for (path, text) in files {
-                    let name = path.display().to_string();
-                    let text = match text {
-                        Ok(text) => text,
-                        Err(err) => {
-                            catalog.problems.push(CatalogProblem {
-                                file: name,
-                                field: String::new(),
-                                line: None,
-                                message: err.to_string(),
-                            });
-                            continue;
-                        }
-                    };
-                    let stem = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned);
-                    let parsed =
-                        parse::connector(&name, &text, stem.as_deref(), parse::Origin::Custom)
-                            .and_then(|c| catalog.refuse_builtin_id(&name, &text, c));
+                for file in files {
+                    let parsed = parse_custom_file(file)
+                        .and_then(|(name, text, c)| catalog.refuse_builtin_id(&name, &text, c));
                     catalog.absorb(parsed);
                 }
             }
@@ -86,6 +65,32 @@ impl Catalog {
         }
         catalog.sort();
         catalog
+    }
+
+    /// Only the connectors `ids` (those of the connections a command uses), each parsed from its
+    /// own file as `load` would find it: a hand-off, run by a tool at every start, reads one file
+    /// instead of all fifty. A file names its connector (`<id>.toml`), and a built-in id always
+    /// wins over a custom file of that name, so the answer is the one `load` gives.
+    pub fn for_connectors(data_dir: &Path, ids: &[&str]) -> Catalog {
+        let mut catalog = Catalog::empty();
+        for id in ids {
+            if catalog.find(id).is_some() {
+                continue;
+            }
+            if let Some(file) = BUILTIN.get_file(format!("{id}.toml")) {
+                catalog.absorb(parse_builtin(file));
+            } else if let Some(file) = CustomStore::new(data_dir).file(id) {
+                catalog.absorb(parse_custom_file(file).map(|(_, _, c)| c));
+            }
+        }
+        catalog
+    }
+
+    fn empty() -> Catalog {
+        Catalog {
+            connectors: Vec::new(),
+            problems: Vec::new(),
+        }
     }
 
     fn absorb(&mut self, parsed: Result<Connector, Vec<CatalogProblem>>) {
@@ -155,6 +160,31 @@ impl Catalog {
             problems: self.problems.clone(),
         }
     }
+}
+
+fn parse_builtin(file: &include_dir::File<'_>) -> Result<Connector, Vec<CatalogProblem>> {
+    let name = format!("catalog/{}", file.path().display());
+    let text = String::from_utf8_lossy(file.contents());
+    let stem = file.path().file_stem().and_then(|s| s.to_str());
+    parse::connector(&name, &text, stem, parse::Origin::Builtin)
+}
+
+/// A stored custom file parsed, with its name and text (for a problem placed in it later).
+fn parse_custom_file(
+    (path, text): custom::StoredFile,
+) -> Result<(String, String, Connector), Vec<CatalogProblem>> {
+    let name = path.display().to_string();
+    let text = text.map_err(|err| {
+        vec![CatalogProblem {
+            file: name.clone(),
+            field: String::new(),
+            line: None,
+            message: err.to_string(),
+        }]
+    })?;
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    let connector = parse::connector(&name, &text, stem, parse::Origin::Custom)?;
+    Ok((name, text, connector))
 }
 
 /// Parses and validates one custom connector file's text, as `catalog add` does before storing.

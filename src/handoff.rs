@@ -32,6 +32,8 @@ const SEALED_KIND: &str = "connection";
 #[derive(Debug)]
 pub struct HandOff {
     pub connection: ConnectionView,
+    /// The connection's connector, as the catalog describes it.
+    pub connector: Connector,
     pub credential: Credential,
 }
 
@@ -105,6 +107,8 @@ pub enum HandOffError {
     },
     #[error("that request no longer waits for an answer: the program stopped waiting")]
     AskGone,
+    #[error("Keyport could not tell which program asks, so it cannot be allowed always; allow it once, or deny it")]
+    AlwaysUnknown,
     #[error("git sent a credential request Keyport cannot read: {0}")]
     GitRequest(&'static str),
     #[error(transparent)]
@@ -132,6 +136,7 @@ impl HandOffError {
             HandOffError::Denied { .. } => ErrorCode::HandOffDenied,
             HandOffError::NoApp { .. } => ErrorCode::HandOffNoApp,
             HandOffError::AskGone => ErrorCode::HandOffAskGone,
+            HandOffError::AlwaysUnknown => ErrorCode::HandOffAlwaysUnknown,
             HandOffError::GitRequest(_) => ErrorCode::CredentialInvalid,
             HandOffError::OAuth(e) => e.code(),
             HandOffError::Vault(e) => e.code(),
@@ -206,16 +211,17 @@ impl Wanted {
 /// Hands connection `id`'s credential to `asker` for what it `wanted`: refreshed first when it
 /// is an access token that expires within 5 minutes (or has), and recorded in the audit log. `http` is called only
 /// for a refresh: building the client reads the system's CA bundle, most of a hand-off's time.
+/// The catalog is read for this connection's connector alone (a tool runs this at every start).
 pub async fn hand_off(
     vault: &Vault,
     unlocked: &Unlocked,
     http: impl FnOnce() -> Result<Http, ClientError>,
-    catalog: &Catalog,
     id: &str,
     wanted: Wanted,
     asker: &Asker,
 ) -> Result<HandOff, HandOffError> {
     let mut view = connections::get(vault, id).await?;
+    let catalog = Catalog::for_connectors(vault.dir(), &[&view.connector_id]);
     let connector = catalog.get(&view.connector_id)?;
     wanted.check(connector, &view)?;
     if let Some(why) = reconnect_reason(&view) {
@@ -223,7 +229,7 @@ pub async fn hand_off(
     }
     ask::permit(vault, &view, asker).await?;
     if view.connection_type == ConnectionType::Oauth2 && view.needs_refresh {
-        view = fresh(vault, unlocked, &http()?, catalog, view).await?;
+        view = fresh(vault, unlocked, &http()?, &catalog, view).await?;
     }
     let row = store::connections::sealed(vault.pool(), id)
         .await
@@ -242,6 +248,7 @@ pub async fn hand_off(
     tx.commit().await.map_err(vault.io_err())?;
     Ok(HandOff {
         connection: view,
+        connector: connector.clone(),
         credential,
     })
 }

@@ -321,21 +321,19 @@ impl Session {
     /// AWS helpers, `exec`): refreshed first when near expiry, recorded with the asker.
     pub async fn hand_off(
         &self,
-        catalog: &Catalog,
         id: &str,
         wanted: crate::handoff::Wanted,
         asker: &crate::handoff::Asker,
     ) -> Result<crate::handoff::HandOff, crate::handoff::HandOffError> {
         let vault = self.vault().await?;
         let unlocked = self.unlocked()?;
-        crate::handoff::hand_off(vault, &unlocked, || self.http(), catalog, id, wanted, asker).await
+        crate::handoff::hand_off(vault, &unlocked, || self.http(), id, wanted, asker).await
     }
 
     /// The environment `keyport exec` gives a child: the declared variables of each connection
     /// in `named`, then `overrides`; one hand-off (refreshed, recorded) per connection.
     pub async fn exec_environment(
         &self,
-        catalog: &Catalog,
         named: &[String],
         overrides: &[crate::handoff::EnvOverride],
         asker: &crate::handoff::Asker,
@@ -349,11 +347,11 @@ impl Session {
         let mut handed = Vec::with_capacity(ids.len());
         for id in ids {
             handed.push(
-                self.hand_off(catalog, id, crate::handoff::Wanted::Environment, asker)
+                self.hand_off(id, crate::handoff::Wanted::Environment, asker)
                     .await?,
             );
         }
-        crate::handoff::environment(catalog, &handed, named, overrides)
+        crate::handoff::environment(&handed, named, overrides)
     }
 
     /// Marks a connection "ask before use" (or not, which forgets the programs it allowed

@@ -253,3 +253,51 @@ fn exec_asks_for_the_command_it_runs_and_the_app_quitting_ends_the_wait() {
         run.stderr
     );
 }
+
+#[test]
+fn a_program_keyport_cannot_name_is_asked_every_time_and_never_allowed_always() {
+    let (kp, id) = marked();
+    let (session, _lock) = desktop(&kp);
+    // The asker's side in this process: a pid that cannot exist has no executable to name.
+    let ask = |id: String, dir: std::path::PathBuf| {
+        std::thread::spawn(move || {
+            let asking = Session::new(dir);
+            block_on(asking.unlock_key(&Passphrase::new(PASSPHRASE.to_owned()))).unwrap();
+            block_on(asking.hand_off(
+                &id,
+                keyport::handoff::Wanted::Token { header: false },
+                &keyport::handoff::Asker::of_pid(u32::MAX),
+            ))
+            .map(|handed| handed.credential.token().unwrap().to_owned())
+            .map_err(|e| e.code())
+        })
+    };
+
+    let first = ask(id.clone(), kp.data_dir().to_path_buf());
+    let request = the_request(&session);
+    assert_eq!(request.program, "an unknown program");
+    assert!(!request.always_offered, "Always is not offered for it");
+    let refused = block_on(session.answer_ask(&request.id, AskAnswer::Always)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::HandOffAlwaysUnknown);
+    assert!(refused.to_string().contains("allow it once, or deny it"));
+    // Refused without a trace: the request still waits, and nothing is allowed always.
+    assert_eq!(the_request(&session).id, request.id);
+    assert!(block_on(session.ask_allowed(&id)).unwrap().is_empty());
+    answer(&session, &request, AskAnswer::Once);
+    assert_eq!(first.join().unwrap().as_deref(), Ok(KEY));
+
+    // Allowed once is not remembered for it: the next hand-off asks again.
+    let second = ask(id.clone(), kp.data_dir().to_path_buf());
+    let again = the_request(&session);
+    assert_ne!(again.id, request.id);
+    answer(&session, &again, AskAnswer::Deny);
+    assert_eq!(second.join().unwrap(), Err(ErrorCode::HandOffDenied));
+    let answered = audit_events(&kp, "ask-answered");
+    assert!(
+        answered
+            .iter()
+            .any(|d| d == "allowed once for an unknown program")
+            && answered.iter().any(|d| d == "denied to an unknown program"),
+        "{answered:?}"
+    );
+}

@@ -100,6 +100,7 @@ error_codes! {
     HandOffDenied => "handoff.denied",
     HandOffNoApp => "handoff.no_app",
     HandOffAskGone => "handoff.ask_gone",
+    HandOffAlwaysUnknown => "handoff.always_unknown",
     ExecEnv => "exec.env",
     ExecSpawn => "exec.spawn",
     McpUnknownClient => "mcp.unknown_client",

@@ -80,8 +80,12 @@ pub struct AskRequestView {
     pub id: String,
     pub connection_id: String,
     pub connection_name: String,
-    /// The executable the credential would go to, by its absolute path.
+    /// The executable the credential would go to, by its absolute path ("an unknown program"
+    /// when it could not be read).
     pub program: String,
+    /// Whether "Always for this program" may answer: never for a program Keyport could not
+    /// name, which would allow every program it cannot name.
+    pub always_offered: bool,
     /// Who asked, as the audit log names it: executable, pid, parent, working directory.
     pub asker: String,
     /// When the asker stops waiting (RFC 3339); no answer by then is a Deny.

@@ -15,6 +15,13 @@ const WHAT: &str = "connector file";
 /// A stored custom file: its path, and its text or why it could not be read.
 pub type StoredFile = (PathBuf, Result<String, CatalogError>);
 
+fn stored(path: PathBuf) -> StoredFile {
+    let text = read_limited(&path, MAX_FILE_BYTES, WHAT)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(CatalogError::File);
+    (path, text)
+}
+
 pub struct CustomStore {
     data_dir: PathBuf,
     dir: PathBuf,
@@ -45,14 +52,22 @@ impl CustomStore {
         for entry in entries {
             let path = entry.map_err(|err| io("reading", &self.dir, err))?.path();
             if path.extension().is_some_and(|e| e == "toml") {
-                let text = read_limited(&path, MAX_FILE_BYTES, WHAT)
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                    .map_err(CatalogError::File);
-                files.push((path, text));
+                files.push(stored(path));
             }
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(files)
+    }
+
+    /// The stored file of connector `id`, if there is one. An id that is not a plain file name
+    /// names no file (it comes from a vault row, and must not reach outside the folder).
+    pub fn file(&self, id: &str) -> Option<StoredFile> {
+        let plain = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let path = self.dir.join(format!("{id}.toml"));
+        (plain && fs::symlink_metadata(&path).is_ok()).then(|| stored(path))
     }
 
     /// Validates `file` and stores it. Nothing is written unless every check passes.

@@ -4,12 +4,10 @@
 
 use super::output;
 use super::vault::session;
-use crate::catalog::Catalog;
 use crate::exec::{self, ExecError, Program};
 use crate::handoff::{find_program, Asker, EnvOverride, Environment};
 use clap::Args;
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -60,11 +58,10 @@ fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
         .enable_all()
         .build()
         .map_err(ExecError::Terminal)?;
-    let catalog = Catalog::load(dir);
     // A long-lived server's switch-overs are told in the log (`keyport logs`), not on the
-    // stderr the client shows as the server's own; a server found by its client's first
-    // request has no terminal on stdout.
-    let _log = (args.mcp || !args.no_masking && !std::io::stdout().is_terminal())
+    // stderr the client shows as the server's own. Only a run that may serve a client opens
+    // it: a script's `exec` is over before a log would tell anything.
+    let _log = (args.mcp || !args.no_masking && exec::sniff::maybe_a_client())
         .then(|| crate::logging::init(dir, "exec"))
         .and_then(Result::ok);
     // Resolved before anything is handed out: no credential leaves for a command that cannot
@@ -79,14 +76,11 @@ fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
     };
     let asker = Asker::parent_of_this_process().for_program(found);
     let result = runtime.block_on(async {
-        let env = environment(&args, &catalog, &asker, dir).await?;
+        let env = environment(&args, &asker, dir).await?;
         if args.no_masking {
             return Err(exec::replace(&program, &env));
         }
-        exec::run(&program, env, args.mcp, || {
-            environment(&args, &catalog, &asker, dir)
-        })
-        .await
+        exec::run(&program, env, args.mcp, || environment(&args, &asker, dir)).await
     });
     // The client's stdin is read on a thread that cannot be cancelled: the runtime is not
     // waited for (the server's exit is final).
@@ -95,14 +89,9 @@ fn run(args: ExecArgs, dir: &Path) -> Result<exec::Exit, ExecError> {
 }
 
 /// The child's environment, from a fresh session (the vault is not kept open while it runs).
-async fn environment(
-    args: &ExecArgs,
-    catalog: &Catalog,
-    asker: &Asker,
-    dir: &Path,
-) -> Result<Environment, ExecError> {
+async fn environment(args: &ExecArgs, asker: &Asker, dir: &Path) -> Result<Environment, ExecError> {
     let session = session(dir).await?;
     Ok(session
-        .exec_environment(catalog, &args.connections, &args.env, asker)
+        .exec_environment(&args.connections, &args.env, asker)
         .await?)
 }

@@ -5,7 +5,6 @@
 use super::output::print_raw;
 use super::vault::{block_on, session};
 use super::Failure;
-use crate::catalog::Catalog;
 use crate::handoff::{git, Asker, Credential, HandOff, HandOffError, Wanted};
 use crate::session::Session;
 use clap::{Args, Subcommand};
@@ -26,12 +25,12 @@ pub struct TokenArgs {
 }
 
 /// Hands the credential of connection `id` to the program that started Keyport.
-fn hand_off(id: &str, catalog: &Catalog, dir: &Path, wanted: Wanted) -> Result<HandOff, Failure> {
+fn hand_off(id: &str, dir: &Path, wanted: Wanted) -> Result<HandOff, Failure> {
     let asker = Asker::parent_of_this_process();
     let handed = block_on(async {
         session(dir)
             .await?
-            .hand_off(catalog, id, wanted, &asker)
+            .hand_off(id, wanted, &asker)
             .await
             .map_err(Failure::from)
     })?;
@@ -46,20 +45,17 @@ struct TokenJson<'a> {
 }
 
 pub fn token(args: TokenArgs, dir: &Path) -> Result<(), Failure> {
-    // Loaded once: reading the catalog is most of what a warm `token` costs after the unlock.
-    let catalog = Catalog::load(dir);
     let wanted = Wanted::Token {
         header: args.header,
     };
-    let handed = hand_off(&args.id, &catalog, dir, wanted)?;
+    let handed = hand_off(&args.id, dir, wanted)?;
     let view = &handed.connection;
     // Every copy of the secret made here is wiped when dropped.
     let text = Zeroizing::new(if args.header {
-        let connector = catalog.get(&view.connector_id)?;
         let (name, value) =
             handed
                 .credential
-                .header(connector, view.connection_type, &view.metadata)?;
+                .header(&handed.connector, view.connection_type, &view.metadata)?;
         serde_json::to_string(&BTreeMap::from([(name.as_str(), value.as_str())]))?
     } else if args.json {
         serde_json::to_string(&TokenJson {
@@ -108,12 +104,7 @@ pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Fai
     let Some((id, user)) = chosen else {
         return Ok(());
     };
-    let handed = hand_off(
-        &id,
-        &Catalog::load(dir),
-        dir,
-        Wanted::Token { header: false },
-    )?;
+    let handed = hand_off(&id, dir, Wanted::Token { header: false })?;
     let answer = git::answer(user, handed.credential.token()?, handed.expires_at());
     print_raw(&answer)
 }
@@ -122,7 +113,7 @@ pub fn git_credential(action: GitCredentialAction, dir: &Path) -> Result<(), Fai
 /// the key pair, and a session token and Expiration for temporary keys), which is the form the
 /// vault keeps AWS keys in.
 pub fn aws_credential_process(id: &str, dir: &Path) -> Result<(), Failure> {
-    let handed = hand_off(id, &Catalog::load(dir), dir, Wanted::AwsKeys)?;
+    let handed = hand_off(id, dir, Wanted::AwsKeys)?;
     let Credential::Aws(keys) = &handed.credential else {
         return Err(HandOffError::NotAws {
             name: handed.connection.name.clone(),

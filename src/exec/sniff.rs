@@ -29,21 +29,25 @@ pub enum Stdin {
     Read { bytes: Vec<u8>, mcp: bool },
 }
 
-/// Looks at our stdin for up to `wait`, when it is a pipe or a socket and our stdout is no
+/// Whether a client could be speaking to us: stdin is a pipe or a socket and our stdout is no
 /// terminal (a person at a terminal is no MCP client).
-pub fn sniff(wait: Duration) -> Stdin {
-    let stdin = std::io::stdin();
-    let fd = stdin.as_fd();
-    let piped = rustix::fs::fstat(fd).is_ok_and(|stat| {
+pub fn maybe_a_client() -> bool {
+    let piped = rustix::fs::fstat(std::io::stdin().as_fd()).is_ok_and(|stat| {
         matches!(
             rustix::fs::FileType::from_raw_mode(stat.st_mode),
             rustix::fs::FileType::Fifo | rustix::fs::FileType::Socket
         )
     });
-    if !piped || std::io::stdout().is_terminal() {
+    piped && !std::io::stdout().is_terminal()
+}
+
+/// Looks at our stdin for up to `wait`, when [`maybe_a_client`].
+pub fn sniff(wait: Duration) -> Stdin {
+    if !maybe_a_client() {
         return Stdin::Untouched;
     }
-    let bytes = first_line(fd, wait);
+    let stdin = std::io::stdin();
+    let bytes = first_line(stdin.as_fd(), wait);
     if bytes.is_empty() {
         return Stdin::Untouched;
     }

@@ -11,6 +11,7 @@
 //! Keyport unseen. It is not a wall against malware running as the same user, which can read
 //! the same files Keyport reads.
 
+use super::asker::UNKNOWN_PROGRAM;
 use super::{Asker, HandOffError};
 use crate::files::{self, DirLock, FileError};
 use crate::store;
@@ -79,16 +80,20 @@ pub(super) async fn permit(
     if !view.ask_before_use {
         return Ok(());
     }
-    let program = asker.recipient();
-    if allowed_this_run(&view.id, &program)
-        || store::asks::is_allowed(vault.pool(), &view.id, &program)
-            .await
-            .map_err(vault.io_err())?
+    // A program Keyport cannot name is asked about every time: an allowance kept for "no
+    // name" would hold for every program that hides its name. Its request stores no name.
+    let recipient = asker.recipient();
+    let program = recipient.clone().unwrap_or_default();
+    if recipient.is_some()
+        && (allowed_this_run(&view.id, &program)
+            || store::asks::is_allowed(vault.pool(), &view.id, &program)
+                .await
+                .map_err(vault.io_err())?)
     {
         return Ok(());
     }
     if !app_running(vault.dir()) {
-        return refuse(vault, view, asker, &program, Refusal::NoApp).await;
+        return refuse(vault, view, asker, Refusal::NoApp).await;
     }
     let wait = wait_seconds();
     let request = uuid::Uuid::new_v4().to_string();
@@ -116,10 +121,12 @@ pub(super) async fn permit(
         .map_err(vault.io_err())?;
     match outcome? {
         None => {
-            remember_this_run(&view.id, &program);
+            if recipient.is_some() {
+                remember_this_run(&view.id, &program);
+            }
             Ok(())
         }
-        Some(refusal) => refuse(vault, view, asker, &program, refusal).await,
+        Some(refusal) => refuse(vault, view, asker, refusal).await,
     }
 }
 
@@ -180,7 +187,6 @@ async fn refuse(
     vault: &Vault,
     view: &ConnectionView,
     asker: &Asker,
-    program: &str,
     refusal: Refusal,
 ) -> Result<(), HandOffError> {
     let mut tx = vault.write().await?;
@@ -197,7 +203,9 @@ async fn refuse(
         },
         Refusal::Denied | Refusal::TimedOut(_) | Refusal::Deleted => HandOffError::Denied {
             name: view.name.clone(),
-            program: program.to_owned(),
+            program: asker
+                .recipient()
+                .unwrap_or_else(|| UNKNOWN_PROGRAM.to_owned()),
             why: refusal.reason(),
         },
     })
@@ -214,7 +222,12 @@ pub async fn waiting(vault: &Vault) -> Result<Vec<AskRequestView>, VaultError> {
             id: r.id,
             connection_id: r.connection_id,
             connection_name: r.connection_name,
-            program: r.program,
+            always_offered: !r.program.is_empty(),
+            program: if r.program.is_empty() {
+                UNKNOWN_PROGRAM.to_owned()
+            } else {
+                r.program
+            },
             asker: r.asker,
             expires_at: OffsetDateTime::from_unix_timestamp(r.expires_at)
                 .ok()
@@ -238,15 +251,23 @@ pub async fn answer(vault: &Vault, id: &str, answer: AskAnswer) -> Result<(), Ha
     else {
         return Err(HandOffError::AskGone);
     };
+    if answer == AskAnswer::Always && program.is_empty() {
+        return Err(HandOffError::AlwaysUnknown);
+    }
     if answer == AskAnswer::Always {
         store::asks::allow_always(&mut tx, &connection, &program, &now(), now_s)
             .await
             .map_err(vault.io_err())?;
     }
+    let named = if program.is_empty() {
+        UNKNOWN_PROGRAM
+    } else {
+        &program
+    };
     let detail = match answer {
-        AskAnswer::Once => format!("allowed once for {program}"),
-        AskAnswer::Always => format!("allowed always for {program}"),
-        AskAnswer::Deny => format!("denied to {program}"),
+        AskAnswer::Once => format!("allowed once for {named}"),
+        AskAnswer::Always => format!("allowed always for {named}"),
+        AskAnswer::Deny => format!("denied to {named}"),
     };
     crate::audit::append(&mut tx, "ask-answered", Some(&connection), &detail)
         .await

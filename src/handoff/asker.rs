@@ -42,9 +42,12 @@ impl Asker {
     }
 
     /// The program the credential goes to, as "ask before use" allows it: by its executable's
-    /// path.
-    pub fn recipient(&self) -> String {
-        shown(self.program.as_ref().or(self.exe.as_ref()))
+    /// path; `None` when it could not be read (the process is gone, or not ours to look at).
+    pub fn recipient(&self) -> Option<String> {
+        self.program
+            .as_ref()
+            .or(self.exe.as_ref())
+            .map(|p| p.display().to_string())
     }
 
     /// The program that started this one: what asks when a script or a client runs
@@ -114,9 +117,12 @@ fn parent_pid_of(pid: u32) -> Option<u32> {
         .and_then(|value| value.trim().parse().ok())
 }
 
+/// How a program whose executable could not be read is named.
+pub const UNKNOWN_PROGRAM: &str = "an unknown program";
+
 fn shown(path: Option<&PathBuf>) -> String {
     path.map(|p| p.display().to_string())
-        .unwrap_or_else(|| "an unknown program".to_owned())
+        .unwrap_or_else(|| UNKNOWN_PROGRAM.to_owned())
 }
 
 impl fmt::Display for Asker {
@@ -181,10 +187,10 @@ mod tests {
         let me = Asker::of_pid(std::process::id());
         assert_eq!(
             me.recipient(),
-            std::env::current_exe().unwrap().display().to_string()
+            Some(std::env::current_exe().unwrap().display().to_string())
         );
         let run = me.for_program("/usr/bin/node".into());
-        assert_eq!(run.recipient(), "/usr/bin/node");
+        assert_eq!(run.recipient().as_deref(), Some("/usr/bin/node"));
         assert!(
             run.to_string().starts_with("/usr/bin/node, run by "),
             "{run}"
@@ -196,6 +202,7 @@ mod tests {
         // Pids are at most 2^22 on Linux: this one cannot exist.
         let gone = Asker::of_pid(u32::MAX);
         assert_eq!(gone.exe, None);
+        assert_eq!(gone.recipient(), None, "no name to allow always");
         assert_eq!(
             gone.to_string(),
             format!("an unknown program (pid {})", u32::MAX)

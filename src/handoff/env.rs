@@ -5,7 +5,6 @@
 //! is never among them.
 
 use super::{Credential, HandOff, HandOffError};
-use crate::catalog::Catalog;
 use keyport_model::env_value;
 use std::str::FromStr;
 use zeroize::Zeroizing;
@@ -127,7 +126,6 @@ impl Environment {
 /// line, with its connector's declared variables) and `overrides` (whose connections must be
 /// among `handed`).
 pub fn environment(
-    catalog: &Catalog,
     handed: &[HandOff],
     named: &[String],
     overrides: &[EnvOverride],
@@ -144,7 +142,7 @@ pub fn environment(
     let mut set_by: Vec<(String, String)> = Vec::new();
     for id in named {
         let handed = find(id)?;
-        let connector = catalog.get(&handed.connection.connector_id)?;
+        let connector = &handed.connector;
         let declared: Vec<_> = connector
             .env
             .iter()

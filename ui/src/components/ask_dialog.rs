@@ -186,11 +186,13 @@ fn question(props: &QuestionProps) -> Html {
                         { "Deny" }
                     </button>
                     if props.unlocked {
-                        <button type="button" class="button" data-testid="ask-always"
-                            disabled={*busy}
-                            onclick={answer.reform(|_: MouseEvent| AskAnswer::Always)}>
-                            { "Always for this program" }
-                        </button>
+                        if r.always_offered {
+                            <button type="button" class="button" data-testid="ask-always"
+                                disabled={*busy}
+                                onclick={answer.reform(|_: MouseEvent| AskAnswer::Always)}>
+                                { "Always for this program" }
+                            </button>
+                        }
                         <button type="button" class="button button-primary" data-testid="ask-once"
                             disabled={*busy}
                             onclick={answer.reform(|_: MouseEvent| AskAnswer::Once)}>
