@@ -16,7 +16,7 @@ floor=${2:-benches/floor/target/release/keyport-floor}
 runs=${BENCH_RUNS:-15}
 connections=${BENCH_CONNECTIONS:-10000}
 # The original plan's vault (Fernet + PBKDF2 100k), timed for comparison when it is there.
-fernet=${FERNET_BENCH:-/work/shared/bench/fernet_vault.py}
+fernet=${FERNET_BENCH:-$(cd "$(dirname "$0")/.." && pwd)/../shared/bench/fernet_vault.py}
 scripts=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$scripts")
 data=$(mktemp -d)
