@@ -301,3 +301,25 @@ fn a_program_keyport_cannot_name_is_asked_every_time_and_never_allowed_always() 
         "{answered:?}"
     );
 }
+
+#[test]
+fn a_killed_waiter_s_question_leaves_the_app_at_once() {
+    let (kp, id) = marked();
+    let (session, _lock) = desktop(&kp);
+    let mut child = start(&kp, &["token", &id], "600");
+    let request = the_request(&session);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Its row stays in the vault (no one removed it), but no longer shows as a question.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !block_on(session.asks_waiting()).unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the killed waiter's request still shows"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let gone = block_on(session.answer_ask(&request.id, AskAnswer::Always)).unwrap_err();
+    assert_eq!(gone.code(), ErrorCode::HandOffAskGone);
+    assert!(block_on(session.ask_allowed(&id)).unwrap().is_empty());
+}

@@ -110,6 +110,7 @@ pub(super) async fn permit(
             asker: &asker.to_string(),
             asked_at,
             expires_at: asked_at + wait,
+            waiter_pid: std::process::id(),
         },
     )
     .await
@@ -218,6 +219,7 @@ pub async fn waiting(vault: &Vault) -> Result<Vec<AskRequestView>, VaultError> {
         .map_err(vault.io_err())?;
     Ok(rows
         .into_iter()
+        .filter(|r| waiter_alive(r.waiter_pid))
         .map(|r| AskRequestView {
             id: r.id,
             connection_id: r.connection_id,
@@ -240,17 +242,37 @@ pub async fn waiting(vault: &Vault) -> Result<Vec<AskRequestView>, VaultError> {
         .collect())
 }
 
+/// Whether the process waiting for a request still runs (a killed `keyport` leaves its row
+/// behind). A row from before waiters were recorded counts as waiting until it expires.
+fn waiter_alive(pid: Option<i64>) -> bool {
+    let Some(pid) = pid
+        .and_then(|p| i32::try_from(p).ok())
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return true;
+    };
+    // EPERM: it runs, as another user (a test of existence needs no permission to signal).
+    !matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
+}
+
 /// The person's answer to request `id`, recorded in the audit log; `AskGone` when the program
 /// no longer waits for it.
 pub async fn answer(vault: &Vault, id: &str, answer: AskAnswer) -> Result<(), HandOffError> {
     let mut tx = vault.write().await?;
     let now_s = unix_now();
-    let Some((connection, program)) = store::asks::give_answer(&mut tx, id, answer.as_str(), now_s)
-        .await
-        .map_err(vault.io_err())?
+    let Some((connection, program, waiter)) =
+        store::asks::give_answer(&mut tx, id, answer.as_str(), now_s)
+            .await
+            .map_err(vault.io_err())?
     else {
         return Err(HandOffError::AskGone);
     };
+    if !waiter_alive(waiter) {
+        return Err(HandOffError::AskGone);
+    }
     if answer == AskAnswer::Always && program.is_empty() {
         return Err(HandOffError::AlwaysUnknown);
     }

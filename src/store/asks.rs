@@ -54,12 +54,15 @@ pub struct NewRequest<'a> {
     pub asker: &'a str,
     pub asked_at: i64,
     pub expires_at: i64,
+    /// The process waiting for the answer.
+    pub waiter_pid: u32,
 }
 
 pub async fn insert(db: impl Executor<'_>, request: &NewRequest<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO ask_requests (id, connection_id, program, asker, asked_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ask_requests
+                (id, connection_id, program, asker, asked_at, expires_at, waiter_pid)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(request.id)
     .bind(request.connection_id)
@@ -67,6 +70,7 @@ pub async fn insert(db: impl Executor<'_>, request: &NewRequest<'_>) -> sqlx::Re
     .bind(request.asker)
     .bind(request.asked_at)
     .bind(request.expires_at)
+    .bind(i64::from(request.waiter_pid))
     .execute(db)
     .await
     .map(|_| ())
@@ -99,6 +103,7 @@ pub struct Waiting {
     pub asker: String,
     pub asked_at: i64,
     pub expires_at: i64,
+    pub waiter_pid: Option<i64>,
 }
 
 /// Drops the rows a killed asker left behind, a minute past their expiry.
@@ -115,7 +120,7 @@ pub async fn purge(db: impl Executor<'_>, now: i64) -> sqlx::Result<()> {
 pub async fn waiting(db: impl Executor<'_>, now: i64) -> sqlx::Result<Vec<Waiting>> {
     sqlx::query_as(
         "SELECT r.id, r.connection_id, c.name AS connection_name, r.program, r.asker,
-                r.asked_at, r.expires_at
+                r.asked_at, r.expires_at, r.waiter_pid
            FROM ask_requests AS r JOIN connections AS c ON c.id = r.connection_id
           WHERE r.answer IS NULL AND r.expires_at > ?
           ORDER BY r.asked_at, r.id",
@@ -126,17 +131,17 @@ pub async fn waiting(db: impl Executor<'_>, now: i64) -> sqlx::Result<Vec<Waitin
 }
 
 /// Records the answer to a waiting request; `None` when it no longer waits (answered,
-/// expired or gone), else the connection and program it was for.
+/// expired or gone), else the connection and program it was for, and its waiter.
 pub async fn give_answer(
     db: &mut sqlx::SqliteConnection,
     id: &str,
     answer: &str,
     now: i64,
-) -> sqlx::Result<Option<(String, String)>> {
+) -> sqlx::Result<Option<(String, String, Option<i64>)>> {
     sqlx::query_as(
         "UPDATE ask_requests SET answer = ?
           WHERE id = ? AND answer IS NULL AND expires_at > ?
-          RETURNING connection_id, program",
+          RETURNING connection_id, program, waiter_pid",
     )
     .bind(answer)
     .bind(id)
