@@ -14,7 +14,7 @@ use keyport_model::{
     AiToolsView, CommandError, McpAddedView, McpFixTarget, McpFixView, McpPlanView, McpRemovedView,
     McpUsageView, UseWithView,
 };
-use tauri::State;
+use tauri::{AppHandle, State};
 
 type Reply<T> = Result<T, CommandError>;
 
@@ -89,6 +89,7 @@ pub async fn mcp_add(
 /// `keyport mcp scan --fix` does) and rewrites their entries: those of `target`, or all.
 #[tauri::command]
 pub async fn mcp_fix(
+    app: AppHandle,
     session: State<'_, Session>,
     desktop: State<'_, Desktop>,
     target: Option<McpFixTarget>,
@@ -102,6 +103,10 @@ pub async fn mcp_fix(
     )
     .await
     .map_err(shown)?;
+    // A moved secret is a new connection: the list, the tray and the rows' "Used by" show it.
+    if fixed.iter().any(|f| f.connection.is_some()) {
+        crate::background::changed_state(&app).await;
+    }
     Ok(mcp_clients::fix_view(&fixed, &problems))
 }
 

@@ -407,6 +407,49 @@ mod tests {
     }
 
     #[test]
+    fn used_by_names_each_connection_s_clients_once_in_keyport_s_order() {
+        let home = tempfile::tempdir().expect("a temporary dir");
+        let places = Places {
+            home: home.path().to_owned(),
+            project: None,
+            keyport: PathBuf::from("/opt/keyport/keyport"),
+        };
+        let put = |client, servers: serde_json::Value| {
+            let location =
+                locations::for_add(home.path(), None, client, Scope::User).expect("a user file");
+            std::fs::create_dir_all(location.path.parent().expect("a folder")).expect("a folder");
+            let text = serde_json::json!({ "mcpServers": servers }).to_string();
+            std::fs::write(&location.path, text).expect("written");
+        };
+        let runs = |id: &str| {
+            serde_json::json!({
+                "command": "/opt/keyport/keyport",
+                "args": ["exec", "--mcp", id, "--", "npx", "-y", "server"],
+            })
+        };
+        put(
+            Client::Cursor,
+            serde_json::json!({ "a": runs("c1"), "b": runs("c2"), "c": runs("c1"),
+                                "own": { "command": "npx", "args": ["x"] } }),
+        );
+        put(
+            Client::ClaudeDesktop,
+            serde_json::json!({ "a": runs("c1") }),
+        );
+        let usage = used_by(&Catalog::builtin(), &places);
+        let names = |id: &str| {
+            usage
+                .iter()
+                .find(|u| u.connection_id == id)
+                .map(|u| u.clients.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(names("c1"), ["Claude Desktop", "Cursor"]);
+        assert_eq!(names("c2"), ["Cursor"]);
+        assert_eq!(usage.len(), 2, "{usage:?}");
+    }
+
+    #[test]
     fn a_finding_is_shown_without_its_secret() {
         let secret = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
         let finding = Finding {

@@ -249,9 +249,26 @@ def test_settings_lists_every_ai_tool_found_or_not(window, home):
     window.screenshot("ai-tools-settings.png")
 
 
+def test_esc_cancels_a_remove_and_focus_returns_to_its_button(window, home):
+    path = home / ".cursor" / "mcp.json"
+    before = path.read_text()
+    button = f'{tool("cursor")} [data-testid="ai-tool-entry"][data-server="{SERVER}"] [data-testid="ai-tool-remove"]'
+    window.click(button)
+    window.wait('[data-testid="ai-tool-remove-dialog"] [data-testid="ai-tool-remove-diff"]',
+                what="the Remove dialog's diff")
+    a11y = window.js(
+        "const d = document.querySelector('[data-testid=\"ai-tool-remove-dialog\"]');"
+        "return [d.getAttribute('role'), d.getAttribute('aria-modal'),"
+        " document.getElementById(d.getAttribute('aria-labelledby')).textContent];")
+    assert a11y == ["dialog", "true", f"Remove {SERVER} from Cursor?"], a11y
+    window.key(Keys.ESCAPE)
+    window.wait_gone('[data-testid="ai-tool-remove-dialog"]', what="the dialog to close on Esc")
+    window.until(lambda: window.has_focus(window.find(button)), what="focus back on the Remove button")
+    assert path.read_text() == before, "a cancelled Remove writes nothing"
+
+
 def test_remove_shows_the_diff_then_takes_the_entry_out(window, connection_id, home):
     path = home / ".config" / "Claude" / "claude_desktop_config.json"
-    before = path.read_text()
     window.click(f'{tool("claude-desktop")} [data-testid="ai-tool-remove"]')
     dialog = '[data-testid="ai-tool-remove-dialog"]'
     window.wait(dialog, what="the Remove dialog")
@@ -260,8 +277,21 @@ def test_remove_shows_the_diff_then_takes_the_entry_out(window, connection_id, h
     removed = "".join(window.content(d) for d in window.all(f'{dialog} .diff-del'))
     assert f'"{SERVER}"' in removed and connection_id in removed, window.content(diff)
     assert not window.all(f'{dialog} .diff-add'), "a removal adds nothing"
-    assert path.read_text() == before, "nothing is written before Remove"
     window.screenshot("ai-tools-remove-diff.png")
+
+    # The entry changes after the diff was shown: Remove is refused and nothing is written; the
+    # dialog shows the change as it is now, and Remove then makes that one.
+    doc = json.loads(path.read_text())
+    doc["mcpServers"][SERVER]["args"].append("--changed-meanwhile")
+    path.write_text(json.dumps(doc, indent=2))
+    before = path.read_text()
+    window.click(f'{dialog} [data-testid="ai-tool-remove-confirm"]')
+    refused = window.wait(f'{dialog} [data-testid="form-error"]', what="the refusal")[0]
+    assert refused.get_dom_attribute("data-code") == "mcp.changed", window.content(refused)
+    assert path.read_text() == before, "a file changed since the diff is not written"
+    window.wait(f'{dialog} [data-testid="ai-tool-remove-diff"]',
+                lambda els: bool(els) and "--changed-meanwhile" in window.content(els[0]),
+                what="the diff read again")
 
     window.click(f'{dialog} [data-testid="ai-tool-remove-confirm"]')
     window.wait_gone(dialog, what="the dialog to close once removed")
@@ -277,6 +307,41 @@ def test_remove_shows_the_diff_then_takes_the_entry_out(window, connection_id, h
     window.wait(f'{tool("claude-desktop")} [data-testid="ai-tool-entry"]', lambda els: not els,
                 what="the entry gone from the list")
     window.no_answer_holds(0, [KEY, OWN_KEY], {"mcp_remove_plan", "mcp_remove"}, "a key")
+
+    # Connections is where a connection is added to a tool; its row no longer names Claude Desktop.
+    window.click(f'{SECTION} [data-testid="ai-tools-open-connections"]')
+    window.wait(row(connection_id), what="the Connections page")
+    window.until(lambda: not window.all(f'{row(connection_id)} [data-testid="used-by"]'),
+                 what="the row to say no AI tool uses it")
+
+
+def test_fix_all_moves_a_plain_text_key_found_in_settings(window, home, keyport, mail):
+    windsurf = home / ".codeium" / "windsurf" / "mcp_config.json"
+    windsurf.parent.mkdir(parents=True)
+    windsurf.write_text(json.dumps({"mcpServers": {SERVER: {
+        "command": "npx", "args": SERVER_ARGS, "env": {VARIABLE: KEY}}}}, indent=2))
+    # The section reads the files each time Settings shows.
+    window.click('[data-testid="nav-settings"]')
+    window.wait(tool("windsurf"), lambda els: bool(els) and els[0].get_dom_attribute("data-found") == "true",
+                what="Windsurf found once its file exists")
+    assert window.content(window.find(f'{tool("windsurf")} [data-testid="ai-tool-secrets"]')) \
+        == "1 plain-text secret in this file"
+    count = window.content(window.find(f'{SECTION} [data-testid="ai-tools-secret-count"]'))
+    assert count.startswith("1 credential in plain text."), count
+    assert not window.leaks(KEY), "the key is nowhere in the page"
+    window.find(f'{tool("windsurf")}').location_once_scrolled_into_view
+    window.screenshot("ai-tools-secret-found.png")
+    before = len(json.loads(keyport.run("connections", "list", "--json").stdout))
+    window.click(f'{SECTION} [data-testid="ai-tools-fix-all"]')
+    result = window.wait(f'{SECTION} [data-testid="ai-tools-fixed"] li', timeout=30, what="the Fix all's result")[0]
+    assert window.content(result).startswith("Moved "), window.content(result)
+    window.wait(f'{SECTION} [data-testid="ai-tools-no-secrets"]', what="no plain-text secret left")
+    assert KEY not in windsurf.read_text(), "Windsurf's file no longer holds the key"
+    assert len(json.loads(keyport.run("connections", "list", "--json").stdout)) == before + 1
+    assert window.all(f'{tool("windsurf")} [data-testid="ai-tool-entry"][data-server="{SERVER}"]'), \
+        "the entry now runs through keyport"
+    assert not window.leaks(KEY)
+    window.no_answer_holds(0, [KEY, OWN_KEY], {"mcp_fix", "mcp_ai_tools"}, "a key")
 
 
 def test_the_done_step_offers_use_with_ai_tools(window, keyport):

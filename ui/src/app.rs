@@ -652,6 +652,7 @@ pub fn app() -> Html {
                 on_session={on_settings_session}
                 on_note={on_settings_note}
                 on_create={on_unlock.clone()}
+                on_connections={on_navigate.reform(|_: ()| Page::Connections)}
             />
         },
     };

@@ -65,6 +65,8 @@ struct Target {
 pub struct AiToolsProps {
     /// A short result for the status region (`Removed github from …`).
     pub on_note: Callback<String>,
+    /// Open the Connections page, where Use with… adds or updates a connection's entry.
+    pub on_connections: Callback<()>,
 }
 
 #[function_component(AiToolsSection)]
@@ -186,10 +188,16 @@ pub fn ai_tools_section(props: &AiToolsProps) -> Html {
         <section class="settings-section" aria-labelledby={HEADING_ID} data-testid="settings-ai-tools">
             <h2 id={HEADING_ID} class="settings-title" tabindex="-1" ref={heading}>{ "AI tools" }</h2>
             <p class="settings-lead">
-                { "The MCP clients Keyport knows and their config files. To connect a connection to \
-                   one, or update its entry, open Use with… on its row in Connections. Entries run \
-                   keyport exec, so no config file holds a secret." }
+                { "The MCP clients Keyport knows and their config files. Entries run keyport exec, \
+                   so no config file holds a secret. To connect a connection to a tool, or update \
+                   its entry, choose Use with… on its row in Connections." }
             </p>
+            <div class="settings-actions">
+                <button type="button" class="button" data-testid="ai-tools-open-connections"
+                    onclick={props.on_connections.reform(|_: MouseEvent| ())}>
+                    { "Open Connections" }
+                </button>
+            </div>
             { body }
             <div role="status">
                 if let Some(r) = &*removed {

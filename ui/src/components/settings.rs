@@ -34,6 +34,8 @@ pub struct SettingsProps {
     pub on_note: Callback<String>,
     /// No vault yet: open the first-run screen.
     pub on_create: Callback<()>,
+    /// Open the Connections page (where a connection is added to an AI tool).
+    pub on_connections: Callback<()>,
 }
 
 #[function_component(SettingsPage)]
@@ -114,7 +116,8 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                             </dd>
                         </dl>
                     </section>
-                    <AiToolsSection on_note={props.on_note.clone()} />
+                    <AiToolsSection on_note={props.on_note.clone()}
+                        on_connections={props.on_connections.clone()} />
                 </div>
             }
         }
