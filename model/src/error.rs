@@ -114,6 +114,7 @@ error_codes! {
     McpChanged => "mcp.changed",
     McpNoEntry => "mcp.no_entry",
     McpForeignEntry => "mcp.foreign_entry",
+    McpWhichEntry => "mcp.which_entry",
     Internal => "internal",
 }
 

@@ -103,3 +103,73 @@ pub fn plan_remove(
         },
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request<'a>(connection: Option<&'a str>, server: Option<&'a str>) -> RemoveRequest<'a> {
+        RemoveRequest {
+            connection,
+            client: "cursor",
+            scope: Scope::User,
+            server,
+        }
+    }
+
+    #[test]
+    fn only_a_keyport_entry_is_removed_and_every_refusal_has_its_code() {
+        let home = tempfile::tempdir().expect("a temporary dir");
+        let places = Places {
+            home: home.path().to_owned(),
+            project: None,
+            keyport: PathBuf::from("/opt/keyport/keyport"),
+        };
+        let catalog = Catalog::builtin();
+        let file = home.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(file.parent().expect("a folder")).expect("a folder");
+        let runs = |id: &str| {
+            serde_json::json!({
+                "command": "/opt/keyport/keyport",
+                "args": ["exec", "--mcp", id, "--", "npx", "server"],
+            })
+        };
+        let text = serde_json::json!({ "mcpServers": {
+            "own": { "command": "npx", "args": ["x"] },
+            "a": runs("c1"),
+            "b": runs("c2"),
+            "c": runs("c2"),
+        }})
+        .to_string();
+        std::fs::write(&file, &text).expect("written");
+        let code = |r: &RemoveRequest| {
+            plan_remove(&catalog, &places, r)
+                .err()
+                .map(|e| e.code().as_str())
+        };
+
+        assert_eq!(code(&request(None, Some("own"))), Some("mcp.foreign_entry"));
+        assert_eq!(code(&request(Some("c9"), None)), Some("mcp.no_entry"));
+        assert_eq!(code(&request(Some("c1"), Some("b"))), Some("mcp.no_entry"));
+        assert_eq!(code(&request(Some("c2"), None)), Some("mcp.which_entry"));
+        let (_, change) =
+            plan_remove(&catalog, &places, &request(Some("c1"), None)).expect("a plan");
+        assert_eq!(change.server, "a");
+        let left: serde_json::Value = serde_json::from_str(&change.new).expect("still JSON");
+        let mut names: Vec<&String> = left["mcpServers"]
+            .as_object()
+            .expect("servers")
+            .keys()
+            .collect();
+        names.sort();
+        assert_eq!(names, ["b", "c", "own"]);
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            text,
+            "a plan writes nothing"
+        );
+
+        std::fs::write(&file, "{ \"mcpServers\": { ").expect("written");
+        assert_eq!(code(&request(Some("c1"), None)), Some("mcp.config_invalid"));
+    }
+}
