@@ -261,6 +261,8 @@ def test_esc_cancels_a_remove_and_focus_returns_to_its_button(window, home):
         "return [d.getAttribute('role'), d.getAttribute('aria-modal'),"
         " document.getElementById(d.getAttribute('aria-labelledby')).textContent];")
     assert a11y == ["dialog", "true", f"Remove {SERVER} from Cursor?"], a11y
+    assert window.find('[data-testid="settings"]').get_dom_attribute("inert") is not None, \
+        "the page behind the dialog is inert"
     window.key(Keys.ESCAPE)
     window.wait_gone('[data-testid="ai-tool-remove-dialog"]', what="the dialog to close on Esc")
     window.until(lambda: window.has_focus(window.find(button)), what="focus back on the Remove button")

@@ -67,6 +67,8 @@ pub struct AiToolsProps {
     pub on_note: Callback<String>,
     /// Open the Connections page, where Use with… adds or updates a connection's entry.
     pub on_connections: Callback<()>,
+    /// The Remove dialog opened (true) or closed: the page behind it goes inert meanwhile.
+    pub on_modal: Callback<bool>,
 }
 
 #[function_component(AiToolsSection)]
@@ -88,6 +90,10 @@ pub fn ai_tools_section(props: &AiToolsProps) -> Html {
             });
         });
     }
+    {
+        let on_modal = props.on_modal.clone();
+        use_effect_with(removing.is_some(), move |open| on_modal.emit(*open));
+    }
     let ask_remove = {
         let (removing, removed) = (removing.clone(), removed.clone());
         Callback::from(move |target: Target| {
@@ -98,13 +104,17 @@ pub fn ai_tools_section(props: &AiToolsProps) -> Html {
     let cancel_remove = {
         let removing = removing.clone();
         Callback::from(move |_: ()| {
-            // Focus returns to the entry's Remove button.
+            // Focus returns to the entry's Remove button, once the page is no longer inert.
             if let Some(t) = &*removing {
-                super::connections::focus_selector(&format!(
+                let selector = format!(
                     "[data-testid=\"ai-tool\"][data-client=\"{}\"] \
                      [data-testid=\"ai-tool-entry\"][data-server=\"{}\"] button",
                     t.client, t.server
-                ));
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    api::sleep(0).await;
+                    super::connections::focus_selector(&selector);
+                });
             }
             removing.set(None);
         })
@@ -117,9 +127,15 @@ pub fn ai_tools_section(props: &AiToolsProps) -> Html {
             removed.set(Some(result));
             removing.set(None);
             reload.set(*reload + 1);
-            if let Some(heading) = heading.cast::<web_sys::HtmlElement>() {
-                let _ = heading.focus();
-            }
+            // The entry's button is gone: focus goes to the heading, once the page is no
+            // longer inert.
+            let heading = heading.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                api::sleep(0).await;
+                if let Some(heading) = heading.cast::<web_sys::HtmlElement>() {
+                    let _ = heading.focus();
+                }
+            });
         })
     };
     let fix_all = {
@@ -219,12 +235,19 @@ pub fn ai_tools_section(props: &AiToolsProps) -> Html {
             if let Some(Err(error)) = &*fixed {
                 <FormError error={error.clone()} />
             }
-            if let Some(target) = &*removing {
-                <RemoveDialog key={format!("{}\u{0}{}", target.client, target.server)}
-                    target={target.clone()} on_cancel={cancel_remove} {on_removed} />
+            // Outside the page, which is inert while it shows.
+            if let (Some(target), Some(body)) = (&*removing, document_body()) {
+                { create_portal(html! {
+                    <RemoveDialog key={format!("{}\u{0}{}", target.client, target.server)}
+                        target={target.clone()} on_cancel={cancel_remove} {on_removed} />
+                }, body) }
             }
         </section>
     }
+}
+
+fn document_body() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.body().map(Into::into)
 }
 
 fn tool_row(tool: &AiToolView, ask_remove: &Callback<Target>) -> Html {

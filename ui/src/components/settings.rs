@@ -40,6 +40,12 @@ pub struct SettingsProps {
 
 #[function_component(SettingsPage)]
 pub fn settings_page(props: &SettingsProps) -> Html {
+    // A dialog of a section is open (AI tools' Remove): the page behind it is inert.
+    let modal = use_state(|| false);
+    let on_modal = {
+        let modal = modal.clone();
+        Callback::from(move |open: bool| modal.set(open))
+    };
     let header = html! {
         <header class="page-header page-header-simple">
             <h1 id="settings-title" class="page-title">{ "Settings" }</h1>
@@ -117,13 +123,13 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                         </dl>
                     </section>
                     <AiToolsSection on_note={props.on_note.clone()}
-                        on_connections={props.on_connections.clone()} />
+                        on_connections={props.on_connections.clone()} on_modal={on_modal.clone()} />
                 </div>
             }
         }
     };
     html! {
-        <main class="page" data-testid="settings" aria-labelledby="settings-title" inert={props.inert}>
+        <main class="page" data-testid="settings" aria-labelledby="settings-title" inert={props.inert || *modal}>
             { header }
             <div class="scroller settings-scroller">{ body }</div>
         </main>
