@@ -24,6 +24,7 @@ pytest.register_assert_rewrite("support")
 
 from support.driver import TauriDriver  # noqa: E402
 from support.keyport import Keyport  # noqa: E402
+from support.standins import SendGrid  # noqa: E402
 from support.window import PASSPHRASE, ROOT, Window  # noqa: E402
 
 
@@ -64,6 +65,14 @@ def keyport(app_binary, data_dir):
 @pytest.fixture(scope="module")
 def vault(keyport):
     keyport.init_vault(PASSPHRASE)
+
+
+@pytest.fixture(scope="module")
+def sendgrid(keyport):
+    """The stand-in SendGrid, added as the custom connector `SendGrid.IDENT`."""
+    with SendGrid() as standin:
+        keyport.add_connector(SendGrid.IDENT, standin.connector(SendGrid.IDENT, "Stand-in SendGrid"))
+        yield standin
 
 
 @pytest.fixture(scope="module")

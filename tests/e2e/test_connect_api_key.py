@@ -7,16 +7,9 @@ from selenium.webdriver.common.keys import Keys
 
 from support.standins import SendGrid
 
-IDENT = "standin_sendgrid"
+IDENT = SendGrid.IDENT
 GOOD_KEY = SendGrid.GOOD_KEY
 WRONG_KEY = SendGrid.WRONG_KEY
-
-
-@pytest.fixture(scope="module")
-def sendgrid(keyport):
-    with SendGrid() as standin:
-        keyport.add_connector(IDENT, standin.connector(IDENT, "Stand-in SendGrid"))
-        yield standin
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,8 @@ import pytest
 from support.standins import SendGrid
 from support.window import PASSPHRASE
 
-IDENT = "standin_sendgrid"
+IDENT = SendGrid.IDENT
 NAME = "Mail (production)"
-
-
-@pytest.fixture(scope="module")
-def sendgrid(keyport):
-    with SendGrid() as standin:
-        keyport.add_connector(IDENT, standin.connector(IDENT, "Stand-in SendGrid"))
-        yield standin
 
 
 @pytest.fixture(scope="module")

@@ -279,6 +279,7 @@ class SendGrid(StandInServer):
     scopes for `Authorization: Bearer <GOOD_KEY>`, else SendGrid's documented 401. The good
     answer is held back a moment so the busy states can be seen."""
 
+    IDENT = "standin_sendgrid"
     GOOD_KEY = "SG.e2e-good"
     WRONG_KEY = "SG.e2e-wrong-key-5d2a"
 
