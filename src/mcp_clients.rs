@@ -249,6 +249,27 @@ fn invalid(path: &Path, problem: ConfigProblem) -> McpError {
     }
 }
 
+/// The file `mcp add` and `mcp remove` change for `client`'s `scope`, read: refused for a project
+/// scope with no project, a scope the client does not have, and a symbolic link.
+fn file_to_change(
+    places: &Places,
+    client: Client,
+    scope: Scope,
+) -> Result<(Location, Loaded), McpError> {
+    if places.project.is_none() && scope != Scope::User {
+        return Err(McpError::NoProject { scope: scope.id() });
+    }
+    let location = locations::for_add(&places.home, places.project.as_deref(), client, scope)
+        .ok_or_else(|| McpError::Scope {
+            client: client.id(),
+            scope: scope.id(),
+            scopes: locations::scopes(client).join(", "),
+        })?;
+    write::refuse_link(&location.path)?;
+    let loaded = load(&location.path, &location.format)?;
+    Ok((location, loaded))
+}
+
 /// Reads a client file; a missing one reads as empty.
 fn load(path: &Path, format: &Format) -> Result<Loaded, McpError> {
     let (exists, bytes) = match files::read_limited(path, MAX_FILE, "MCP client config") {

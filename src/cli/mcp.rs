@@ -7,7 +7,7 @@ use super::output::{json, print, stderr_lines, table};
 use super::vault::{block_on, session};
 use super::Failure;
 use crate::catalog::Catalog;
-use crate::mcp_clients::{self, AddRequest, Client, Places, RemoveRequest, Scope};
+use crate::mcp_clients::{self, AddRequest, Change, Client, Places, RemoveRequest, Scope};
 use crate::session::Session;
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -175,15 +175,9 @@ fn add(args: AddArgs, dir: &Path) -> Result<(), Failure> {
     if change.diff.is_empty() {
         return print(&format!("{}\n", change.unchanged_message(client)));
     }
-    print(&change.diff)?;
-    if !args.write {
-        return print(&format!(
-            "\nNothing was written. Run again with --write to write it (a backup of {} is kept).\n",
-            change.path.display()
-        ));
-    }
-    let added = mcp_clients::add(&change, client, None)?;
-    print(&format!("\n{}\n", added.message))
+    diff_or_write(&change, args.write, || {
+        Ok(mcp_clients::add(&change, client, None)?.message)
+    })
 }
 
 fn remove(args: RemoveArgs, dir: &Path) -> Result<(), Failure> {
@@ -195,15 +189,25 @@ fn remove(args: RemoveArgs, dir: &Path) -> Result<(), Failure> {
     };
     let places = places(&args.project)?;
     let (client, change) = mcp_clients::plan_remove(&Catalog::load(dir), &places, &request)?;
+    diff_or_write(&change, args.write, || {
+        Ok(mcp_clients::remove(&change, client, None)?.message)
+    })
+}
+
+/// Prints a planned change's diff, and makes it (`apply`, saying what it did) only with --write.
+fn diff_or_write(
+    change: &Change,
+    write: bool,
+    apply: impl FnOnce() -> Result<String, Failure>,
+) -> Result<(), Failure> {
     print(&change.diff)?;
-    if !args.write {
+    if !write {
         return print(&format!(
             "\nNothing was written. Run again with --write to write it (a backup of {} is kept).\n",
             change.path.display()
         ));
     }
-    let removed = mcp_clients::remove(&change, client, None)?;
-    print(&format!("\n{}\n", removed.message))
+    print(&format!("\n{}\n", apply()?))
 }
 
 fn clients(list: &[Client]) -> String {

@@ -1,7 +1,6 @@
 //! `mcp add`: the entry that runs a connector's MCP server through `keyport exec`, planned as
 //! a change of the client's file and shown as a diff with every secret around it hidden.
 
-use super::write::refuse_link;
 use super::*;
 
 /// The entry `mcp add` writes for `connection` in `client`'s file of `scope`.
@@ -18,17 +17,7 @@ pub fn plan_add(
 ) -> Result<Change, McpError> {
     let connector = catalog.get(&connection.connector_id)?;
     let chosen = pick_server(connector, server)?;
-    if places.project.is_none() && scope != Scope::User {
-        return Err(McpError::NoProject { scope: scope.id() });
-    }
-    let location = locations::for_add(&places.home, places.project.as_deref(), client, scope)
-        .ok_or_else(|| McpError::Scope {
-            client: client.id(),
-            scope: scope.id(),
-            scopes: locations::scopes(client).join(", "),
-        })?;
-    refuse_link(&location.path)?;
-    let mut loaded = load(&location.path, &location.format)?;
+    let (location, mut loaded) = file_to_change(places, client, scope)?;
     let entry_name = name.unwrap_or(&chosen.name).to_owned();
     let existing = loaded
         .doc

@@ -3,7 +3,6 @@
 //! through keyport is the person's own and is refused, whatever its name.
 
 use super::add::hide_secrets;
-use super::write::refuse_link;
 use super::*;
 
 /// The entry to take out: the one named `server`, or the one that runs `connection`.
@@ -25,17 +24,7 @@ pub fn plan_remove(
 ) -> Result<(Client, Change), McpError> {
     let client = parse_client(request.client)?;
     let scope = request.scope;
-    if places.project.is_none() && scope != Scope::User {
-        return Err(McpError::NoProject { scope: scope.id() });
-    }
-    let location = locations::for_add(&places.home, places.project.as_deref(), client, scope)
-        .ok_or_else(|| McpError::Scope {
-            client: client.id(),
-            scope: scope.id(),
-            scopes: locations::scopes(client).join(", "),
-        })?;
-    refuse_link(&location.path)?;
-    let mut loaded = load(&location.path, &location.format)?;
+    let (location, mut loaded) = file_to_change(places, client, scope)?;
     let servers = loaded
         .doc
         .servers()

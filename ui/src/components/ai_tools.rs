@@ -6,7 +6,7 @@
 //! core decides everything; no secret reaches this page.
 
 use super::icons;
-use super::use_with::diff_line_class;
+use super::use_with::{diff_line_class, fix_outcome};
 use super::vault_screens::FormError;
 use crate::api::{self, ShownError};
 use crate::hooks::use_dialog_keys;
@@ -215,26 +215,11 @@ pub fn ai_tools_section(props: &AiToolsProps) -> Html {
                 </button>
             </div>
             { body }
-            <div role="status">
+            { fix_outcome(&fixed, "ai-tools-fixed", html! {
                 if let Some(r) = &*removed {
                     <p class="settings-ok" data-testid="ai-tool-removed">{ icons::check() }{ &r.message }</p>
                 }
-                if let Some(Ok(result)) = &*fixed {
-                    <ul class="use-with-fixed" role="list" data-testid="ai-tools-fixed">
-                        { for result.fixed.iter().map(|f| html! {
-                            <li class={if f.connection.is_some() { "use-with-ok" } else { "use-with-left" }}>
-                                if f.connection.is_some() {
-                                    { icons::check() }
-                                }
-                                { &f.message }
-                            </li>
-                        }) }
-                    </ul>
-                }
-            </div>
-            if let Some(Err(error)) = &*fixed {
-                <FormError error={error.clone()} />
-            }
+            }) }
             // Outside the page, which is inert while it shows.
             if let (Some(target), Some(body)) = (&*removing, document_body()) {
                 { create_portal(html! {

@@ -486,9 +486,24 @@ fn findings_section(
             { for v.problems.iter().map(|p| html! {
                 <p class="inline-error use-with-problem" data-testid="use-with-problem">{ p }</p>
             }) }
+            { fix_outcome(fixed, "use-with-fixed", html! {}) }
+        </section>
+    }
+}
+
+/// What a Fix did, each credential moved (or left, and why), in a live region; `extra` is
+/// announced with it (another outcome told in the same place). A failed Fix is its error.
+pub(super) fn fix_outcome(
+    fixed: &Option<Result<McpFixView, ShownError>>,
+    testid: &'static str,
+    extra: Html,
+) -> Html {
+    html! {
+        <>
             <div role="status">
+                { extra }
                 if let Some(Ok(result)) = fixed {
-                    <ul class="use-with-fixed" role="list" data-testid="use-with-fixed">
+                    <ul class="use-with-fixed" role="list" data-testid={testid}>
                         { for result.fixed.iter().map(|f| html! {
                             <li class={if f.connection.is_some() { "use-with-ok" } else { "use-with-left" }}>
                                 if f.connection.is_some() {
@@ -503,7 +518,7 @@ fn findings_section(
             if let Some(Err(error)) = fixed {
                 <FormError error={error.clone()} />
             }
-        </section>
+        </>
     }
 }
 
