@@ -696,7 +696,7 @@ pub fn app() -> Html {
                     />
                 </ContextProvider<UseWithLauncher>>
             }
-            <AskDialog unlocked={shell.session.as_ref().is_some_and(|s| s.unlocked)}
+            <AskDialog painted={*painted} unlocked={shell.session.as_ref().is_some_and(|s| s.unlocked)}
                 on_unlock={on_unlock_ask}
                 on_showing={Callback::from(move |showing| asking.set(showing))} />
         </div>

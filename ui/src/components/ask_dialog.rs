@@ -16,6 +16,9 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct AskProps {
+    /// The Marketplace has painted: only then is the shell asked (its first look opens the
+    /// vault, work the first paint must not wait behind).
+    pub painted: bool,
     pub unlocked: bool,
     /// Shows the unlock screen (the question comes back once the vault is unlocked).
     pub on_unlock: Callback<()>,
@@ -30,14 +33,24 @@ pub fn ask_dialog(props: &AskProps) -> Html {
     let set_aside = use_state(|| false);
     {
         let waiting = waiting.clone();
-        use_effect_with((), move |_| {
-            let first = waiting.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(list) = asks::waiting().await {
-                    first.set(list);
-                }
-            });
-            let listener = asks::listen_changed(move |list| waiting.set(list)).ok();
+        use_effect_with(props.painted, move |painted| {
+            // Listening first: a request that arrives during the first look is not missed.
+            let listener = painted
+                .then(|| {
+                    asks::listen_changed({
+                        let waiting = waiting.clone();
+                        move |list| waiting.set(list)
+                    })
+                    .ok()
+                })
+                .flatten();
+            if *painted {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(list) = asks::waiting().await {
+                        waiting.set(list);
+                    }
+                });
+            }
             move || drop(listener)
         });
     }
