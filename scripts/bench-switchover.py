@@ -98,8 +98,9 @@ def main():
     longest = max(around)
     goal = start + 0.100
     print(f"  server's own start: median {start * 1e3:.1f} ms of {STARTS}")
+    slowest = max(range(len(took)), key=took.__getitem__)
     print(f"  {len(calls)} calls: median {statistics.median(took) * 1e3:.1f} ms, "
-          f"longest {max(took) * 1e3:.1f} ms; "
+          f"longest {took[slowest] * 1e3:.1f} ms (call {slowest + 1}); "
           f"{len(around)} switch-overs, the longest call around one {longest * 1e3:.1f} ms "
           f"(goal < {goal * 1e3:.0f} ms: {'ok' if longest < goal else 'MISSED'})")
 
