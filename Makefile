@@ -14,11 +14,10 @@ APT_PACKAGES := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgt
 	libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev xvfb webkit2gtk-driver \
 	xdotool xdg-utils desktop-file-utils dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools imagemagick \
 	hyperfine python3 python3-venv postgresql mariadb-server redis-server
-TRUNK_VERSION := 0.21.14
 TAURI_DRIVER_VERSION := 2.1.0
 # binaryen's wasm-opt for the UI's wasm, from npm: Debian's binaryen is too old to read what Rust
-# emits, and trunk's own download comes from a host the machines cannot reach. Trunk takes it from
-# PATH (`make ui`); ui/Trunk.toml names the same version, so a different wasm-opt is never used.
+# emits, and binaryen's own releases come from a host the machines cannot reach.
+# scripts/build-page.sh takes it from PATH (`make ui`).
 BINARYEN_VERSION := 132
 BINARYEN_PREFIX := $(HOME)/.cache/keyport/binaryen-$(BINARYEN_VERSION)
 BINARYEN := $(BINARYEN_PREFIX)/node_modules/binaryen/bin
@@ -50,8 +49,6 @@ deps-apt:
 
 deps-rust:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@trunk --version 2>/dev/null | grep -qF "$(TRUNK_VERSION)" || \
-		{ echo "==> cargo install trunk $(TRUNK_VERSION)"; $(CARGO) install --locked trunk --version $(TRUNK_VERSION); }
 	@# No --locked: its lock file pins a webpki-roots the registry does not serve (TOOLCHAIN.md).
 	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" || \
 		{ echo "==> cargo install wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; $(CARGO) install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
@@ -68,12 +65,14 @@ deps-wasm-opt:
 	@$(BINARYEN)/wasm-opt --version 2>/dev/null | grep -qF "version_$(BINARYEN_VERSION)" || \
 		{ echo "==> npm install binaryen@$(BINARYEN_VERSION)"; npm install --no-audit --no-fund --prefix "$(BINARYEN_PREFIX)" binaryen@$(BINARYEN_VERSION); }
 
+# The page the desktop embeds (ui/dist): scripts/build-page.sh does what trunk did, without
+# installing trunk.
 ui: deps-rust deps-wasm-opt
-	cd ui && PATH="$(BINARYEN):$$PATH" trunk build --release
+	PATH="$(BINARYEN):$$PATH" scripts/build-page.sh ui keyport-ui
 
 # The floor app scripts/bench.sh compares the desktop's start-up with, built as the desktop is.
 floor: deps-rust deps-wasm-opt
-	cd benches/floor/ui && PATH="$(BINARYEN):$$PATH" trunk build --release
+	PATH="$(BINARYEN):$$PATH" scripts/build-page.sh benches/floor/ui keyport-floor-ui
 	$(CARGO) build --release --manifest-path benches/floor/Cargo.toml -p keyport-floor
 
 desktop: ui
