@@ -47,8 +47,8 @@ rss() { awk '/VmRSS/ {print $2}' "/proc/$app_pid/status"; }
 checks() { cat "$dir/checks" 2>/dev/null || echo 0; }
 KEYPORT_DATA_DIR="$dir/vault" "$app" >"$dir/app.log" 2>&1 &
 app_pid=$!
-for _ in $(seq 300); do grep -q 'first paint' "$dir/app.log" && break; sleep 0.1; done
-grep -q 'first paint' "$dir/app.log" || { echo "  the app never painted:"; tail -5 "$dir/app.log"; exit 1; }
+for _ in $(seq 300); do grep -q ': ready ' "$dir/app.log" && break; sleep 0.1; done
+grep -q ': ready ' "$dir/app.log" || { echo "  the app never painted:"; tail -5 "$dir/app.log"; exit 1; }
 first=$(rss)
 # The first minute: the keyring unlock, the first plan and the first round of checks.
 sleep 60

@@ -17,7 +17,7 @@ log=$(mktemp)
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 300); do
-  grep -q "first paint" "$log" && break
+  grep -q ": ready " "$log" && break
   kill -0 "$pid" 2>/dev/null || { echo "keyport-desktop exited early" >&2; exit 1; }
   sleep 0.1
 done

@@ -4,6 +4,7 @@ const COMMANDS: &[&str] = &[
     "catalog",
     "catalog_cards",
     "open_docs",
+    "first_paint",
     "app_ready",
     "session",
     "vault_init",

@@ -10,7 +10,7 @@ pub mod text;
 mod validate;
 
 use include_dir::{include_dir, Dir};
-use keyport_model::{CatalogProblem, CatalogView, Category, Connector};
+use keyport_model::{CardView, CardsView, CatalogProblem, CatalogView, Category, Connector};
 use std::path::Path;
 
 pub use config::{config_values, validate_fields, ConfigError};
@@ -157,6 +157,14 @@ impl Catalog {
     pub fn view(&self) -> CatalogView {
         CatalogView {
             connectors: self.connectors.clone(),
+            problems: self.problems.clone(),
+        }
+    }
+
+    /// What the Marketplace's first look shows: each connector as its card does.
+    pub fn cards(&self) -> CardsView {
+        CardsView {
+            cards: self.connectors.iter().map(CardView::from).collect(),
             problems: self.problems.clone(),
         }
     }

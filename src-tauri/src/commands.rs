@@ -9,9 +9,9 @@ use keyport::oauth::Revoked;
 use keyport::session::Session;
 use keyport::vault::{Passphrase, SecretValue};
 use keyport_model::{
-    CardView, CardsView, CatalogView, CommandError, ConnectRequest, ConnectionView,
-    DatabaseUrlFields, DeletionView, ErrorCode, KeyFileView, OAuthAppView, OAuthFinished,
-    OAuthStartView, OAuthVia, SessionView,
+    CardsView, CatalogView, CommandError, ConnectRequest, ConnectionView, DatabaseUrlFields,
+    DeletionView, ErrorCode, KeyFileView, OAuthAppView, OAuthFinished, OAuthStartView, OAuthVia,
+    SessionView,
 };
 use std::collections::BTreeMap;
 use tauri::{AppHandle, State};
@@ -29,19 +29,12 @@ pub fn catalog(desktop: State<'_, Desktop>) -> CatalogView {
     desktop.catalog.view()
 }
 
-/// The Marketplace's first paint: each connector as its card shows it. The page asks for the
-/// whole catalog (`catalog`) once that paint is done.
+/// Each connector as its card shows it: what the page asks for when it came without its cards
+/// (the first look, `first_look`) and on Reload. The page asks for the whole catalog (`catalog`)
+/// once it is up.
 #[tauri::command]
 pub fn catalog_cards(desktop: State<'_, Desktop>) -> CardsView {
-    CardsView {
-        cards: desktop
-            .catalog
-            .connectors()
-            .iter()
-            .map(CardView::from)
-            .collect(),
-        problems: desktop.catalog.problems().to_vec(),
-    }
+    desktop.catalog.cards()
 }
 
 /// Opens a connector's API documentation in the system browser. The UI names the connector,
@@ -59,7 +52,13 @@ pub fn open_docs(app: AppHandle, desktop: State<'_, Desktop>, connector_id: Stri
         })
 }
 
-/// Called once by the UI after the Marketplace's first paint; returns the outcomes of links that
+/// Called by the page's inline script once a frame of the first look has been painted.
+#[tauri::command]
+pub fn first_paint(startup: State<'_, Startup>) {
+    startup.first_paint();
+}
+
+/// Called once by the UI when the live Marketplace is up; returns the outcomes of links that
 /// arrived before the page could listen for them.
 #[tauri::command]
 pub fn app_ready(
@@ -67,7 +66,7 @@ pub fn app_ready(
     startup: State<'_, Startup>,
     inbox: State<'_, Inbox>,
 ) -> Vec<OAuthFinished> {
-    if startup.first_paint(&app) {
+    if startup.ready(&app) {
         startup.start_background(&app);
     }
     inbox.open()

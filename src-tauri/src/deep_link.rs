@@ -9,7 +9,8 @@ use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
 /// Outcomes of links that arrive before the page can listen (a cold start with a URL on the
-/// command line): held until the UI reports its first paint, then handed over with it.
+/// command line): held until the live page reports it is up (`app_ready`), then handed over
+/// with it.
 /// The event every sign-in ends in (payload: `OAuthFinished`).
 pub const OAUTH_FINISHED: &str = "oauth-finished";
 

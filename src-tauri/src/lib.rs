@@ -7,6 +7,7 @@ mod asks;
 mod background;
 mod commands;
 mod deep_link;
+mod first_look;
 mod idle;
 mod oauth;
 mod startup;
@@ -45,14 +46,15 @@ pub fn run(started: Instant) {
                 .build(),
         );
     let hidden = std::env::args().any(|arg| arg == HIDDEN_FLAG);
+    let catalog = Catalog::load(&data_dir);
+    let mut context = tauri::generate_context!();
+    first_look::install(&mut context, catalog.cards());
     builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(Desktop {
-            catalog: Catalog::load(&data_dir),
-        })
+        .manage(Desktop { catalog })
         .manage(keyport::session::Session::new(data_dir.clone()))
         .manage(startup::Startup::new(started))
         .manage(deep_link::Inbox::new())
@@ -98,7 +100,7 @@ pub fn run(started: Instant) {
             }
             commands()(invoke)
         })
-        .build(tauri::generate_context!())
+        .build(context)
         .unwrap_or_else(|err| {
             eprintln!("keyport-desktop: could not start: {err}");
             std::process::exit(1);
@@ -138,6 +140,7 @@ fn commands() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
         commands::catalog,
         commands::catalog_cards,
         commands::open_docs,
+        commands::first_paint,
         commands::app_ready,
         commands::session,
         commands::vault_init,

@@ -89,7 +89,8 @@ def launch(request, app_binary, app_env, driver_log):
         driver = tauri.launch(args)
         started.append(driver)
         window = Window(driver)
-        window.wait('[data-testid="nav-marketplace"]', what="the page")
+        # The live page, not the first look the shell writes into the page (inert until replaced).
+        window.wait('#app:not([hidden]) [data-testid="nav-marketplace"]', what="the page")
         assert window.record_ipc(), "every command the page invokes is recorded from here on"
         return window
 

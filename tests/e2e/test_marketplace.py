@@ -14,6 +14,24 @@ def test_the_marketplace_shows_every_connector(window):
     window.screenshot("e2e-marketplace.png")
 
 
+def test_the_window_paints_the_first_look_then_the_live_page_replaces_it(window):
+    # The page as the shell serves it: the Marketplace already rendered, inert, with its cards as
+    # JSON for the live page, so the window paints the cards before the wasm has run.
+    served = window.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch('/index.html').then(r => r.text()).then(done, e => done('failed: ' + e));")
+    head, _, look = served.partition('<div id="first-look" inert>')
+    assert look, "the served page starts its body with the first look"
+    assert "<body>" in head and "<div" not in head.split("<body>")[1], "the first look opens the body"
+    markup, _, cards = look.partition('<script type="application/json" id="keyport-cards">')
+    assert markup.count('data-testid="connector-card"') == 50, "the first look shows the 50 cards"
+    assert cards.count('"id":') >= 50, "the cards come with it as JSON"
+    # The live page took its place: no second copy of any element, and it answers input.
+    assert window.js("return document.getElementById('first-look');") is None, "the first look is gone"
+    assert window.js("return document.querySelectorAll('#search').length;") == 1, "one search field"
+    assert window.js("return document.getElementById('app').hidden;") is False, "the live page shows"
+
+
 def test_the_databases_filter(window):
     window.wait('[data-testid="category-chips"] [data-category="databases"]')[0].click()
     dbs = window.wait('[data-testid="connector-card"]', lambda els: len(els) == 5, what="5 database cards")

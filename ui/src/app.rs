@@ -19,13 +19,14 @@ use crate::components::sidebar::Sidebar;
 use crate::components::skeleton::SkeletonGrid;
 use crate::components::vault_screens::{FirstRun, Unlock};
 use crate::hooks::{use_connections, use_open_connection};
+use crate::start;
 use crate::state::connections::{connection_count_text, ConnLoad, ShowConnection};
 use crate::state::marketplace::{Action, Load, Marketplace};
 use crate::state::message::sentence;
 use crate::state::oauth::claims;
 use crate::state::settings::idle_label;
 use crate::state::shell::{needed_screen, Page, Shell, ShellAction, VaultScreen};
-use keyport_model::{Category, OAuthVia};
+use keyport_model::{CardsView, Category, OAuthVia};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -33,9 +34,17 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// The cards the page was written with (its first look); fetched from the shell otherwise.
+    #[prop_or_default]
+    pub cards: Option<CardsView>,
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
-    let state = use_reducer(Marketplace::default);
+pub fn app(props: &AppProps) -> Html {
+    let written = props.cards.is_some();
+    let state = use_reducer(|| Marketplace::starting(props.cards.clone()));
     let shell = use_reducer(Shell::default);
     let conns = use_connections(shell.page == Page::Connections && shell.screen().is_none());
     // The connection the Connections page brings into view next (the wizard's Open connection,
@@ -108,10 +117,14 @@ pub fn app() -> Html {
         });
     }
 
-    // Fetch the cards at start and on every Reload; skeletons only if they take over 150 ms.
+    // Fetch the cards at start (unless the page came with them) and on every Reload; skeletons
+    // only if they take over 150 ms.
     {
         let dispatch = state.dispatcher();
-        use_effect_with(state.generation, move |_| {
+        use_effect_with(state.generation, move |generation| {
+            if *generation == 0 && written {
+                return;
+            }
             let skeleton = dispatch.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 api::sleep(150).await;
@@ -237,6 +250,7 @@ pub fn app() -> Html {
         use_effect_with(settled, move |settled| {
             if *settled && !*sent.borrow() {
                 *sent.borrow_mut() = true;
+                start::replace_first_look();
                 wasm_bindgen_futures::spawn_local(async move {
                     for held in api::app_ready().await.unwrap_or_default() {
                         let handler = latest.borrow().clone();

@@ -93,6 +93,19 @@ impl Default for Marketplace {
     }
 }
 
+impl Marketplace {
+    /// The state the page starts in: loaded when its cards came with the page (the shell writes
+    /// them into it), loading otherwise.
+    pub fn starting(cards: Option<CardsView>) -> Marketplace {
+        match cards {
+            Some(view) => {
+                Rc::unwrap_or_clone(Rc::new(Marketplace::default()).reduce(Action::Loaded(view)))
+            }
+            None => Marketplace::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// A (re)load started: the Reload button after a failure or a catalog problem.

@@ -1,5 +1,6 @@
-//! The floor's page: one call for the cards, one render of them, then `app_ready` (as Keyport's
-//! page tells its shell after the render that shows the loaded Marketplace).
+//! The floor's page: one call for the cards, one render of them, then `app_ready` once a frame
+//! with them has been painted (as Keyport's page tells its shell once a frame of the Marketplace
+//! has been painted: `ui/index.html`).
 
 #![forbid(unsafe_code)]
 
@@ -11,6 +12,20 @@ use yew::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch)]
     async fn invoke(cmd: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = requestAnimationFrame)]
+    fn request_animation_frame(callback: &JsValue);
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &JsValue);
+}
+
+/// Resolves once the next frame has been painted: a timer set from the frame's callback runs
+/// after that frame's rendering.
+async fn next_paint() {
+    let painted = js_sys::Promise::new(&mut |resolve, _| {
+        let after_frame = Closure::once_into_js(move || set_timeout(&resolve));
+        request_animation_frame(&after_frame);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
 }
 
 #[derive(Clone, PartialEq, Deserialize)]
@@ -40,6 +55,7 @@ fn app() -> Html {
     use_effect_with(loaded, |loaded| {
         if *loaded {
             wasm_bindgen_futures::spawn_local(async {
+                next_paint().await;
                 let _ = invoke("app_ready").await;
             });
         }
